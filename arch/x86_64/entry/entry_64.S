@@ -1,0 +1,197 @@
+/*
+ * The gates into the kernel. Every entry from user mode builds a struct pt_regs
+ * (asm/ptrace.h) at the top of the task's kernel stack and calls C++:
+ *   syscall      -> entry_SYSCALL_64   -> do_syscall_64       (arch/x86_64/entry/common.cpp)
+ *   int $0x80    -> entry_INT80_compat -> do_int80_syscall_32 (same file)
+ *   exceptions   -> exception_N        -> do_exception        (arch/x86_64/kernel/traps.cpp)
+ *   interrupts   -> irq_N              -> do_irq              (arch/x86_64/kernel/irq.cpp)
+ * and leaves through sysretq (syscall, when Linux's conditions hold) or iretq.
+ */
+#include <asm/boot.h>
+#include <asm/percpu.h>
+#include <asm/ptrace.h>
+
+#define ENOSYS 38
+
+/* Pushes pt_regs from di down to r15; ax is \rax (the syscall paths preset -ENOSYS). */
+.macro PUSH_REGS rax=%rax
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	\rax
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+.endm
+
+/* The reverse: leaves %rsp at pt_regs->orig_ax. */
+.macro POP_REGS
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+.endm
+
+	.section .text.entry, "ax"
+
+/*
+ * 64-bit system call. The CPU has put the return address in rcx and the flags in
+ * r11, cleared the flags in MSR_SYSCALL_MASK (interrupts are off) and loaded the
+ * kernel CS; rsp is still the user's. Number in rax, arguments in
+ * rdi, rsi, rdx, r10, r8, r9.
+ */
+	.globl entry_SYSCALL_64
+	.balign 16
+entry_SYSCALL_64:
+	swapgs
+	movq	%rsp, %gs:PCPU_USER_RSP
+	movq	%gs:PCPU_TOP_OF_STACK, %rsp
+	pushq	$__USER_DS			/* pt_regs->ss */
+	pushq	%gs:PCPU_USER_RSP		/* pt_regs->sp */
+	pushq	%r11				/* pt_regs->flags */
+	pushq	$__USER_CS			/* pt_regs->cs */
+	pushq	%rcx				/* pt_regs->ip */
+	pushq	%rax				/* pt_regs->orig_ax */
+	PUSH_REGS rax=$-ENOSYS
+	movq	%rsp, %rdi
+	call	do_syscall_64			/* returns true when sysret is safe */
+	testb	%al, %al
+	jz	return_via_iret
+	POP_REGS				/* rcx = ip, r11 = flags: do_syscall_64 checked */
+	movq	PTREGS_SP - PTREGS_ORIG_AX(%rsp), %rsp
+	swapgs
+	sysretq
+
+/*
+ * int $0x80: the i386 system call gate, also usable from 64-bit programs (as on
+ * Linux, it then uses the i386 table and 32-bit arguments).
+ * Number in eax, arguments in ebx, ecx, edx, esi, edi, ebp.
+ */
+	.globl entry_INT80_compat
+	.balign 16
+entry_INT80_compat:
+	pushq	%rax				/* pt_regs->orig_ax */
+	swapgs
+	PUSH_REGS rax=$-ENOSYS
+	movq	%rsp, %rdi
+	call	do_int80_syscall_32
+	jmp	return_via_iret
+
+/* syscall from 32-bit compatibility mode: Trapgate runs no 32-bit code, so,
+ * like a Linux kernel without IA32 emulation, answer -ENOSYS. */
+	.globl entry_SYSCALL_compat
+entry_SYSCALL_compat:
+	movl	$-ENOSYS, %eax
+	sysretl
+
+/* Leaves a kernel stack whose top holds pt_regs for user mode. */
+	.globl return_to_user_mode
+return_to_user_mode:
+	movq	%rdi, %rsp
+return_via_iret:
+	POP_REGS
+	addq	$8, %rsp			/* orig_ax */
+	swapgs
+	iretq
+
+/* A new task's first return: schedule_tail() finishes the switch, then the
+ * child's pt_regs (at its stack top) go back to user mode. */
+	.globl ret_from_fork
+ret_from_fork:
+	movq	%rax, %rdi			/* the previous task, from __switch_to */
+	call	schedule_tail
+	movq	%gs:PCPU_TOP_OF_STACK, %rdi
+	subq	$PTREGS_SIZE, %rdi
+	jmp	return_to_user_mode
+
+/*
+ * Exceptions and interrupts. Each stub makes the stack look the same (an error
+ * code or a dummy in orig_ax), then interrupt_common saves the registers. swapgs
+ * only when we came from user mode.
+ */
+.macro INTERRUPT_STUB vector, has_error_code, handler
+	.balign 16
+\handler\()_\vector:
+	.if \has_error_code == 0
+	pushq	$-1
+	.endif
+	testb	$3, 16(%rsp)			/* cs: came from user mode? */
+	jz	1f
+	swapgs
+1:	PUSH_REGS
+	movl	$\vector, %esi
+	jmp	\handler\()_common
+.endm
+
+	.balign 16
+exception_common:
+	cld
+	movq	%rsp, %rdi
+	call	do_exception
+	jmp	return_from_interrupt
+
+irq_common:
+	cld
+	movq	%rsp, %rdi
+	call	do_irq
+return_from_interrupt:
+	testb	$3, PTREGS_CS(%rsp)
+	jnz	return_via_iret
+	POP_REGS
+	addq	$8, %rsp
+	iretq
+
+/* Vectors that push an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30. */
+.irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
+	INTERRUPT_STUB \v, 0, exception
+.endr
+.irp v, 8,10,11,12,13,14,17,21,29,30
+	INTERRUPT_STUB \v, 1, exception
+.endr
+
+.altmacro
+.set vec, 32
+.rept 256 - 32
+	INTERRUPT_STUB %vec, 0, irq
+	.set vec, vec + 1
+.endr
+.noaltmacro
+
+	.section .rodata
+	.balign 8
+	.globl exception_entries
+exception_entries:
+.irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.quad	exception_\v
+.endr
+	.globl irq_entries
+irq_entries:
+.macro IRQ_POINTER v
+	.quad	irq_\v
+.endm
+.altmacro
+.set vec, 32
+.rept 256 - 32
+	IRQ_POINTER %vec
+	.set vec, vec + 1
+.endr
+.noaltmacro

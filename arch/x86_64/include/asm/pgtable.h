@@ -1,0 +1,44 @@
+/* Four-level x86-64 page tables. */
+#pragma once
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/types.h>
+
+using pteval_t = u64;
+constexpr pteval_t _PAGE_PRESENT = PTE_PRESENT;
+constexpr pteval_t _PAGE_RW = PTE_WRITE;
+constexpr pteval_t _PAGE_USER = PTE_USER;
+constexpr pteval_t _PAGE_PSE = PTE_HUGE;
+constexpr pteval_t _PAGE_GLOBAL = PTE_GLOBAL;
+constexpr pteval_t _PAGE_CACHE_DISABLE = PTE_PCD | PTE_PWT;
+constexpr pteval_t _PAGE_NX = 1ULL << 63;
+constexpr pteval_t PTE_PFN_MASK = 0x000ffffffffff000ULL;
+
+static inline phys_addr_t pte_phys(pteval_t pte) { return pte & PTE_PFN_MASK; }
+
+/* The kernel's own top-level table; every process's copies its upper half. */
+extern phys_addr_t init_pgd;
+
+/* The leaf entry mapping va, or nullptr if a table on the way is missing. */
+pteval_t* lookup_pte(phys_addr_t pgd, unsigned long va);
+/* Same, creating missing tables (user-accessible ones below user addresses);
+ * nullptr when out of memory. */
+pteval_t* alloc_pte(phys_addr_t pgd, unsigned long va);
+
+/* A fresh top-level table for a process: empty user half, shared kernel half. */
+phys_addr_t pgd_alloc();
+/* Frees the page-table pages of the user half and the top level itself (not
+ * the pages they map: the address space has released those). */
+void pgd_free(phys_addr_t pgd);
+
+static inline void flush_tlb_one(unsigned long va) { invlpg(va); }
+static inline void flush_tlb_all() { write_cr3(read_cr3()); }
+static inline void switch_pgd(phys_addr_t pgd)
+{
+    if (read_cr3() != pgd)
+        write_cr3(pgd);
+}
+
+/* Builds the final kernel mappings (direct map of RAM and the low 4 GiB, the
+ * image with per-section permissions) and switches to them. */
+void paging_init();

@@ -1,0 +1,194 @@
+/*
+ * Boot CPU set-up: features, control registers, GDT/TSS, IDT, per-CPU data and
+ * the MSRs that make the syscall instruction enter entry_SYSCALL_64.
+ */
+#include <asm/desc.h>
+#include <asm/entry.h>
+#include <asm/percpu.h>
+#include <asm/processor.h>
+#include <asm/ptrace.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+#include <stddef.h>
+
+static_assert(offsetof(percpu, self) == PCPU_SELF);
+static_assert(offsetof(percpu, user_rsp) == PCPU_USER_RSP);
+static_assert(offsetof(percpu, top_of_stack) == PCPU_TOP_OF_STACK);
+static_assert(offsetof(percpu, current_task) == PCPU_CURRENT);
+
+cpu_features boot_cpu;
+percpu boot_percpu;
+
+namespace {
+
+tss_struct boot_tss __aligned(64);
+u64 gdt[GDT_ENTRIES] __aligned(16);
+
+struct idt_entry {
+    u16 offset_low;
+    u16 selector;
+    u8 ist;
+    u8 type_attr;
+    u16 offset_mid;
+    u32 offset_high;
+    u32 reserved;
+} __packed;
+static_assert(sizeof(idt_entry) == 16);
+idt_entry idt[256] __aligned(16);
+
+struct [[gnu::packed]] table_pointer {
+    u16 limit;
+    u64 base;
+};
+
+/* Stacks for exceptions that must not trust the current stack. */
+constexpr size_t IST_STACK_SIZE = 8192;
+u8 ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+
+constexpr u64 segment(bool code, bool long_mode, int dpl)
+{
+    /* limit 0xfffff, base 0, present, S=1, granularity 4K */
+    u64 d = 0x00000000'0000ffffULL | (0xfULL << 48) | (1ULL << 55) | (1ULL << 47) | (1ULL << 44);
+    d |= static_cast<u64>(dpl) << 45;
+    if (code) {
+        d |= 0xaULL << 40; /* execute/read */
+        d |= long_mode ? (1ULL << 53) : (1ULL << 54);
+    } else {
+        d |= 0x2ULL << 40 | (1ULL << 54); /* read/write, 32-bit */
+    }
+    return d;
+}
+
+void set_gate(int vector, void (*handler)(), int dpl, int ist)
+{
+    auto addr = reinterpret_cast<u64>(handler);
+    idt[vector] = idt_entry{
+        .offset_low = static_cast<u16>(addr),
+        .selector = __KERNEL_CS,
+        .ist = static_cast<u8>(ist),
+        .type_attr = static_cast<u8>(0x8e | (dpl << 5)), /* present, 64-bit interrupt gate */
+        .offset_mid = static_cast<u16>(addr >> 16),
+        .offset_high = static_cast<u32>(addr >> 32),
+        .reserved = 0,
+    };
+}
+
+void detect_features()
+{
+    auto leaf1 = cpuid(1);
+    auto leaf7 = cpuid(7, 0);
+    auto ext = cpuid(0x80000001);
+    boot_cpu.tsc_deadline = leaf1.ecx & (1u << 24);
+    boot_cpu.x2apic = leaf1.ecx & (1u << 21);
+    boot_cpu.rdrand = leaf1.ecx & (1u << 30);
+    boot_cpu.fsgsbase = leaf7.ebx & (1u << 0);
+    boot_cpu.smep = leaf7.ebx & (1u << 7);
+    boot_cpu.smap = leaf7.ebx & (1u << 20);
+    boot_cpu.umip = leaf7.ecx & (1u << 2);
+    boot_cpu.pdpe1gb = ext.edx & (1u << 26);
+}
+
+void setup_gdt_tss()
+{
+    gdt[GDT_ENTRY_KERNEL32_CS] = segment(true, false, 0);
+    gdt[GDT_ENTRY_KERNEL_CS] = segment(true, true, 0);
+    gdt[GDT_ENTRY_KERNEL_DS] = segment(false, false, 0);
+    gdt[GDT_ENTRY_USER32_CS] = segment(true, false, 3);
+    gdt[GDT_ENTRY_USER_DS] = segment(false, false, 3);
+    gdt[GDT_ENTRY_USER_CS] = segment(true, true, 3);
+
+    for (int i = 0; i < 3; i++)
+        boot_tss.ist[i] = reinterpret_cast<u64>(ist_stacks[i] + IST_STACK_SIZE);
+    boot_tss.io_bitmap_base = sizeof(tss_struct); /* no I/O bitmap: all ports denied to user mode */
+    auto base = reinterpret_cast<u64>(&boot_tss);
+    u64 limit = sizeof(tss_struct) - 1;
+    gdt[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) | ((base >> 24 & 0xff) << 56);
+    gdt[GDT_ENTRY_TSS + 1] = base >> 32;
+
+    table_pointer gdtr{sizeof(gdt) - 1, reinterpret_cast<u64>(gdt)};
+    asm volatile("lgdt %0\n\t"
+                 "pushq %1\n\t"
+                 "leaq 1f(%%rip), %%rax\n\t"
+                 "pushq %%rax\n\t"
+                 "lretq\n"
+                 "1:\n\t"
+                 "movl %2, %%eax\n\t"
+                 "movl %%eax, %%ss\n\t"
+                 "xorl %%eax, %%eax\n\t"
+                 "movl %%eax, %%ds\n\t"
+                 "movl %%eax, %%es\n\t"
+                 "movl %%eax, %%fs\n\t"
+                 "movl %%eax, %%gs\n\t"
+                 "ltr %w3"
+                 :
+                 : "m"(gdtr), "i"(__KERNEL_CS), "i"(__KERNEL_DS), "r"(__TSS_SEL)
+                 : "rax", "memory");
+}
+
+void setup_idt()
+{
+    for (int v = 0; v < 32; v++)
+        set_gate(v, exception_entries[v], 0, 0);
+    set_gate(2, exception_entries[2], 0, IST_NMI);
+    set_gate(8, exception_entries[8], 0, IST_DOUBLE_FAULT);
+    set_gate(18, exception_entries[18], 0, IST_MACHINE_CHECK);
+    for (int v = FIRST_EXTERNAL_VECTOR; v < 256; v++)
+        set_gate(v, irq_entries[v - FIRST_EXTERNAL_VECTOR], 0, 0);
+    /* int 0x80 is the one gate user mode may open with a software interrupt. */
+    set_gate(IA32_SYSCALL_VECTOR, entry_INT80_compat, 3, 0);
+    table_pointer idtr{sizeof(idt) - 1, reinterpret_cast<u64>(idt)};
+    asm volatile("lidt %0" : : "m"(idtr));
+}
+
+void setup_control_registers()
+{
+    u64 cr0 = read_cr0();
+    cr0 &= ~static_cast<u64>(CR0_EM | CR0_TS);
+    cr0 |= CR0_MP | CR0_WP;
+    write_cr0(cr0);
+    u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE;
+    if (boot_cpu.smep)
+        cr4 |= CR4_SMEP;
+    if (boot_cpu.smap)
+        cr4 |= CR4_SMAP;
+    if (boot_cpu.umip)
+        cr4 |= CR4_UMIP;
+    if (boot_cpu.fsgsbase)
+        cr4 |= CR4_FSGSBASE;
+    write_cr4(cr4);
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
+}
+
+void setup_syscall_msrs()
+{
+    /* syscall loads CS = STAR[47:32], SS = +8; sysretq loads CS = STAR[63:48] + 16, SS = +8. */
+    wrmsr(MSR_STAR, (static_cast<u64>(__USER32_CS) << 48) | (static_cast<u64>(__KERNEL_CS) << 32));
+    wrmsr(MSR_LSTAR, reinterpret_cast<u64>(entry_SYSCALL_64));
+    wrmsr(MSR_CSTAR, reinterpret_cast<u64>(entry_SYSCALL_compat));
+    /* Flags cleared on entry: interrupts off until the stack is ours, no single-step,
+     * direction forward, and AC clear so SMAP guards the kernel from the first instruction. */
+    wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_IF | X86_EFLAGS_IOPL |
+                                X86_EFLAGS_AC | X86_EFLAGS_NT);
+}
+
+} // namespace
+
+void load_sp0(unsigned long sp0)
+{
+    boot_tss.sp0 = sp0;
+    boot_percpu.top_of_stack = sp0;
+}
+
+void cpu_init()
+{
+    detect_features();
+    setup_control_registers();
+    setup_gdt_tss();
+    setup_idt();
+
+    boot_percpu.self = &boot_percpu;
+    boot_percpu.tss = &boot_tss;
+    wrmsr(MSR_GS_BASE, reinterpret_cast<u64>(&boot_percpu));
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    setup_syscall_msrs();
+}

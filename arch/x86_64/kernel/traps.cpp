@@ -1,0 +1,70 @@
+/*
+ * Exceptions. From user mode a fault becomes a signal to the process (Linux's
+ * table: #DE -> SIGFPE, #UD -> SIGILL, #GP -> SIGSEGV ...); from the kernel it is
+ * either a user copy that recovers through the exception table or a bug that
+ * stops the machine with a register dump and a backtrace.
+ */
+#include <asm/entry.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+#include <linux/kallsyms.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+
+namespace {
+
+const char* const trap_names[32] = {
+    "divide error", "debug", "NMI", "int3", "overflow", "bounds", "invalid opcode", "device not available",
+    "double fault", "coprocessor segment overrun", "invalid TSS", "segment not present", "stack segment",
+    "general protection fault", "page fault", "reserved", "x87 FPU error", "alignment check", "machine check",
+    "SIMD exception", "virtualization exception", "control protection",
+};
+
+struct trap_signal {
+    int signo;
+    int code;
+};
+
+trap_signal signal_for_trap(unsigned long vector)
+{
+    switch (vector) {
+    case X86_TRAP_DE:
+        return {SIGFPE, FPE_INTDIV};
+    case X86_TRAP_DB:
+    case X86_TRAP_BP:
+        return {SIGTRAP, TRAP_BRKPT};
+    case X86_TRAP_UD:
+        return {SIGILL, ILL_ILLOPN};
+    case X86_TRAP_MF:
+    case X86_TRAP_XF:
+        return {SIGFPE, 0};
+    case X86_TRAP_AC:
+        return {SIGBUS, BUS_ADRALN};
+    default:
+        return {SIGSEGV, SI_KERNEL};
+    }
+}
+
+} // namespace
+
+extern "C" void do_exception(pt_regs* regs, unsigned long vector)
+{
+    unsigned long error_code = regs->orig_ax;
+    if (vector == X86_TRAP_PF) {
+        do_page_fault(*regs, error_code, read_cr2());
+        return;
+    }
+    if (vector == X86_TRAP_NMI)
+        return;
+    if (user_mode(*regs)) {
+        auto [signo, code] = signal_for_trap(vector);
+        local_irq_enable();
+        force_sig_fault(signo, code, regs->ip, vector, error_code);
+        return;
+    }
+    if (fixup_exception(*regs))
+        return;
+    die(vector < 32 && trap_names[vector] ? trap_names[vector] : "exception", *regs, error_code);
+}

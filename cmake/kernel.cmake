@@ -1,0 +1,64 @@
+# The kernel: freestanding C++20, linked twice so the second link can carry its
+# own symbol table (kallsyms) for backtraces.
+
+set(KERNEL_SOURCES
+  arch/x86_64/boot/head_64.S
+  arch/x86_64/kernel/cpu.cpp
+  arch/x86_64/kernel/dumpstack.cpp
+  arch/x86_64/kernel/reboot.cpp
+  arch/x86_64/kernel/setup.cpp
+  arch/x86_64/mm/pgtable.cpp
+  drivers/acpi/tables.cpp
+  drivers/tty/serial.cpp
+  init/main.cpp
+  init/tmp_stubs.cpp
+  arch/x86_64/entry/entry_64.S
+  kernel/kallsyms.cpp
+  kernel/printk.cpp
+  lib/string.cpp
+  lib/vsprintf.cpp
+  mm/buddy.cpp
+  mm/page_alloc.cpp
+  mm/slab.cpp
+)
+
+set(KERNEL_CXX_FLAGS
+  -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
+  -fcheck-new -nostdlib -mno-red-zone -mcmodel=kernel -mgeneral-regs-only
+  -mpreferred-stack-boundary=3 -fno-pic -fno-pie -fno-stack-protector
+  -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none
+  -fno-strict-aliasing -Wall -Wextra -Wno-missing-field-initializers)
+
+add_library(kernel_objs OBJECT ${KERNEL_SOURCES})
+target_include_directories(kernel_objs PRIVATE
+  ${CMAKE_SOURCE_DIR}/include
+  ${CMAKE_SOURCE_DIR}/arch/x86_64/include
+  ${CMAKE_BINARY_DIR}/generated/kernel)
+target_compile_options(kernel_objs PRIVATE
+  $<$<COMPILE_LANGUAGE:CXX>:${KERNEL_CXX_FLAGS}>
+  $<$<COMPILE_LANGUAGE:ASM>:-mcmodel=kernel -fno-pic>)
+target_compile_definitions(kernel_objs PRIVATE __KERNEL__)
+
+set(KERNEL_LDS ${CMAKE_SOURCE_DIR}/arch/x86_64/kernel.ld)
+set(KERNEL_LINK ${CMAKE_CXX_COMPILER} -nostdlib -static -no-pie -Wl,--build-id=none
+  -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T ${KERNEL_LDS})
+
+add_executable(kallsyms tools/kallsyms.cpp)
+
+# Pass 1: an empty symbol table. Pass 2: the table of pass 1's text symbols,
+# which sits after all code and data, so no address it lists moves.
+set(KSYMS1 ${CMAKE_BINARY_DIR}/kallsyms1.S)
+set(KSYMS2 ${CMAKE_BINARY_DIR}/kallsyms2.S)
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/vmlinux
+  COMMAND $<TARGET_FILE:kallsyms> < /dev/null > ${KSYMS1}
+  COMMAND ${CMAKE_CXX_COMPILER} -c ${KSYMS1} -o kallsyms1.o
+  COMMAND ${KERNEL_LINK} -o vmlinux.pass1 $<TARGET_OBJECTS:kernel_objs> kallsyms1.o
+  COMMAND nm -n vmlinux.pass1 | $<TARGET_FILE:kallsyms> > ${KSYMS2}
+  COMMAND ${CMAKE_CXX_COMPILER} -c ${KSYMS2} -o kallsyms2.o
+  COMMAND ${KERNEL_LINK} -o vmlinux $<TARGET_OBJECTS:kernel_objs> kallsyms2.o
+  COMMAND sh -c "nm -n vmlinux.pass1 | grep -i ' t ' > pass1.syms; nm -n vmlinux | grep -i ' t ' > pass2.syms; cmp -s pass1.syms pass2.syms || { echo 'kallsyms: text moved between links' >&2; exit 1; }"
+  DEPENDS kernel_objs $<TARGET_OBJECTS:kernel_objs> kallsyms ${KERNEL_LDS}
+  WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
+  COMMAND_EXPAND_LISTS
+  VERBATIM)
+add_custom_target(kernel ALL DEPENDS ${CMAKE_BINARY_DIR}/vmlinux)

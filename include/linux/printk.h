@@ -1,0 +1,32 @@
+/* Kernel messages on the console, and the ways to stop. */
+#pragma once
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <stdarg.h>
+
+/* printf-style formatting into buf (always terminated); returns the length the
+ * full output would have. Supports %d %i %u %x %X %o %c %s %p %% with l/ll/z/h
+ * modifiers, width, precision (for %s), '-' and '0' flags. */
+int vsnprintf(char* buf, size_t size, const char* fmt, va_list args);
+int snprintf(char* buf, size_t size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Writes to every console. */
+void printk(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+void console_write(const char* s, size_t len);
+
+/* Prints the message, registers if given, a backtrace, and ends the machine
+ * with a failure status. */
+[[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define BUG_ON(cond)                                                          \
+    do {                                                                      \
+        if (unlikely(cond))                                                   \
+            panic("BUG_ON(%s) at %s:%d", #cond, __FILE__, __LINE__);          \
+    } while (0)
+#define WARN_ON(cond)                                                         \
+    ({                                                                        \
+        bool _w = (cond);                                                     \
+        if (unlikely(_w))                                                     \
+            printk("WARNING: %s at %s:%d\n", #cond, __FILE__, __LINE__);      \
+        _w;                                                                   \
+    })

@@ -1,0 +1,125 @@
+/* The kernel's page allocator: one buddy allocator over all of RAM. */
+#include "buddy.h"
+#include <asm/bootparam.h>
+#include <linux/gfp.h>
+#include <linux/printk.h>
+#include <linux/compiler.h>
+#include <linux/string.h>
+
+extern "C" char _phys_start[], _end[];
+
+namespace {
+
+BuddyAllocator buddy;
+u64 total_pages;
+constexpr u64 EARLY_MAPPED = 1ULL << 30;
+memory_region reserved[5];
+
+bool overlaps(u64 a_start, u64 a_end, u64 b_start, u64 b_end) { return a_start < b_end && b_start < a_end; }
+
+bool is_reserved(u64 start, u64 end)
+{
+    for (auto& r : reserved)
+        if (r.size && overlaps(start, end, r.base, r.base + r.size))
+            return true;
+    return false;
+}
+
+/* Hands every free RAM page in [lo, hi) to the allocator, in maximal runs. */
+void free_ram(u64 lo, u64 hi)
+{
+    for (int i = 0; i < boot_params.nr_ram; i++) {
+        auto& r = boot_params.ram[i];
+        u64 first = max(PAGE_ALIGN(r.base), lo) >> PAGE_SHIFT;
+        u64 last = min(r.base + r.size, hi) >> PAGE_SHIFT;
+        u64 run = first;
+        for (u64 pfn = first; pfn <= last; pfn++) {
+            if (pfn == last || is_reserved(pfn << PAGE_SHIFT, (pfn + 1) << PAGE_SHIFT)) {
+                if (pfn > run) {
+                    buddy.free_range(run, pfn - run);
+                    total_pages += pfn - run;
+                }
+                run = pfn + 1;
+            }
+        }
+    }
+}
+
+} // namespace
+
+void page_alloc_init()
+{
+    u64 max_pfn = 0;
+    for (int i = 0; i < boot_params.nr_ram; i++) {
+        auto& r = boot_params.ram[i];
+        u64 end_pfn = (r.base + r.size) >> PAGE_SHIFT;
+        if (end_pfn > max_pfn)
+            max_pfn = end_pfn;
+    }
+
+    /* Ranges that are not ours to hand out. */
+    reserved[0] = {0, 0x100000}; /* real-mode area, BIOS, loader structures */
+    reserved[1] = {reinterpret_cast<u64>(_phys_start), __pa(_end) - reinterpret_cast<u64>(_phys_start)};
+    reserved[2] = boot_params.initrd;
+    reserved[3] = boot_params.loader_data;
+
+    /* The struct page array goes in the first RAM gap big enough for it. */
+    u64 array_bytes = PAGE_ALIGN(max_pfn * sizeof(page));
+    u64 array_phys = 0;
+    for (int i = 0; i < boot_params.nr_ram && !array_phys; i++) {
+        auto& r = boot_params.ram[i];
+        for (u64 at = PAGE_ALIGN(r.base); at + array_bytes <= r.base + r.size; at += PAGE_SIZE) {
+            if (!is_reserved(at, at + array_bytes) && at + array_bytes <= (1ULL << 30)) {
+                array_phys = at;
+                break;
+            }
+        }
+    }
+    if (!array_phys)
+        panic("no room for the page array (%lu bytes)", array_bytes);
+    reserved[4] = {array_phys, array_bytes};
+
+    buddy.init(static_cast<page*>(__va(array_phys)), 0, max_pfn);
+    /* Only what the boot mapping covers for now: paging_init() takes its page
+     * tables from here, and page_alloc_init_late() adds the rest. */
+    free_ram(0, EARLY_MAPPED);
+}
+
+void page_alloc_init_late() { free_ram(EARLY_MAPPED, ~0ULL); }
+
+page* alloc_pages(unsigned order)
+{
+    page* p = buddy.alloc(order);
+    if (p) {
+        p->flags = PG_head;
+        p->refcount = 1;
+        p->order = static_cast<u8>(order);
+    }
+    return p;
+}
+
+page* alloc_zeroed_page()
+{
+    page* p = alloc_page();
+    if (p)
+        memset(page_address(p), 0, PAGE_SIZE);
+    return p;
+}
+
+void __free_pages(page* p, unsigned order)
+{
+    p->flags = 0;
+    p->slab = nullptr;
+    buddy.free(p, order);
+}
+
+void put_page(page* p)
+{
+    if (--p->refcount == 0)
+        __free_pages(p, p->order);
+}
+
+phys_addr_t page_to_phys(const page* p) { return buddy.pfn(p) << PAGE_SHIFT; }
+page* phys_to_page(phys_addr_t pa) { return buddy.pfn_to_page(pa >> PAGE_SHIFT); }
+u64 nr_free_pages() { return buddy.nr_free(); }
+u64 totalram_pages() { return total_pages; }
