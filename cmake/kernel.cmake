@@ -1,35 +1,25 @@
 # The kernel: freestanding C++20, linked twice so the second link can carry its
 # own symbol table (kallsyms) for backtraces.
 
-set(KERNEL_SOURCES
-  arch/x86_64/boot/head_64.S
-  arch/x86_64/kernel/cpu.cpp
-  arch/x86_64/kernel/dumpstack.cpp
-  arch/x86_64/kernel/reboot.cpp
-  arch/x86_64/kernel/setup.cpp
-  arch/x86_64/mm/pgtable.cpp
-  drivers/acpi/tables.cpp
-  drivers/tty/serial.cpp
-  init/main.cpp
-  init/tmp_stubs.cpp
-  arch/x86_64/entry/entry_64.S
-  kernel/kallsyms.cpp
-  kernel/printk.cpp
-  lib/string.cpp
-  lib/vsprintf.cpp
-  mm/buddy.cpp
-  mm/page_alloc.cpp
-  mm/slab.cpp
-)
+file(GLOB_RECURSE KERNEL_SOURCES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/arch/x86_64/*.cpp
+  ${CMAKE_SOURCE_DIR}/arch/x86_64/*.S
+  ${CMAKE_SOURCE_DIR}/drivers/*.cpp
+  ${CMAKE_SOURCE_DIR}/fs/*.cpp
+  ${CMAKE_SOURCE_DIR}/init/*.cpp
+  ${CMAKE_SOURCE_DIR}/kernel/*.cpp
+  ${CMAKE_SOURCE_DIR}/lib/*.cpp
+  ${CMAKE_SOURCE_DIR}/mm/*.cpp)
 
 set(KERNEL_CXX_FLAGS
   -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
   -fcheck-new -nostdlib -mno-red-zone -mcmodel=kernel -mgeneral-regs-only
   -mpreferred-stack-boundary=3 -fno-pic -fno-pie -fno-stack-protector
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none
-  -fno-strict-aliasing -Wall -Wextra -Wno-missing-field-initializers)
+  -fno-strict-aliasing -O2 -Wall -Wextra -Wno-missing-field-initializers -Wno-invalid-offsetof)
 
 add_library(kernel_objs OBJECT ${KERNEL_SOURCES})
+add_dependencies(kernel_objs syscall_headers)
 target_include_directories(kernel_objs PRIVATE
   ${CMAKE_SOURCE_DIR}/include
   ${CMAKE_SOURCE_DIR}/arch/x86_64/include

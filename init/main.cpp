@@ -1,31 +1,250 @@
-/* start_kernel: from the boot assembly to the first user program. */
+/*
+ * start_kernel: from the boot assembly to the first user program.
+ *
+ * Kernel command line (Linux's conventions where they exist):
+ *   init=PATH        the first program (default /init)
+ *   trace            print every system call (strace-style) on the kernel log
+ *   quiet            fewer boot messages
+ *   NAME=VALUE       passed to init's environment
+ *   -- ARGS...       init's arguments ("..." quotes an argument with spaces)
+ */
+#include <asm/apic.h>
 #include <asm/bootparam.h>
 #include <asm/desc.h>
+#include <asm/entry.h>
 #include <asm/pgtable.h>
+#include <asm/processor.h>
 #include <asm/reboot.h>
 #include <drivers/acpi.h>
 #include <drivers/serial.h>
+#include <linux/binfmts.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/printk.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/time.h>
+#include <linux/trace.h>
+#include <linux/tty.h>
+
+extern "C" u8 boot_stack[];
+void chr_dev_init();
+void smap_init();
+
+namespace {
+
+/* The boot CPU's first task: it becomes the idle task. */
+task_struct boot_task;
+sighand_struct boot_sighand;
+signal_struct boot_signal;
+
+constexpr int MAX_INIT_ARGS = 32;
+const char* init_path = "/init";
+const char* init_argv[MAX_INIT_ARGS + 2];
+const char* init_envp[MAX_INIT_ARGS + 3] = {"HOME=/", "TERM=linux"};
+bool quiet;
+
+/* Splits the command line in place: spaces separate, double quotes group. */
+char* next_word(char*& at)
+{
+    while (*at == ' ')
+        at++;
+    if (!*at)
+        return nullptr;
+    char* word = at;
+    char* out = at;
+    bool quoted = false;
+    for (; *at && (quoted || *at != ' '); at++) {
+        if (*at == '"')
+            quoted = !quoted;
+        else
+            *out++ = *at;
+    }
+    if (*at)
+        at++;
+    *out = 0;
+    return word;
+}
+
+void parse_cmdline()
+{
+    char* at = boot_params.cmdline;
+    int argc = 1, envc = 2;
+    bool args = false;
+    while (char* word = next_word(at)) {
+        if (args) {
+            if (argc < MAX_INIT_ARGS)
+                init_argv[argc++] = word;
+        } else if (!strcmp(word, "--")) {
+            args = true;
+        } else if (!strncmp(word, "init=", 5)) {
+            init_path = word + 5;
+        } else if (!strcmp(word, "trace")) {
+            syscall_tracing = true;
+        } else if (!strcmp(word, "quiet")) {
+            quiet = true;
+        } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {
+            init_envp[envc++] = word;
+        }
+    }
+    init_argv[0] = init_path;
+}
+
+void init_boot_task()
+{
+    task_struct* t = &boot_task;
+    t->stack = boot_stack;
+    t->tasks.init();
+    t->children.init();
+    t->sibling.init();
+    t->thread_node.init();
+    t->run_list.init();
+    t->timer_list.init();
+    t->pending.list.init();
+    t->vfork_wait.head.init();
+    t->cred = get_cred(&root_cred);
+    t->sighand = &boot_sighand;
+    boot_sighand.count = 1;
+    boot_signal.count = 1;
+    boot_signal.live = 1;
+    boot_signal.thread_head.init();
+    boot_signal.shared_pending.list.init();
+    boot_signal.wait_chldexit.head.init();
+    for (auto& r : boot_signal.rlim)
+        r = {RLIM_INFINITY, RLIM_INFINITY};
+    boot_signal.rlim[RLIMIT_STACK] = {8UL << 20, RLIM_INFINITY};
+    boot_signal.rlim[RLIMIT_NOFILE] = {1024, 4096};
+    boot_signal.rlim[RLIMIT_CORE] = {0, RLIM_INFINITY};
+    boot_signal.rlim[RLIMIT_MEMLOCK] = {8UL << 20, 8UL << 20};
+    boot_signal.rlim[RLIMIT_NICE] = {0, 0};
+    boot_signal.rlim[RLIMIT_RTPRIO] = {0, 0};
+    t->signal = &boot_signal;
+    t->group_leader = t;
+    strscpy(t->comm, "swapper", sizeof(t->comm));
+    task_list.add_tail(&t->tasks);
+    fpu_init_task(t);
+    boot_percpu.current_task = t;
+    load_sp0(reinterpret_cast<unsigned long>(boot_stack) + THREAD_SIZE);
+}
+
+void make_dev_nodes()
+{
+    /* A devtmpfs of sorts: the device nodes programs expect, if the initramfs lacks them. */
+    static const struct {
+        const char* path;
+        umode_t mode;
+        dev_t dev;
+    } nodes[] = {
+        {"/dev", S_IFDIR | 0755, 0},
+        {"/dev/console", S_IFCHR | 0600, MKDEV(5, 1)},
+        {"/dev/tty", S_IFCHR | 0666, MKDEV(5, 0)},
+        {"/dev/ttyS0", S_IFCHR | 0660, MKDEV(4, 64)},
+        {"/dev/null", S_IFCHR | 0666, MKDEV(1, 3)},
+        {"/dev/zero", S_IFCHR | 0666, MKDEV(1, 5)},
+        {"/dev/full", S_IFCHR | 0666, MKDEV(1, 7)},
+        {"/dev/random", S_IFCHR | 0666, MKDEV(1, 8)},
+        {"/dev/urandom", S_IFCHR | 0666, MKDEV(1, 9)},
+    };
+    for (auto& n : nodes) {
+        auto r = vfs_mknodat(AT_FDCWD, n.path, n.mode, n.dev);
+        (void)r; /* EEXIST: the initramfs brought it */
+    }
+}
+
+/* pid 1's first moments, in its own context: become the init program. */
+[[noreturn]] void run_init()
+{
+    local_irq_enable();
+    /* fds 0, 1, 2: the console, as Linux gives init. */
+    auto console = do_filp_open(AT_FDCWD, "/dev/console", O_RDWR, 0);
+    if (console.ok()) {
+        fd_install(0, console.value());
+        fd_install(1, get_file(console.value()));
+        fd_install(2, get_file(console.value()));
+    } else {
+        printk("init: cannot open /dev/console\n");
+    }
+    auto r = kernel_execve(init_path, init_argv, init_envp);
+    if (!r.ok()) {
+        const char* name = errno_name(static_cast<int>(r.error()));
+        printk("trapgate: cannot run %s: %s\n", init_path, name ? name : "?");
+        machine_power_off(r.error() == Errno::ENOENT ? 127 : 126);
+    }
+    local_irq_disable();
+    return_to_user_mode(task_pt_regs(current));
+}
+
+void start_init()
+{
+    task_struct* t = alloc_task_struct();
+    if (!t)
+        panic("no memory for init");
+    t->pid = t->tgid = alloc_pid();
+    t->group_leader = t;
+    t->cred = get_cred(&root_cred);
+    t->mm = mm_alloc();
+    t->files = files_alloc();
+    t->fs = copy_fs_struct(boot_task.fs);
+    t->sighand = sighand_alloc();
+    t->signal = signal_alloc();
+    if (!t->mm || !t->files || !t->fs || !t->sighand || !t->signal)
+        panic("no memory for init");
+    memcpy(t->signal->rlim, boot_signal.rlim, sizeof(boot_signal.rlim));
+    t->signal->rlim[RLIMIT_NPROC] = {static_cast<unsigned long>(totalram_pages() / 8),
+                                     static_cast<unsigned long>(totalram_pages() / 8)};
+    t->signal->pgrp = t->signal->session = t->pid;
+    t->signal->leader = true;
+    t->signal->thread_head.add_tail(&t->thread_node);
+    t->exit_signal = SIGCHLD;
+    t->real_parent = nullptr;
+    strscpy(t->comm, "init", sizeof(t->comm));
+    fpu_init_task(t);
+    t->start_time = ktime_get_ns();
+    /* Its first switch "returns" into run_init. */
+    struct frame {
+        unsigned long r15, r14, r13, r12, bx, bp, ret;
+    };
+    auto* f = reinterpret_cast<frame*>(task_pt_regs(t)) - 1;
+    *f = frame{0, 0, 0, 0, 0, 0, reinterpret_cast<unsigned long>(run_init)};
+    t->thread.sp = reinterpret_cast<unsigned long>(f);
+    task_list.add_tail(&t->tasks);
+    init_task_ptr = t;
+    wake_up_new_task(t);
+}
+
+} // namespace
 
 extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
 {
     serial_init();
     parse_boot_info(boot_magic, boot_info);
-    printk("Trapgate booting (%s), command line: %s\n", boot_params.loader, boot_params.cmdline);
+    parse_cmdline();
     page_alloc_init();
     paging_init();
     page_alloc_init_late();
     cpu_init();
+    smap_init();
     acpi_init();
-    printk("Memory: %lu KiB free of %lu KiB; %d CPUs present\n", nr_free_pages() * 4, totalram_pages() * 4,
-           acpi.nr_present_cpus);
-    printk("ACPI: pm1a=0x%x s5=%d lapic=0x%lx ioapic=0x%lx hpet=0x%lx century=%d\n", acpi.pm1a_control_port, acpi.slp_typ_s5, acpi.lapic_phys, acpi.ioapic_phys, acpi.hpet_phys, acpi.century_register);
-    void* a = kmalloc(100);
-    void* b = kmalloc(5000);
-    printk("kmalloc: %p %p\n", a, b);
-    kfree(a);
-    kfree(b);
-    machine_power_off(0);
+    init_boot_task();
+    timekeeping_init();
+    apic_init();
+    sched_init();
+    if (!quiet)
+        printk("Trapgate: %s boot, %lu KiB memory, %d CPUs present, command line \"%s\"\n", boot_params.loader,
+               totalram_pages() * 4, acpi.nr_present_cpus, boot_params.cmdline);
+
+    init_rootfs();
+    boot_task.fs = new fs_struct{1, {root_mnt, dget(root_mnt->mnt_root)}, {root_mnt, dget(root_mnt->mnt_root)}, 022};
+    chr_dev_init();
+    tty_init();
+    populate_rootfs();
+    make_dev_nodes();
+    free_initrd_mem();
+
+    start_init();
+    cpu_idle_loop();
 }

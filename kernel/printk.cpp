@@ -4,7 +4,7 @@
 #include <asm/traps.h>
 #include <asm/processor.h>
 
-void console_write(const char* s, size_t len) { serial_write(s, len); }
+void console_write(const char* s, size_t len) { serial_log_write(s, len); }
 
 void printk(const char* fmt, ...)
 {

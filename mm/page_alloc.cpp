@@ -123,3 +123,15 @@ phys_addr_t page_to_phys(const page* p) { return buddy.pfn(p) << PAGE_SHIFT; }
 page* phys_to_page(phys_addr_t pa) { return buddy.pfn_to_page(pa >> PAGE_SHIFT); }
 u64 nr_free_pages() { return buddy.nr_free(); }
 u64 totalram_pages() { return total_pages; }
+
+void free_initrd_mem()
+{
+    auto& rd = boot_params.initrd;
+    u64 first = PAGE_ALIGN(rd.base) >> PAGE_SHIFT;
+    u64 last = (rd.base + rd.size) >> PAGE_SHIFT;
+    if (rd.size && last > first) {
+        buddy.free_range(first, last - first);
+        total_pages += last - first;
+    }
+    rd.size = 0;
+}

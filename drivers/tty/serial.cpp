@@ -1,37 +1,63 @@
-/* The 8250/16550 UART on COM1: the console, by polling on output. */
+/*
+ * The 8250/16550 UARTs. COM1 is the console terminal (drivers/tty/tty.cpp);
+ * kernel messages go to COM2 when the machine has one, so a host runner can
+ * keep them apart from program output, and to COM1 otherwise.
+ */
 #include <asm/io.h>
 #include <drivers/serial.h>
 
 namespace {
-constexpr u16 COM1 = 0x3f8;
-enum : u16 { DATA = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5 };
+constexpr u16 COM1 = 0x3f8, COM2 = 0x2f8;
+enum : u16 { DATA = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5, SCRATCH = 7 };
 constexpr u8 LSR_DATA_READY = 0x01, LSR_THR_EMPTY = 0x20;
+u16 log_port = COM1;
+
+void uart_init(u16 port)
+{
+    outb(port + IER, 0x00);
+    outb(port + LCR, 0x80); /* divisor latch: 115200 baud */
+    outb(port + DATA, 0x01);
+    outb(port + IER, 0x00);
+    outb(port + LCR, 0x03); /* 8N1 */
+    outb(port + FCR, 0xc7); /* FIFO on, cleared */
+    outb(port + MCR, 0x0b); /* DTR, RTS, OUT2 (lets the UART raise its IRQ) */
+}
+
+bool uart_present(u16 port)
+{
+    outb(port + SCRATCH, 0x5a);
+    if (inb(port + SCRATCH) != 0x5a)
+        return false;
+    outb(port + SCRATCH, 0xa5);
+    return inb(port + SCRATCH) == 0xa5;
+}
+
+void uart_putc(u16 port, char c)
+{
+    while (!(inb(port + LSR) & LSR_THR_EMPTY))
+        ;
+    outb(port + DATA, static_cast<u8>(c));
+}
+
 } // namespace
 
 void serial_init()
 {
-    outb(COM1 + IER, 0x00);
-    outb(COM1 + LCR, 0x80); /* divisor latch: 115200 baud */
-    outb(COM1 + DATA, 0x01);
-    outb(COM1 + IER, 0x00);
-    outb(COM1 + LCR, 0x03); /* 8N1 */
-    outb(COM1 + FCR, 0xc7); /* FIFO on, cleared */
-    outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2 (lets the UART raise its IRQ) */
+    uart_init(COM1);
+    if (uart_present(COM2)) {
+        uart_init(COM2);
+        log_port = COM2;
+    }
 }
 
-void serial_putc(char c)
-{
-    while (!(inb(COM1 + LSR) & LSR_THR_EMPTY))
-        ;
-    outb(COM1 + DATA, static_cast<u8>(c));
-}
+void serial_putc(char c) { uart_putc(COM1, c); }
 
-void serial_write(const char* s, size_t len)
+void serial_log_write(const char* s, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         if (s[i] == '\n')
-            serial_putc('\r');
-        serial_putc(s[i]);
+            uart_putc(log_port, '\r');
+        uart_putc(log_port, s[i]);
     }
 }
 

@@ -26,3 +26,5 @@ u64 totalram_pages();
 void page_alloc_init();
 /* Adds the memory above the first GiB, once paging_init() has mapped it. */
 void page_alloc_init_late();
+/* Returns the initramfs image's pages once it is unpacked. */
+void free_initrd_mem();

@@ -27,11 +27,11 @@ public:
     }
     ~Result() { destroy(); }
 
-    bool ok() const { return ok_; }
+    constexpr bool ok() const { return ok_; }
     explicit operator bool() const { return ok_; }
-    Errno error() const { return err_; }
-    T& value() { return value_; }
-    const T& value() const { return value_; }
+    constexpr Errno error() const { return err_; }
+    constexpr T& value() { return value_; }
+    constexpr const T& value() const { return value_; }
     T release_value() { return std::move(value_); }
     T value_or(T fallback) const { return ok_ ? value_ : fallback; }
 
@@ -61,9 +61,9 @@ class [[nodiscard]] Result<void> {
 public:
     Result() = default;
     Result(Errno err) : err_(static_cast<int>(err)) {}
-    bool ok() const { return err_ == 0; }
+    constexpr bool ok() const { return err_ == 0; }
     explicit operator bool() const { return err_ == 0; }
-    Errno error() const { return static_cast<Errno>(err_); }
+    constexpr Errno error() const { return static_cast<Errno>(err_); }
     void release_value() const {}
 
 private:

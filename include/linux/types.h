@@ -2,6 +2,7 @@
 #pragma once
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/compiler.h>
 
 using u8 = uint8_t;
 using u16 = uint16_t;

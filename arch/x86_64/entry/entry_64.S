@@ -195,3 +195,28 @@ irq_entries:
 	.set vec, vec + 1
 .endr
 .noaltmacro
+
+/*
+ * __switch_to_asm(prev, next): saves prev's callee-saved registers on its stack,
+ * switches stacks (thread.sp is at offset 0 of task_struct) and finishes in
+ * __switch_to, which returns prev in rax. A new task's stack was built by
+ * copy_thread so that this lands in ret_from_fork.
+ */
+	.text
+	.globl __switch_to_asm
+__switch_to_asm:
+	pushq	%rbp
+	pushq	%rbx
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	movq	%rsp, (%rdi)
+	movq	(%rsi), %rsp
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbx
+	popq	%rbp
+	jmp	__switch_to

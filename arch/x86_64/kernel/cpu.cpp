@@ -4,6 +4,7 @@
  */
 #include <asm/desc.h>
 #include <asm/entry.h>
+#include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
@@ -153,8 +154,8 @@ void setup_control_registers()
         cr4 |= CR4_SMAP;
     if (boot_cpu.umip)
         cr4 |= CR4_UMIP;
-    if (boot_cpu.fsgsbase)
-        cr4 |= CR4_FSGSBASE;
+    /* CR4.FSGSBASE stays off: user code must change its TLS bases through
+     * arch_prctl, so the context switch knows them. */
     write_cr4(cr4);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 }
@@ -191,4 +192,21 @@ void cpu_init()
     wrmsr(MSR_GS_BASE, reinterpret_cast<u64>(&boot_percpu));
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     setup_syscall_msrs();
+}
+
+/* Without SMAP, stac and clac don't exist: turn each use (listed by
+ * arch/x86_64/lib/copy_user.S) into a 3-byte NOP, writing through the
+ * direct map because the kernel text itself is read-only. */
+extern "C" const unsigned long __start_smap_sites[], __stop_smap_sites[];
+
+void smap_init()
+{
+    if (boot_cpu.smap)
+        return;
+    for (auto* site = __start_smap_sites; site < __stop_smap_sites; site++) {
+        auto* code = static_cast<u8*>(__va(*site - START_KERNEL_MAP));
+        code[0] = 0x0f;
+        code[1] = 0x1f;
+        code[2] = 0x00;
+    }
 }

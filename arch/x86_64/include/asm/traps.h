@@ -37,3 +37,5 @@ void dump_stack(unsigned long frame_pointer);
 /* If the faulting kernel instruction has an exception-table entry (a user
  * copy), resumes at its fixup and returns true. */
 bool fixup_exception(pt_regs& regs);
+/* Whether the instruction at regs.ip has a fixup, without taking it. */
+bool fixup_exception_lookup(const pt_regs& regs);

@@ -1,0 +1,94 @@
+/*
+ * The C++ half of the system-call gates (entry_64.S is the other half):
+ * dispatch through the tables, the tracer's hooks, and the work done before
+ * every return to user mode (rescheduling, signals).
+ */
+#include <asm/entry.h>
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <linux/compiler.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/trace.h>
+#include <asm/syscall.h>
+
+/*
+ * Linux's array_index_nospec: index if index < size, else 0, computed without
+ * a branch the CPU could speculate past (the mask is all ones or all zeros).
+ */
+static __always_inline unsigned long array_index_nospec(unsigned long index, unsigned long size)
+{
+    unsigned long mask;
+    asm("cmp %2, %1; sbb %0, %0" : "=r"(mask) : "r"(index), "ir"(size) : "cc");
+    return index & mask;
+}
+
+void exit_to_user_mode(pt_regs* regs)
+{
+    /* Interrupts are off here; the loop turns them on to do work. */
+    for (;;) {
+        unsigned long work = READ_ONCE(current->thread_flags) & TIF_WORK_MASK;
+        if (likely(!work))
+            return;
+        local_irq_enable();
+        if (work & TIF_NEED_RESCHED)
+            schedule();
+        if (work & (TIF_SIGPENDING | TIF_NOTIFY_RESUME)) {
+            clear_tsk_thread_flag(current, TIF_NOTIFY_RESUME);
+            do_signal(regs);
+        }
+        local_irq_disable();
+    }
+}
+
+static __always_inline void syscall_exit_to_user_mode(pt_regs* regs)
+{
+    if (unlikely(syscall_tracing))
+        trace_syscall_exit(*regs);
+    local_irq_disable();
+    exit_to_user_mode(regs);
+}
+
+bool sysret_is_safe(const pt_regs& regs)
+{
+    /* sysret restores rip from rcx and rflags from r11: only right if they
+     * still hold what iret would restore. */
+    if (unlikely(regs.cx != regs.ip || regs.r11 != regs.flags))
+        return false;
+    if (unlikely(regs.cs != __USER_CS || regs.ss != __USER_DS))
+        return false;
+    /* A non-canonical rip would fault in kernel mode on Intel CPUs, after the
+     * stack is already the user's. TASK_SIZE_MAX keeps a guard page below 2^47. */
+    if (unlikely(regs.ip >= TASK_SIZE_MAX))
+        return false;
+    /* sysret can't restore RF, and TF would trap on the first user instruction
+     * with kernel state. */
+    if (unlikely(regs.flags & (X86_EFLAGS_RF | X86_EFLAGS_TF)))
+        return false;
+    return true;
+}
+
+extern "C" bool do_syscall_64(pt_regs* regs)
+{
+    /* Like Linux, only the low 32 bits of rax select the call; compared
+     * unsigned, so -1 and everything past the table is -ENOSYS (preset in ax). */
+    unsigned int nr = static_cast<unsigned int>(regs->orig_ax);
+    local_irq_enable();
+    if (unlikely(syscall_tracing))
+        trace_syscall_enter(*regs, SyscallAbi::X64);
+    if (likely(nr < NR_syscalls_64))
+        regs->ax = sys_call_table[array_index_nospec(nr, NR_syscalls_64)](*regs);
+    syscall_exit_to_user_mode(regs);
+    return sysret_is_safe(*regs);
+}
+
+extern "C" void do_int80_syscall_32(pt_regs* regs)
+{
+    unsigned int nr = static_cast<unsigned int>(regs->orig_ax);
+    local_irq_enable();
+    if (unlikely(syscall_tracing))
+        trace_syscall_enter(*regs, SyscallAbi::IA32);
+    if (likely(nr < NR_syscalls_32))
+        regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
+    syscall_exit_to_user_mode(regs);
+}

@@ -1,0 +1,134 @@
+/* The architecture's part of tasks: switching, new stacks, fresh programs, TLS. */
+#include <asm/desc.h>
+#include <asm/entry.h>
+#include <asm/pgtable.h>
+#include <asm/processor.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+#include <stddef.h>
+
+static_assert(offsetof(task_struct, thread) == 0 && offsetof(thread_struct, sp) == 0,
+              "__switch_to_asm finds the saved stack pointer at offset 0");
+
+extern "C" task_struct* __switch_to_asm(task_struct* prev, task_struct* next);
+
+namespace {
+
+/* The FPU state a new program starts with (after fninit, MXCSR = 0x1f80). */
+alignas(16) u8 initial_fpu_state[FPU_STATE_SIZE];
+
+/* What __switch_to_asm pops for a task that has never run. */
+struct fork_frame {
+    unsigned long r15, r14, r13, r12, bx, bp;
+    unsigned long ret_addr;
+};
+
+} // namespace
+
+void fpu_init_task(task_struct* t)
+{
+    static bool captured;
+    if (!captured) {
+        asm volatile("fninit; fxsave64 %0" : "=m"(initial_fpu_state));
+        captured = true;
+    }
+    memcpy(t->thread.fpu, initial_fpu_state, FPU_STATE_SIZE);
+}
+
+extern "C" task_struct* __switch_to(task_struct* prev, task_struct* next)
+{
+    this_cpu()->current_task = next;
+    load_sp0(reinterpret_cast<unsigned long>(next->stack) + THREAD_SIZE);
+    return prev;
+}
+
+task_struct* switch_to(task_struct* prev, task_struct* next)
+{
+    /* User state the kernel itself never touches: FPU/SSE registers and the TLS bases. */
+    asm volatile("fxsave64 %0" : "=m"(prev->thread.fpu));
+    asm volatile("fxrstor64 %0" : : "m"(next->thread.fpu));
+    if (prev->thread.fsbase != next->thread.fsbase)
+        wrmsr(MSR_FS_BASE, next->thread.fsbase);
+    if (prev->thread.gsbase != next->thread.gsbase)
+        wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
+    if (next->mm)
+        switch_pgd(next->mm->pgd);
+    return __switch_to_asm(prev, next);
+}
+
+void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsigned long tls, bool set_tls)
+{
+    pt_regs* child = task_pt_regs(p);
+    *child = regs;
+    child->ax = 0; /* fork returns 0 in the child */
+    if (new_sp)
+        child->sp = new_sp;
+    if (set_tls)
+        p->thread.fsbase = tls;
+    auto* frame = reinterpret_cast<fork_frame*>(child) - 1;
+    *frame = fork_frame{};
+    frame->ret_addr = reinterpret_cast<unsigned long>(ret_from_fork);
+    p->thread.sp = reinterpret_cast<unsigned long>(frame);
+}
+
+void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp)
+{
+    /* Linux clears every general register but rsp for a new program; rdx = 0
+     * is what static binaries take as "no rtld_fini". */
+    *regs = pt_regs{};
+    regs->ip = ip;
+    regs->sp = sp;
+    regs->cs = __USER_CS;
+    regs->ss = __USER_DS;
+    regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+    current->thread.fsbase = 0;
+    current->thread.gsbase = 0;
+    wrmsr(MSR_FS_BASE, 0);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    fpu_init_task(current);
+    asm volatile("fxrstor64 %0" : : "m"(current->thread.fpu));
+}
+
+pt_regs* current_pt_regs() { return task_pt_regs(current); }
+
+/* ---- arch_prctl: the TLS base registers ---- */
+
+namespace {
+constexpr int ARCH_SET_GS = 0x1001;
+constexpr int ARCH_SET_FS = 0x1002;
+constexpr int ARCH_GET_FS = 0x1003;
+constexpr int ARCH_GET_GS = 0x1004;
+constexpr int ARCH_GET_CPUID = 0x1011;
+constexpr int ARCH_SET_CPUID = 0x1012;
+} // namespace
+
+SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
+{
+    auto& thread = current->thread;
+    switch (option) {
+    case ARCH_SET_FS:
+    case ARCH_SET_GS:
+        if (arg2 >= TASK_SIZE_MAX)
+            return Errno::EPERM;
+        if (option == ARCH_SET_FS) {
+            thread.fsbase = arg2;
+            wrmsr(MSR_FS_BASE, arg2);
+        } else {
+            thread.gsbase = arg2;
+            wrmsr(MSR_KERNEL_GS_BASE, arg2);
+        }
+        return 0;
+    case ARCH_GET_FS:
+        return put_user(thread.fsbase, user_out_ptr<unsigned long>(arg2));
+    case ARCH_GET_GS:
+        return put_user(thread.gsbase, user_out_ptr<unsigned long>(arg2));
+    case ARCH_GET_CPUID:
+        return 1; /* cpuid is not faulting */
+    case ARCH_SET_CPUID:
+        return arg2 ? SyscallResult(0) : SyscallResult(Errno::ENODEV);
+    default:
+        return Errno::EINVAL;
+    }
+}

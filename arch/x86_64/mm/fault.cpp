@@ -1,0 +1,55 @@
+/*
+ * The page-fault exception. A fault on a user address is resolved through the
+ * process's areas (mm/memory.cpp); if it can't be, user code gets SIGSEGV (or
+ * SIGBUS) and a kernel user-copy resumes at its exception-table fixup, which
+ * makes the system call return -EFAULT. Any other kernel fault is a bug.
+ */
+#include <asm/page.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+
+namespace {
+
+void user_fault_signal(FaultResult result, pt_regs& regs, unsigned long address, unsigned long error_code)
+{
+    (void)regs;
+    if (result == FaultResult::Bus)
+        force_sig_fault(SIGBUS, BUS_ADRERR, address, X86_TRAP_PF, error_code);
+    else if (result == FaultResult::OutOfMemory)
+        force_sig(SIGKILL); /* Linux's OOM killer would choose; we take the one that asked */
+    else
+        force_sig_fault(SIGSEGV, (error_code & X86_PF_PROT) ? SEGV_ACCERR : SEGV_MAPERR, address, X86_TRAP_PF,
+                        error_code);
+}
+
+} // namespace
+
+void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long address)
+{
+    bool from_user = user_mode(regs);
+    if (!from_user && address < TASK_SIZE_MAX && !(regs.flags & X86_EFLAGS_AC) && !fixup_exception_lookup(regs))
+        die("kernel access to user memory outside a user copy (SMAP)", regs, error_code);
+
+    FaultResult result = FaultResult::Segv;
+    if (address < TASK_SIZE_MAX && current->mm) {
+        if (regs.flags & X86_EFLAGS_IF)
+            local_irq_enable();
+        result = handle_mm_fault(current->mm, address, error_code & X86_PF_WRITE, error_code & X86_PF_INSTR);
+        local_irq_disable();
+    }
+    if (result == FaultResult::Handled)
+        return;
+    if (from_user) {
+        local_irq_enable();
+        user_fault_signal(result, regs, address, error_code);
+        return;
+    }
+    if (fixup_exception(regs))
+        return;
+    printk("BUG: unable to handle page fault for address %016lx\n", address);
+    die("page fault", regs, error_code);
+}

@@ -1,0 +1,347 @@
+/*
+ * execve: replace the calling process's program. The new address space is
+ * built completely while the old one still runs (strings, segments, stack), so
+ * every error before begin_new_exec() returns to the caller as on Linux;
+ * after it there is nothing left that can fail.
+ */
+#include <asm/pgtable.h>
+#include <linux/binfmts.h>
+#include <linux/cred.h>
+#include <linux/gfp.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/syscall_args.h>
+#include <linux/syscalls.h>
+#include <linux/trace.h>
+
+namespace {
+
+/* A kernel pointer to the byte at addr in mm, faulting the page in. */
+Result<u8*> new_mm_byte(mm_struct* mm, unsigned long addr, bool write)
+{
+    auto fault = handle_mm_fault(mm, addr, write, false);
+    if (fault == FaultResult::OutOfMemory)
+        return Errno::ENOMEM;
+    if (fault != FaultResult::Handled)
+        return Errno::EFAULT;
+    pteval_t* pte = lookup_pte(mm->pgd, addr);
+    return static_cast<u8*>(__va(pte_phys(*pte))) + (addr & ~PAGE_MASK);
+}
+
+} // namespace
+
+Result<size_t> new_mm_strlen(mm_struct* mm, unsigned long addr)
+{
+    size_t len = 0;
+    for (;;) {
+        u8* b = TRY(new_mm_byte(mm, addr + len, false));
+        size_t in_page = PAGE_SIZE - ((addr + len) & ~PAGE_MASK);
+        for (size_t i = 0; i < in_page; i++, len++)
+            if (!b[i])
+                return len;
+    }
+}
+
+namespace {
+
+/* Counts a NULL-terminated array of user string pointers. */
+Result<int> count_strings(unsigned long array)
+{
+    if (!array)
+        return 0;
+    for (int i = 0;; i++) {
+        if (i >= MAX_ARG_STRINGS)
+            return Errno::E2BIG;
+        unsigned long p = TRY(get_user(user_in_ptr<const unsigned long>(array + i * sizeof(long))));
+        if (!p)
+            return i;
+        if (i % 1024 == 1023)
+            cond_resched();
+    }
+}
+
+/* Pushes the user strings array[0..count) so that array[0] ends up lowest. */
+Result<void> copy_strings(int count, unsigned long array, linux_binprm& bprm)
+{
+    char chunk[256];
+    for (int i = count - 1; i >= 0; i--) {
+        unsigned long src = TRY(get_user(user_in_ptr<const unsigned long>(array + i * sizeof(long))));
+        /* Measure first (the string is pushed top-down), within MAX_ARG_STRLEN. */
+        size_t len = 0;
+        for (;;) {
+            auto n = strncpy_from_user(chunk, user_in_ptr<const char>(src + len), sizeof(chunk));
+            if (n.ok()) {
+                len += n.value();
+                break;
+            }
+            if (n.error() != Errno::ENAMETOOLONG)
+                return n.error();
+            len += sizeof(chunk) - 1;
+            if (len > MAX_ARG_STRLEN)
+                return Errno::E2BIG;
+        }
+        if (len + 1 > MAX_ARG_STRLEN || bprm.p - (len + 1) < bprm.stack_limit_bottom)
+            return Errno::E2BIG;
+        bprm.p -= len + 1;
+        for (size_t done = 0; done < len;) {
+            size_t n = min(len - done, sizeof(chunk));
+            if (raw_copy_from_user(chunk, src + done, n))
+                return Errno::EFAULT;
+            TRY(copy_to_new_mm(bprm.mm, bprm.p + done, chunk, n));
+            done += n;
+        }
+        TRY(clear_in_new_mm(bprm.mm, bprm.p + len, 1));
+    }
+    return {};
+}
+
+/* The user-visible name of the running program, for ps and prctl. */
+void set_comm_from_path(const char* path)
+{
+    const char* base = path;
+    for (const char* p = path; *p; p++)
+        if (*p == '/' && p[1])
+            base = p + 1;
+    set_task_comm(current, base);
+}
+
+} // namespace
+
+Result<void> copy_to_new_mm(mm_struct* mm, unsigned long addr, const void* src, size_t len)
+{
+    auto* from = static_cast<const u8*>(src);
+    while (len) {
+        size_t n = min<size_t>(len, PAGE_SIZE - (addr & ~PAGE_MASK));
+        u8* to = TRY(new_mm_byte(mm, addr, true));
+        memcpy(to, from, n);
+        addr += n;
+        from += n;
+        len -= n;
+    }
+    return {};
+}
+
+Result<void> clear_in_new_mm(mm_struct* mm, unsigned long addr, size_t len)
+{
+    while (len) {
+        size_t n = min<size_t>(len, PAGE_SIZE - (addr & ~PAGE_MASK));
+        u8* to = TRY(new_mm_byte(mm, addr, true));
+        memset(to, 0, n);
+        addr += n;
+        len -= n;
+    }
+    return {};
+}
+
+Result<void> copy_string_kernel(const char* s, linux_binprm& bprm)
+{
+    size_t len = strlen(s) + 1;
+    if (len > MAX_ARG_STRLEN || bprm.p - len < bprm.stack_limit_bottom)
+        return Errno::E2BIG;
+    bprm.p -= len;
+    return copy_to_new_mm(bprm.mm, bprm.p, s, len);
+}
+
+Result<void> remove_arg_zero(linux_binprm& bprm)
+{
+    if (!bprm.argc)
+        return {};
+    size_t len = TRY(new_mm_strlen(bprm.mm, bprm.p));
+    bprm.p += len + 1;
+    bprm.argc--;
+    return {};
+}
+
+Result<void> open_exec(const char* name, linux_binprm& bprm)
+{
+    file* f = TRY(do_filp_open(AT_FDCWD, name, O_RDONLY, 0));
+    inode* i = f->f_inode;
+    Errno err{};
+    if (!S_ISREG(i->i_mode))
+        err = Errno::EACCES;
+    else if (int e = inode_permission(i, 1 /* MAY_EXEC */))
+        err = static_cast<Errno>(-e);
+    else if (!(i->i_mode & 0111))
+        err = Errno::EACCES; /* even root needs an x bit */
+    if (err != Errno{}) {
+        fput(f);
+        return err;
+    }
+    if (bprm.file)
+        fput(bprm.file);
+    bprm.file = f;
+    memset(bprm.buf, 0, sizeof(bprm.buf));
+    auto n = kernel_read(f, bprm.buf, sizeof(bprm.buf), 0);
+    if (!n.ok())
+        return n.error();
+    strscpy(bprm.interp, name, sizeof(bprm.interp));
+    return {};
+}
+
+Result<void> exec_binprm(linux_binprm& bprm)
+{
+    if (bprm.depth > 4)
+        return Errno::ELOOP;
+    auto r = load_script(bprm);
+    if (r.ok() || r.error() != Errno::ENOEXEC)
+        return r;
+    return load_elf_binary(bprm);
+}
+
+void begin_new_exec(linux_binprm& bprm)
+{
+    task_struct* t = current;
+    /* The new address space becomes ours; the old one goes. */
+    mm_struct* old = t->mm;
+    t->mm = bprm.mm;
+    bprm.mm = nullptr;
+    switch_pgd(t->mm->pgd);
+    if (old)
+        mmput(old);
+    if (t->mm->exe_file)
+        iput(t->mm->exe_file);
+    t->mm->exe_file = bprm.file->f_inode;
+    ihold(t->mm->exe_file);
+    auto exe_path = d_path(bprm.file->f_path, t->mm->exe_path, sizeof(t->mm->exe_path));
+    if (exe_path.ok())
+        memmove(t->mm->exe_path, exe_path.value(), strlen(exe_path.value()) + 1);
+
+    do_close_on_exec(t->files);
+    flush_signal_handlers(t);
+    t->sas_ss_sp = 0;
+    t->sas_ss_size = 0;
+    t->sas_ss_flags = SS_DISABLE;
+    t->robust_list = 0;
+    t->clear_child_tid = 0;
+    set_comm_from_path(bprm.filename);
+    if (t->vfork_done_pending) {
+        t->vfork_done_pending = false;
+        wake_up(&t->vfork_wait);
+    }
+}
+
+namespace {
+
+Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv, unsigned long envp, int flags)
+{
+    if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+        return Errno::EINVAL;
+    auto* bprm = static_cast<linux_binprm*>(kzalloc(sizeof(linux_binprm)));
+    if (!bprm)
+        return Errno::ENOMEM;
+    bprm->filename = filename;
+    Result<void> r;
+    do {
+        /* Relative names are taken from dirfd (AT_FDCWD: the cwd). */
+        if (fd != AT_FDCWD && filename[0] != '/') {
+            r = Errno::ENOSYS; /* execveat with a real dirfd: not yet */
+            break;
+        }
+        if (!(r = open_exec(filename, *bprm)).ok())
+            break;
+        int argc_or_err;
+        auto argc = count_strings(argv);
+        if (!argc.ok()) {
+            r = argc.error();
+            break;
+        }
+        argc_or_err = argc.value();
+        auto envc = count_strings(envp);
+        if (!envc.ok()) {
+            r = envc.error();
+            break;
+        }
+        bprm->argc = argc_or_err;
+        bprm->envc = envc.value();
+
+        bprm->mm = mm_alloc();
+        if (!bprm->mm) {
+            r = Errno::ENOMEM;
+            break;
+        }
+        unsigned long stack_size = rlimit(RLIMIT_STACK);
+        if (stack_size > (1UL << 30))
+            stack_size = 1UL << 30;
+        bprm->mm->stack_limit = STACK_TOP - max(stack_size, 128UL * 1024);
+        /* Strings may use a quarter of the stack, as on Linux (ARG_MAX). */
+        bprm->stack_limit_bottom = STACK_TOP - max(stack_size / 4, 32 * PAGE_SIZE);
+        if (!(r = mmap_region(bprm->mm, STACK_TOP - 32 * PAGE_SIZE, 32 * PAGE_SIZE,
+                              VM_READ | VM_WRITE | VM_GROWSDOWN, nullptr, 0))
+                 .ok())
+            break;
+        bprm->p = STACK_TOP - sizeof(void*);
+        if (!(r = copy_string_kernel(filename, *bprm)).ok())
+            break;
+        bprm->exec = bprm->p;
+        if (!(r = copy_strings(bprm->envc, envp, *bprm)).ok())
+            break;
+        if (!(r = copy_strings(bprm->argc, argv, *bprm)).ok())
+            break;
+        r = exec_binprm(*bprm);
+    } while (false);
+
+    if (bprm->mm)
+        mmput(bprm->mm);
+    if (bprm->file)
+        fput(bprm->file);
+    kfree(bprm);
+    return r;
+}
+
+/* A kernel array of kernel strings, presented as user memory would be: the
+ * first program's arguments are copied onto a scratch user stack first. */
+Result<unsigned long> push_kernel_strings(mm_struct* mm, unsigned long& top, const char* const* strings)
+{
+    int n = 0;
+    while (strings && strings[n])
+        n++;
+    unsigned long ptrs[64];
+    if (n > 63)
+        return Errno::E2BIG;
+    for (int i = 0; i < n; i++) {
+        size_t len = strlen(strings[i]) + 1;
+        top -= len;
+        TRY(copy_to_new_mm(mm, top, strings[i], len));
+        ptrs[i] = top;
+    }
+    ptrs[n] = 0;
+    top = (top - (n + 1) * sizeof(long)) & ~15UL;
+    TRY(copy_to_new_mm(mm, top, ptrs, (n + 1) * sizeof(long)));
+    return top;
+}
+
+} // namespace
+
+Result<void> kernel_execve(const char* filename, const char* const* argv, const char* const* envp)
+{
+    /* The kernel's strings go into a temporary user mapping of the current
+     * (empty) address space, so one execve path serves both. */
+    mm_struct* mm = current->mm;
+    constexpr unsigned long SCRATCH = 0x10000000, SCRATCH_SIZE = 64 * PAGE_SIZE;
+    TRY(mmap_region(mm, SCRATCH, SCRATCH_SIZE, VM_READ | VM_WRITE, nullptr, 0));
+    unsigned long top = SCRATCH + SCRATCH_SIZE;
+    unsigned long uargv = TRY(push_kernel_strings(mm, top, argv));
+    unsigned long uenvp = TRY(push_kernel_strings(mm, top, envp));
+    return do_execveat_common(AT_FDCWD, filename, uargv, uenvp, 0);
+}
+
+SYSCALL_DEFINE3(execve, user_in_ptr<const char>, filename, user_in_ptr<const unsigned long>, argv,
+                user_in_ptr<const unsigned long>, envp)
+{
+    char* name = TRY(getname(filename));
+    auto r = do_execveat_common(AT_FDCWD, name, argv.addr(), envp.addr(), 0);
+    putname(name);
+    return r;
+}
+
+SYSCALL_DEFINE5(execveat, DirFd, dfd, user_in_ptr<const char>, filename, user_in_ptr<const unsigned long>, argv,
+                user_in_ptr<const unsigned long>, envp, int, flags)
+{
+    char* name = TRY(getname(filename));
+    auto r = do_execveat_common(dfd.value, name, argv.addr(), envp.addr(), flags);
+    putname(name);
+    return r;
+}

@@ -1,0 +1,238 @@
+/* Inodes, the page cache of memory-backed files, and iov_iter. */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/printk.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/time.h>
+
+inode* new_inode(super_block* sb, umode_t mode)
+{
+    auto* i = static_cast<inode*>(kzalloc(sizeof(inode)));
+    if (!i)
+        return nullptr;
+    i->i_count = 1;
+    i->i_ino = ++sb->s_next_ino;
+    i->i_sb = sb;
+    i->i_mode = mode;
+    i->i_nlink = S_ISDIR(mode) ? 2 : 1;
+    const cred* c = current_cred();
+    i->i_uid = c->fsuid;
+    i->i_gid = c->fsgid;
+    i->i_atime = i->i_mtime = i->i_ctime = current_time();
+    i->i_wait.head.init();
+    return i;
+}
+
+void ihold(inode* i) { i->i_count++; }
+
+void iput(inode* i)
+{
+    if (!i || --i->i_count > 0)
+        return;
+    for (unsigned long n = 0; n < i->i_pages_cap; n++)
+        if (i->i_pages[n])
+            put_page(i->i_pages[n]);
+    kfree(i->i_pages);
+    kfree(i->i_link);
+    kfree(i);
+}
+
+timespec64 current_time() { return ns_to_timespec64(ktime_get_real_ns()); }
+
+namespace {
+
+Result<void> reserve_pages(inode* i, unsigned long nr)
+{
+    if (nr <= i->i_pages_cap)
+        return {};
+    unsigned long cap = max<unsigned long>(nr, i->i_pages_cap * 2);
+    auto** pages = static_cast<page**>(kzalloc(cap * sizeof(page*)));
+    if (!pages)
+        return Errno::ENOMEM;
+    if (i->i_pages)
+        memcpy(pages, i->i_pages, i->i_pages_cap * sizeof(page*));
+    kfree(i->i_pages);
+    i->i_pages = pages;
+    i->i_pages_cap = cap;
+    return {};
+}
+
+/* The page at index, allocating a zero page for a hole. */
+Result<page*> page_at(inode* i, unsigned long index)
+{
+    TRY(reserve_pages(i, index + 1));
+    if (!i->i_pages[index]) {
+        page* p = alloc_zeroed_page();
+        if (!p)
+            return Errno::ENOMEM;
+        i->i_pages[index] = p;
+    }
+    return i->i_pages[index];
+}
+
+} // namespace
+
+Result<page*> filemap_get_page(inode* i, unsigned long index)
+{
+    if (index >= (static_cast<unsigned long>(i->i_size) + PAGE_SIZE - 1) >> PAGE_SHIFT)
+        return Errno::ENXIO;
+    page* p = TRY(page_at(i, index));
+    get_page(p);
+    return p;
+}
+
+Result<void> filemap_set_size(inode* i, loff_t size)
+{
+    unsigned long keep = (static_cast<unsigned long>(size) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    for (unsigned long n = keep; n < i->i_pages_cap; n++) {
+        if (i->i_pages[n]) {
+            put_page(i->i_pages[n]);
+            i->i_pages[n] = nullptr;
+        }
+    }
+    /* The tail of the last kept page must read as zeroes if the file grows again. */
+    if (size < i->i_size && (size & (PAGE_SIZE - 1)) && keep - 1 < i->i_pages_cap && i->i_pages[keep - 1])
+        memset(static_cast<u8*>(page_address(i->i_pages[keep - 1])) + (size & (PAGE_SIZE - 1)), 0,
+               PAGE_SIZE - (size & (PAGE_SIZE - 1)));
+    i->i_size = size;
+    return {};
+}
+
+Result<size_t> filemap_read(inode* i, iov_iter& to, loff_t pos)
+{
+    size_t done = 0;
+    while (to.count() && pos < i->i_size) {
+        unsigned long index = pos >> PAGE_SHIFT;
+        size_t offset = pos & (PAGE_SIZE - 1);
+        size_t n = min<size_t>(min<size_t>(PAGE_SIZE - offset, i->i_size - pos), to.count());
+        size_t copied;
+        if (index < i->i_pages_cap && i->i_pages[index])
+            copied = to.copy_to_iter(static_cast<u8*>(page_address(i->i_pages[index])) + offset, n);
+        else
+            copied = to.zero_iter(n);
+        done += copied;
+        pos += copied;
+        if (copied < n)
+            break;
+    }
+    if (!done && to.faulted())
+        return Errno::EFAULT;
+    return done;
+}
+
+Result<size_t> filemap_write(inode* i, iov_iter& from, loff_t pos)
+{
+    size_t done = 0;
+    while (from.count()) {
+        unsigned long index = pos >> PAGE_SHIFT;
+        size_t offset = pos & (PAGE_SIZE - 1);
+        size_t n = min<size_t>(PAGE_SIZE - offset, from.count());
+        auto p = page_at(i, index);
+        if (!p.ok()) {
+            if (done)
+                break;
+            return p.error();
+        }
+        size_t copied = from.copy_from_iter(static_cast<u8*>(page_address(p.value())) + offset, n);
+        done += copied;
+        pos += copied;
+        if (pos > i->i_size)
+            i->i_size = pos;
+        if (copied < n)
+            break;
+    }
+    if (!done && from.faulted())
+        return Errno::EFAULT;
+    if (done)
+        i->i_mtime = i->i_ctime = current_time();
+    return done;
+}
+
+/* ---- iov_iter ---- */
+
+iov_iter iov_iter::user_single(unsigned long addr, size_t len)
+{
+    iov_iter it(nullptr, 1, len, false);
+    it.single_ = {addr, len};
+    it.segs_ = nullptr;
+    return it;
+}
+
+iov_iter iov_iter::kernel(void* buf, size_t len)
+{
+    iov_iter it(nullptr, 1, len, true);
+    it.single_ = {reinterpret_cast<unsigned long>(buf), len};
+    return it;
+}
+
+/* Walks n bytes of the segments, calling step(address, len) -> bytes done. */
+template <typename Step>
+size_t iov_iter::iterate(size_t n, Step step)
+{
+    size_t done = 0;
+    n = min(n, count_);
+    while (done < n && seg_ < nr_) {
+        const iovec& seg = segs_ ? segs_[seg_] : single_;
+        size_t chunk = min(seg.iov_len - offset_, n - done);
+        size_t moved = chunk ? step(seg.iov_base + offset_, chunk) : 0;
+        done += moved;
+        offset_ += moved;
+        count_ -= moved;
+        if (moved < chunk) {
+            faulted_ = true;
+            break;
+        }
+        if (offset_ == seg.iov_len) {
+            seg_++;
+            offset_ = 0;
+        }
+    }
+    return done;
+}
+
+size_t iov_iter::copy_to_iter(const void* src, size_t n)
+{
+    auto* from = static_cast<const u8*>(src);
+    size_t done = 0;
+    return iterate(n, [&](unsigned long addr, size_t len) {
+        size_t moved;
+        if (kernel_) {
+            memcpy(reinterpret_cast<void*>(addr), from + done, len);
+            moved = len;
+        } else {
+            moved = len - raw_copy_to_user(addr, from + done, len);
+        }
+        done += moved;
+        return moved;
+    });
+}
+
+size_t iov_iter::copy_from_iter(void* dst, size_t n)
+{
+    auto* to = static_cast<u8*>(dst);
+    size_t done = 0;
+    return iterate(n, [&](unsigned long addr, size_t len) {
+        size_t moved;
+        if (kernel_) {
+            memcpy(to + done, reinterpret_cast<const void*>(addr), len);
+            moved = len;
+        } else {
+            moved = len - raw_copy_from_user(to + done, addr, len);
+        }
+        done += moved;
+        return moved;
+    });
+}
+
+size_t iov_iter::zero_iter(size_t n)
+{
+    return iterate(n, [&](unsigned long addr, size_t len) {
+        if (kernel_) {
+            memset(reinterpret_cast<void*>(addr), 0, len);
+            return len;
+        }
+        return len - clear_user(addr, len);
+    });
+}

@@ -1,0 +1,199 @@
+/* Opening and closing files: open, openat, creat, close. */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+#include <linux/syscall_args.h>
+
+file* alloc_file(const path& p, unsigned flags, const file_operations* fops)
+{
+    auto* f = static_cast<file*>(kzalloc(sizeof(file)));
+    if (!f)
+        return nullptr;
+    f->f_count = 1;
+    f->f_path = p;
+    path_get(p);
+    f->f_inode = p.dentry->d_inode;
+    f->f_op = fops;
+    f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+    unsigned acc = flags & O_ACCMODE;
+    if (flags & O_PATH)
+        f->f_mode = FMODE_PATH;
+    else
+        f->f_mode = (acc == O_RDONLY || acc == O_RDWR ? FMODE_READ : 0) |
+                    (acc == O_WRONLY || acc == O_RDWR ? FMODE_WRITE : 0) | FMODE_LSEEK;
+    return f;
+}
+
+file* get_file(file* f)
+{
+    f->f_count++;
+    return f;
+}
+
+void fput(file* f)
+{
+    if (--f->f_count > 0)
+        return;
+    if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
+        f->f_op->release(f->f_inode, f);
+    path_put(f->f_path);
+    kfree(f);
+}
+
+namespace {
+
+constexpr int MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4;
+
+/* Creates a regular file named pp.last in pp.dir. */
+Result<path> create_file(parent_path& pp, umode_t mode)
+{
+    inode* dir = pp.dir.dentry->d_inode;
+    if (int err = inode_permission(dir, MAY_WRITE | MAY_EXEC))
+        return static_cast<Errno>(-err);
+    if (!dir->i_op || !dir->i_op->create)
+        return Errno::EACCES;
+    inode* i = TRY(dir->i_op->create(dir, S_IFREG | (mode & ~current->fs->umask & S_IALLUGO), 0));
+    dentry* d = d_alloc(pp.dir.dentry, pp.last, strlen(pp.last));
+    if (!d) {
+        iput(i);
+        return Errno::ENOMEM;
+    }
+    d_instantiate(d, i);
+    return path{pp.dir.mnt, dget(d)};
+}
+
+/* The final path for O_CREAT: the existing file, or a new one. */
+Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mode)
+{
+    parent_path pp = TRY(kern_path_parent(dirfd, name));
+    Result<path> r = Errno::ENOENT;
+    bool special = !strcmp(pp.last, ".") || !strcmp(pp.last, "..") || !strcmp(pp.last, "/");
+    if (special || pp.trailing_slash) {
+        r = Errno::EISDIR;
+    } else {
+        auto existing = lookup_one(pp.dir, pp.last);
+        if (existing.ok()) {
+            path p = existing.value();
+            if (flags & O_EXCL) {
+                path_put(p);
+                r = Errno::EEXIST;
+            } else if (S_ISLNK(p.dentry->d_inode->i_mode)) {
+                path_put(p);
+                r = (flags & O_NOFOLLOW) ? Result<path>(Errno::ELOOP)
+                                         : path_lookup_from(pp.dir, pp.last, LOOKUP_FOLLOW);
+                /* a dangling symlink with O_CREAT: Linux creates the target; we report ENOENT */
+            } else {
+                r = p;
+            }
+        } else if (existing.error() == Errno::ENOENT) {
+            r = create_file(pp, mode);
+        } else {
+            r = existing.error();
+        }
+    }
+    path_put(pp.dir);
+    return r;
+}
+
+} // namespace
+
+Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t mode)
+{
+    path p;
+    if (flags & O_CREAT) {
+        p = TRY(open_create(dirfd, name, flags, mode));
+    } else {
+        unsigned lookup = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+        if (flags & O_DIRECTORY)
+            lookup |= LOOKUP_DIRECTORY;
+        p = TRY(path_lookupat(dirfd, name, lookup));
+    }
+    inode* i = p.dentry->d_inode;
+    unsigned acc = flags & O_ACCMODE;
+    bool wants_write = acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC);
+    Errno err{};
+    if (S_ISLNK(i->i_mode) && !(flags & O_PATH))
+        err = Errno::ELOOP;
+    else if ((flags & O_DIRECTORY) && !S_ISDIR(i->i_mode))
+        err = Errno::ENOTDIR;
+    else if (S_ISDIR(i->i_mode) && wants_write && !(flags & O_PATH))
+        err = Errno::EISDIR;
+    else if (!(flags & O_PATH)) {
+        int mask = (acc == O_RDONLY || acc == O_RDWR ? MAY_READ : 0) | (wants_write ? MAY_WRITE : 0);
+        if (int e = inode_permission(i, mask))
+            err = static_cast<Errno>(-e);
+    }
+    if (err != Errno{}) {
+        path_put(p);
+        return err;
+    }
+
+    const file_operations* fops = i->i_fop;
+    if (S_ISCHR(i->i_mode)) {
+        fops = lookup_chrdev(i->i_rdev);
+        if (!fops && !(flags & O_PATH)) {
+            path_put(p);
+            return Errno::ENXIO;
+        }
+    }
+    if ((flags & O_TRUNC) && S_ISREG(i->i_mode) && !(flags & O_PATH)) {
+        auto r = filemap_set_size(i, 0);
+        i->i_mtime = i->i_ctime = current_time();
+        if (!r.ok()) {
+            path_put(p);
+            return r.error();
+        }
+    }
+    file* f = alloc_file(p, flags, fops);
+    path_put(p);
+    if (!f)
+        return Errno::ENOMEM;
+    if (!(flags & O_PATH) && fops && fops->open) {
+        auto r = fops->open(i, f);
+        if (!r.ok()) {
+            f->f_op = nullptr; /* never opened: no release */
+            fput(f);
+            return r.error();
+        }
+    }
+    return f;
+}
+
+static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, unsigned flags, umode_t mode)
+{
+    char* name = TRY(getname(filename));
+    auto fd = get_unused_fd_flags(flags);
+    if (!fd.ok()) {
+        putname(name);
+        return fd.error();
+    }
+    auto f = do_filp_open(dirfd, name, flags, mode);
+    putname(name);
+    if (!f.ok())
+        return f.error();
+    fd_install(fd.value(), f.value());
+    return fd.value();
+}
+
+SYSCALL_DEFINE3(open, user_in_ptr<const char>, filename, OpenFlags, flags, umode_t, mode)
+{
+    return do_sys_open(AT_FDCWD, filename, flags.value, mode);
+}
+
+SYSCALL_DEFINE4(openat, DirFd, dfd, user_in_ptr<const char>, filename, OpenFlags, flags, umode_t, mode)
+{
+    return do_sys_open(dfd.value, filename, flags.value, mode);
+}
+
+SYSCALL_DEFINE2(creat, user_in_ptr<const char>, pathname, umode_t, mode)
+{
+    return do_sys_open(AT_FDCWD, pathname, O_CREAT | O_WRONLY | O_TRUNC, mode);
+}
+
+SYSCALL_DEFINE1(close, unsigned int, fd)
+{
+    return close_fd(static_cast<int>(fd));
+}

@@ -1,0 +1,181 @@
+/*
+ * ramfs: files in memory. Directories are nothing but the dentry tree; a
+ * regular file's data is its page cache; a symlink keeps its target string.
+ * The root file system is one, filled from the initramfs.
+ */
+#include <linux/fs.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+namespace {
+
+constexpr unsigned long RAMFS_MAGIC = 0x858458f6;
+unsigned next_anon_dev = 1;
+
+Result<inode*> ramfs_create(inode* dir, umode_t mode, dev_t rdev);
+
+Result<size_t> ramfs_readlink(dentry* d, char* buf, size_t size)
+{
+    const char* target = d->d_inode->i_link;
+    size_t len = min(strlen(target), size);
+    memcpy(buf, target, len);
+    return len;
+}
+
+Result<void> ramfs_setsize(inode* i, loff_t size) { return filemap_set_size(i, size); }
+
+const inode_operations ramfs_dir_inode_operations = {
+    .lookup = nullptr,
+    .create = ramfs_create,
+    .unlink = nullptr,
+    .readlink = nullptr,
+    .setsize = nullptr,
+};
+
+const inode_operations ramfs_file_inode_operations = {
+    .lookup = nullptr,
+    .create = nullptr,
+    .unlink = nullptr,
+    .readlink = nullptr,
+    .setsize = ramfs_setsize,
+};
+
+const inode_operations ramfs_symlink_inode_operations = {
+    .lookup = nullptr,
+    .create = nullptr,
+    .unlink = nullptr,
+    .readlink = ramfs_readlink,
+    .setsize = nullptr,
+};
+
+Result<size_t> ramfs_read(file* f, iov_iter& to, loff_t* pos)
+{
+    size_t n = TRY(filemap_read(f->f_inode, to, *pos));
+    *pos += n;
+    return n;
+}
+
+Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
+{
+    size_t n = TRY(filemap_write(f->f_inode, from, *pos));
+    *pos += n;
+    return n;
+}
+
+/* Directory positions: 0 is ".", 1 is "..", n >= 2 is the (n-2)th child. */
+Result<void> ramfs_iterate(file* f, dir_context& ctx)
+{
+    dentry* dir = f->f_path.dentry;
+    if (ctx.pos == 0) {
+        if (!ctx.actor(&ctx, ".", 1, 1, dir->d_inode->i_ino, DT_DIR))
+            return {};
+        ctx.pos = 1;
+    }
+    if (ctx.pos == 1) {
+        dentry* parent = dir->d_parent;
+        if (!ctx.actor(&ctx, "..", 2, 2, parent->d_inode->i_ino, DT_DIR))
+            return {};
+        ctx.pos = 2;
+    }
+    loff_t n = 2;
+    list_for_each(pos, &dir->d_subdirs) {
+        dentry* d = list_entry(pos, dentry, d_child);
+        if (!d->d_inode)
+            continue;
+        if (n++ < ctx.pos)
+            continue;
+        if (!ctx.actor(&ctx, d->d_name, static_cast<int>(strlen(d->d_name)), n, d->d_inode->i_ino,
+                       dt_type(d->d_inode->i_mode)))
+            return {};
+        ctx.pos = n;
+    }
+    return {};
+}
+
+Result<inode*> ramfs_create(inode* dir, umode_t mode, dev_t rdev)
+{
+    inode* i = new_inode(dir->i_sb, mode);
+    if (!i)
+        return Errno::ENOMEM;
+    i->i_rdev = rdev;
+    switch (mode & S_IFMT) {
+    case S_IFDIR:
+        i->i_op = &ramfs_dir_inode_operations;
+        i->i_fop = &ramfs_dir_operations;
+        dir->i_nlink++;
+        break;
+    case S_IFREG:
+        i->i_op = &ramfs_file_inode_operations;
+        i->i_fop = &ramfs_file_operations;
+        i->i_mapping_ok = true;
+        break;
+    case S_IFLNK:
+        i->i_op = &ramfs_symlink_inode_operations;
+        break;
+    default:
+        break; /* devices, FIFOs, sockets: their operations come at open */
+    }
+    dir->i_mtime = dir->i_ctime = current_time();
+    return i;
+}
+
+} // namespace
+
+unsigned dt_type(umode_t mode) { return (mode >> 12) & 15; }
+
+const file_operations ramfs_file_operations = {
+    .read_iter = ramfs_read,
+    .write_iter = ramfs_write,
+    .llseek = generic_file_llseek,
+    .ioctl = nullptr,
+    .poll = nullptr,
+    .iterate = nullptr,
+    .open = nullptr,
+    .release = nullptr,
+};
+
+const file_operations ramfs_dir_operations = {
+    .read_iter = nullptr,
+    .write_iter = nullptr,
+    .llseek = generic_file_llseek,
+    .ioctl = nullptr,
+    .poll = nullptr,
+    .iterate = ramfs_iterate,
+    .open = nullptr,
+    .release = nullptr,
+};
+
+super_block* ramfs_get_sb()
+{
+    auto* sb = static_cast<super_block*>(kzalloc(sizeof(super_block)));
+    if (!sb)
+        return nullptr;
+    sb->s_dev = MKDEV(0, next_anon_dev++);
+    sb->s_type = "ramfs";
+    sb->s_magic = RAMFS_MAGIC;
+    inode* root = new_inode(sb, S_IFDIR | 0755);
+    dentry* d = d_alloc(nullptr, "/", 1);
+    if (!root || !d)
+        return nullptr;
+    root->i_op = &ramfs_dir_inode_operations;
+    root->i_fop = &ramfs_dir_operations;
+    d->d_sb = sb;
+    d_instantiate(d, root);
+    sb->s_root = d;
+    return sb;
+}
+
+Result<inode*> shmem_file_setup(size_t size)
+{
+    static super_block* shm_sb;
+    if (!shm_sb && !(shm_sb = ramfs_get_sb()))
+        return Errno::ENOMEM;
+    inode* i = new_inode(shm_sb, S_IFREG | 0600);
+    if (!i)
+        return Errno::ENOMEM;
+    i->i_op = &ramfs_file_inode_operations;
+    i->i_fop = &ramfs_file_operations;
+    i->i_mapping_ok = true;
+    i->i_size = size;
+    return i;
+}

@@ -1,0 +1,201 @@
+/* read, write, readv, writev, pread64, pwrite64, lseek. */
+#include <linux/fs.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/syscalls.h>
+
+Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos)
+{
+    if (!(f->f_mode & FMODE_READ))
+        return Errno::EBADF;
+    if (S_ISDIR(f->f_inode->i_mode))
+        return Errno::EISDIR;
+    if (!f->f_op || !f->f_op->read_iter)
+        return Errno::EINVAL;
+    if (!to.count())
+        return 0;
+    return f->f_op->read_iter(f, to, pos);
+}
+
+Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos)
+{
+    if (!(f->f_mode & FMODE_WRITE))
+        return Errno::EBADF;
+    if (!f->f_op || !f->f_op->write_iter)
+        return Errno::EINVAL;
+    if (!from.count())
+        return 0;
+    return f->f_op->write_iter(f, from, pos);
+}
+
+Result<size_t> kernel_read(file* f, void* buf, size_t count, loff_t pos)
+{
+    auto it = iov_iter::kernel(buf, count);
+    return vfs_read(f, it, &pos);
+}
+
+Result<loff_t> generic_file_llseek(file* f, loff_t offset, int whence)
+{
+    loff_t base;
+    switch (whence) {
+    case SEEK_SET:
+        base = 0;
+        break;
+    case SEEK_CUR:
+        base = f->f_pos;
+        break;
+    case SEEK_END:
+        base = f->f_inode->i_size;
+        break;
+    case SEEK_DATA:
+    case SEEK_HOLE:
+        if (offset < 0 || offset >= f->f_inode->i_size)
+            return Errno::ENXIO;
+        f->f_pos = whence == SEEK_DATA ? offset : f->f_inode->i_size;
+        return f->f_pos;
+    default:
+        return Errno::EINVAL;
+    }
+    loff_t pos;
+    if (__builtin_add_overflow(base, offset, &pos) || pos < 0)
+        return Errno::EINVAL;
+    f->f_pos = pos;
+    return pos;
+}
+
+namespace {
+
+bool seekable(const file* f) { return f->f_op && f->f_op->llseek; }
+
+/* The position a write starts at: the end for O_APPEND. */
+loff_t* write_position(file* f)
+{
+    if (f->f_flags & O_APPEND)
+        f->f_pos = f->f_inode->i_size;
+    return &f->f_pos;
+}
+
+SyscallResult do_read(int fd, unsigned long buf, size_t count, loff_t* explicit_pos)
+{
+    FdRef f(fd);
+    if (!f)
+        return Errno::EBADF;
+    count = min(count, MAX_RW_COUNT);
+    if (!access_ok(buf, count))
+        return Errno::EFAULT;
+    if (explicit_pos && !seekable(f.get()))
+        return Errno::ESPIPE;
+    auto it = iov_iter::user_single(buf, count);
+    return vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
+}
+
+SyscallResult do_write(int fd, unsigned long buf, size_t count, loff_t* explicit_pos)
+{
+    FdRef f(fd);
+    if (!f)
+        return Errno::EBADF;
+    count = min(count, MAX_RW_COUNT);
+    if (!access_ok(buf, count))
+        return Errno::EFAULT;
+    if (explicit_pos && !seekable(f.get()))
+        return Errno::ESPIPE;
+    auto it = iov_iter::user_single(buf, count);
+    return vfs_write(f.get(), it, explicit_pos ? explicit_pos : write_position(f.get()));
+}
+
+/* Copies and checks a user iovec array (Linux's import_iovec rules). */
+Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out)
+{
+    if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
+        return Errno::EINVAL;
+    TRY(copy_from_user(out, uvec, iovcnt));
+    size_t total = 0;
+    for (int i = 0; i < iovcnt; i++) {
+        if (static_cast<long>(out[i].iov_len) < 0)
+            return Errno::EINVAL;
+        if (!access_ok(out[i].iov_base, out[i].iov_len))
+            return Errno::EFAULT;
+        /* Linux trims the total to MAX_RW_COUNT. */
+        if (out[i].iov_len > MAX_RW_COUNT - total)
+            out[i].iov_len = MAX_RW_COUNT - total;
+        total += out[i].iov_len;
+    }
+    return total;
+}
+
+SyscallResult do_readv_writev(bool write, int fd, user_in_ptr<const iovec> uvec, unsigned long vlen, loff_t* explicit_pos)
+{
+    FdRef f(fd);
+    if (!f)
+        return Errno::EBADF;
+    if (explicit_pos && !seekable(f.get()))
+        return Errno::ESPIPE;
+    if (vlen > UIO_MAXIOV)
+        return Errno::EINVAL;
+    int iovcnt = static_cast<int>(vlen);
+    auto* vec = static_cast<iovec*>(kmalloc(sizeof(iovec) * (iovcnt ? iovcnt : 1)));
+    if (!vec)
+        return Errno::ENOMEM;
+    auto total = import_iovec(uvec, iovcnt, vec);
+    SyscallResult ret = 0;
+    if (!total.ok()) {
+        ret = total.error();
+    } else {
+        auto it = iov_iter::user(vec, iovcnt, total.value());
+        if (write)
+            ret = vfs_write(f.get(), it, explicit_pos ? explicit_pos : write_position(f.get()));
+        else
+            ret = vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
+    }
+    kfree(vec);
+    return ret;
+}
+
+} // namespace
+
+SYSCALL_DEFINE3(read, unsigned int, fd, user_out_ptr<char>, buf, size_t, count)
+{
+    return do_read(static_cast<int>(fd), buf.addr(), count, nullptr);
+}
+
+SYSCALL_DEFINE3(write, unsigned int, fd, user_in_ptr<const char>, buf, size_t, count)
+{
+    return do_write(static_cast<int>(fd), buf.addr(), count, nullptr);
+}
+
+SYSCALL_DEFINE4(pread64, unsigned int, fd, user_out_ptr<char>, buf, size_t, count, loff_t, pos)
+{
+    if (pos < 0)
+        return Errno::EINVAL;
+    return do_read(static_cast<int>(fd), buf.addr(), count, &pos);
+}
+
+SYSCALL_DEFINE4(pwrite64, unsigned int, fd, user_in_ptr<const char>, buf, size_t, count, loff_t, pos)
+{
+    if (pos < 0)
+        return Errno::EINVAL;
+    return do_write(static_cast<int>(fd), buf.addr(), count, &pos);
+}
+
+SYSCALL_DEFINE3(readv, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
+{
+    return do_readv_writev(false, static_cast<int>(fd), vec, vlen, nullptr);
+}
+
+SYSCALL_DEFINE3(writev, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
+{
+    return do_readv_writev(true, static_cast<int>(fd), vec, vlen, nullptr);
+}
+
+SYSCALL_DEFINE3(lseek, unsigned int, fd, off_t, offset, unsigned int, whence)
+{
+    FdRef f(static_cast<int>(fd));
+    if (!f)
+        return Errno::EBADF;
+    if (!seekable(f.get()))
+        return Errno::ESPIPE;
+    if (whence > SEEK_HOLE)
+        return Errno::EINVAL;
+    return f->f_op->llseek(f.get(), offset, static_cast<int>(whence));
+}

@@ -1,0 +1,144 @@
+/* stat, lstat, fstat, newfstatat, statx. */
+#include <linux/fs.h>
+#include <linux/string.h>
+#include <linux/syscall_args.h>
+#include <linux/syscalls.h>
+
+Result<void> vfs_getattr(const path& p, kstat& st)
+{
+    inode* i = p.dentry->d_inode;
+    st.ino = i->i_ino;
+    st.dev = i->i_sb->s_dev;
+    st.mode = i->i_mode;
+    st.nlink = i->i_nlink;
+    st.uid = i->i_uid;
+    st.gid = i->i_gid;
+    st.rdev = i->i_rdev;
+    st.size = i->i_size;
+    st.atime = i->i_atime;
+    st.mtime = i->i_mtime;
+    st.ctime = i->i_ctime;
+    st.blocks = 0;
+    for (unsigned long n = 0; n < i->i_pages_cap; n++)
+        if (i->i_pages[n])
+            st.blocks += PAGE_SIZE / 512;
+    return {};
+}
+
+namespace {
+
+/* Linux's new_encode_dev: major and minor in the layout glibc decodes. */
+unsigned long encode_dev(dev_t dev)
+{
+    unsigned major = MAJOR(dev), minor = MINOR(dev);
+    return (minor & 0xff) | (major << 8) | (static_cast<unsigned long>(minor & ~0xffu) << 12);
+}
+
+Result<void> cp_new_stat(const kstat& st, user_out_ptr<struct stat> out)
+{
+    struct stat tmp;
+    memset(&tmp, 0, sizeof(tmp)); /* padding too: nothing of the kernel leaks */
+    tmp.st_dev = encode_dev(st.dev);
+    tmp.st_ino = st.ino;
+    tmp.st_nlink = st.nlink;
+    tmp.st_mode = st.mode;
+    tmp.st_uid = st.uid;
+    tmp.st_gid = st.gid;
+    tmp.st_rdev = encode_dev(st.rdev);
+    tmp.st_size = st.size;
+    tmp.st_blksize = PAGE_SIZE;
+    tmp.st_blocks = st.blocks;
+    tmp.st_atime = st.atime.tv_sec;
+    tmp.st_atime_nsec = st.atime.tv_nsec;
+    tmp.st_mtime = st.mtime.tv_sec;
+    tmp.st_mtime_nsec = st.mtime.tv_nsec;
+    tmp.st_ctime = st.ctime.tv_sec;
+    tmp.st_ctime_nsec = st.ctime.tv_nsec;
+    return copy_to_user(out, &tmp);
+}
+
+/* The path for the stat family: dirfd + name, or dirfd itself for AT_EMPTY_PATH. */
+Result<path> stat_path(int dirfd, user_in_ptr<const char> name, int flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
+        return Errno::EINVAL;
+    unsigned lookup = (flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
+    if (flags & AT_EMPTY_PATH)
+        lookup |= LOOKUP_EMPTY;
+    return user_path_at(dirfd, name, lookup);
+}
+
+Result<kstat> stat_of(const path& p)
+{
+    kstat st;
+    TRY(vfs_getattr(p, st));
+    return st;
+}
+
+Result<kstat> stat_at(int dirfd, user_in_ptr<const char> name, int flags)
+{
+    path p = TRY(stat_path(dirfd, name, flags));
+    auto st = stat_of(p);
+    path_put(p);
+    return st;
+}
+
+} // namespace
+
+SYSCALL_DEFINE2(stat, user_in_ptr<const char>, filename, user_out_ptr<struct stat>, statbuf)
+{
+    kstat st = TRY(stat_at(AT_FDCWD, filename, 0));
+    return cp_new_stat(st, statbuf);
+}
+
+SYSCALL_DEFINE2(lstat, user_in_ptr<const char>, filename, user_out_ptr<struct stat>, statbuf)
+{
+    kstat st = TRY(stat_at(AT_FDCWD, filename, AT_SYMLINK_NOFOLLOW));
+    return cp_new_stat(st, statbuf);
+}
+
+SYSCALL_DEFINE2(newfstat, unsigned int, fd, user_out_ptr<struct stat>, statbuf)
+{
+    FdRef f(static_cast<int>(fd));
+    if (!f)
+        return Errno::EBADF;
+    kstat st = TRY(stat_of(f->f_path));
+    return cp_new_stat(st, statbuf);
+}
+
+SYSCALL_DEFINE4(newfstatat, DirFd, dfd, user_in_ptr<const char>, filename, user_out_ptr<struct stat>, statbuf,
+                int, flag)
+{
+    kstat st = TRY(stat_at(dfd.value, filename, flag));
+    return cp_new_stat(st, statbuf);
+}
+
+SYSCALL_DEFINE5(statx, DirFd, dfd, user_in_ptr<const char>, filename, unsigned int, flags, unsigned int, mask,
+                user_out_ptr<struct statx>, buffer)
+{
+    if (mask & STATX__RESERVED)
+        return Errno::EINVAL;
+    if ((flags & AT_STATX_SYNC_TYPE) == AT_STATX_SYNC_TYPE)
+        return Errno::EINVAL;
+    kstat st = TRY(stat_at(dfd.value, filename, static_cast<int>(flags)));
+    struct statx tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.stx_mask = STATX_BASIC_STATS;
+    tmp.stx_blksize = PAGE_SIZE;
+    tmp.stx_nlink = st.nlink;
+    tmp.stx_uid = st.uid;
+    tmp.stx_gid = st.gid;
+    tmp.stx_mode = st.mode;
+    tmp.stx_ino = st.ino;
+    tmp.stx_size = st.size;
+    tmp.stx_blocks = st.blocks;
+    auto ts = [](const timespec64& t) { return statx_timestamp{t.tv_sec, static_cast<u32>(t.tv_nsec), 0}; };
+    tmp.stx_atime = ts(st.atime);
+    tmp.stx_mtime = ts(st.mtime);
+    tmp.stx_ctime = ts(st.ctime);
+    tmp.stx_rdev_major = MAJOR(st.rdev);
+    tmp.stx_rdev_minor = MINOR(st.rdev);
+    tmp.stx_dev_major = MAJOR(st.dev);
+    tmp.stx_dev_minor = MINOR(st.dev);
+    return copy_to_user(buffer, &tmp);
+}

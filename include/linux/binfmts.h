@@ -1,0 +1,46 @@
+/* Running a program: execve's working state and the formats it knows. */
+#pragma once
+#include <linux/fs.h>
+#include <linux/mm.h>
+
+constexpr size_t BINPRM_BUF_SIZE = 256;
+constexpr size_t MAX_ARG_STRLEN = 32 * PAGE_SIZE; /* one argument, Linux's limit */
+constexpr int MAX_ARG_STRINGS = 0x7fffffff;
+constexpr unsigned long STACK_TOP = TASK_SIZE_MAX;
+
+struct linux_binprm {
+    mm_struct* mm;           /* the new address space, being built */
+    unsigned long p;         /* current top of the new stack's strings */
+    unsigned long stack_limit_bottom; /* strings may not go below this (E2BIG) */
+    struct file* file;
+    char buf[BINPRM_BUF_SIZE]; /* the file's first bytes */
+    int argc, envc;
+    const char* filename;    /* as given to execve (AT_EXECFN) */
+    char interp[PATH_MAX];   /* the program actually loaded (after #!) */
+    unsigned long exec;      /* address of the filename string on the new stack */
+    int depth;               /* #! nesting */
+};
+
+/* Copies len bytes into the new address space at addr (faulting pages in). */
+Result<void> copy_to_new_mm(mm_struct* mm, unsigned long addr, const void* src, size_t len);
+Result<void> clear_in_new_mm(mm_struct* mm, unsigned long addr, size_t len);
+/* The length of the string at addr in the new address space. */
+Result<size_t> new_mm_strlen(mm_struct* mm, unsigned long addr);
+/* Pushes a kernel string onto the new stack (for #! and the file name). */
+Result<void> copy_string_kernel(const char* s, linux_binprm& bprm);
+/* Drops the lowest string on the stack (argv[0], replaced by #! handling). */
+Result<void> remove_arg_zero(linux_binprm& bprm);
+Result<void> open_exec(const char* name, linux_binprm& bprm);
+
+/* Formats: each returns ENOEXEC if the file is not its kind. */
+Result<void> load_elf_binary(linux_binprm& bprm);
+Result<void> load_script(linux_binprm& bprm);
+/* Runs the format handlers on bprm (recursing for #!). */
+Result<void> exec_binprm(linux_binprm& bprm);
+
+/* The point of no return: the calling process becomes bprm's program. */
+void begin_new_exec(linux_binprm& bprm);
+void setup_new_exec_registers(unsigned long entry, unsigned long sp);
+
+/* execve for the kernel's first program. */
+Result<void> kernel_execve(const char* filename, const char* const* argv, const char* const* envp);

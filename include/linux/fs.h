@@ -1,0 +1,341 @@
+/*
+ * The virtual file system: inodes (files), dentries (names in a tree), mounts,
+ * open files and the operations each file system provides. The shapes and
+ * names are Linux's, simplified: the dentry tree is also where ramfs keeps its
+ * directories (as Linux's ramfs does), and file I/O goes through an iov_iter
+ * that hides whether the other side is user or kernel memory.
+ */
+#pragma once
+#include <linux/list.h>
+#include <linux/result.h>
+#include <linux/time64.h>
+#include <linux/types.h>
+#include <linux/uaccess.h>
+#include <linux/wait.h>
+#include <uapi/linux/fcntl.h>
+#include <uapi/linux/stat.h>
+
+struct inode;
+struct dentry;
+struct file;
+struct super_block;
+struct vfsmount;
+struct page;
+struct poll_table;
+struct kstat;
+
+constexpr int NAME_MAX = 255;
+constexpr int PATH_MAX = 4096;
+constexpr int MAXSYMLINKS = 40;
+constexpr size_t MAX_RW_COUNT = 0x7ffff000; /* INT_MAX & PAGE_MASK: the most one read/write moves */
+
+/* ---- I/O buffers ---- */
+
+struct iovec {
+    unsigned long iov_base;
+    size_t iov_len;
+};
+static_assert(sizeof(iovec) == 16);
+constexpr int UIO_MAXIOV = 1024;
+
+/* A sequence of buffers in user or kernel memory, consumed as data moves. */
+class iov_iter {
+public:
+    static iov_iter user(const iovec* segs, size_t nr, size_t total) { return {segs, nr, total, false}; }
+    static iov_iter user_single(unsigned long addr, size_t len);
+    static iov_iter kernel(void* buf, size_t len);
+
+    size_t count() const { return count_; }
+    /* Copies up to n bytes in or out; returns how many moved (short only at a fault). */
+    size_t copy_to_iter(const void* src, size_t n);
+    size_t copy_from_iter(void* dst, size_t n);
+    /* Writes zeroes (reading a hole, /dev/zero). */
+    size_t zero_iter(size_t n);
+    bool faulted() const { return faulted_; }
+
+private:
+    iov_iter(const iovec* segs, size_t nr, size_t total, bool kern)
+        : segs_(segs), nr_(nr), count_(total), kernel_(kern) {}
+    template <typename Step>
+    size_t iterate(size_t n, Step step);
+
+    const iovec* segs_;
+    size_t nr_;
+    size_t count_;
+    bool kernel_;
+    size_t seg_ = 0;
+    size_t offset_ = 0;
+    bool faulted_ = false;
+    iovec single_{};
+};
+
+/* ---- operations ---- */
+
+using fmode_t = unsigned int;
+constexpr fmode_t FMODE_READ = 1;
+constexpr fmode_t FMODE_WRITE = 2;
+constexpr fmode_t FMODE_LSEEK = 4;
+constexpr fmode_t FMODE_PATH = 8;
+
+struct dir_context;
+
+struct file_operations {
+    Result<size_t> (*read_iter)(file*, iov_iter&, loff_t* pos);
+    Result<size_t> (*write_iter)(file*, iov_iter&, loff_t* pos);
+    Result<loff_t> (*llseek)(file*, loff_t offset, int whence);
+    Result<long> (*ioctl)(file*, unsigned int cmd, unsigned long arg);
+    /* Readiness: POLLIN etc.; registers on wait queues through pt if given. */
+    unsigned int (*poll)(file*, poll_table* pt);
+    Result<void> (*iterate)(file*, dir_context&);
+    Result<void> (*open)(inode*, file*);
+    void (*release)(inode*, file*);
+};
+
+struct inode_operations {
+    /* Finds name in dir; Errno::ENOENT if absent. Only file systems whose
+     * directories are not all in the dentry tree (procfs) provide it. */
+    Result<inode*> (*lookup)(inode* dir, const char* name, dentry* parent);
+    Result<inode*> (*create)(inode* dir, umode_t mode, dev_t rdev);
+    Result<void> (*unlink)(inode* dir, dentry* d);
+    /* The target of a symlink, into buf (not terminated); returns its length. */
+    Result<size_t> (*readlink)(dentry* d, char* buf, size_t size);
+    Result<void> (*setsize)(inode*, loff_t size);
+};
+
+struct super_block {
+    dev_t s_dev;
+    unsigned long s_next_ino;
+    dentry* s_root;
+    const char* s_type; /* "ramfs", "proc", ... */
+    unsigned long s_magic;
+};
+
+struct inode {
+    int i_count;
+    unsigned long i_ino;
+    umode_t i_mode;
+    unsigned int i_nlink;
+    uid_t i_uid;
+    gid_t i_gid;
+    dev_t i_rdev;
+    loff_t i_size;
+    timespec64 i_atime, i_mtime, i_ctime;
+    super_block* i_sb;
+    const inode_operations* i_op;
+    const file_operations* i_fop;
+    /* The page cache: data pages of a regular file (ramfs keeps its files here). */
+    page** i_pages;
+    unsigned long i_pages_cap;
+    bool i_mapping_ok; /* can be mmap()ed */
+    char* i_link;      /* symlink target (ramfs) */
+    void* i_private;
+    wait_queue_head i_wait; /* pipes and FIFOs */
+};
+
+struct dentry {
+    int d_count;
+    char* d_name;
+    inode* d_inode; /* nullptr: a negative dentry (no such name) */
+    dentry* d_parent;
+    list_head d_child;   /* in parent's d_subdirs */
+    list_head d_subdirs;
+    super_block* d_sb;
+    vfsmount* d_mounted; /* the mount covering this dentry, if any */
+    bool d_transient;    /* procfs: forget when unused */
+};
+
+struct vfsmount {
+    dentry* mnt_root;
+    super_block* mnt_sb;
+    vfsmount* mnt_parent;
+    dentry* mnt_mountpoint;
+    list_head mnt_list;
+    char mnt_devname[32];
+    int mnt_flags;
+};
+
+struct path {
+    vfsmount* mnt;
+    struct dentry* dentry;
+};
+
+struct file {
+    int f_count;
+    const file_operations* f_op;
+    path f_path;
+    inode* f_inode;
+    unsigned int f_flags; /* O_* */
+    fmode_t f_mode;
+    loff_t f_pos;
+    void* private_data;
+};
+
+/* ---- inodes and the page cache (fs/inode.cpp) ---- */
+
+inode* new_inode(super_block* sb, umode_t mode);
+void ihold(inode* i);
+void iput(inode* i);
+timespec64 current_time();
+/* The page at index, with a reference; created (zeroed) inside the size. ENXIO past EOF. */
+Result<page*> filemap_get_page(inode* i, unsigned long index);
+/* Resizes the page cache to size bytes (truncate/extend). */
+Result<void> filemap_set_size(inode* i, loff_t size);
+Result<size_t> filemap_read(inode* i, iov_iter& to, loff_t pos);
+Result<size_t> filemap_write(inode* i, iov_iter& from, loff_t pos);
+/* An unnamed memory file for MAP_SHARED|MAP_ANONYMOUS (reference returned). */
+Result<inode*> shmem_file_setup(size_t size);
+
+/* ---- dentries (fs/dcache.cpp) ---- */
+
+dentry* d_alloc(dentry* parent, const char* name, size_t len);
+dentry* dget(dentry* d);
+void dput(dentry* d);
+/* The child of parent with that name, referenced, or nullptr. */
+dentry* d_lookup(dentry* parent, const char* name, size_t len);
+void d_instantiate(dentry* d, inode* i);
+void d_delete(dentry* d);
+/* The absolute path of p as seen from root; into buf; returns the start. */
+Result<char*> d_path(const path& p, char* buf, size_t size);
+
+/* ---- path lookup (fs/namei.cpp) ---- */
+
+enum lookup_flags : unsigned {
+    LOOKUP_FOLLOW = 1,    /* follow a symlink in the last component */
+    LOOKUP_DIRECTORY = 2, /* the last component must be a directory */
+    LOOKUP_PARENT = 4,
+    LOOKUP_EMPTY = 8,     /* "" names the starting directory (AT_EMPTY_PATH) */
+};
+
+struct kstat {
+    u64 ino;
+    dev_t dev;
+    umode_t mode;
+    unsigned int nlink;
+    uid_t uid;
+    gid_t gid;
+    dev_t rdev;
+    loff_t size;
+    timespec64 atime, mtime, ctime;
+    u64 blocks;
+};
+
+
+void path_get(const path& p);
+void path_put(const path& p);
+/* Resolves name relative to dirfd; the result holds references. */
+Result<path> user_path_at(int dirfd, user_in_ptr<const char> name, unsigned flags);
+Result<path> kern_path(const char* name, unsigned flags);
+Result<path> path_lookupat(int dirfd, const char* name, unsigned flags);
+/* Walks name starting at dir (which need not be the cwd). */
+Result<path> path_lookup_from(const path& dir, const char* name, unsigned flags);
+/* The child called name in dir, crossing mounts but not following a symlink. */
+Result<path> lookup_one(const path& dir, const char* name);
+/* The parent directory of name's last component, and that component. */
+struct parent_path {
+    path dir;
+    char last[NAME_MAX + 1];
+    bool trailing_slash;
+};
+Result<parent_path> kern_path_parent(int dirfd, const char* name);
+/* Creates name (any file type; mode includes S_IF*) after the checks Linux
+ * makes: EEXIST, ENOENT/ENOTDIR for the parent, EACCES without write and
+ * search permission on it. The umask is applied by the caller. */
+Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev);
+Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t mode);
+Result<char*> getname(user_in_ptr<const char> name); /* kmalloc'ed PATH_MAX copy */
+void putname(char* name);
+
+/* ---- open files (fs/open.cpp, fs/file.cpp) ---- */
+
+file* alloc_file(const path& p, unsigned flags, const file_operations* fops);
+file* get_file(file* f);
+void fput(file* f);
+file* fget(int fd);
+/* An unused descriptor >= start, or EMFILE. */
+Result<int> get_unused_fd_flags(unsigned flags, int start = 0);
+void fd_install(int fd, file* f);
+Result<void> close_fd(int fd);
+Result<int> open_file_install(file* f, unsigned flags);
+
+struct files_struct {
+    static constexpr int NR_OPEN_MAX = 1024;
+    int count;
+    file* fd[NR_OPEN_MAX];
+    u64 close_on_exec[NR_OPEN_MAX / 64];
+};
+files_struct* files_alloc();
+files_struct* dup_files(files_struct* old);
+void put_files(files_struct* files);
+void do_close_on_exec(files_struct* files);
+
+struct fs_struct {
+    int users;
+    path root;
+    path pwd;
+    umode_t umask;
+};
+fs_struct* copy_fs_struct(fs_struct* old);
+void put_fs_struct(fs_struct* fs);
+
+/* A descriptor's file, held for the length of a call (Linux's struct fd). */
+class FdRef {
+public:
+    explicit FdRef(int fd) : f_(fget(fd)) {}
+    ~FdRef()
+    {
+        if (f_)
+            fput(f_);
+    }
+    FdRef(const FdRef&) = delete;
+    FdRef& operator=(const FdRef&) = delete;
+    file* get() const { return f_; }
+    explicit operator bool() const { return f_ != nullptr; }
+    file* operator->() const { return f_; }
+
+private:
+    file* f_;
+};
+
+bool get_close_on_exec(int fd);
+void set_close_on_exec(int fd, bool on);
+
+/* ---- reading and writing ---- */
+
+Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos);
+Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos);
+Result<size_t> kernel_read(file* f, void* buf, size_t count, loff_t pos);
+Result<loff_t> generic_file_llseek(file* f, loff_t offset, int whence);
+Result<void> vfs_getattr(const path& p, kstat& st);
+int inode_permission(inode* i, int mask); /* 0 or -errno */
+
+/* ---- directories ---- */
+
+struct dir_context {
+    /* Returns false when the caller's buffer is full. */
+    bool (*actor)(dir_context*, const char* name, int len, loff_t pos, u64 ino, unsigned type);
+    loff_t pos;
+};
+enum : unsigned { DT_UNKNOWN = 0, DT_FIFO = 1, DT_CHR = 2, DT_DIR = 4, DT_BLK = 6, DT_REG = 8, DT_LNK = 10, DT_SOCK = 12 };
+unsigned dt_type(umode_t mode);
+
+/* ---- mounts (fs/namespace.cpp) ---- */
+
+extern vfsmount* root_mnt;
+Result<vfsmount*> vfs_mount(super_block* sb, const path* mountpoint, const char* devname);
+/* The mount and root dentry that cover p, if something is mounted there. */
+bool follow_mount(path& p);
+void init_rootfs();
+
+/* ---- character devices (fs/char_dev.cpp) ---- */
+
+constexpr dev_t MKDEV(unsigned major, unsigned minor) { return (static_cast<dev_t>(major) << 8) | minor; }
+constexpr unsigned MAJOR(dev_t d) { return static_cast<unsigned>(d >> 8); }
+constexpr unsigned MINOR(dev_t d) { return static_cast<unsigned>(d & 0xff); }
+void register_chrdev(dev_t dev, const file_operations* fops);
+const file_operations* lookup_chrdev(dev_t dev);
+
+/* File systems. */
+super_block* ramfs_get_sb();
+extern const file_operations ramfs_file_operations;
+extern const file_operations ramfs_dir_operations;
+void populate_rootfs(); /* unpack the initramfs */

@@ -1,0 +1,70 @@
+/*
+ * Address spaces. An mm_struct is a process's user half: its page table and a
+ * sorted list of areas (vm_area_struct). Pages arrive on demand: a fault in an
+ * area maps a zeroed page (anonymous) or the file's page-cache page (file
+ * mappings), and a write to a page shared after fork or from the page cache
+ * copies it first (copy-on-write).
+ */
+#pragma once
+#include <asm/page.h>
+#include <asm/ptrace.h>
+#include <linux/result.h>
+#include <linux/types.h>
+
+struct inode;
+struct page;
+
+/* vm_flags, Linux's values. */
+enum : unsigned long {
+    VM_READ = 0x1,
+    VM_WRITE = 0x2,
+    VM_EXEC = 0x4,
+    VM_SHARED = 0x8,
+    VM_GROWSDOWN = 0x100,
+};
+
+struct vm_area_struct {
+    unsigned long vm_start;
+    unsigned long vm_end; /* first byte after */
+    unsigned long vm_flags;
+    inode* vm_file;       /* the mapped file (a reference), or nullptr for anonymous memory */
+    unsigned long vm_pgoff; /* file offset of vm_start, in pages */
+    vm_area_struct* vm_next;
+};
+
+struct mm_struct {
+    phys_addr_t pgd;
+    vm_area_struct* mmap; /* sorted by address */
+    int users;
+    unsigned long start_code, end_code, start_data, end_data;
+    unsigned long start_brk, brk;
+    unsigned long start_stack, stack_limit; /* the stack area grows down to stack_limit */
+    unsigned long arg_start, arg_end, env_start, env_end;
+    unsigned long mmap_base; /* mmap searches downwards from here */
+    unsigned long auxv[48];
+    inode* exe_file; /* /proc/self/exe */
+    char exe_path[256];
+};
+
+mm_struct* mm_alloc();
+void mmput(mm_struct* mm);
+/* A copy for fork: private pages become copy-on-write in both. */
+mm_struct* dup_mm(mm_struct* old);
+
+vm_area_struct* find_vma(mm_struct* mm, unsigned long addr);
+/* Maps [addr, addr + len) with vm_flags; an existing mapping there is replaced. */
+Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, unsigned long vm_flags, inode* file,
+                         unsigned long pgoff);
+/* A free range of len bytes, searching down from mmap_base (0 if none). */
+unsigned long get_unmapped_area(mm_struct* mm, unsigned long len);
+Result<void> do_munmap(mm_struct* mm, unsigned long addr, unsigned long len);
+
+/* Resolves a fault at addr; false if the access is not allowed (SIGSEGV/EFAULT). */
+enum class FaultResult { Handled, Segv, Bus, OutOfMemory };
+FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool exec);
+
+/* The page-fault exception (arch/x86_64/mm/fault.cpp). */
+void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long address);
+
+/* vm_flags from PROT_* bits. */
+unsigned long calc_vm_prot_bits(unsigned long prot);

@@ -1,0 +1,180 @@
+/*
+ * Tasks. A task is a thread of execution with its own kernel stack; a process is
+ * a thread group sharing an address space (mm), files, fs context and signal
+ * handlers. The scheduler (kernel/sched/core.cpp) runs one task at a time on the
+ * boot CPU, preempting at the return to user mode; a system call runs in
+ * process context (`current`) and may sleep.
+ */
+#pragma once
+#include <asm/percpu.h>
+#include <asm/ptrace.h>
+#include <linux/list.h>
+#include <linux/signal_types.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+
+struct mm_struct;
+struct files_struct;
+struct fs_struct;
+struct cred;
+struct signal_struct;
+struct sighand_struct;
+struct file;
+
+/* Task states, Linux's values. */
+enum : long {
+    TASK_RUNNING = 0,
+    TASK_INTERRUPTIBLE = 1,
+    TASK_UNINTERRUPTIBLE = 2,
+    TASK_STOPPED = 4,
+};
+enum : int {
+    EXIT_DEAD = 16,
+    EXIT_ZOMBIE = 32,
+};
+
+/* Work to do before returning to user mode (thread_flags). */
+enum : unsigned long {
+    TIF_SIGPENDING = 1UL << 0,    /* a signal may be deliverable */
+    TIF_NEED_RESCHED = 1UL << 1,  /* another task should run */
+    TIF_NOTIFY_RESUME = 1UL << 2, /* e.g. a stop or rseq work */
+    TIF_WORK_MASK = TIF_SIGPENDING | TIF_NEED_RESCHED | TIF_NOTIFY_RESUME,
+};
+
+/* Per-task flags (flags). */
+enum : unsigned long {
+    PF_EXITING = 1UL << 2,
+    PF_KTHREAD = 1UL << 21,
+    PF_IDLE = 1UL << 1,
+};
+
+constexpr int TASK_COMM_LEN = 16;
+constexpr size_t FPU_STATE_SIZE = 512; /* fxsave area */
+
+struct thread_struct {
+    unsigned long sp;     /* kernel stack pointer while switched out (offset 0: the switch code uses it) */
+    unsigned long fsbase; /* user TLS bases */
+    unsigned long gsbase;
+    alignas(16) u8 fpu[FPU_STATE_SIZE];
+};
+
+struct task_struct {
+    thread_struct thread;
+    long state;
+    unsigned long thread_flags;
+    unsigned long flags;
+    void* stack; /* THREAD_SIZE bytes; pt_regs sit at the top */
+
+    pid_t pid;  /* this thread */
+    pid_t tgid; /* the process: the group leader's pid */
+    char comm[TASK_COMM_LEN];
+
+    mm_struct* mm;
+    files_struct* files;
+    fs_struct* fs;
+    struct cred* cred;
+    signal_struct* signal;
+    sighand_struct* sighand;
+    sigset_t blocked;
+    sigset_t saved_sigmask; /* restored after rt_sigsuspend/ppoll handlers */
+    bool restore_sigmask;
+    sigpending pending; /* signals for this thread only */
+    unsigned long sas_ss_sp;
+    size_t sas_ss_size;
+    int sas_ss_flags;
+
+    task_struct* real_parent;
+    list_head children; /* of this process (on the group leader) */
+    list_head sibling;  /* in real_parent's children */
+    task_struct* group_leader;
+    list_head thread_node; /* in signal->thread_head */
+    list_head tasks;       /* all tasks */
+    list_head run_list;    /* the run queue */
+    int on_rq;
+
+    int exit_state;
+    int exit_code;   /* wait status */
+    int exit_signal; /* sent to the parent at exit (SIGCHLD, or 0 for threads) */
+    bool vfork_done_pending;
+    wait_queue_head vfork_wait;
+
+    unsigned long set_child_tid;
+    unsigned long clear_child_tid;
+    unsigned long robust_list;
+    size_t robust_list_len;
+
+    u64 start_time;  /* ns since boot */
+    u64 utime_ns;    /* time in user mode */
+    u64 stime_ns;    /* time in the kernel */
+    u64 last_switch; /* ns, when it last started running */
+    int time_slice;  /* ticks left */
+
+    /* Whatever the task sleeps on with a timeout. */
+    u64 sleep_deadline;
+    list_head timer_list;
+    bool timer_queued;
+};
+
+/* Linux's task_pt_regs: the user registers at the top of the kernel stack. */
+static inline pt_regs* task_pt_regs(task_struct* t)
+{
+    return reinterpret_cast<pt_regs*>(static_cast<u8*>(t->stack) + THREAD_SIZE) - 1;
+}
+
+static inline bool signal_pending(const task_struct* t) { return t->thread_flags & TIF_SIGPENDING; }
+static inline void set_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_or_fetch(&t->thread_flags, f, __ATOMIC_RELAXED); }
+static inline void clear_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_and_fetch(&t->thread_flags, ~f, __ATOMIC_RELAXED); }
+static inline bool need_resched() { return current->thread_flags & TIF_NEED_RESCHED; }
+static inline bool thread_group_leader(const task_struct* t) { return t->group_leader == t; }
+
+/* All tasks, for procfs and signals to groups. */
+extern list_head task_list;
+/* pid 1: orphans are re-parented to it. */
+extern task_struct* init_task_ptr;
+
+/* Scheduler. */
+void sched_init();
+void schedule();
+/* Puts a sleeping task back on the run queue; true if it was asleep. */
+bool wake_up_process(task_struct* t);
+/* Makes t runnable for the first time. */
+void wake_up_new_task(task_struct* t);
+void set_current_state(long state);
+/* The timer interrupt's share: accounting and time slices. */
+void scheduler_tick();
+/* Sleeps until the deadline (ns since boot) or a wake-up; returns true if woken early. */
+bool schedule_timeout_until(u64 deadline_ns);
+/* Wakes tasks whose deadline has passed (called from the timer interrupt). */
+void run_expired_timers(u64 now_ns);
+/* Voluntary preemption point for long kernel loops. */
+void cond_resched();
+
+/* Wakes one futex waiter on a user address (kernel/futex.cpp). */
+void futex_wake_address(unsigned long uaddr);
+
+/* The idle loop of the boot CPU. */
+[[noreturn]] void cpu_idle_loop();
+
+/* pid lookup and allocation (kernel/pid.cpp). */
+task_struct* find_task_by_pid(pid_t pid);
+pid_t alloc_pid();
+void free_pid(pid_t pid);
+constexpr int PID_MAX_DEFAULT = 32768;
+
+/* Process lifetime (kernel/fork.cpp, kernel/exit.cpp). */
+task_struct* alloc_task_struct();
+void free_task_struct(task_struct* t);
+[[noreturn]] void do_exit(int code);
+[[noreturn]] void do_group_exit(int exit_code);
+void release_task(task_struct* t);
+
+/* Architecture parts (arch/x86_64/kernel/process.cpp). */
+extern "C" task_struct* __switch_to(task_struct* prev, task_struct* next);
+task_struct* switch_to(task_struct* prev, task_struct* next);
+/* Prepares a new task's kernel stack so its first switch lands in ret_from_fork
+ * with `regs` as its user registers. */
+void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsigned long tls, bool set_tls);
+/* Resets the user registers for a fresh program (execve). */
+void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp);
+void fpu_init_task(task_struct* t);
+void set_task_comm(task_struct* t, const char* name);

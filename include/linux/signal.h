@@ -1,0 +1,80 @@
+/*
+ * Signals (kernel/signal.cpp) and the per-process state threads share
+ * (signal_struct, sighand_struct).
+ */
+#pragma once
+#include <linux/list.h>
+#include <linux/sched.h>
+#include <linux/signal_types.h>
+#include <linux/wait.h>
+#include <uapi/linux/resource.h>
+
+struct tty_struct;
+
+struct sighand_struct {
+    int count;
+    k_sigaction action[_NSIG];
+};
+
+struct signal_struct {
+    int count;           /* tasks sharing it */
+    int live;            /* threads not yet exited */
+    list_head thread_head;
+    sigpending shared_pending;
+    int group_exit_code;
+    bool group_exit;
+    task_struct* group_exit_task;
+    int group_stop_count;
+    unsigned int flags; /* SIGNAL_STOP_STOPPED etc. */
+    int stop_signal;    /* the signal that stopped the group, for wait */
+    bool stop_reported; /* WUNTRACED has seen the stop */
+    bool continued_reported;
+
+    wait_queue_head wait_chldexit; /* parents sleeping in wait4 */
+
+    pid_t pgrp;
+    pid_t session;
+    tty_struct* tty; /* controlling terminal */
+    bool leader;     /* session leader */
+
+    rlimit64 rlim[RLIM_NLIMITS];
+
+    /* ITIMER_REAL / alarm */
+    u64 real_timer_expires; /* ns since boot, 0 = off */
+    u64 real_timer_interval;
+
+    /* Resources of waited-for children, for times() and getrusage(). */
+    u64 cutime_ns, cstime_ns;
+};
+
+enum : unsigned int {
+    SIGNAL_STOP_STOPPED = 1,
+    SIGNAL_STOP_CONTINUED = 2,
+};
+
+/* Sends sig to a task (a thread) or to its whole thread group. */
+int send_sig_info(int sig, const siginfo_t* info, task_struct* t, bool group);
+/* A fault the process cannot continue from: delivers sig, unblocking and
+ * resetting a handler that would make the fault repeat. */
+void force_sig_fault(int sig, int code, unsigned long addr, unsigned long trapno = 0, unsigned long error_code = 0);
+void force_sig(int sig);
+/* Signals a process group; returns 0 or -errno. */
+int kill_pgrp(pid_t pgrp, int sig, int si_code);
+/* Delivers pending signals on the way back to user mode (called with irqs on). */
+void do_signal(pt_regs* regs);
+/* Recomputes TIF_SIGPENDING for t. */
+void recalc_sigpending_tsk(task_struct* t);
+void recalc_sigpending();
+/* Notifies the parent of a child's exit / stop / continue. */
+void do_notify_parent(task_struct* t, int sig);
+void do_notify_parent_cldstop(task_struct* t, int why);
+/* The default action of a signal. */
+bool sig_kernel_ignore(int sig);
+bool sig_kernel_stop(int sig);
+bool sig_kernel_coredump(int sig);
+void flush_signal_handlers(task_struct* t);
+bool is_orphaned_pgrp(pid_t pgrp);
+bool pgrp_in_session(pid_t pgrp, pid_t session);
+
+sighand_struct* sighand_alloc();
+signal_struct* signal_alloc();

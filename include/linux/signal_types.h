@@ -1,0 +1,65 @@
+/* Signal bookkeeping types (the behaviour is in kernel/signal.cpp). */
+#pragma once
+#include <linux/list.h>
+#include <linux/types.h>
+#include <uapi/asm/signal.h>
+
+struct sigset_t {
+    u64 sig = 0;
+
+    static constexpr u64 bit(int signo) { return 1ULL << (signo - 1); }
+    bool has(int signo) const { return sig & bit(signo); }
+    void add(int signo) { sig |= bit(signo); }
+    void del(int signo) { sig &= ~bit(signo); }
+};
+
+/* siginfo_t as user space sees it: 128 bytes, fields per signal kind. */
+struct siginfo_t {
+    int si_signo;
+    int si_errno;
+    int si_code;
+    int _pad0;
+    union {
+        struct {
+            int pid;
+            unsigned int uid;
+        } kill;
+        struct {
+            int pid;
+            unsigned int uid;
+            int status;
+            int _pad;
+            long utime;
+            long stime;
+        } sigchld;
+        struct {
+            unsigned long addr;
+            short addr_lsb;
+        } sigfault;
+        struct {
+            int tid;
+            int overrun;
+            long value;
+        } timer;
+        char _pad[128 - 16];
+    };
+};
+static_assert(sizeof(siginfo_t) == 128);
+
+struct sigqueue {
+    list_head list;
+    siginfo_t info;
+};
+
+/* Pending signals: the set, and a queued siginfo for each. */
+struct sigpending {
+    list_head list;
+    sigset_t signal;
+};
+
+struct k_sigaction {
+    unsigned long handler; /* SIG_DFL, SIG_IGN or a user address */
+    unsigned long flags;
+    unsigned long restorer;
+    sigset_t mask;
+};

@@ -1,0 +1,191 @@
+/*
+ * Defining system calls.
+ *
+ *     SYSCALL_DEFINE3(read, unsigned int, fd, user_out_ptr<char>, buf, size_t, count)
+ *     {
+ *         ...body returning a value, an Errno or a Result<T>...
+ *     }
+ *
+ * produces, as Linux's macro does, the body __do_sys_read(unsigned int fd, ...)
+ * and two stubs that take only the saved registers:
+ *   __x64_sys_read(const pt_regs&)   arguments from rdi, rsi, rdx, r10, r8, r9
+ *   __ia32_sys_read(const pt_regs&)  arguments from ebx, ecx, edx, esi, edi, ebp
+ * The stubs are what the tables generated from syscall_64.tbl / syscall_32.tbl
+ * point at. Instead of Linux's __MAP macro chain, a variadic template reads the
+ * parameter types off the body's signature and converts each register to its
+ * declared type (decode_arg below); the macros only pair types with names.
+ * A descriptor in section "syscall_meta" lets the tracer print the arguments
+ * by type.
+ */
+#pragma once
+#include <asm/ptrace.h>
+#include <linux/compiler.h>
+#include <linux/result.h>
+#include <linux/uaccess.h>
+#include <type_traits>
+#include <utility>
+
+/* What a handler body returns: Linux's long, a value or -errno. */
+class SyscallResult {
+public:
+    template <typename I>
+        requires std::is_integral_v<I>
+    constexpr SyscallResult(I v) : value(static_cast<long>(v)) {}
+    constexpr SyscallResult(Errno e) : value(errno_return(e)) {}
+    template <typename T>
+    constexpr SyscallResult(const Result<T>& r) : value(r.ok() ? static_cast<long>(r.value()) : errno_return(r.error())) {}
+    constexpr SyscallResult(const Result<void>& r) : value(r.ok() ? 0 : errno_return(r.error())) {}
+
+    long value;
+};
+
+using sys_call_ptr_t = long (*)(const pt_regs&);
+
+enum class SyscallAbi { X64, IA32 };
+
+/* The raw value of argument i (0-5) under each ABI. */
+template <SyscallAbi Abi>
+__always_inline unsigned long syscall_arg(const pt_regs& r, unsigned i)
+{
+    if constexpr (Abi == SyscallAbi::X64) {
+        switch (i) {
+        case 0: return r.di;
+        case 1: return r.si;
+        case 2: return r.dx;
+        case 3: return r.r10;
+        case 4: return r.r8;
+        default: return r.r9;
+        }
+    } else {
+        /* i386 arguments are 32 bits: the upper halves of the registers are not ours. */
+        switch (i) {
+        case 0: return static_cast<u32>(r.bx);
+        case 1: return static_cast<u32>(r.cx);
+        case 2: return static_cast<u32>(r.dx);
+        case 3: return static_cast<u32>(r.si);
+        case 4: return static_cast<u32>(r.di);
+        default: return static_cast<u32>(r.bp);
+        }
+    }
+}
+
+/*
+ * One register to one declared type, as Linux converts them: narrower integer
+ * types take the low bits; under the i386 ABI a 64-bit signed type is the
+ * sign-extended 32-bit value (compat long) and everything else is zero-extended.
+ * Class types (user pointers, flag types) are built from the register value.
+ */
+template <typename T, SyscallAbi Abi>
+__always_inline T decode_arg(unsigned long raw)
+{
+    if constexpr (Abi == SyscallAbi::IA32 && std::is_integral_v<T> && std::is_signed_v<T> && sizeof(T) == 8)
+        return static_cast<T>(static_cast<s32>(raw));
+    else if constexpr (std::is_integral_v<T> || std::is_enum_v<T>)
+        return static_cast<T>(raw);
+    else
+        return T(raw);
+}
+
+template <SyscallAbi Abi, typename... Params, size_t... I>
+__always_inline long syscall_invoke_impl(SyscallResult (*body)(Params...), const pt_regs& regs,
+                                         std::index_sequence<I...>)
+{
+    return body(decode_arg<std::remove_cvref_t<Params>, Abi>(syscall_arg<Abi>(regs, I))...).value;
+}
+
+template <SyscallAbi Abi, typename... Params>
+__always_inline long syscall_invoke(SyscallResult (*body)(Params...), const pt_regs& regs)
+{
+    static_assert(sizeof...(Params) <= 6, "a system call takes at most six arguments, all in registers");
+    return syscall_invoke_impl<Abi>(body, regs, std::index_sequence_for<Params...>{});
+}
+
+/* ---- Tracer descriptors ---- */
+
+class TraceBuffer;
+using trace_format_fn = void (*)(TraceBuffer&, unsigned long raw, SyscallAbi abi);
+
+struct syscall_metadata {
+    const char* name;
+    int nb_args;
+    trace_format_fn format[6];
+    sys_call_ptr_t x64;
+    sys_call_ptr_t ia32;
+};
+
+/* Printers for the tracer (kernel/trace.cpp). */
+void trace_print_signed(TraceBuffer& out, long v);
+void trace_print_unsigned(TraceBuffer& out, unsigned long v);
+void trace_print_octal(TraceBuffer& out, unsigned long v);
+void trace_print_pointer(TraceBuffer& out, unsigned long addr);
+void trace_print_user_string(TraceBuffer& out, unsigned long addr);
+
+template <typename T>
+struct is_user_ptr : std::false_type {};
+template <typename T, UserDir D>
+struct is_user_ptr<UserPtr<T, D>> : std::true_type {};
+
+/* One argument by its declared type: strings are quoted, pointers in hex,
+ * modes in octal, and argument types of our own print themselves (trace()). */
+template <typename T>
+void trace_format_arg(TraceBuffer& out, T value)
+{
+    if constexpr (is_user_ptr<T>::value) {
+        if constexpr (std::is_same_v<std::remove_const_t<typename T::element_type>, char> &&
+                      T::direction == UserDir::In)
+            trace_print_user_string(out, value.addr());
+        else
+            trace_print_pointer(out, value.addr());
+    } else if constexpr (std::is_same_v<T, umode_t>)
+        trace_print_octal(out, value);
+    else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>)
+        trace_print_signed(out, value);
+    else if constexpr (std::is_integral_v<T>)
+        trace_print_unsigned(out, value);
+    else
+        value.trace(out);
+}
+
+template <typename T>
+void trace_format_raw(TraceBuffer& out, unsigned long raw, SyscallAbi abi)
+{
+    using U = std::remove_cvref_t<T>;
+    if (abi == SyscallAbi::X64)
+        trace_format_arg<U>(out, decode_arg<U, SyscallAbi::X64>(raw));
+    else
+        trace_format_arg<U>(out, decode_arg<U, SyscallAbi::IA32>(raw));
+}
+
+template <typename... Params>
+constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult (*)(Params...), sys_call_ptr_t x64,
+                                                 sys_call_ptr_t ia32)
+{
+    return syscall_metadata{name, sizeof...(Params), {&trace_format_raw<Params>...}, x64, ia32};
+}
+
+#define SYSCALL_DEFINEx(name, params)                                                                   \
+    static SyscallResult __do_sys_##name params;                                                        \
+    extern "C" long __x64_sys_##name(const pt_regs& regs)                                               \
+    {                                                                                                   \
+        return syscall_invoke<SyscallAbi::X64>(__do_sys_##name, regs);                                  \
+    }                                                                                                   \
+    extern "C" long __ia32_sys_##name(const pt_regs& regs)                                              \
+    {                                                                                                   \
+        return syscall_invoke<SyscallAbi::IA32>(__do_sys_##name, regs);                                 \
+    }                                                                                                   \
+    [[gnu::used, gnu::section("syscall_meta")]] static constinit const syscall_metadata __meta_##name = \
+        make_syscall_metadata(#name, __do_sys_##name, __x64_sys_##name, __ia32_sys_##name);            \
+    static SyscallResult __do_sys_##name params
+
+#define SYSCALL_DEFINE0(name) SYSCALL_DEFINEx(name, ())
+#define SYSCALL_DEFINE1(name, t1, a1) SYSCALL_DEFINEx(name, (t1 a1))
+#define SYSCALL_DEFINE2(name, t1, a1, t2, a2) SYSCALL_DEFINEx(name, (t1 a1, t2 a2))
+#define SYSCALL_DEFINE3(name, t1, a1, t2, a2, t3, a3) SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3))
+#define SYSCALL_DEFINE4(name, t1, a1, t2, a2, t3, a3, t4, a4) SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4))
+#define SYSCALL_DEFINE5(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+    SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4, t5 a5))
+#define SYSCALL_DEFINE6(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+    SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6))
+
+/* The registers of the current system call, at the top of the kernel stack. */
+pt_regs* current_pt_regs();

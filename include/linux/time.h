@@ -1,0 +1,30 @@
+/* Time: the clocks (kernel/time/timekeeping.cpp) and the tick. */
+#pragma once
+#include <linux/time64.h>
+#include <linux/types.h>
+
+constexpr int HZ = 1000;
+
+/* Nanoseconds since boot (CLOCK_MONOTONIC, CLOCK_BOOTTIME: we never suspend). */
+u64 ktime_get_ns();
+/* Nanoseconds since the epoch (CLOCK_REALTIME). */
+s64 ktime_get_real_ns();
+void timekeeping_init();
+/* Sets CLOCK_REALTIME. */
+void do_settimeofday(s64 ns);
+
+/* The timer interrupt (arch/x86_64/kernel/apic.cpp) calls this HZ times a second. */
+void timer_tick();
+extern volatile u64 jiffies;
+
+/* Reads the CMOS real-time clock (drivers/rtc/cmos.cpp): seconds since the epoch. */
+s64 rtc_read_seconds();
+
+struct timespec_user {
+    long tv_sec;
+    long tv_nsec;
+};
+struct timeval_user {
+    long tv_sec;
+    long tv_usec;
+};

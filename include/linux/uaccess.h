@@ -1,0 +1,136 @@
+/*
+ * User memory. A user address is never a C++ pointer: it is a UserPtr<T, Dir>,
+ * which has no operator* or ->, and whose direction is part of its type, so
+ * copying out through an input pointer does not compile (Zircon's idea).
+ *
+ * Every access goes through copy_from_user / copy_to_user / strncpy_from_user
+ * (or get_user / put_user), which check access_ok() and then copy with
+ * routines that recover from faults through the exception table (-EFAULT).
+ * Pointers are checked when memory is touched, not at system call entry:
+ * read(fd, NULL, 0) succeeds as on Linux.
+ */
+#pragma once
+#include <asm/page.h>
+#include <linux/result.h>
+#include <linux/types.h>
+#include <type_traits>
+
+enum class UserDir { In, Out, InOut };
+
+template <typename T, UserDir Dir>
+class UserPtr {
+public:
+    using element_type = T;
+    static constexpr UserDir direction = Dir;
+
+    constexpr UserPtr() = default;
+    constexpr explicit UserPtr(unsigned long addr) : addr_(addr) {}
+
+    constexpr unsigned long addr() const { return addr_; }
+    constexpr bool is_null() const { return addr_ == 0; }
+    constexpr explicit operator bool() const { return addr_ != 0; }
+
+    /* Element arithmetic (bytes for void). Wrapping is caught by access_ok. */
+    constexpr UserPtr operator+(size_t n) const { return UserPtr(addr_ + n * element_size()); }
+    template <typename U>
+    constexpr UserPtr<U, Dir> cast() const { return UserPtr<U, Dir>(addr_); }
+
+    static constexpr size_t element_size()
+    {
+        if constexpr (std::is_void_v<T>)
+            return 1;
+        else
+            return sizeof(T);
+    }
+
+private:
+    unsigned long addr_ = 0;
+};
+
+template <typename T>
+using user_in_ptr = UserPtr<T, UserDir::In>;
+template <typename T>
+using user_out_ptr = UserPtr<T, UserDir::Out>;
+template <typename T>
+using user_inout_ptr = UserPtr<T, UserDir::InOut>;
+
+template <typename P>
+concept UserReadable = P::direction != UserDir::Out;
+template <typename P>
+concept UserWritable = P::direction != UserDir::In;
+
+/* True if [addr, addr + size) lies in user space, without wrapping. */
+static inline bool access_ok(unsigned long addr, size_t size)
+{
+    return size <= TASK_SIZE_MAX && addr <= TASK_SIZE_MAX - size;
+}
+
+/* The copy routines (arch/x86_64/lib/copy_user.S). They return the number of
+ * bytes not copied, Linux's convention; callers use the typed forms below. */
+extern "C" unsigned long __copy_user(void* dst, const void* src, unsigned long n);
+extern "C" unsigned long __clear_user(void* dst, unsigned long n);
+extern "C" long __strncpy_from_user(char* dst, const char* src, long count);
+
+/* Bytes not copied; access_ok failures copy nothing. */
+static inline unsigned long raw_copy_from_user(void* dst, unsigned long src, size_t n)
+{
+    if (!access_ok(src, n))
+        return n;
+    return __copy_user(dst, reinterpret_cast<const void*>(src), n);
+}
+static inline unsigned long raw_copy_to_user(unsigned long dst, const void* src, size_t n)
+{
+    if (!access_ok(dst, n))
+        return n;
+    return __copy_user(reinterpret_cast<void*>(dst), src, n);
+}
+static inline unsigned long clear_user(unsigned long dst, size_t n)
+{
+    if (!access_ok(dst, n))
+        return n;
+    return __clear_user(reinterpret_cast<void*>(dst), n);
+}
+
+/* Copies count elements in, or fails with EFAULT (also when count * size overflows). */
+template <typename P>
+    requires UserReadable<P>
+[[nodiscard]] Result<void> copy_from_user(std::remove_const_t<typename P::element_type>* dst, P src, size_t count = 1)
+{
+    size_t size = P::element_size();
+    if (count > TASK_SIZE_MAX / size || raw_copy_from_user(dst, src.addr(), count * size))
+        return Errno::EFAULT;
+    return {};
+}
+
+template <typename P>
+    requires UserWritable<P>
+[[nodiscard]] Result<void> copy_to_user(P dst, const typename P::element_type* src, size_t count = 1)
+{
+    size_t size = P::element_size();
+    if (count > TASK_SIZE_MAX / size || raw_copy_to_user(dst.addr(), src, count * size))
+        return Errno::EFAULT;
+    return {};
+}
+
+template <typename P>
+    requires UserReadable<P>
+[[nodiscard]] Result<std::remove_const_t<typename P::element_type>> get_user(P src)
+{
+    std::remove_const_t<typename P::element_type> value;
+    TRY(copy_from_user(&value, src));
+    return value;
+}
+
+template <typename P>
+    requires UserWritable<P>
+[[nodiscard]] Result<void> put_user(const typename P::element_type& value, P dst)
+{
+    return copy_to_user(dst, &value);
+}
+
+/*
+ * Copies a NUL-terminated string of at most size - 1 characters into dst (always
+ * terminated). Returns its length; ENAMETOOLONG if it does not fit (Linux's
+ * rule for paths), EFAULT if it could not be read.
+ */
+[[nodiscard]] Result<size_t> strncpy_from_user(char* dst, user_in_ptr<const char> src, size_t size);

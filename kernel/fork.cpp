@@ -1,0 +1,265 @@
+/*
+ * Creating tasks: fork, vfork, clone. The child gets a copy (or, by flag, a
+ * share) of the parent's address space, files, fs context and signal
+ * handlers, and starts life returning 0 from the same system call.
+ */
+#include <linux/binfmts.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+#include <linux/time.h>
+#include <uapi/linux/sched.h>
+
+namespace {
+
+constexpr unsigned STACK_ORDER = 2; /* THREAD_SIZE = 16 KiB */
+static_assert((PAGE_SIZE << STACK_ORDER) == THREAD_SIZE);
+
+int nr_threads;
+
+/* Linux's max_threads: an eighth of memory may go to kernel stacks. */
+int max_threads()
+{
+    u64 limit = totalram_pages() * PAGE_SIZE / (8 * THREAD_SIZE);
+    return static_cast<int>(max<u64>(20, limit));
+}
+
+int count_user_processes(uid_t uid)
+{
+    int n = 0;
+    list_for_each(pos, &task_list) {
+        task_struct* t = list_entry(pos, task_struct, tasks);
+        if (t->cred && t->cred->uid == uid && t->exit_state == 0)
+            n++;
+    }
+    return n;
+}
+
+} // namespace
+
+task_struct* alloc_task_struct()
+{
+    auto* t = static_cast<task_struct*>(kzalloc(sizeof(task_struct)));
+    if (!t)
+        return nullptr;
+    page* stack = alloc_pages(STACK_ORDER);
+    if (!stack) {
+        kfree(t);
+        return nullptr;
+    }
+    t->stack = page_address(stack);
+    t->children.init();
+    t->sibling.init();
+    t->thread_node.init();
+    t->tasks.init();
+    t->run_list.init();
+    t->timer_list.init();
+    t->pending.list.init();
+    t->vfork_wait.head.init();
+    t->sas_ss_flags = SS_DISABLE;
+    return t;
+}
+
+void free_task_struct(task_struct* t)
+{
+    __free_pages(virt_to_page(t->stack), STACK_ORDER);
+    kfree(t);
+}
+
+void set_task_comm(task_struct* t, const char* name) { strscpy(t->comm, name, sizeof(t->comm)); }
+
+void release_task(task_struct* t)
+{
+    list_head::del(&t->tasks);
+    list_head::del(&t->sibling);
+    list_head::del(&t->thread_node);
+    nr_threads--;
+    signal_struct* sig = t->signal;
+    if (--sig->count == 0)
+        kfree(sig);
+    if (--t->sighand->count == 0)
+        kfree(t->sighand);
+    put_cred(t->cred);
+    free_pid(t->pid);
+    free_task_struct(t);
+}
+
+struct kernel_clone_args {
+    unsigned long flags;
+    int exit_signal;
+    unsigned long stack;
+    unsigned long tls;
+    unsigned long parent_tid;
+    unsigned long child_tid;
+};
+
+static Result<task_struct*> copy_process(const kernel_clone_args& args)
+{
+    unsigned long flags = args.flags;
+    task_struct* parent = current;
+    if ((flags & (CLONE_NEWNS | CLONE_FS)) == (CLONE_NEWNS | CLONE_FS))
+        return Errno::EINVAL;
+    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+        return Errno::EINVAL;
+    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+        return Errno::EINVAL;
+    if (flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
+                 CLONE_NEWCGROUP))
+        return capable(CAP_SYS_ADMIN) ? Errno::EINVAL : Errno::EPERM; /* no namespaces here */
+
+    if (nr_threads >= max_threads())
+        return Errno::EAGAIN;
+    const cred* c = parent->cred;
+    if (count_user_processes(c->uid) >= static_cast<long>(rlimit(RLIMIT_NPROC)) &&
+        !capable(CAP_SYS_RESOURCE) && !capable(CAP_SYS_ADMIN))
+        return Errno::EAGAIN;
+
+    task_struct* p = alloc_task_struct();
+    if (!p)
+        return Errno::ENOMEM;
+    pid_t pid = alloc_pid();
+    if (pid < 0) {
+        free_task_struct(p);
+        return Errno::EAGAIN;
+    }
+    p->pid = pid;
+    memcpy(&p->thread, &parent->thread, sizeof(p->thread));
+    asm volatile("fxsave64 %0" : "=m"(p->thread.fpu)); /* the parent's live FPU state */
+    memcpy(p->comm, parent->comm, sizeof(p->comm));
+    p->cred = get_cred(parent->cred);
+    p->blocked = parent->blocked;
+    p->exit_signal = (flags & CLONE_THREAD) ? -1 : args.exit_signal;
+    p->start_time = ktime_get_ns();
+    p->sas_ss_sp = parent->sas_ss_sp;
+    p->sas_ss_size = parent->sas_ss_size;
+    p->sas_ss_flags = parent->sas_ss_flags;
+    if (flags & CLONE_VM)
+        p->sas_ss_flags = SS_DISABLE, p->sas_ss_sp = 0, p->sas_ss_size = 0;
+
+    Errno err = Errno::ENOMEM;
+    if (flags & CLONE_VM) {
+        p->mm = parent->mm;
+        p->mm->users++;
+    } else if (!(p->mm = dup_mm(parent->mm))) {
+        goto fail;
+    }
+    if (flags & CLONE_FILES) {
+        p->files = parent->files;
+        p->files->count++;
+    } else if (!(p->files = dup_files(parent->files))) {
+        goto fail;
+    }
+    if (flags & CLONE_FS) {
+        p->fs = parent->fs;
+        p->fs->users++;
+    } else if (!(p->fs = copy_fs_struct(parent->fs))) {
+        goto fail;
+    }
+    if (flags & CLONE_SIGHAND) {
+        p->sighand = parent->sighand;
+        p->sighand->count++;
+    } else if (!(p->sighand = sighand_alloc())) {
+        goto fail;
+    } else {
+        memcpy(p->sighand->action, parent->sighand->action, sizeof(p->sighand->action));
+    }
+    if (flags & CLONE_THREAD) {
+        p->signal = parent->signal;
+        p->signal->count++;
+        p->signal->live++;
+        p->tgid = parent->tgid;
+        p->group_leader = parent->group_leader;
+    } else {
+        if (!(p->signal = signal_alloc()))
+            goto fail;
+        signal_struct* ps = parent->signal;
+        p->signal->pgrp = ps->pgrp;
+        p->signal->session = ps->session;
+        p->signal->tty = ps->tty;
+        memcpy(p->signal->rlim, ps->rlim, sizeof(ps->rlim));
+        p->tgid = pid;
+        p->group_leader = p;
+    }
+    p->signal->thread_head.add_tail(&p->thread_node);
+
+    copy_thread(p, *current_pt_regs(), args.stack, args.tls, flags & CLONE_SETTLS);
+    if (flags & CLONE_CHILD_CLEARTID)
+        p->clear_child_tid = args.child_tid;
+    if (flags & CLONE_CHILD_SETTID)
+        p->set_child_tid = args.child_tid;
+
+    p->real_parent = (flags & (CLONE_PARENT | CLONE_THREAD)) ? parent->group_leader->real_parent
+                                                               : parent->group_leader;
+    if (p->real_parent)
+        p->real_parent->children.add_tail(&p->sibling);
+    task_list.add_tail(&p->tasks);
+    nr_threads++;
+    return p;
+
+fail:
+    if (p->fs)
+        put_fs_struct(p->fs);
+    if (p->files)
+        put_files(p->files);
+    if (p->mm)
+        mmput(p->mm);
+    if (p->sighand && --p->sighand->count == 0)
+        kfree(p->sighand);
+    put_cred(p->cred);
+    free_task_struct(p);
+    return err;
+}
+
+static SyscallResult kernel_clone(const kernel_clone_args& args)
+{
+    task_struct* p = TRY(copy_process(args));
+    pid_t pid = p->pid;
+    if (args.flags & CLONE_PARENT_SETTID)
+        (void)put_user(pid, user_out_ptr<int>(args.parent_tid));
+    /* CLONE_CHILD_SETTID writes into the child's memory: with its own mm
+     * (fork) the copy-on-write page is the child's, so write through it. */
+    if (args.flags & CLONE_CHILD_SETTID) {
+        if (args.flags & CLONE_VM)
+            (void)put_user(pid, user_out_ptr<int>(args.child_tid));
+        else
+            (void)copy_to_new_mm(p->mm, args.child_tid, &pid, sizeof(pid));
+    }
+    if (args.flags & CLONE_VFORK)
+        p->vfork_done_pending = true;
+    wake_up_new_task(p);
+    if (args.flags & CLONE_VFORK) {
+        /* The parent sleeps until the child execs or exits. */
+        wait_event(p->vfork_wait, !p->vfork_done_pending);
+    }
+    return pid;
+}
+
+SYSCALL_DEFINE0(fork)
+{
+    return kernel_clone({.flags = 0, .exit_signal = SIGCHLD, .stack = 0, .tls = 0, .parent_tid = 0, .child_tid = 0});
+}
+
+SYSCALL_DEFINE0(vfork)
+{
+    return kernel_clone(
+        {.flags = CLONE_VFORK | CLONE_VM, .exit_signal = SIGCHLD, .stack = 0, .tls = 0, .parent_tid = 0, .child_tid = 0});
+}
+
+/* x86-64's argument order: flags, stack, parent_tid, child_tid, tls. */
+SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp, user_out_ptr<int>, parent_tidptr,
+                user_out_ptr<int>, child_tidptr, unsigned long, tls)
+{
+    return kernel_clone({.flags = clone_flags & ~CSIGNAL,
+                         .exit_signal = static_cast<int>(clone_flags & CSIGNAL),
+                         .stack = newsp,
+                         .tls = tls,
+                         .parent_tid = parent_tidptr.addr(),
+                         .child_tid = child_tidptr.addr()});
+}

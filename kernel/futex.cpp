@@ -1,0 +1,104 @@
+/*
+ * futex: sleeping on a user address. FUTEX_WAIT sleeps while *uaddr == val;
+ * FUTEX_WAKE wakes up to n sleepers on the address. Enough for thread joins
+ * (CLONE_CHILD_CLEARTID) and libc locks.
+ */
+#include <asm/processor.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/syscalls.h>
+#include <linux/time.h>
+
+namespace {
+
+constexpr int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
+constexpr int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
+
+struct futex_waiter {
+    list_head node;
+    task_struct* task;
+    mm_struct* mm;
+    unsigned long uaddr;
+    bool woken;
+};
+
+list_head waiters;
+
+int wake(mm_struct* mm, unsigned long uaddr, int n)
+{
+    int woken = 0;
+    list_for_each_safe(pos, next, &waiters) {
+        auto* w = list_entry(pos, futex_waiter, node);
+        if (woken >= n)
+            break;
+        if (w->uaddr == uaddr && w->mm == mm) {
+            list_head::del(&w->node);
+            w->woken = true;
+            wake_up_process(w->task);
+            woken++;
+        }
+    }
+    return woken;
+}
+
+} // namespace
+
+void futex_wake_address(unsigned long uaddr) { wake(current->mm, uaddr, 1); }
+
+SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned long, utime, user_inout_ptr<u32>,
+                uaddr2, u32, val3)
+{
+    (void)uaddr2, (void)val3;
+    int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    if (uaddr.addr() & 3)
+        return Errno::EINVAL;
+    switch (cmd) {
+    case FUTEX_WAKE:
+    case FUTEX_WAKE_BITSET:
+        return wake(current->mm, uaddr.addr(), static_cast<int>(val));
+    case FUTEX_WAIT:
+    case FUTEX_WAIT_BITSET: {
+        u64 deadline = ~0ULL;
+        if (utime) {
+            timespec_user ts = TRY(get_user(user_in_ptr<const timespec_user>(utime)));
+            if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+                return Errno::EINVAL;
+            s64 ns = ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+            /* FUTEX_WAIT: relative; the BITSET form: absolute on the chosen clock. */
+            if (cmd == FUTEX_WAIT_BITSET)
+                ns -= (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : static_cast<s64>(ktime_get_ns());
+            deadline = ktime_get_ns() + (ns > 0 ? ns : 0);
+        }
+        futex_waiter w{{}, current, current->mm, uaddr.addr(), false};
+        u64 flags = local_irq_save();
+        u32 cur = 0;
+        if (raw_copy_from_user(&cur, uaddr.addr(), sizeof(cur))) {
+            local_irq_restore(flags);
+            return Errno::EFAULT;
+        }
+        if (cur != val) {
+            local_irq_restore(flags);
+            return Errno::EAGAIN;
+        }
+        waiters.add_tail(&w.node);
+        set_current_state(TASK_INTERRUPTIBLE);
+        local_irq_restore(flags);
+        if (deadline == ~0ULL)
+            schedule();
+        else
+            schedule_timeout_until(deadline);
+        set_current_state(TASK_RUNNING);
+        flags = local_irq_save();
+        if (!w.woken)
+            list_head::del(&w.node);
+        local_irq_restore(flags);
+        if (w.woken)
+            return 0;
+        if (signal_pending(current))
+            return Errno::EINTR;
+        return Errno::ETIMEDOUT;
+    }
+    default:
+        return Errno::ENOSYS;
+    }
+}

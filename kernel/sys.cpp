@@ -1,0 +1,452 @@
+/*
+ * Small system calls about the process and the system: ids, names, limits,
+ * reboot, and the project's own get_cpus (Linux keeps most of these in
+ * kernel/sys.c; so do we).
+ */
+#include <asm/reboot.h>
+#include <drivers/acpi.h>
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/printk.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+#include <uapi/linux/utsname.h>
+
+namespace {
+
+new_utsname utsname = {
+    .sysname = "Linux",
+    .nodename = "(none)",
+    .release = "6.1.0-trapgate",
+    .version = "#1 SMP Trapgate",
+    .machine = "x86_64",
+    .domainname = "(none)",
+};
+
+constexpr unsigned int LINUX_REBOOT_MAGIC1 = 0xfee1dead;
+constexpr unsigned int LINUX_REBOOT_MAGIC2 = 672274793;
+constexpr unsigned int LINUX_REBOOT_MAGIC2A = 85072278;
+constexpr unsigned int LINUX_REBOOT_MAGIC2B = 369367448;
+constexpr unsigned int LINUX_REBOOT_MAGIC2C = 537993216;
+constexpr unsigned int LINUX_REBOOT_CMD_RESTART = 0x01234567;
+constexpr unsigned int LINUX_REBOOT_CMD_HALT = 0xcdef0123;
+constexpr unsigned int LINUX_REBOOT_CMD_CAD_ON = 0x89abcdef;
+constexpr unsigned int LINUX_REBOOT_CMD_CAD_OFF = 0x00000000;
+constexpr unsigned int LINUX_REBOOT_CMD_POWER_OFF = 0x4321fedc;
+
+constexpr int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
+              PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
+              PR_SET_NO_NEW_PRIVS = 38, PR_GET_NO_NEW_PRIVS = 39;
+
+bool valid_id(unsigned int id) { return id != static_cast<unsigned int>(-1); }
+
+/* Linux's cap_emulate_setxuid: root's capabilities follow the uids. */
+void fixup_caps_after_setuid(const cred& old, cred& now)
+{
+    bool old_had_root = old.uid == 0 || old.euid == 0 || old.suid == 0;
+    bool now_has_root = now.uid == 0 || now.euid == 0 || now.suid == 0;
+    if (old_had_root && !now_has_root)
+        now.cap_permitted = now.cap_effective = 0;
+    if (old.euid == 0 && now.euid != 0)
+        now.cap_effective = 0;
+    if (old.euid != 0 && now.euid == 0)
+        now.cap_effective = now.cap_permitted;
+}
+
+SyscallResult commit_uid_change(cred* now)
+{
+    fixup_caps_after_setuid(*current_cred(), *now);
+    commit_creds(now);
+    return 0;
+}
+
+} // namespace
+
+int num_present_cpus() { return acpi.nr_present_cpus; }
+
+/* Trapgate's own system call, the documents' example: how many processors
+ * the firmware lists as present (ACPI MADT). Number 1000, see syscall_64.tbl. */
+SYSCALL_DEFINE0(get_cpus)
+{
+    return num_present_cpus();
+}
+
+SYSCALL_DEFINE1(newuname, user_out_ptr<new_utsname>, name)
+{
+    return copy_to_user(name, &utsname);
+}
+
+SYSCALL_DEFINE2(sethostname, user_in_ptr<const char>, name, int, len)
+{
+    if (!capable(CAP_SYS_ADMIN))
+        return Errno::EPERM;
+    if (len < 0 || len > __NEW_UTS_LEN)
+        return Errno::EINVAL;
+    char tmp[__NEW_UTS_LEN + 1];
+    TRY(copy_from_user(tmp, name.cast<const char>(), len));
+    memcpy(utsname.nodename, tmp, len);
+    utsname.nodename[len] = 0;
+    return 0;
+}
+
+SYSCALL_DEFINE2(setdomainname, user_in_ptr<const char>, name, int, len)
+{
+    if (!capable(CAP_SYS_ADMIN))
+        return Errno::EPERM;
+    if (len < 0 || len > __NEW_UTS_LEN)
+        return Errno::EINVAL;
+    char tmp[__NEW_UTS_LEN + 1];
+    TRY(copy_from_user(tmp, name, len));
+    memcpy(utsname.domainname, tmp, len);
+    utsname.domainname[len] = 0;
+    return 0;
+}
+
+SYSCALL_DEFINE4(reboot, int, magic1, int, magic2, unsigned int, cmd, user_in_ptr<const char>, arg)
+{
+    /* Privilege first, then the magic numbers, as Linux orders the checks. */
+    if (!capable(CAP_SYS_BOOT))
+        return Errno::EPERM;
+    if (static_cast<unsigned int>(magic1) != LINUX_REBOOT_MAGIC1 ||
+        (static_cast<unsigned int>(magic2) != LINUX_REBOOT_MAGIC2 &&
+         static_cast<unsigned int>(magic2) != LINUX_REBOOT_MAGIC2A &&
+         static_cast<unsigned int>(magic2) != LINUX_REBOOT_MAGIC2B &&
+         static_cast<unsigned int>(magic2) != LINUX_REBOOT_MAGIC2C))
+        return Errno::EINVAL;
+    (void)arg;
+    switch (cmd) {
+    case LINUX_REBOOT_CMD_RESTART:
+        printk("reboot: Restarting system\n");
+        machine_restart();
+    case LINUX_REBOOT_CMD_HALT:
+    case LINUX_REBOOT_CMD_POWER_OFF:
+        printk("reboot: Power down\n");
+        machine_power_off(0);
+    case LINUX_REBOOT_CMD_CAD_ON:
+    case LINUX_REBOOT_CMD_CAD_OFF:
+        return 0;
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+/* ---- ids ---- */
+
+SYSCALL_DEFINE0(getpid) { return current->tgid; }
+SYSCALL_DEFINE0(gettid) { return current->pid; }
+
+SYSCALL_DEFINE0(getppid)
+{
+    task_struct* parent = current->group_leader->real_parent;
+    return parent ? parent->tgid : 0;
+}
+
+SYSCALL_DEFINE0(getuid) { return current_cred()->uid; }
+SYSCALL_DEFINE0(geteuid) { return current_cred()->euid; }
+SYSCALL_DEFINE0(getgid) { return current_cred()->gid; }
+SYSCALL_DEFINE0(getegid) { return current_cred()->egid; }
+
+SYSCALL_DEFINE1(setuid, uid_t, uid)
+{
+    if (!valid_id(uid))
+        return Errno::EINVAL;
+    cred* now = prepare_creds();
+    if (!now)
+        return Errno::ENOMEM;
+    const cred* old = current_cred();
+    if (capable(CAP_SETUID)) {
+        now->uid = now->euid = now->suid = now->fsuid = uid;
+    } else if (uid == old->uid || uid == old->suid) {
+        now->euid = now->fsuid = uid;
+    } else {
+        put_cred(now);
+        return Errno::EPERM;
+    }
+    return commit_uid_change(now);
+}
+
+SYSCALL_DEFINE2(setreuid, uid_t, ruid, uid_t, euid)
+{
+    const cred* old = current_cred();
+    cred* now = prepare_creds();
+    if (!now)
+        return Errno::ENOMEM;
+    bool privileged = capable(CAP_SETUID);
+    if (valid_id(ruid)) {
+        if (!privileged && ruid != old->uid && ruid != old->euid) {
+            put_cred(now);
+            return Errno::EPERM;
+        }
+        now->uid = ruid;
+    }
+    if (valid_id(euid)) {
+        if (!privileged && euid != old->uid && euid != old->euid && euid != old->suid) {
+            put_cred(now);
+            return Errno::EPERM;
+        }
+        now->euid = euid;
+    }
+    if (valid_id(ruid) || (valid_id(euid) && euid != old->uid))
+        now->suid = now->euid;
+    now->fsuid = now->euid;
+    return commit_uid_change(now);
+}
+
+SYSCALL_DEFINE3(setresuid, uid_t, ruid, uid_t, euid, uid_t, suid)
+{
+    const cred* old = current_cred();
+    if (!capable(CAP_SETUID)) {
+        auto allowed = [&](uid_t id) { return !valid_id(id) || id == old->uid || id == old->euid || id == old->suid; };
+        if (!allowed(ruid) || !allowed(euid) || !allowed(suid))
+            return Errno::EPERM;
+    }
+    cred* now = prepare_creds();
+    if (!now)
+        return Errno::ENOMEM;
+    if (valid_id(ruid))
+        now->uid = ruid;
+    if (valid_id(euid))
+        now->euid = euid;
+    if (valid_id(suid))
+        now->suid = suid;
+    now->fsuid = now->euid;
+    return commit_uid_change(now);
+}
+
+SYSCALL_DEFINE3(getresuid, user_out_ptr<uid_t>, ruid, user_out_ptr<uid_t>, euid, user_out_ptr<uid_t>, suid)
+{
+    const cred* c = current_cred();
+    TRY(put_user(c->uid, ruid));
+    TRY(put_user(c->euid, euid));
+    return put_user(c->suid, suid);
+}
+
+SYSCALL_DEFINE1(setgid, gid_t, gid)
+{
+    if (!valid_id(gid))
+        return Errno::EINVAL;
+    const cred* old = current_cred();
+    cred* now = prepare_creds();
+    if (!now)
+        return Errno::ENOMEM;
+    if (capable(CAP_SETGID)) {
+        now->gid = now->egid = now->sgid = now->fsgid = gid;
+    } else if (gid == old->gid || gid == old->sgid) {
+        now->egid = now->fsgid = gid;
+    } else {
+        put_cred(now);
+        return Errno::EPERM;
+    }
+    commit_creds(now);
+    return 0;
+}
+
+SYSCALL_DEFINE2(setregid, gid_t, rgid, gid_t, egid)
+{
+    const cred* old = current_cred();
+    bool privileged = capable(CAP_SETGID);
+    if (valid_id(rgid) && !privileged && rgid != old->gid && rgid != old->egid)
+        return Errno::EPERM;
+    if (valid_id(egid) && !privileged && egid != old->gid && egid != old->egid && egid != old->sgid)
+        return Errno::EPERM;
+    cred* now = prepare_creds();
+    if (!now)
+        return Errno::ENOMEM;
+    if (valid_id(rgid))
+        now->gid = rgid;
+    if (valid_id(egid))
+        now->egid = egid;
+    if (valid_id(rgid) || (valid_id(egid) && egid != old->gid))
+        now->sgid = now->egid;
+    now->fsgid = now->egid;
+    commit_creds(now);
+    return 0;
+}
+
+SYSCALL_DEFINE3(setresgid, gid_t, rgid, gid_t, egid, gid_t, sgid)
+{
+    const cred* old = current_cred();
+    if (!capable(CAP_SETGID)) {
+        auto allowed = [&](gid_t id) { return !valid_id(id) || id == old->gid || id == old->egid || id == old->sgid; };
+        if (!allowed(rgid) || !allowed(egid) || !allowed(sgid))
+            return Errno::EPERM;
+    }
+    cred* now = prepare_creds();
+    if (!now)
+        return Errno::ENOMEM;
+    if (valid_id(rgid))
+        now->gid = rgid;
+    if (valid_id(egid))
+        now->egid = egid;
+    if (valid_id(sgid))
+        now->sgid = sgid;
+    now->fsgid = now->egid;
+    commit_creds(now);
+    return 0;
+}
+
+SYSCALL_DEFINE3(getresgid, user_out_ptr<gid_t>, rgid, user_out_ptr<gid_t>, egid, user_out_ptr<gid_t>, sgid)
+{
+    const cred* c = current_cred();
+    TRY(put_user(c->gid, rgid));
+    TRY(put_user(c->egid, egid));
+    return put_user(c->sgid, sgid);
+}
+
+SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
+{
+    const cred* c = current_cred();
+    if (size < 0)
+        return Errno::EINVAL;
+    if (size == 0)
+        return c->ngroups;
+    if (size < c->ngroups)
+        return Errno::EINVAL;
+    TRY(copy_to_user(list, c->groups, c->ngroups));
+    return c->ngroups;
+}
+
+SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
+{
+    if (!capable(CAP_SETGID))
+        return Errno::EPERM;
+    if (size < 0 || size > 32)
+        return Errno::EINVAL;
+    gid_t groups[32];
+    TRY(copy_from_user(groups, list, size));
+    cred* now = prepare_creds();
+    if (!now)
+        return Errno::ENOMEM;
+    now->ngroups = size;
+    memcpy(now->groups, groups, size * sizeof(gid_t));
+    commit_creds(now);
+    return 0;
+}
+
+SYSCALL_DEFINE1(umask, int, mask)
+{
+    umode_t old = current->fs->umask;
+    current->fs->umask = mask & 0777;
+    return old;
+}
+
+/* ---- prctl ---- */
+
+SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, unsigned long, arg4,
+                unsigned long, arg5)
+{
+    (void)arg3, (void)arg4, (void)arg5;
+    switch (option) {
+    case PR_SET_NAME: {
+        char name[TASK_COMM_LEN];
+        auto n = strncpy_from_user(name, user_in_ptr<const char>(arg2), sizeof(name));
+        if (!n.ok() && n.error() != Errno::ENAMETOOLONG)
+            return n.error();
+        set_task_comm(current, name);
+        return 0;
+    }
+    case PR_GET_NAME:
+        return copy_to_user(user_out_ptr<char>(arg2), current->comm, TASK_COMM_LEN);
+    case PR_GET_DUMPABLE:
+        return 1;
+    case PR_SET_DUMPABLE:
+        return arg2 <= 1 ? SyscallResult(0) : SyscallResult(Errno::EINVAL);
+    case PR_SET_PDEATHSIG:
+        return arg2 < _NSIG + 1 ? SyscallResult(0) : SyscallResult(Errno::EINVAL);
+    case PR_GET_PDEATHSIG:
+        return put_user(0, user_out_ptr<int>(arg2));
+    case PR_SET_NO_NEW_PRIVS:
+        return arg2 == 1 ? SyscallResult(0) : SyscallResult(Errno::EINVAL);
+    case PR_GET_NO_NEW_PRIVS:
+        return 0;
+    case PR_SET_CHILD_SUBREAPER:
+        return 0;
+    case PR_GET_CHILD_SUBREAPER:
+        return put_user(0, user_out_ptr<int>(arg2));
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+/* ---- resource limits ---- */
+
+unsigned long rlimit(int resource) { return current->signal->rlim[resource].rlim_cur; }
+
+SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource, user_in_ptr<const rlimit64>, new_rlim,
+                user_out_ptr<rlimit64>, old_rlim)
+{
+    if (resource >= RLIM_NLIMITS)
+        return Errno::EINVAL;
+    task_struct* t = pid ? find_task_by_pid(pid) : current;
+    if (!t)
+        return Errno::ESRCH;
+    rlimit64 updated{};
+    if (new_rlim) {
+        updated = TRY(get_user(new_rlim));
+        if (updated.rlim_cur > updated.rlim_max)
+            return Errno::EINVAL;
+        if (resource == RLIMIT_NOFILE && updated.rlim_max > 1048576)
+            return Errno::EPERM;
+    }
+    rlimit64& cur = t->signal->rlim[resource];
+    if (new_rlim && updated.rlim_max > cur.rlim_max && !capable(CAP_SYS_RESOURCE))
+        return Errno::EPERM;
+    if (old_rlim)
+        TRY(put_user(cur, old_rlim));
+    if (new_rlim)
+        cur = updated;
+    return 0;
+}
+
+SYSCALL_DEFINE2(getrlimit, unsigned int, resource, user_out_ptr<rlimit64>, rlim)
+{
+    if (resource >= RLIM_NLIMITS)
+        return Errno::EINVAL;
+    return put_user(current->signal->rlim[resource], rlim);
+}
+
+SYSCALL_DEFINE2(setrlimit, unsigned int, resource, user_in_ptr<const rlimit64>, rlim)
+{
+    if (resource >= RLIM_NLIMITS)
+        return Errno::EINVAL;
+    rlimit64 updated = TRY(get_user(rlim));
+    if (updated.rlim_cur > updated.rlim_max)
+        return Errno::EINVAL;
+    rlimit64& cur = current->signal->rlim[resource];
+    if (updated.rlim_max > cur.rlim_max && !capable(CAP_SYS_RESOURCE))
+        return Errno::EPERM;
+    if (resource == RLIMIT_NOFILE && updated.rlim_max > 1048576)
+        return Errno::EPERM;
+    cur = updated;
+    return 0;
+}
+
+/* ---- thread bookkeeping libc sets up at start ---- */
+
+SYSCALL_DEFINE1(set_tid_address, user_inout_ptr<int>, tidptr)
+{
+    current->clear_child_tid = tidptr.addr();
+    return current->pid;
+}
+
+SYSCALL_DEFINE2(set_robust_list, unsigned long, head, size_t, len)
+{
+    constexpr size_t ROBUST_LIST_HEAD_SIZE = 24; /* struct robust_list_head on x86-64 */
+    if (len != ROBUST_LIST_HEAD_SIZE)
+        return Errno::EINVAL;
+    current->robust_list = head;
+    current->robust_list_len = len;
+    return 0;
+}
+
+SYSCALL_DEFINE3(get_robust_list, int, pid, user_out_ptr<unsigned long>, head_ptr, user_out_ptr<size_t>, len_ptr)
+{
+    task_struct* t = pid ? find_task_by_pid(pid) : current;
+    if (!t)
+        return Errno::ESRCH;
+    TRY(put_user(t->robust_list_len ? t->robust_list_len : 24, len_ptr));
+    return put_user(t->robust_list, head_ptr);
+}

@@ -1,0 +1,147 @@
+/* The tick and the sleeping calls: nanosleep, clock_nanosleep. And the clock calls. */
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/syscalls.h>
+#include <linux/time.h>
+
+volatile u64 jiffies;
+
+void itimer_tick(u64 now);
+
+void timer_tick()
+{
+    jiffies = jiffies + 1;
+    u64 now = ktime_get_ns();
+    run_expired_timers(now);
+    itimer_tick(now);
+    scheduler_tick();
+}
+
+namespace {
+
+constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
+              CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
+              CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
+constexpr int TIMER_ABSTIME = 1;
+
+Result<s64> clock_now(int which)
+{
+    switch (which) {
+    case CLOCK_REALTIME:
+    case CLOCK_REALTIME_COARSE:
+    case CLOCK_REALTIME_ALARM:
+    case CLOCK_TAI:
+        return ktime_get_real_ns();
+    case CLOCK_MONOTONIC:
+    case CLOCK_MONOTONIC_RAW:
+    case CLOCK_MONOTONIC_COARSE:
+    case CLOCK_BOOTTIME:
+    case CLOCK_BOOTTIME_ALARM:
+        return static_cast<s64>(ktime_get_ns());
+    case CLOCK_PROCESS_CPUTIME_ID:
+    case CLOCK_THREAD_CPUTIME_ID: {
+        task_struct* t = current;
+        return static_cast<s64>(t->utime_ns + t->stime_ns + (ktime_get_ns() - t->last_switch));
+    }
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+Result<timespec64> get_timespec(user_in_ptr<const timespec_user> u)
+{
+    timespec_user ts = TRY(get_user(u));
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+        return Errno::EINVAL;
+    return timespec64{ts.tv_sec, ts.tv_nsec};
+}
+
+Result<void> put_timespec(s64 ns, user_out_ptr<timespec_user> u)
+{
+    timespec64 t = ns_to_timespec64(ns);
+    timespec_user ts{static_cast<long>(t.tv_sec), t.tv_nsec};
+    return put_user(ts, u);
+}
+
+/*
+ * Sleeps until the monotonic deadline. Interrupted by a signal: EINTR, with
+ * the time left in rem for relative sleeps (Linux then restarts the call
+ * through restart_syscall only for SA_RESTART handlers after a stop; plain
+ * EINTR is what programs see with handlers).
+ */
+SyscallResult do_nanosleep(u64 deadline, user_out_ptr<timespec_user> rem)
+{
+    while (ktime_get_ns() < deadline) {
+        set_current_state(TASK_INTERRUPTIBLE);
+        schedule_timeout_until(deadline);
+        set_current_state(TASK_RUNNING);
+        if (signal_pending(current)) {
+            u64 now = ktime_get_ns();
+            if (rem && now < deadline)
+                TRY(put_timespec(static_cast<s64>(deadline - now), rem));
+            return Errno::EINTR;
+        }
+    }
+    return 0;
+}
+
+} // namespace
+
+SYSCALL_DEFINE2(nanosleep, user_in_ptr<const timespec_user>, rqtp, user_out_ptr<timespec_user>, rmtp)
+{
+    timespec64 t = TRY(get_timespec(rqtp));
+    return do_nanosleep(ktime_get_ns() + timespec64_to_ns(t), rmtp);
+}
+
+SYSCALL_DEFINE4(clock_nanosleep, int, which_clock, int, flags, user_in_ptr<const timespec_user>, rqtp,
+                user_out_ptr<timespec_user>, rmtp)
+{
+    if (which_clock == CLOCK_THREAD_CPUTIME_ID)
+        return Errno::EINVAL;
+    s64 now = TRY(clock_now(which_clock));
+    auto t = get_timespec(rqtp);
+    if (!t.ok())
+        return t.error();
+    s64 ns = timespec64_to_ns(t.value());
+    s64 delta = (flags & TIMER_ABSTIME) ? ns - now : ns;
+    u64 deadline = ktime_get_ns() + (delta > 0 ? static_cast<u64>(delta) : 0);
+    /* clock_nanosleep returns the error number itself, not -1/errno. The
+     * libc wrapper handles that; the system call still returns -errno. */
+    return do_nanosleep(deadline, (flags & TIMER_ABSTIME) ? user_out_ptr<timespec_user>() : rmtp);
+}
+
+SYSCALL_DEFINE2(clock_gettime, int, which_clock, user_out_ptr<timespec_user>, tp)
+{
+    s64 now = TRY(clock_now(which_clock));
+    return put_timespec(now, tp);
+}
+
+SYSCALL_DEFINE2(clock_getres, int, which_clock, user_out_ptr<timespec_user>, tp)
+{
+    TRY(clock_now(which_clock));
+    if (!tp)
+        return 0;
+    return put_timespec(1, tp);
+}
+
+SYSCALL_DEFINE2(gettimeofday, user_out_ptr<timeval_user>, tv, user_out_ptr<char>, tz)
+{
+    if (tv) {
+        s64 now = ktime_get_real_ns();
+        timeval_user v{static_cast<long>(now / NSEC_PER_SEC), static_cast<long>(now % NSEC_PER_SEC / 1000)};
+        TRY(put_user(v, tv));
+    }
+    if (tz) {
+        int zero[2] = {0, 0};
+        TRY(copy_to_user(tz.cast<int>(), zero, 2));
+    }
+    return 0;
+}
+
+SYSCALL_DEFINE1(time, user_out_ptr<long>, tloc)
+{
+    long now = static_cast<long>(ktime_get_real_ns() / NSEC_PER_SEC);
+    if (tloc)
+        TRY(put_user(now, tloc));
+    return now;
+}

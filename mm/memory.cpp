@@ -1,0 +1,113 @@
+/*
+ * Page faults in user areas: demand-zero anonymous pages, page-cache pages for
+ * file mappings, and copy-on-write (mm/mmap.cpp keeps the areas).
+ */
+#include <asm/pgtable.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/string.h>
+
+namespace {
+
+pteval_t pte_flags(unsigned long vm_flags, bool writable)
+{
+    pteval_t f = _PAGE_PRESENT | _PAGE_USER;
+    if (writable)
+        f |= _PAGE_RW;
+    if (!(vm_flags & VM_EXEC))
+        f |= _PAGE_NX;
+    return f;
+}
+
+page* copy_page(page* from)
+{
+    page* to = alloc_page();
+    if (to)
+        memcpy(page_address(to), page_address(from), PAGE_SIZE);
+    return to;
+}
+
+FaultResult fault_in_missing(vm_area_struct* vma, pteval_t* pte, unsigned long addr, bool write)
+{
+    bool writable = vma->vm_flags & VM_WRITE;
+    page* p;
+    if (vma->vm_file) {
+        unsigned long index = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+        auto cached = filemap_get_page(vma->vm_file, index);
+        if (!cached.ok())
+            return cached.error() == Errno::ENOMEM ? FaultResult::OutOfMemory : FaultResult::Bus;
+        p = cached.value();
+        if (!(vma->vm_flags & VM_SHARED)) {
+            if (write) {
+                page* copy = copy_page(p);
+                put_page(p);
+                if (!copy)
+                    return FaultResult::OutOfMemory;
+                p = copy;
+            } else {
+                writable = false; /* the page cache's page: copy on the first write */
+            }
+        }
+    } else {
+        p = alloc_zeroed_page();
+        if (!p)
+            return FaultResult::OutOfMemory;
+    }
+    *pte = page_to_phys(p) | pte_flags(vma->vm_flags, writable);
+    return FaultResult::Handled;
+}
+
+FaultResult fault_on_write_protected(vm_area_struct* vma, pteval_t* pte, unsigned long addr)
+{
+    page* old = phys_to_page(pte_phys(*pte));
+    if (!(vma->vm_flags & VM_SHARED) && old->refcount > 1) {
+        page* copy = copy_page(old);
+        if (!copy)
+            return FaultResult::OutOfMemory;
+        put_page(old);
+        *pte = page_to_phys(copy) | pte_flags(vma->vm_flags, true);
+    } else {
+        *pte |= _PAGE_RW; /* the only user of this page: take it */
+    }
+    flush_tlb_one(addr);
+    return FaultResult::Handled;
+}
+
+} // namespace
+
+FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool exec)
+{
+    if (!mm)
+        return FaultResult::Segv;
+    vm_area_struct* vma = find_vma(mm, addr);
+    if (!vma)
+        return FaultResult::Segv;
+    if (addr < vma->vm_start) {
+        /* Below the stack: grow it, down to its limit. */
+        if (!(vma->vm_flags & VM_GROWSDOWN) || addr < mm->stack_limit)
+            return FaultResult::Segv;
+        vm_area_struct* prev = nullptr;
+        for (auto* v = mm->mmap; v != vma; v = v->vm_next)
+            prev = v;
+        if (prev && prev->vm_end > (addr & PAGE_MASK))
+            return FaultResult::Segv;
+        vma->vm_start = addr & PAGE_MASK;
+    }
+    unsigned long flags = vma->vm_flags;
+    if ((write && !(flags & VM_WRITE)) || (exec && !(flags & VM_EXEC)) ||
+        !(flags & (VM_READ | VM_WRITE | VM_EXEC)))
+        return FaultResult::Segv;
+
+    pteval_t* pte = alloc_pte(mm->pgd, addr);
+    if (!pte)
+        return FaultResult::OutOfMemory;
+    unsigned long page_addr = addr & PAGE_MASK;
+    if (!(*pte & _PAGE_PRESENT))
+        return fault_in_missing(vma, pte, page_addr, write);
+    if (write && !(*pte & _PAGE_RW))
+        return fault_on_write_protected(vma, pte, page_addr);
+    /* Already mapped as asked: a stale TLB entry. */
+    flush_tlb_one(page_addr);
+    return FaultResult::Handled;
+}

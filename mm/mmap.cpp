@@ -1,0 +1,387 @@
+/*
+ * Address-space areas, and the system calls that shape them: brk, mmap,
+ * munmap, mprotect. Areas are a sorted singly linked list: processes have tens
+ * of them, and a list is easy to read.
+ */
+#include <asm/pgtable.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+#include <uapi/linux/mman.h>
+
+namespace {
+
+void unmap_pages(mm_struct* mm, unsigned long start, unsigned long end)
+{
+    for (unsigned long va = start; va < end; va += PAGE_SIZE) {
+        pteval_t* pte = lookup_pte(mm->pgd, va);
+        if (!pte) {
+            /* No table here: skip to the next 2 MiB boundary. */
+            va = (va | ((1UL << 21) - 1)) + 1 - PAGE_SIZE;
+            continue;
+        }
+        if (*pte & _PAGE_PRESENT) {
+            put_page(phys_to_page(pte_phys(*pte)));
+            *pte = 0;
+            flush_tlb_one(va);
+        }
+    }
+}
+
+void free_vma(vm_area_struct* vma)
+{
+    if (vma->vm_file)
+        iput(vma->vm_file);
+    delete vma;
+}
+
+vm_area_struct* new_vma(unsigned long start, unsigned long end, unsigned long flags, inode* file, unsigned long pgoff)
+{
+    auto* vma = new vm_area_struct{start, end, flags, file, pgoff, nullptr};
+    if (vma && file)
+        ihold(file);
+    return vma;
+}
+
+/* Splits vma at addr (inside it): vma keeps the low part. */
+Result<void> split_vma(vm_area_struct* vma, unsigned long addr)
+{
+    unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+    auto* high = new_vma(addr, vma->vm_end, vma->vm_flags, vma->vm_file, pgoff);
+    if (!high)
+        return Errno::ENOMEM;
+    high->vm_next = vma->vm_next;
+    vma->vm_next = high;
+    vma->vm_end = addr;
+    return {};
+}
+
+void insert_vma(mm_struct* mm, vm_area_struct* vma)
+{
+    vm_area_struct** link = &mm->mmap;
+    while (*link && (*link)->vm_start < vma->vm_start)
+        link = &(*link)->vm_next;
+    vma->vm_next = *link;
+    *link = vma;
+}
+
+bool range_is_free(mm_struct* mm, unsigned long start, unsigned long end)
+{
+    for (auto* v = mm->mmap; v; v = v->vm_next)
+        if (v->vm_start < end && start < v->vm_end)
+            return false;
+    return true;
+}
+
+/* Applies fn to each area piece inside [start, end), splitting areas at the edges. */
+template <typename Fn>
+Result<void> for_each_vma_in(mm_struct* mm, unsigned long start, unsigned long end, Fn fn)
+{
+    for (auto* v = mm->mmap; v && v->vm_start < end; v = v->vm_next) {
+        if (v->vm_end <= start)
+            continue;
+        if (v->vm_start < start) {
+            TRY(split_vma(v, start));
+            continue; /* the next iteration sees the part from start */
+        }
+        if (v->vm_end > end)
+            TRY(split_vma(v, end));
+        fn(v);
+    }
+    return {};
+}
+
+} // namespace
+
+mm_struct* mm_alloc()
+{
+    auto* mm = static_cast<mm_struct*>(kzalloc(sizeof(mm_struct)));
+    if (!mm)
+        return nullptr;
+    mm->pgd = pgd_alloc();
+    if (!mm->pgd) {
+        kfree(mm);
+        return nullptr;
+    }
+    mm->users = 1;
+    return mm;
+}
+
+void mmput(mm_struct* mm)
+{
+    if (--mm->users > 0)
+        return;
+    for (auto* v = mm->mmap; v;) {
+        auto* next = v->vm_next;
+        unmap_pages(mm, v->vm_start, v->vm_end);
+        free_vma(v);
+        v = next;
+    }
+    if (mm->exe_file)
+        iput(mm->exe_file);
+    if (read_cr3() == mm->pgd)
+        write_cr3(init_pgd);
+    pgd_free(mm->pgd);
+    kfree(mm);
+}
+
+mm_struct* dup_mm(mm_struct* old)
+{
+    mm_struct* mm = mm_alloc();
+    if (!mm)
+        return nullptr;
+    phys_addr_t pgd = mm->pgd;
+    *mm = *old;
+    mm->pgd = pgd;
+    mm->users = 1;
+    mm->mmap = nullptr;
+    if (mm->exe_file)
+        ihold(mm->exe_file);
+    vm_area_struct** tail = &mm->mmap;
+    for (auto* v = old->mmap; v; v = v->vm_next) {
+        auto* copy = new_vma(v->vm_start, v->vm_end, v->vm_flags, v->vm_file, v->vm_pgoff);
+        if (!copy) {
+            mmput(mm);
+            return nullptr;
+        }
+        *tail = copy;
+        tail = &copy->vm_next;
+        bool cow = !(v->vm_flags & VM_SHARED);
+        for (unsigned long va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
+            pteval_t* src = lookup_pte(old->pgd, va);
+            if (!src || !(*src & _PAGE_PRESENT))
+                continue;
+            pteval_t* dst = alloc_pte(mm->pgd, va);
+            if (!dst) {
+                mmput(mm);
+                return nullptr;
+            }
+            if (cow && (*src & _PAGE_RW)) {
+                *src &= ~_PAGE_RW; /* both copies fault on write and get their own page */
+                flush_tlb_one(va);
+            }
+            *dst = *src;
+            get_page(phys_to_page(pte_phys(*src)));
+        }
+    }
+    return mm;
+}
+
+vm_area_struct* find_vma(mm_struct* mm, unsigned long addr)
+{
+    for (auto* v = mm->mmap; v; v = v->vm_next)
+        if (addr < v->vm_end)
+            return v;
+    return nullptr;
+}
+
+unsigned long get_unmapped_area(mm_struct* mm, unsigned long len)
+{
+    /* Top-down below mmap_base, as Linux lays out 64-bit processes. */
+    unsigned long end = mm->mmap_base;
+    for (;;) {
+        if (end < len || end - len < MMAP_MIN_ADDR)
+            return 0;
+        unsigned long start = end - len;
+        vm_area_struct* blocker = nullptr;
+        for (auto* v = mm->mmap; v; v = v->vm_next)
+            if (v->vm_start < end && start < v->vm_end && (!blocker || v->vm_start < blocker->vm_start))
+                blocker = v;
+        if (!blocker)
+            return start;
+        end = blocker->vm_start;
+    }
+}
+
+Result<void> do_munmap(mm_struct* mm, unsigned long start, unsigned long len)
+{
+    unsigned long end = start + PAGE_ALIGN(len);
+    TRY(for_each_vma_in(mm, start, end, [](vm_area_struct*) {}));
+    vm_area_struct** link = &mm->mmap;
+    while (*link) {
+        vm_area_struct* v = *link;
+        if (v->vm_start >= start && v->vm_end <= end) {
+            unmap_pages(mm, v->vm_start, v->vm_end);
+            *link = v->vm_next;
+            free_vma(v);
+        } else {
+            link = &v->vm_next;
+        }
+    }
+    return {};
+}
+
+Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, unsigned long vm_flags, inode* file,
+                         unsigned long pgoff)
+{
+    TRY(do_munmap(mm, addr, len));
+    auto* vma = new_vma(addr, addr + PAGE_ALIGN(len), vm_flags, file, pgoff);
+    if (!vma)
+        return Errno::ENOMEM;
+    insert_vma(mm, vma);
+    return {};
+}
+
+unsigned long calc_vm_prot_bits(unsigned long prot)
+{
+    return (prot & PROT_READ ? VM_READ : 0) | (prot & PROT_WRITE ? VM_WRITE : 0) | (prot & PROT_EXEC ? VM_EXEC : 0);
+}
+
+/* ---- brk ---- */
+
+SYSCALL_DEFINE1(brk, unsigned long, brk)
+{
+    mm_struct* mm = current->mm;
+    /* Linux answers every failure with the current break. */
+    if (brk < mm->start_brk)
+        return mm->brk;
+    unsigned long old_end = PAGE_ALIGN(mm->brk);
+    unsigned long new_end = PAGE_ALIGN(brk);
+    if (new_end > old_end) {
+        if (new_end > mm->mmap_base || !range_is_free(mm, old_end, new_end))
+            return mm->brk;
+        /* Grow the heap area if it ends where we start; else a new one. */
+        vm_area_struct* heap = find_vma(mm, old_end - 1);
+        if (heap && heap->vm_end == old_end && !heap->vm_file && heap->vm_flags == (VM_READ | VM_WRITE) &&
+            old_end > mm->start_brk)
+            heap->vm_end = new_end;
+        else if (!mmap_region(mm, old_end, new_end - old_end, VM_READ | VM_WRITE, nullptr, 0).ok())
+            return mm->brk;
+    } else if (new_end < old_end) {
+        if (!do_munmap(mm, new_end, old_end - new_end).ok())
+            return mm->brk;
+    }
+    mm->brk = brk;
+    return brk;
+}
+
+/* ---- mmap, munmap, mprotect ---- */
+
+SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, prot, unsigned long, flags,
+                int, fd, unsigned long, off)
+{
+    mm_struct* mm = current->mm;
+    if (off & ~PAGE_MASK)
+        return Errno::EINVAL;
+    if (len == 0)
+        return Errno::EINVAL;
+    unsigned long type = flags & MAP_TYPE;
+    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+        return Errno::EINVAL;
+    len = PAGE_ALIGN(len);
+    if (len == 0 || len > TASK_SIZE_MAX)
+        return Errno::ENOMEM;
+
+    unsigned long vm_flags = calc_vm_prot_bits(prot) | (type != MAP_PRIVATE ? VM_SHARED : 0);
+    inode* file_inode = nullptr;
+    file* f = nullptr;
+    if (!(flags & MAP_ANONYMOUS)) {
+        f = fget(fd);
+        if (!f)
+            return Errno::EBADF;
+        file_inode = f->f_inode;
+        if (!file_inode->i_mapping_ok) {
+            fput(f);
+            return Errno::ENODEV;
+        }
+        bool readable = f->f_mode & FMODE_READ;
+        bool writable = f->f_mode & FMODE_WRITE;
+        if (!readable || ((vm_flags & VM_SHARED) && (prot & PROT_WRITE) && !writable)) {
+            fput(f);
+            return Errno::EACCES;
+        }
+    } else if (vm_flags & VM_SHARED) {
+        /* Shared anonymous memory is an unnamed file, so fork shares its pages. */
+        auto shm = shmem_file_setup(len);
+        if (!shm.ok())
+            return shm.error();
+        file_inode = shm.value();
+        off = 0;
+    }
+
+    Result<void> r;
+    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
+        if (addr & ~PAGE_MASK)
+            r = Errno::EINVAL;
+        else if (addr < MMAP_MIN_ADDR || addr > TASK_SIZE_MAX - len)
+            r = Errno::ENOMEM;
+        else if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !range_is_free(mm, addr, addr + len))
+            r = Errno::EEXIST;
+    } else {
+        addr &= PAGE_MASK;
+        if (!addr || addr < MMAP_MIN_ADDR || addr > TASK_SIZE_MAX - len || !range_is_free(mm, addr, addr + len))
+            addr = get_unmapped_area(mm, len);
+        if (!addr)
+            r = Errno::ENOMEM;
+    }
+    if (r.ok())
+        r = mmap_region(mm, addr, len, vm_flags, file_inode, off >> PAGE_SHIFT);
+    if (f)
+        fput(f);
+    else if (file_inode)
+        iput(file_inode); /* the area holds its own reference */
+    if (!r.ok())
+        return r.error();
+    return addr;
+}
+
+SYSCALL_DEFINE2(munmap, unsigned long, addr, size_t, len)
+{
+    if ((addr & ~PAGE_MASK) || len == 0 || addr > TASK_SIZE_MAX || len > TASK_SIZE_MAX - addr)
+        return Errno::EINVAL;
+    return do_munmap(current->mm, addr, len);
+}
+
+SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot)
+{
+    mm_struct* mm = current->mm;
+    if (start & ~PAGE_MASK)
+        return Errno::EINVAL;
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+        return Errno::EINVAL;
+    len = PAGE_ALIGN(len);
+    unsigned long end = start + len;
+    if (end < start)
+        return Errno::ENOMEM;
+    if (len == 0)
+        return 0;
+    /* Every page in the range must be mapped. */
+    unsigned long covered = start;
+    for (auto* v = mm->mmap; v && covered < end; v = v->vm_next) {
+        if (v->vm_end <= covered)
+            continue;
+        if (v->vm_start > covered)
+            break;
+        covered = v->vm_end;
+    }
+    if (covered < end)
+        return Errno::ENOMEM;
+    unsigned long new_bits = calc_vm_prot_bits(prot);
+    return for_each_vma_in(mm, start, end, [&](vm_area_struct* v) {
+        v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | new_bits;
+        for (unsigned long va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
+            pteval_t* pte = lookup_pte(mm->pgd, va);
+            if (!pte || !(*pte & _PAGE_PRESENT))
+                continue;
+            /* Dropping write or exec takes effect now; gaining write waits for
+             * the fault, which decides whether the page must be copied first.
+             * PROT_NONE keeps the page (its contents must survive) but takes it
+             * away from user mode. */
+            if (!(new_bits & VM_WRITE))
+                *pte &= ~_PAGE_RW;
+            if (new_bits & VM_EXEC)
+                *pte &= ~_PAGE_NX;
+            else
+                *pte |= _PAGE_NX;
+            if (new_bits)
+                *pte |= _PAGE_USER;
+            else
+                *pte &= ~_PAGE_USER;
+            flush_tlb_one(va);
+        }
+    });
+}
