@@ -178,14 +178,14 @@ static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, un
     return fd.value();
 }
 
-SYSCALL_DEFINE3(open, user_in_ptr<const char>, filename, OpenFlags, flags, umode_t, mode)
+SYSCALL_DEFINE3(open, user_in_ptr<const char>, filename, OpenFlags, flags, OpenMode, mode)
 {
-    return do_sys_open(AT_FDCWD, filename, flags.value, mode);
+    return do_sys_open(AT_FDCWD, filename, flags.value, mode.value);
 }
 
-SYSCALL_DEFINE4(openat, DirFd, dfd, user_in_ptr<const char>, filename, OpenFlags, flags, umode_t, mode)
+SYSCALL_DEFINE4(openat, DirFd, dfd, user_in_ptr<const char>, filename, OpenFlags, flags, OpenMode, mode)
 {
-    return do_sys_open(dfd.value, filename, flags.value, mode);
+    return do_sys_open(dfd.value, filename, flags.value, mode.value);
 }
 
 SYSCALL_DEFINE2(creat, user_in_ptr<const char>, pathname, umode_t, mode)

@@ -46,7 +46,6 @@ constexpr int MAX_INIT_ARGS = 32;
 const char* init_path = "/init";
 const char* init_argv[MAX_INIT_ARGS + 2];
 const char* init_envp[MAX_INIT_ARGS + 3] = {"HOME=/", "TERM=linux"};
-bool quiet;
 
 /* Splits the command line in place: spaces separate, double quotes group. */
 char* next_word(char*& at)
@@ -86,7 +85,7 @@ void parse_cmdline()
         } else if (!strcmp(word, "trace")) {
             syscall_tracing = true;
         } else if (!strcmp(word, "quiet")) {
-            quiet = true;
+            printk_quiet = true;
         } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {
             init_envp[envc++] = word;
         }
@@ -222,6 +221,8 @@ extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
 {
     serial_init();
     parse_boot_info(boot_magic, boot_info);
+    char cmdline_copy[sizeof(boot_params.cmdline)];
+    strscpy(cmdline_copy, boot_params.cmdline, sizeof(cmdline_copy));
     parse_cmdline();
     page_alloc_init();
     paging_init();
@@ -233,9 +234,8 @@ extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
     timekeeping_init();
     apic_init();
     sched_init();
-    if (!quiet)
-        printk("Trapgate: %s boot, %lu KiB memory, %d CPUs present, command line \"%s\"\n", boot_params.loader,
-               totalram_pages() * 4, acpi.nr_present_cpus, boot_params.cmdline);
+    pr_info("Trapgate: %s boot, %lu KiB memory, %d CPUs present, command line \"%s\"\n", boot_params.loader,
+               totalram_pages() * 4, acpi.nr_present_cpus, cmdline_copy);
 
     init_rootfs();
     boot_task.fs = new fs_struct{1, {root_mnt, dget(root_mnt->mnt_root)}, {root_mnt, dget(root_mnt->mnt_root)}, 022};

@@ -80,7 +80,7 @@ void do_exit(int code)
 
     if (t->tgid == 1 && thread_group_leader(t)) {
         int status = shell_status(code);
-        printk("trapgate: init exited with status %d\n", status);
+        pr_info("trapgate: init exited with status %d\n", status);
         machine_power_off(status);
     }
 

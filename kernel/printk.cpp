@@ -6,14 +6,31 @@
 
 void console_write(const char* s, size_t len) { serial_log_write(s, len); }
 
-void printk(const char* fmt, ...)
+bool printk_quiet;
+
+static void vprintk(const char* fmt, va_list args)
 {
     char buf[512];
+    int n = vsnprintf(buf, sizeof(buf), fmt, args);
+    console_write(buf, n < static_cast<int>(sizeof(buf)) ? n : sizeof(buf) - 1);
+}
+
+void printk(const char* fmt, ...)
+{
     va_list args;
     va_start(args, fmt);
-    int n = vsnprintf(buf, sizeof(buf), fmt, args);
+    vprintk(fmt, args);
     va_end(args);
-    console_write(buf, n < static_cast<int>(sizeof(buf)) ? n : sizeof(buf) - 1);
+}
+
+void pr_info(const char* fmt, ...)
+{
+    if (printk_quiet)
+        return;
+    va_list args;
+    va_start(args, fmt);
+    vprintk(fmt, args);
+    va_end(args);
 }
 
 void panic(const char* fmt, ...)

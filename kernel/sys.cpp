@@ -119,11 +119,11 @@ SYSCALL_DEFINE4(reboot, int, magic1, int, magic2, unsigned int, cmd, user_in_ptr
     (void)arg;
     switch (cmd) {
     case LINUX_REBOOT_CMD_RESTART:
-        printk("reboot: Restarting system\n");
+        pr_info("reboot: Restarting system\n");
         machine_restart();
     case LINUX_REBOOT_CMD_HALT:
     case LINUX_REBOOT_CMD_POWER_OFF:
-        printk("reboot: Power down\n");
+        pr_info("reboot: Power down\n");
         machine_power_off(0);
     case LINUX_REBOOT_CMD_CAD_ON:
     case LINUX_REBOOT_CMD_CAD_OFF:

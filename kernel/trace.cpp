@@ -143,6 +143,13 @@ void OpenFlags::trace(TraceBuffer& out) const
         out.appendf("|0x%x", rest);
 }
 
+void OpenMode::trace(TraceBuffer& out) const { trace_print_octal(out, value); }
+
+bool OpenMode::trace_omit(const unsigned long* args, int index)
+{
+    return index == 0 || !(args[index - 1] & (O_CREAT | __O_TMPFILE));
+}
+
 void trace_syscall_enter(const pt_regs& regs, SyscallAbi abi)
 {
     pending_line* l = line_for(current, true);
@@ -162,12 +169,16 @@ void trace_syscall_enter(const pt_regs& regs, SyscallAbi abi)
     sys_call_ptr_t entry = nr < size ? (abi == SyscallAbi::X64 ? sys_call_table[nr] : ia32_sys_call_table[nr]) : nullptr;
     const syscall_metadata* meta = entry ? find_metadata(entry) : nullptr;
     if (meta) {
+        unsigned long raw[6];
+        for (unsigned i = 0; i < 6; i++)
+            raw[i] = abi == SyscallAbi::X64 ? syscall_arg<SyscallAbi::X64>(regs, i)
+                                            : syscall_arg<SyscallAbi::IA32>(regs, i);
         for (int i = 0; i < meta->nb_args; i++) {
+            if (meta->omit[i] && meta->omit[i](raw, i))
+                continue;
             if (i)
                 out.append(", ");
-            unsigned long raw = abi == SyscallAbi::X64 ? syscall_arg<SyscallAbi::X64>(regs, i)
-                                                       : syscall_arg<SyscallAbi::IA32>(regs, i);
-            meta->format[i](out, raw, abi);
+            meta->format[i](out, raw[i], abi);
         }
     } else {
         out.append("...");

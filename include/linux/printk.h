@@ -10,8 +10,11 @@
 int vsnprintf(char* buf, size_t size, const char* fmt, va_list args);
 int snprintf(char* buf, size_t size, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Writes to every console. */
+/* Writes to the kernel log (COM2, or the console). */
 void printk(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Informational: silenced by "quiet" on the command line, as on Linux. */
+void pr_info(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+extern bool printk_quiet;
 void console_write(const char* s, size_t len);
 
 /* Prints the message, registers if given, a backtrace, and ends the machine

@@ -21,3 +21,12 @@ struct OpenFlags {
     explicit OpenFlags(unsigned long raw) : value(static_cast<unsigned int>(raw)) {}
     void trace(TraceBuffer& out) const;
 };
+
+/* open()'s mode: only meaningful, and only traced, with O_CREAT or O_TMPFILE
+ * in the flags argument just before it. */
+struct OpenMode {
+    unsigned short value;
+    explicit OpenMode(unsigned long raw) : value(static_cast<unsigned short>(raw)) {}
+    void trace(TraceBuffer& out) const;
+    static bool trace_omit(const unsigned long* args, int index);
+};

@@ -104,11 +104,15 @@ __always_inline long syscall_invoke(SyscallResult (*body)(Params...), const pt_r
 
 class TraceBuffer;
 using trace_format_fn = void (*)(TraceBuffer&, unsigned long raw, SyscallAbi abi);
+/* An argument strace leaves out in some calls (open's mode without O_CREAT)
+ * says so through a static trace_omit(args, index). */
+using trace_omit_fn = bool (*)(const unsigned long* args, int index);
 
 struct syscall_metadata {
     const char* name;
     int nb_args;
     trace_format_fn format[6];
+    trace_omit_fn omit[6];
     sys_call_ptr_t x64;
     sys_call_ptr_t ia32;
 };
@@ -156,11 +160,21 @@ void trace_format_raw(TraceBuffer& out, unsigned long raw, SyscallAbi abi)
         trace_format_arg<U>(out, decode_arg<U, SyscallAbi::IA32>(raw));
 }
 
+template <typename T>
+constexpr trace_omit_fn trace_omit_for()
+{
+    if constexpr (requires { &std::remove_cvref_t<T>::trace_omit; })
+        return &std::remove_cvref_t<T>::trace_omit;
+    else
+        return nullptr;
+}
+
 template <typename... Params>
 constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult (*)(Params...), sys_call_ptr_t x64,
                                                  sys_call_ptr_t ia32)
 {
-    return syscall_metadata{name, sizeof...(Params), {&trace_format_raw<Params>...}, x64, ia32};
+    return syscall_metadata{name, sizeof...(Params), {&trace_format_raw<Params>...}, {trace_omit_for<Params>()...},
+                            x64, ia32};
 }
 
 #define SYSCALL_DEFINEx(name, params)                                                                   \
@@ -173,7 +187,7 @@ constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult
     {                                                                                                   \
         return syscall_invoke<SyscallAbi::IA32>(__do_sys_##name, regs);                                 \
     }                                                                                                   \
-    [[gnu::used, gnu::section("syscall_meta")]] static constinit const syscall_metadata __meta_##name = \
+    [[gnu::used, gnu::section("syscall_meta"), gnu::aligned(8)]] static constinit const syscall_metadata __meta_##name = \
         make_syscall_metadata(#name, __do_sys_##name, __x64_sys_##name, __ia32_sys_##name);            \
     static SyscallResult __do_sys_##name params
 

@@ -40,5 +40,5 @@ void tsc_init()
         tsc_khz = khz ? khz : 1000000;
     tsc_to_ns_mult = (1000000ULL << 32) / tsc_khz;
     tsc_at_boot = start;
-    printk("tsc: %lu.%03lu MHz\n", tsc_khz / 1000, tsc_khz % 1000);
+    pr_info("tsc: %lu.%03lu MHz\n", tsc_khz / 1000, tsc_khz % 1000);
 }

@@ -1,0 +1,65 @@
+"""Writing initramfs images: cpio "newc" archives, built in memory.
+
+Entries are given explicitly (no staging directory), so device nodes need no
+root privileges and every image is byte-for-byte reproducible (mtime 0, fixed
+inode numbers).
+"""
+
+import os
+import stat
+
+
+def _header(ino, mode, uid, gid, nlink, mtime, size, rdev_major, rdev_minor, name_size):
+    fields = [ino, mode, uid, gid, nlink, mtime, size, 0, 0, rdev_major, rdev_minor, name_size, 0]
+    return b"070701" + b"".join(b"%08x" % f for f in fields)
+
+
+def _pad4(data):
+    return data + b"\0" * (-len(data) % 4)
+
+
+class Initramfs:
+    """An archive under construction: add directories, files, links, nodes."""
+
+    def __init__(self):
+        self._entries = {}  # guest path -> (mode, data, rdev)
+
+    def _add(self, path, mode, data=b"", rdev=(0, 0)):
+        path = path.strip("/")
+        parent = os.path.dirname(path)
+        if parent and parent not in self._entries:
+            self.dir(parent)
+        self._entries[path] = (mode, data, rdev)
+
+    def dir(self, path, perm=0o755):
+        self._add(path, stat.S_IFDIR | perm)
+
+    def file(self, path, data, perm=0o644):
+        self._add(path, stat.S_IFREG | perm, data)
+
+    def host_file(self, path, host_path):
+        st = os.stat(host_path)
+        with open(host_path, "rb") as f:
+            self.file(path, f.read(), stat.S_IMODE(st.st_mode))
+
+    def symlink(self, path, target):
+        self._add(path, stat.S_IFLNK | 0o777, target.encode())
+
+    def char_device(self, path, major, minor, perm=0o600):
+        self._add(path, stat.S_IFCHR | perm, rdev=(major, minor))
+
+    def build(self):
+        out = bytearray()
+        # Parents sort before their children.
+        for ino, path in enumerate(sorted(self._entries), start=1):
+            mode, data, rdev = self._entries[path]
+            name = path.encode() + b"\0"
+            out += _pad4(_header(ino, mode, 0, 0, 1, 0, len(data), rdev[0], rdev[1], len(name)) + name)
+            out += _pad4(bytes(data))
+        trailer = b"TRAILER!!!\0"
+        out += _pad4(_header(0, 0, 0, 0, 1, 0, 0, 0, 0, len(trailer)) + trailer)
+        return bytes(out)
+
+    def write(self, path):
+        with open(path, "wb") as f:
+            f.write(self.build())

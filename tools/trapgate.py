@@ -1,0 +1,114 @@
+"""The `./trapgate` commands that boot the kernel: run and exec.
+
+  run                          the demo system on this terminal
+  exec [options] PROGRAM ARGS  PROGRAM (a static x86-64 ELF on the host) as the
+                               first process; its output is ours, its exit
+                               status is ours.
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import initramfs  # noqa: E402
+import qemu  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("TRAPGATE_BUILD", os.path.join(ROOT, "build"))
+KERNEL = os.path.join(BUILD, "vmlinux")
+
+
+def quote(arg):
+    """One init argument on the kernel command line (see init/main.cpp)."""
+    if '"' in arg:
+        raise SystemExit('trapgate: arguments cannot contain double quotes: %r' % arg)
+    return '"%s"' % arg if (" " in arg or not arg) else arg
+
+
+def base_image():
+    image = initramfs.Initramfs()
+    image.dir("dev")
+    image.char_device("dev/console", 5, 1)
+    image.dir("tmp", 0o1777)
+    return image
+
+
+def program_image(program, files):
+    image = base_image()
+    guest = "/" + os.path.basename(program)
+    image.host_file(guest, program)
+    for spec in files:
+        host, _, where = spec.partition(":")
+        image.host_file(where or "/" + os.path.basename(host), host)
+    return image, guest
+
+
+def cmdline(init, args, trace=False, quiet=True):
+    words = (["quiet"] if quiet else []) + ["init=" + init] + (["trace"] if trace else [])
+    return " ".join(words + ["--"] + [quote(a) for a in args])
+
+
+def build_initrd(image, name):
+    path = os.path.join(BUILD, name)
+    image.write(path)
+    return path
+
+
+def cmd_exec(argv):
+    ap = argparse.ArgumentParser(prog="trapgate exec")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--mem", default="128M")
+    ap.add_argument("--trace", action="store_true", help="print every system call (on stderr)")
+    ap.add_argument("--icount", action="store_true", help="count guest instructions: -icount shift=0,sleep=off")
+    ap.add_argument("--kvm", action="store_true", help="use KVM if /dev/kvm works (optional)")
+    ap.add_argument("--file", action="append", default=[], metavar="HOST[:GUEST]")
+    ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("program")
+    ap.add_argument("args", nargs=argparse.REMAINDER)
+    o = ap.parse_args(argv)
+    image, guest = program_image(o.program, o.file)
+    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, o.trace),
+                     smp=o.smp, mem=o.mem, icount=o.icount, kvm=o.kvm)
+    stdin = None if sys.stdin.isatty() else sys.stdin.buffer.read()
+    outcome = qemu.run(boot, stdin=stdin, timeout=o.timeout)
+    sys.stdout.buffer.write(outcome.stdout)
+    sys.stdout.flush()
+    sys.stderr.write(outcome.kernel_log)
+    if outcome.timed_out:
+        print("trapgate: timed out after %d s" % o.timeout, file=sys.stderr)
+        return 124
+    if outcome.panicked:
+        print("trapgate: kernel panic", file=sys.stderr)
+        return 125
+    if outcome.exit_status is None:
+        print("trapgate: QEMU ended (status %d) without an exit status" % outcome.qemu_status, file=sys.stderr)
+        return 125
+    return outcome.exit_status
+
+
+def cmd_run(argv):
+    ap = argparse.ArgumentParser(prog="trapgate run")
+    ap.add_argument("--smp", type=int, default=2)
+    ap.add_argument("--mem", default="128M")
+    ap.add_argument("--trace", action="store_true")
+    ap.add_argument("--kvm", action="store_true")
+    o = ap.parse_args(argv)
+    demo = os.path.join(BUILD, "examples", "demo")
+    image = base_image()
+    image.host_file("/init", demo)
+    image.host_file("/bin/busybox", "/bin/busybox")
+    boot = qemu.Boot(KERNEL, build_initrd(image, "run.cpio"), cmdline("/init", [], o.trace, quiet=False),
+                     smp=o.smp, mem=o.mem, kvm=o.kvm)
+    return qemu.run_interactive(boot)
+
+
+def main():
+    if len(sys.argv) < 2 or sys.argv[1] not in ("run", "exec"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    return {"run": cmd_run, "exec": cmd_exec}[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
