@@ -1,0 +1,52 @@
+# Guest programs: static x86-64 Linux executables that run on Trapgate (and on
+# Linux, for comparison). Two kinds:
+#   *.c    musl programs, built with musl-gcc -static
+#   *.cpp  programs using only the header library in user/include (no libc),
+#          built freestanding with the host g++
+# Every tests/guest and examples source becomes build/guest/<name> or
+# build/examples/<name>.
+
+find_program(MUSL_GCC musl-gcc REQUIRED)
+
+set(GUEST_CXX_FLAGS -std=c++20 -static -nostdlib -ffreestanding -fno-exceptions -fno-rtti
+  -fno-stack-protector -fno-pie -no-pie -O2 -Wall -Wextra -mno-red-zone
+  -I${CMAKE_SOURCE_DIR}/user/include -I${CMAKE_BINARY_DIR}/generated/user
+  -I${CMAKE_BINARY_DIR}/generated/uapi)
+set(GUEST_C_FLAGS -static -O2 -Wall -Wextra -I${CMAKE_BINARY_DIR}/generated/uapi)
+file(GLOB_RECURSE USER_HEADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/user/include/*.h)
+
+set(GUEST_PROGRAMS)
+function(add_guest_program source outdir)
+  get_filename_component(name ${source} NAME_WE)
+  get_filename_component(ext ${source} EXT)
+  set(out ${CMAKE_BINARY_DIR}/${outdir}/${name})
+  if(ext STREQUAL ".cpp")
+    set(cmd ${CMAKE_CXX_COMPILER} ${GUEST_CXX_FLAGS} -o ${out} ${source})
+  else()
+    set(cmd ${MUSL_GCC} ${GUEST_C_FLAGS} -o ${out} ${source})
+  endif()
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/${outdir}
+    COMMAND ${cmd}
+    DEPENDS ${source} ${USER_HEADERS} syscall_headers
+    COMMENT "guest ${outdir}/${name}"
+    VERBATIM)
+  set(GUEST_PROGRAMS ${GUEST_PROGRAMS} ${out} PARENT_SCOPE)
+endfunction()
+
+file(GLOB GUEST_SOURCES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/tests/guest/*.c ${CMAKE_SOURCE_DIR}/tests/guest/*.cpp)
+foreach(src ${GUEST_SOURCES})
+  add_guest_program(${src} guest)
+endforeach()
+file(GLOB EXAMPLE_SOURCES CONFIGURE_DEPENDS
+  ${CMAKE_SOURCE_DIR}/examples/*.c ${CMAKE_SOURCE_DIR}/examples/*.cpp)
+foreach(src ${EXAMPLE_SOURCES})
+  add_guest_program(${src} examples)
+endforeach()
+file(GLOB BENCH_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/bench/*.c)
+foreach(src ${BENCH_SOURCES})
+  add_guest_program(${src} bench)
+endforeach()
+
+add_custom_target(guest_programs ALL DEPENDS ${GUEST_PROGRAMS})

@@ -1,0 +1,100 @@
+"""Guest tests: each entry of tests/guest/manifest.toml boots Trapgate under
+QEMU with one static program as the first process and checks its exit status
+and output. Programs check themselves too (a failed check prints "FAIL" and
+exits non-zero).
+
+  python3 tests/run_tests.py [-k SUBSTRING] [-j JOBS] [-v]
+"""
+
+import argparse
+import concurrent.futures
+import difflib
+import os
+import sys
+import tomllib
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import qemu  # noqa: E402
+import trapgate  # noqa: E402
+
+BUILD = trapgate.BUILD
+MANIFEST = os.path.join(ROOT, "tests", "guest", "manifest.toml")
+
+
+def load_manifest():
+    with open(MANIFEST, "rb") as f:
+        return tomllib.load(f)["test"]
+
+
+def image_for(test):
+    program = os.path.join(BUILD, test["program"])
+    image, guest = trapgate.program_image(program, [])
+    for host, where in test.get("files", {}).items():
+        host_path = host if os.path.isabs(host) else os.path.join(ROOT, host)
+        image.host_file(where, host_path)
+    return image, guest
+
+
+def run_on_trapgate(test):
+    image, guest = image_for(test)
+    initrd = os.path.join(BUILD, "tests", test["name"] + ".cpio")
+    os.makedirs(os.path.dirname(initrd), exist_ok=True)
+    image.write(initrd)
+    boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(guest, test.get("args", [])),
+                     smp=test.get("smp", 1), mem=test.get("mem", "128M"))
+    return qemu.run(boot, stdin=test.get("stdin", "").encode(), timeout=test.get("timeout", 120))
+
+
+def check(test, outcome):
+    """Problems found, as lines of text (empty if the test passed)."""
+    problems = []
+    out = outcome.stdout.decode(errors="replace")
+    if outcome.panicked or "Kernel fault" in outcome.kernel_log or "Kernel panic" in outcome.kernel_log:
+        problems.append("the kernel crashed:\n" + outcome.kernel_log)
+    if outcome.timed_out:
+        problems.append("timed out")
+    expected_exit = test.get("exit", 0)
+    if outcome.exit_status != expected_exit:
+        problems.append("exit status %s, expected %s" % (outcome.exit_status, expected_exit))
+    if "FAIL" in out and not test.get("fail_ok"):
+        problems.append("the program reported failures")
+    expected = test.get("stdout")
+    if "stdout_file" in test:
+        with open(os.path.join(ROOT, "tests", "guest", test["stdout_file"])) as f:
+            expected = f.read()
+    if expected is not None and out != expected:
+        diff = difflib.unified_diff(expected.splitlines(True), out.splitlines(True), "expected", "trapgate")
+        problems.append("output differs:\n" + "".join(diff))
+    for needle in test.get("stdout_contains", []):
+        if needle not in out:
+            problems.append("output lacks %r" % needle)
+    for needle in test.get("log_contains", []):
+        if needle not in outcome.kernel_log:
+            problems.append("kernel log lacks %r" % needle)
+    if problems:
+        problems.append("--- program output ---\n" + out + "--- kernel log ---\n" + outcome.kernel_log)
+    return problems
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("-k", default="", help="only tests whose name contains this")
+    ap.add_argument("-j", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("-v", action="store_true")
+    o = ap.parse_args()
+    tests = [t for t in load_manifest() if o.k in t["name"]]
+    failed = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=o.j) as pool:
+        results = pool.map(lambda t: (t, check(t, run_on_trapgate(t))), tests)
+        for test, problems in results:
+            print("%-40s %s" % (test["name"], "FAIL" if problems else "ok"), flush=True)
+            if problems:
+                failed.append(test["name"])
+                print("\n".join(problems))
+    print("guest tests: %d passed, %d failed" % (len(tests) - len(failed), len(failed)))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
