@@ -12,6 +12,8 @@ enum : u16 { DATA = 0, IER = 1, FCR = 2, LCR = 3, MCR = 4, LSR = 5, SCRATCH = 7 
 constexpr u8 LSR_DATA_READY = 0x01, LSR_THR_EMPTY = 0x20;
 u16 log_port = COM1;
 
+/* The FIFOs stay as they are: switching them on would throw away a byte the
+ * host already typed before the kernel started. */
 void uart_init(u16 port)
 {
     outb(port + IER, 0x00);
@@ -19,7 +21,6 @@ void uart_init(u16 port)
     outb(port + DATA, 0x01);
     outb(port + IER, 0x00);
     outb(port + LCR, 0x03); /* 8N1 */
-    outb(port + FCR, 0xc7); /* FIFO on, cleared */
     outb(port + MCR, 0x0b); /* DTR, RTS, OUT2 (lets the UART raise its IRQ) */
 }
 

@@ -12,23 +12,13 @@
 #include <linux/trace.h>
 #include <asm/syscall.h>
 
-/*
- * Linux's array_index_nospec: index if index < size, else 0, computed without
- * a branch the CPU could speculate past (the mask is all ones or all zeros).
- */
-static __always_inline unsigned long array_index_nospec(unsigned long index, unsigned long size)
+/* Work before returning to user mode: rescheduling and signals. Called with
+ * interrupts off; turns them on to do the work. */
+__attribute__((noinline)) static void exit_to_user_mode_loop(pt_regs* regs)
 {
-    unsigned long mask;
-    asm("cmp %2, %1; sbb %0, %0" : "=r"(mask) : "r"(index), "ir"(size) : "cc");
-    return index & mask;
-}
-
-void exit_to_user_mode(pt_regs* regs)
-{
-    /* Interrupts are off here; the loop turns them on to do work. */
     for (;;) {
         unsigned long work = READ_ONCE(current->thread_flags) & TIF_WORK_MASK;
-        if (likely(!work))
+        if (!work)
             return;
         local_irq_enable();
         if (work & TIF_NEED_RESCHED)
@@ -41,12 +31,10 @@ void exit_to_user_mode(pt_regs* regs)
     }
 }
 
-static __always_inline void syscall_exit_to_user_mode(pt_regs* regs)
+void exit_to_user_mode(pt_regs* regs)
 {
-    if (unlikely(syscall_tracing))
-        trace_syscall_exit(*regs);
-    local_irq_disable();
-    exit_to_user_mode(regs);
+    if (unlikely(READ_ONCE(current->thread_flags) & TIF_WORK_MASK))
+        exit_to_user_mode_loop(regs);
 }
 
 bool sysret_is_safe(const pt_regs& regs)
@@ -68,27 +56,69 @@ bool sysret_is_safe(const pt_regs& regs)
     return true;
 }
 
-extern "C" bool do_syscall_64(pt_regs* regs)
+/*
+ * Linux's array_index_nospec: index if index < size, else 0, computed without
+ * a branch the CPU could speculate past (the mask is all ones or all zeros).
+ */
+static __always_inline unsigned long array_index_nospec(unsigned long index, unsigned long size)
+{
+    unsigned long mask;
+    asm("cmp %2, %1; sbb %0, %0" : "=r"(mask) : "r"(index), "i"(size) : "cc");
+    return index & mask;
+}
+
+/*
+ * The hot path of every system call: no frame setup, no tracing check (a
+ * separate entry serves --trace), interrupts enabled only around the handler,
+ * so the round trip stays short (docs/syscall-trip.md counts its instructions).
+ */
+extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_syscall_64(pt_regs* regs)
 {
     /* Like Linux, only the low 32 bits of rax select the call; compared
      * unsigned, so -1 and everything past the table is -ENOSYS (preset in ax). */
-    unsigned int nr = static_cast<unsigned int>(regs->orig_ax);
-    local_irq_enable();
-    if (unlikely(syscall_tracing))
-        trace_syscall_enter(*regs, SyscallAbi::X64);
-    if (likely(nr < NR_syscalls_64))
+    unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
+    if (likely(nr < NR_syscalls_64)) {
+        local_irq_enable(); /* process context: the handler may sleep or be preempted */
         regs->ax = sys_call_table[array_index_nospec(nr, NR_syscalls_64)](*regs);
-    syscall_exit_to_user_mode(regs);
+        local_irq_disable();
+    }
+    exit_to_user_mode(regs);
     return sysret_is_safe(*regs);
 }
 
 extern "C" void do_int80_syscall_32(pt_regs* regs)
 {
-    unsigned int nr = static_cast<unsigned int>(regs->orig_ax);
-    local_irq_enable();
-    if (unlikely(syscall_tracing))
-        trace_syscall_enter(*regs, SyscallAbi::IA32);
-    if (likely(nr < NR_syscalls_32))
+    unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
+    if (likely(nr < NR_syscalls_32)) {
+        local_irq_enable();
         regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
-    syscall_exit_to_user_mode(regs);
+        local_irq_disable();
+    }
+    exit_to_user_mode(regs);
+}
+
+/* The same, with the tracer's hooks around the call (entered when booted with "trace"). */
+extern "C" bool do_syscall_64_traced(pt_regs* regs)
+{
+    unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
+    local_irq_enable();
+    trace_syscall_enter(*regs, SyscallAbi::X64);
+    if (nr < NR_syscalls_64)
+        regs->ax = sys_call_table[array_index_nospec(nr, NR_syscalls_64)](*regs);
+    trace_syscall_exit(*regs);
+    local_irq_disable();
+    exit_to_user_mode(regs);
+    return sysret_is_safe(*regs);
+}
+
+extern "C" void do_int80_syscall_32_traced(pt_regs* regs)
+{
+    unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
+    local_irq_enable();
+    trace_syscall_enter(*regs, SyscallAbi::IA32);
+    if (nr < NR_syscalls_32)
+        regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
+    trace_syscall_exit(*regs);
+    local_irq_disable();
+    exit_to_user_mode(regs);
 }

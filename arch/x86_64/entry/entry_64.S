@@ -57,11 +57,12 @@
  * 64-bit system call. The CPU has put the return address in rcx and the flags in
  * r11, cleared the flags in MSR_SYSCALL_MASK (interrupts are off) and loaded the
  * kernel CS; rsp is still the user's. Number in rax, arguments in
- * rdi, rsi, rdx, r10, r8, r9.
+ * rdi, rsi, rdx, r10, r8, r9. \handler returns true when sysret is safe.
  */
-	.globl entry_SYSCALL_64
+.macro SYSCALL_ENTRY name, handler
+	.globl \name
 	.balign 16
-entry_SYSCALL_64:
+\name:
 	swapgs
 	movq	%rsp, %gs:PCPU_USER_RSP
 	movq	%gs:PCPU_TOP_OF_STACK, %rsp
@@ -73,28 +74,38 @@ entry_SYSCALL_64:
 	pushq	%rax				/* pt_regs->orig_ax */
 	PUSH_REGS rax=$-ENOSYS
 	movq	%rsp, %rdi
-	call	do_syscall_64			/* returns true when sysret is safe */
+	call	\handler
 	testb	%al, %al
 	jz	return_via_iret
-	POP_REGS				/* rcx = ip, r11 = flags: do_syscall_64 checked */
+	POP_REGS				/* rcx = ip, r11 = flags: the handler checked */
 	movq	PTREGS_SP - PTREGS_ORIG_AX(%rsp), %rsp
 	swapgs
 	sysretq
+.endm
+
+	SYSCALL_ENTRY entry_SYSCALL_64, do_syscall_64
+	/* With --trace, MSR_LSTAR points here instead: tracing costs nothing when off. */
+	SYSCALL_ENTRY entry_SYSCALL_64_traced, do_syscall_64_traced
 
 /*
  * int $0x80: the i386 system call gate, also usable from 64-bit programs (as on
  * Linux, it then uses the i386 table and 32-bit arguments).
  * Number in eax, arguments in ebx, ecx, edx, esi, edi, ebp.
  */
-	.globl entry_INT80_compat
+.macro INT80_ENTRY name, handler
+	.globl \name
 	.balign 16
-entry_INT80_compat:
+\name:
 	pushq	%rax				/* pt_regs->orig_ax */
 	swapgs
 	PUSH_REGS rax=$-ENOSYS
 	movq	%rsp, %rdi
-	call	do_int80_syscall_32
+	call	\handler
 	jmp	return_via_iret
+.endm
+
+	INT80_ENTRY entry_INT80_compat, do_int80_syscall_32
+	INT80_ENTRY entry_INT80_compat_traced, do_int80_syscall_32_traced
 
 /* syscall from 32-bit compatibility mode: Trapgate runs no 32-bit code, so,
  * like a Linux kernel without IA32 emulation, answer -ENOSYS. */

@@ -10,6 +10,7 @@
 #include <asm/ptrace.h>
 #include <linux/printk.h>
 #include <linux/string.h>
+#include <linux/trace.h>
 #include <stddef.h>
 
 static_assert(offsetof(percpu, self) == PCPU_SELF);
@@ -136,7 +137,7 @@ void setup_idt()
     for (int v = FIRST_EXTERNAL_VECTOR; v < 256; v++)
         set_gate(v, irq_entries[v - FIRST_EXTERNAL_VECTOR], 0, 0);
     /* int 0x80 is the one gate user mode may open with a software interrupt. */
-    set_gate(IA32_SYSCALL_VECTOR, entry_INT80_compat, 3, 0);
+    set_gate(IA32_SYSCALL_VECTOR, syscall_tracing ? entry_INT80_compat_traced : entry_INT80_compat, 3, 0);
     table_pointer idtr{sizeof(idt) - 1, reinterpret_cast<u64>(idt)};
     asm volatile("lidt %0" : : "m"(idtr));
 }
@@ -164,7 +165,7 @@ void setup_syscall_msrs()
 {
     /* syscall loads CS = STAR[47:32], SS = +8; sysretq loads CS = STAR[63:48] + 16, SS = +8. */
     wrmsr(MSR_STAR, (static_cast<u64>(__USER32_CS) << 48) | (static_cast<u64>(__KERNEL_CS) << 32));
-    wrmsr(MSR_LSTAR, reinterpret_cast<u64>(entry_SYSCALL_64));
+    wrmsr(MSR_LSTAR, reinterpret_cast<u64>(syscall_tracing ? entry_SYSCALL_64_traced : entry_SYSCALL_64));
     wrmsr(MSR_CSTAR, reinterpret_cast<u64>(entry_SYSCALL_compat));
     /* Flags cleared on entry: interrupts off until the stack is ours, no single-step,
      * direction forward, and AC clear so SMAP guards the kernel from the first instruction. */

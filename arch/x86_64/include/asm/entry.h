@@ -4,8 +4,10 @@
 
 extern "C" {
 void entry_SYSCALL_64();
+void entry_SYSCALL_64_traced();
 void entry_SYSCALL_compat();
 void entry_INT80_compat();
+void entry_INT80_compat_traced();
 extern void (*const exception_entries[32])();
 extern void (*const irq_entries[256 - 32])();
 
@@ -18,6 +20,8 @@ void ret_from_fork();
 /* Called from the entry code. */
 bool do_syscall_64(pt_regs* regs);
 void do_int80_syscall_32(pt_regs* regs);
+bool do_syscall_64_traced(pt_regs* regs);
+void do_int80_syscall_32_traced(pt_regs* regs);
 void do_exception(pt_regs* regs, unsigned long vector);
 void do_irq(pt_regs* regs, unsigned long vector);
 }
