@@ -5,6 +5,8 @@
  *   init=PATH        the first program (default /init)
  *   trace            print every system call (strace-style) on the kernel log
  *   quiet            fewer boot messages
+ *   fault_selftest   fault in the kernel on purpose after boot (tests the
+ *                    register dump, the backtrace and the failure exit)
  *   NAME=VALUE       passed to init's environment
  *   -- ARGS...       init's arguments ("..." quotes an argument with spaces)
  */
@@ -46,6 +48,7 @@ constexpr int MAX_INIT_ARGS = 32;
 const char* init_path = "/init";
 const char* init_argv[MAX_INIT_ARGS + 2];
 const char* init_envp[MAX_INIT_ARGS + 3] = {"HOME=/", "TERM=linux"};
+bool fault_selftest;
 
 /* Splits the command line in place: spaces separate, double quotes group. */
 char* next_word(char*& at)
@@ -84,6 +87,8 @@ void parse_cmdline()
             init_path = word + 5;
         } else if (!strcmp(word, "trace")) {
             syscall_tracing = true;
+        } else if (!strcmp(word, "fault_selftest")) {
+            fault_selftest = true;
         } else if (!strcmp(word, "quiet")) {
             printk_quiet = true;
         } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {
@@ -152,6 +157,13 @@ void make_dev_nodes()
         auto r = vfs_mknodat(AT_FDCWD, n.path, n.mode, n.dev);
         (void)r; /* EEXIST: the initramfs brought it */
     }
+}
+
+/* A write through a bad kernel pointer, as a kernel bug would make. */
+__attribute__((noinline)) void provoke_kernel_fault()
+{
+    pr_info("fault_selftest: writing to an unmapped kernel address\n");
+    *reinterpret_cast<volatile unsigned long*>(0xffffc90000000000UL) = 0xdead;
 }
 
 /* pid 1's first moments, in its own context: become the init program. */
@@ -245,6 +257,8 @@ extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
     make_dev_nodes();
     free_initrd_mem();
 
+    if (fault_selftest)
+        provoke_kernel_fault();
     start_init();
     cpu_idle_loop();
 }

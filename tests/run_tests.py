@@ -41,8 +41,13 @@ def run_on_trapgate(test):
     initrd = os.path.join(BUILD, "tests", test["name"] + ".cpio")
     os.makedirs(os.path.dirname(initrd), exist_ok=True)
     image.write(initrd)
-    boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(guest, test.get("args", [])),
-                     smp=test.get("smp", 1), mem=test.get("mem", "128M"))
+    cmdline = " ".join(test.get("cmdline_extra", []) + [trapgate.cmdline(guest, test.get("args", []))])
+    cdrom = ""
+    if test.get("boot") == "grub":
+        import make_iso
+        cdrom = make_iso.make_iso(initrd.replace(".cpio", ".iso"), image, cmdline)
+    boot = qemu.Boot(trapgate.KERNEL, initrd, cmdline, smp=test.get("smp", 1), mem=test.get("mem", "128M"),
+                     cdrom=cdrom)
     return qemu.run(boot, stdin=test.get("stdin", "").encode(), timeout=test.get("timeout", 120))
 
 
@@ -50,11 +55,15 @@ def check(test, outcome):
     """Problems found, as lines of text (empty if the test passed)."""
     problems = []
     out = outcome.stdout.decode(errors="replace")
-    if outcome.panicked or "Kernel fault" in outcome.kernel_log or "Kernel panic" in outcome.kernel_log:
+    crashed = outcome.panicked or "Kernel fault" in outcome.kernel_log or "Kernel panic" in outcome.kernel_log
+    if test.get("expect_panic"):
+        if not outcome.panicked:
+            problems.append("expected a kernel panic with a failure status (QEMU status %d)" % outcome.qemu_status)
+    elif crashed:
         problems.append("the kernel crashed:\n" + outcome.kernel_log)
     if outcome.timed_out:
         problems.append("timed out")
-    expected_exit = test.get("exit", 0)
+    expected_exit = None if test.get("expect_panic") else test.get("exit", 0)
     if outcome.exit_status != expected_exit:
         problems.append("exit status %s, expected %s" % (outcome.exit_status, expected_exit))
     if "FAIL" in out and not test.get("fail_ok"):

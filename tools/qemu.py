@@ -30,6 +30,7 @@ class Boot:
     mem: str = "128M"
     icount: bool = False
     kvm: bool = False
+    cdrom: str = ""  # boot this ISO through its bootloader instead of -kernel
     extra: tuple = ()
 
 
@@ -50,7 +51,8 @@ def kvm_usable():
 def qemu_args(boot, klog_path, status_path):
     accel = ["-accel", "kvm", "-cpu", "host"] if boot.kvm and kvm_usable() else ["-accel", "tcg", "-cpu", "max"]
     args = [QEMU, *accel, "-m", boot.mem, "-smp", str(boot.smp), "-display", "none", "-no-reboot",
-            "-kernel", boot.kernel, "-initrd", boot.initrd, "-append", boot.cmdline,
+            *(["-cdrom", boot.cdrom] if boot.cdrom else
+              ["-kernel", boot.kernel, "-initrd", boot.initrd, "-append", boot.cmdline]),
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
             "-debugcon", "file:" + status_path]
     if boot.icount:
