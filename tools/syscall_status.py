@@ -1,0 +1,81 @@
+"""docs/syscall-status.md: which system call numbers Trapgate implements,
+read from the built kernel itself.
+
+A table entry is implemented when its stub (__x64_sys_read, __ia32_sys_getpid)
+is a real handler rather than a weak alias of sys_ni_syscall (see
+arch/x86_64/entry/syscall_64.cpp).
+
+  python3 tools/syscall_status.py            rewrite docs/syscall-status.md
+  python3 tools/syscall_status.py --check    fail if it is out of date
+"""
+
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.environ.get("TRAPGATE_BUILD", os.path.join(ROOT, "build"))
+TBL = os.path.join(ROOT, "arch", "x86_64", "entry", "syscalls")
+DOC = os.path.join(ROOT, "docs", "syscall-status.md")
+
+
+def read_table(name, abis):
+    entries = []
+    with open(os.path.join(TBL, name)) as f:
+        for line in f:
+            fields = line.split("#", 1)[0].split()
+            if len(fields) >= 3 and fields[1] in abis:
+                entry = fields[3] if len(fields) > 3 else "sys_ni_syscall"
+                compat = fields[4] if len(fields) > 4 and fields[4] != "-" else None
+                entries.append((int(fields[0]), fields[2], entry, compat))
+    return sorted(entries)
+
+
+def symbols():
+    out = subprocess.run(["nm", os.path.join(BUILD, "vmlinux")], check=True, capture_output=True, text=True).stdout
+    table = {}
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            table[parts[2]] = parts[0]
+    return table
+
+
+def render():
+    syms = symbols()
+    lines = ["# System call status", "",
+             "Generated from the kernel by `tools/syscall_status.py` (checked by `./trapgate test`).",
+             "\"yes\" means the number dispatches to a handler; every other number returns",
+             "`-ENOSYS` through `sys_ni_syscall`, and its first use is logged by name.", ""]
+    for title, table, abis, prefix, use_compat in (
+            ("x86-64 (`syscall`)", "syscall_64.tbl", ("common", "64"), "__x64_", False),
+            ("i386 (`int $0x80`)", "syscall_32.tbl", ("i386",), "__ia32_", True)):
+        ni = syms["sys_ni_syscall_" + prefix.strip("_")]
+        entries = read_table(table, abis)
+        done = [e for e in entries if syms.get(prefix + ((e[3] if use_compat and e[3] else e[2]))) not in (None, ni)]
+        lines += ["## %s: %d of %d implemented" % (title, len(done), len(entries)), "",
+                  "| nr | name | implemented |", "|---:|---|---|"]
+        for nr, name, entry, compat in entries:
+            sym = prefix + (compat if use_compat and compat else entry)
+            ok = syms.get(sym) not in (None, ni)
+            lines.append("| %d | %s | %s |" % (nr, name, "yes" if ok else ""))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    text = render()
+    if "--check" in sys.argv:
+        with open(DOC) as f:
+            if f.read() != text:
+                print("docs/syscall-status.md is out of date: run python3 tools/syscall_status.py", file=sys.stderr)
+                return 1
+        return 0
+    os.makedirs(os.path.dirname(DOC), exist_ok=True)
+    with open(DOC, "w") as f:
+        f.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
