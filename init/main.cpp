@@ -209,6 +209,7 @@ void start_init()
                                      static_cast<unsigned long>(totalram_pages() / 8)};
     t->signal->pgrp = t->signal->session = t->pid;
     t->signal->leader = true;
+    t->signal->flags |= SIGNAL_UNKILLABLE;
     t->signal->thread_head.add_tail(&t->thread_node);
     t->exit_signal = SIGCHLD;
     t->real_parent = nullptr;

@@ -5,6 +5,7 @@
  */
 #include <asm/pgtable.h>
 #include <asm/reboot.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -13,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/syscalls.h>
 #include <linux/trace.h>
+#include <linux/tty.h>
 
 namespace {
 
@@ -47,6 +49,35 @@ void reparent_children(task_struct* dying)
     }
     if (zombies)
         wake_up(&reaper->signal->wait_chldexit);
+}
+
+/* Job control on exit: a session leader takes its terminal's foreground group
+ * down with SIGHUP; a process group left orphaned with stopped members gets
+ * SIGHUP and SIGCONT (POSIX). */
+void exit_notify_session(task_struct* t)
+{
+    signal_struct* sig = t->signal;
+    if (sig->leader && sig->tty) {
+        tty_struct* tty = sig->tty;
+        if (tty->pgrp > 0) {
+            kill_pgrp(tty->pgrp, SIGHUP, SI_KERNEL);
+            kill_pgrp(tty->pgrp, SIGCONT, SI_KERNEL);
+        }
+        tty->session = 0;
+        tty->pgrp = 0;
+    }
+    list_for_each(pos, &t->children) {
+        task_struct* child = list_entry(pos, task_struct, sibling);
+        pid_t pgrp = child->signal->pgrp;
+        if (pgrp == sig->pgrp || child->signal->session != sig->session || child->exit_state)
+            continue;
+        if (!(child->signal->flags & SIGNAL_STOP_STOPPED))
+            continue;
+        if (is_orphaned_pgrp(pgrp)) {
+            kill_pgrp(pgrp, SIGHUP, SI_KERNEL);
+            kill_pgrp(pgrp, SIGCONT, SI_KERNEL);
+        }
+    }
 }
 
 } // namespace
@@ -88,12 +119,17 @@ void do_exit(int code)
     signal_struct* sig = t->signal;
     bool last_thread = --sig->live == 0;
     reparent_children(t);
+    if (last_thread)
+        exit_notify_session(t);
     if (thread_group_leader(t) && last_thread) {
         t->exit_state = EXIT_ZOMBIE;
         do_notify_parent(t, t->exit_signal);
+        if (t->autoreap)
+            t->exit_state = EXIT_DEAD; /* freed by the next task, in finish_task_switch */
     } else if (!thread_group_leader(t)) {
         /* Threads are reaped at once; the leader waits for the last one. */
         t->exit_state = EXIT_DEAD;
+        t->autoreap = true;
         task_struct* leader = t->group_leader;
         if (last_thread && leader->exit_state == EXIT_ZOMBIE)
             do_notify_parent(leader, leader->exit_signal);
@@ -134,4 +170,182 @@ SYSCALL_DEFINE1(exit, int, error_code)
 SYSCALL_DEFINE1(exit_group, int, error_code)
 {
     do_group_exit((error_code & 0xff) << 8);
+}
+
+/* ---- waiting for children: wait4, waitid ---- */
+
+namespace {
+
+constexpr int WNOHANG = 0x00000001, WUNTRACED = 0x00000002, WSTOPPED = WUNTRACED, WEXITED = 0x00000004,
+              WCONTINUED = 0x00000008, WNOWAIT = 0x01000000, __WNOTHREAD = 0x20000000, __WALL = 0x40000000,
+              __WCLONE = static_cast<int>(0x80000000);
+constexpr int P_ALL = 0, P_PID = 1, P_PGID = 2;
+
+struct wait_opts {
+    int type;   /* P_ALL, P_PID, P_PGID */
+    pid_t id;
+    int options;
+};
+
+struct wait_result {
+    pid_t pid;
+    int status;   /* wait4's status word */
+    int code;     /* waitid's si_code */
+    int si_status;
+    uid_t uid;
+    u64 utime_ns, stime_ns;
+};
+
+bool matches(const wait_opts& wo, task_struct* child)
+{
+    switch (wo.type) {
+    case P_PID:
+        return child->tgid == wo.id;
+    case P_PGID:
+        return child->signal->pgrp == wo.id;
+    default:
+        return true;
+    }
+}
+
+/* A child with something to report, or nullptr; *any says whether any child matched at all. */
+task_struct* find_reportable(const wait_opts& wo, bool& any, wait_result& r)
+{
+    any = false;
+    list_for_each(pos, &current->group_leader->children) {
+        task_struct* c = list_entry(pos, task_struct, sibling);
+        if (!matches(wo, c) || c->autoreap)
+            continue;
+        any = true;
+        signal_struct* sig = c->signal;
+        if (c->exit_state == EXIT_ZOMBIE && sig->live == 0 && (wo.options & WEXITED)) {
+            int st = c->exit_code;
+            r = {c->tgid, st, (st & 0x7f) == 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED,
+                 (st & 0x7f) == 0 ? (st >> 8) & 0xff : st & 0x7f, c->cred->uid, c->utime_ns, c->stime_ns};
+            return c;
+        }
+        if ((wo.options & WSTOPPED) && (sig->flags & SIGNAL_STOP_STOPPED) && !sig->stop_reported && !c->exit_state) {
+            r = {c->tgid, 0x7f | (sig->stop_signal << 8), CLD_STOPPED, sig->stop_signal, c->cred->uid, 0, 0};
+            return c;
+        }
+        if ((wo.options & WCONTINUED) && (sig->flags & SIGNAL_STOP_CONTINUED) && !sig->continued_reported &&
+            !c->exit_state) {
+            r = {c->tgid, 0xffff, CLD_CONTINUED, SIGCONT, c->cred->uid, 0, 0};
+            return c;
+        }
+    }
+    return nullptr;
+}
+
+/* Waits as wait4/waitid do; the child is reaped unless WNOWAIT. 0 with WNOHANG and nothing to report. */
+Result<wait_result> do_wait(const wait_opts& wo)
+{
+    signal_struct* me = current->signal;
+    for (;;) {
+        bool any;
+        wait_result r{};
+        u64 flags = local_irq_save();
+        task_struct* c = find_reportable(wo, any, r);
+        if (c && !(wo.options & WNOWAIT)) {
+            if (r.code == CLD_STOPPED)
+                c->signal->stop_reported = true;
+            else if (r.code == CLD_CONTINUED)
+                c->signal->continued_reported = true;
+            else {
+                me->cutime_ns += c->utime_ns + c->signal->cutime_ns;
+                me->cstime_ns += c->stime_ns + c->signal->cstime_ns;
+                c->exit_state = EXIT_DEAD;
+                release_task(c);
+            }
+        }
+        local_irq_restore(flags);
+        if (c)
+            return r;
+        if (!any)
+            return Errno::ECHILD;
+        if (wo.options & WNOHANG)
+            return wait_result{};
+        long err = wait_event_interruptible(me->wait_chldexit, ({
+                                                bool again;
+                                                wait_result probe;
+                                                find_reportable(wo, again, probe) != nullptr || !again;
+                                            }));
+        if (err)
+            return static_cast<Errno>(-err);
+    }
+}
+
+struct rusage_user {
+    long utime_sec, utime_usec, stime_sec, stime_usec;
+    long rest[14];
+};
+static_assert(sizeof(rusage_user) == 144);
+
+} // namespace
+
+SYSCALL_DEFINE4(wait4, pid_t, upid, user_out_ptr<int>, stat_addr, int, options, user_out_ptr<rusage_user>, ru)
+{
+    if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+        return Errno::EINVAL;
+    /* INT_MIN can't be negated into a process group: Linux says ESRCH. */
+    if (upid == static_cast<pid_t>(0x80000000))
+        return Errno::ESRCH;
+    wait_opts wo{P_ALL, 0, options | WEXITED};
+    if (upid < -1)
+        wo = {P_PGID, -upid, wo.options};
+    else if (upid == 0)
+        wo = {P_PGID, current->signal->pgrp, wo.options};
+    else if (upid > 0)
+        wo = {P_PID, upid, wo.options};
+    wait_result r = TRY(do_wait(wo));
+    if (r.pid && stat_addr)
+        TRY(put_user(r.status, stat_addr));
+    if (ru) {
+        rusage_user u{};
+        u.utime_sec = static_cast<long>(r.utime_ns / 1000000000), u.utime_usec = static_cast<long>(r.utime_ns / 1000 % 1000000);
+        u.stime_sec = static_cast<long>(r.stime_ns / 1000000000), u.stime_usec = static_cast<long>(r.stime_ns / 1000 % 1000000);
+        TRY(copy_to_user(ru, &u));
+    }
+    return r.pid;
+}
+
+SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop, int, options,
+                user_out_ptr<rusage_user>, ru)
+{
+    if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+        return Errno::EINVAL;
+    if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+        return Errno::EINVAL;
+    wait_opts wo{which, upid, options};
+    switch (which) {
+    case P_ALL:
+        wo.id = 0;
+        break;
+    case P_PID:
+        if (upid <= 0)
+            return Errno::EINVAL;
+        break;
+    case P_PGID:
+        if (upid < 0)
+            return Errno::EINVAL;
+        if (upid == 0)
+            wo.id = current->signal->pgrp;
+        break;
+    default:
+        return Errno::EINVAL;
+    }
+    wait_result r = TRY(do_wait(wo));
+    (void)ru;
+    if (infop) {
+        siginfo_t info{};
+        if (r.pid) {
+            info.si_signo = SIGCHLD;
+            info.si_code = r.code;
+            info.sigchld.pid = r.pid;
+            info.sigchld.uid = r.uid;
+            info.sigchld.status = r.si_status;
+        }
+        TRY(copy_to_user(infop, &info));
+    }
+    return 0;
 }

@@ -1,13 +1,19 @@
 /*
- * Signals: sending, pending, default actions. (Handlers and the signal frame
- * arrive with the processes work; until then a signal's default action runs.)
+ * Signals: sending (kill, tgkill, faults, the terminal, child exits), the
+ * pending sets, masks and handlers (rt_sigaction, rt_sigprocmask,
+ * rt_sigpending, rt_sigsuspend, sigaltstack), and the default actions:
+ * terminate, dump core (terminate with the core bit), stop, continue, ignore.
+ * The frame a handler runs on is built in arch/x86_64/kernel/signal.cpp.
  */
+#include <linux/cred.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
+#include <linux/trace.h>
+#include <uapi/asm/sigcontext.h>
 
 namespace {
 
@@ -16,6 +22,101 @@ constexpr u64 SIG_KERNEL_IGNORE_MASK = bit(SIGCONT) | bit(SIGCHLD) | bit(SIGWINC
 constexpr u64 SIG_KERNEL_STOP_MASK = bit(SIGSTOP) | bit(SIGTSTP) | bit(SIGTTIN) | bit(SIGTTOU);
 constexpr u64 SIG_KERNEL_COREDUMP_MASK = bit(SIGQUIT) | bit(SIGILL) | bit(SIGTRAP) | bit(SIGABRT) | bit(SIGFPE) |
                                          bit(SIGSEGV) | bit(SIGBUS) | bit(SIGSYS) | bit(SIGXCPU) | bit(SIGXFSZ);
+constexpr u64 SIG_KERNEL_ONLY_MASK = bit(SIGKILL) | bit(SIGSTOP);
+constexpr u64 UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
+
+bool valid_signal(int sig) { return sig >= 1 && sig <= _NSIG; }
+
+k_sigaction& action(task_struct* t, int sig) { return t->sighand->action[sig - 1]; }
+
+/* Would the signal be thrown away on arrival? */
+bool sig_ignored(task_struct* t, int sig, bool force)
+{
+    if (t->blocked.has(sig))
+        return false; /* blocked signals stay pending: the handler may change */
+    unsigned long handler = action(t, sig).handler;
+    /* init ignores signals it has no handler for, unless the kernel insists. */
+    if (t->signal->flags & SIGNAL_UNKILLABLE && handler == SIG_DFL && !(force && (SIG_KERNEL_ONLY_MASK & bit(sig))))
+        return true;
+    return handler == SIG_IGN || (handler == SIG_DFL && sig_kernel_ignore(sig));
+}
+
+void flush_sigqueue_of(sigpending& p, u64 mask)
+{
+    list_for_each_safe(pos, n, &p.list) {
+        auto* q = list_entry(pos, sigqueue, list);
+        if (mask & bit(q->info.si_signo)) {
+            list_head::del(&q->list);
+            kfree(q);
+        }
+    }
+    p.signal.sig &= ~mask;
+}
+
+/* Removes mask from every pending set of the process. */
+void flush_process_signals(task_struct* t, u64 mask)
+{
+    flush_sigqueue_of(t->signal->shared_pending, mask);
+    list_for_each(pos, &t->signal->thread_head)
+        flush_sigqueue_of(list_entry(pos, task_struct, thread_node)->pending, mask);
+}
+
+siginfo_t kernel_info(int sig)
+{
+    siginfo_t info{};
+    info.si_signo = sig;
+    info.si_code = SI_KERNEL;
+    return info;
+}
+
+/* The thread that should take a process-wide signal: one not blocking it. */
+task_struct* pick_thread(task_struct* leader, int sig)
+{
+    list_for_each(pos, &leader->signal->thread_head) {
+        task_struct* t = list_entry(pos, task_struct, thread_node);
+        if (!t->blocked.has(sig) && !t->exit_state)
+            return t;
+    }
+    return leader;
+}
+
+void signal_wake_up(task_struct* t, bool fatal)
+{
+    set_tsk_thread_flag(t, TIF_SIGPENDING);
+    wake_up_state(t, fatal ? TASK_INTERRUPTIBLE | TASK_STOPPED : TASK_INTERRUPTIBLE);
+}
+
+/* SIGCONT resumes a stopped process; a stop signal cancels a pending SIGCONT. */
+void prepare_signal(task_struct* t, int sig)
+{
+    signal_struct* s = t->signal;
+    if (sig_kernel_stop(sig)) {
+        flush_process_signals(t, bit(SIGCONT));
+    } else if (sig == SIGCONT) {
+        flush_process_signals(t, SIG_KERNEL_STOP_MASK);
+        if (s->flags & SIGNAL_STOP_STOPPED) {
+            s->flags = (s->flags & ~SIGNAL_STOP_STOPPED) | SIGNAL_STOP_CONTINUED;
+            s->continued_reported = false;
+            list_for_each(pos, &s->thread_head)
+                wake_up_state(list_entry(pos, task_struct, thread_node), TASK_STOPPED);
+            do_notify_parent_cldstop(t->group_leader, CLD_CONTINUED);
+        }
+    } else if (sig == SIGKILL) {
+        list_for_each(pos, &s->thread_head)
+            wake_up_state(list_entry(pos, task_struct, thread_node), TASK_STOPPED);
+    }
+}
+
+bool may_signal(task_struct* t, int sig)
+{
+    const cred* c = current_cred();
+    const cred* tc = t->cred;
+    if (c->euid == tc->suid || c->euid == tc->uid || c->uid == tc->suid || c->uid == tc->uid)
+        return true;
+    if (sig == SIGCONT && current->signal->session == t->signal->session)
+        return true;
+    return capable(CAP_KILL);
+}
 
 } // namespace
 
@@ -46,6 +147,7 @@ signal_struct* signal_alloc()
 
 void flush_signal_handlers(task_struct* t)
 {
+    /* execve: caught signals go back to their default; ignored ones stay ignored. */
     for (auto& ka : t->sighand->action) {
         if (ka.handler != SIG_IGN)
             ka.handler = SIG_DFL;
@@ -58,7 +160,7 @@ void flush_signal_handlers(task_struct* t)
 void recalc_sigpending_tsk(task_struct* t)
 {
     u64 pending = t->pending.signal.sig | t->signal->shared_pending.signal.sig;
-    if (pending & ~t->blocked.sig)
+    if ((pending & ~t->blocked.sig) || t->signal->group_exit)
         set_tsk_thread_flag(t, TIF_SIGPENDING);
     else
         clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -66,45 +168,237 @@ void recalc_sigpending_tsk(task_struct* t)
 
 void recalc_sigpending() { recalc_sigpending_tsk(current); }
 
-int send_sig_info(int sig, const siginfo_t*, task_struct* t, bool group)
+/* Queues sig for t (group: for its whole process). Returns 0 or -errno. */
+static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool group, bool force)
 {
-    if (sig <= 0 || sig > _NSIG)
-        return errno_return(Errno::EINVAL);
-    (group ? t->signal->shared_pending : t->pending).signal.add(sig);
-    set_tsk_thread_flag(t, TIF_SIGPENDING);
-    if (t->state == TASK_INTERRUPTIBLE || sig == SIGKILL)
-        wake_up_process(t);
+    u64 flags = local_irq_save();
+    prepare_signal(t, sig);
+    if (sig_ignored(t, sig, force)) {
+        local_irq_restore(flags);
+        return 0;
+    }
+    sigpending& pending = group ? t->signal->shared_pending : t->pending;
+    /* Standard signals don't queue: one pending instance is all there is. */
+    if (sig < SIGRTMIN && pending.signal.has(sig)) {
+        local_irq_restore(flags);
+        return 0;
+    }
+    auto* q = static_cast<sigqueue*>(kmalloc(sizeof(sigqueue)));
+    if (q) {
+        q->info = info ? *info : kernel_info(sig);
+        pending.list.add_tail(&q->list);
+    }
+    pending.signal.add(sig);
+    task_struct* target = group ? pick_thread(t->group_leader, sig) : t;
+    if (!target->blocked.has(sig))
+        signal_wake_up(target, sig == SIGKILL);
+    local_irq_restore(flags);
     return 0;
 }
 
-void force_sig_fault(int sig, int, unsigned long, unsigned long, unsigned long)
+int send_sig_info(int sig, const siginfo_t* info, task_struct* t, bool group)
 {
-    /* Unblock and restore the default, so the fault can't loop. */
-    current->blocked.del(sig);
-    current->sighand->action[sig - 1].handler = SIG_DFL;
-    send_sig_info(sig, nullptr, current, false);
+    if (!valid_signal(sig))
+        return errno_return(Errno::EINVAL);
+    return send_signal(sig, info, t, group, false);
+}
+
+void force_sig_fault(int sig, int code, unsigned long addr, unsigned long trapno, unsigned long error_code)
+{
+    task_struct* t = current;
+    k_sigaction& ka = action(t, sig);
+    /* A fault the program blocks or ignores would only repeat: take the
+     * default action instead, even for init (Linux's force_sig_info). */
+    if (t->blocked.has(sig) || ka.handler == SIG_IGN) {
+        t->blocked.del(sig);
+        ka.handler = SIG_DFL;
+    }
+    if (ka.handler == SIG_DFL)
+        t->signal->flags &= ~SIGNAL_UNKILLABLE;
+    siginfo_t info{};
+    info.si_signo = sig;
+    info.si_code = code;
+    info.sigfault.addr = addr;
+    (void)trapno, (void)error_code;
+    send_signal(sig, &info, t, false, true);
 }
 
 void force_sig(int sig) { force_sig_fault(sig, SI_KERNEL, 0); }
 
-void do_signal(pt_regs*)
+/* ---- the receiving side ---- */
+
+static bool dequeue_from(sigpending& p, u64 allowed, siginfo_t& info)
+{
+    u64 ready = p.signal.sig & allowed;
+    if (!ready)
+        return false;
+    /* Synchronous (fault) signals first, then the lowest number, as Linux. */
+    constexpr u64 SYNC = bit(SIGSEGV) | bit(SIGBUS) | bit(SIGILL) | bit(SIGTRAP) | bit(SIGFPE) | bit(SIGSYS);
+    int sig = __builtin_ctzll((ready & SYNC) ? (ready & SYNC) : ready) + 1;
+    bool found = false, more = false;
+    list_for_each_safe(pos, n, &p.list) {
+        auto* q = list_entry(pos, sigqueue, list);
+        if (q->info.si_signo != sig)
+            continue;
+        if (found) {
+            more = true;
+            break;
+        }
+        info = q->info;
+        list_head::del(&q->list);
+        kfree(q);
+        found = true;
+    }
+    if (!found)
+        info = kernel_info(sig);
+    if (!more)
+        p.signal.del(sig);
+    return true;
+}
+
+/* The next signal current should act on, or 0. */
+static int dequeue_signal(siginfo_t& info)
+{
+    task_struct* t = current;
+    u64 allowed = ~t->blocked.sig;
+    if (dequeue_from(t->pending, allowed, info) || dequeue_from(t->signal->shared_pending, allowed, info))
+        return info.si_signo;
+    return 0;
+}
+
+bool is_orphaned_pgrp(pid_t pgrp)
+{
+    /* Orphaned: no member has a parent in another group of the same session. */
+    list_for_each(pos, &task_list) {
+        task_struct* t = list_entry(pos, task_struct, tasks);
+        if (!thread_group_leader(t) || t->exit_state || t->signal->pgrp != pgrp)
+            continue;
+        task_struct* p = t->real_parent;
+        if (p && !p->exit_state && p->signal->pgrp != pgrp && p->signal->session == t->signal->session)
+            return false;
+    }
+    return true;
+}
+
+static void do_group_stop(int sig)
+{
+    task_struct* t = current;
+    signal_struct* s = t->signal;
+    if (!(s->flags & SIGNAL_STOP_STOPPED)) {
+        s->flags = (s->flags & ~SIGNAL_STOP_CONTINUED) | SIGNAL_STOP_STOPPED;
+        s->stop_signal = sig;
+        s->stop_reported = false;
+        do_notify_parent_cldstop(t->group_leader, CLD_STOPPED);
+    }
+    /* Sleep until SIGCONT (or SIGKILL) clears the stop. */
+    for (;;) {
+        set_current_state(TASK_STOPPED);
+        if (!(s->flags & SIGNAL_STOP_STOPPED) || (t->pending.signal.has(SIGKILL) ||
+                                                  s->shared_pending.signal.has(SIGKILL)))
+            break;
+        schedule();
+    }
+    set_current_state(TASK_RUNNING);
+}
+
+/* What a system call interrupted by a signal returns, or whether it restarts. */
+static void handle_restart(pt_regs* regs, const k_sigaction* ka)
+{
+    if (static_cast<long>(regs->orig_ax) < 0)
+        return; /* not in a system call */
+    long ret = static_cast<long>(regs->ax);
+    switch (ret) {
+    case errno_return(Errno::ERESTART_RESTARTBLOCK):
+    case errno_return(Errno::ERESTARTNOHAND):
+        if (ka) {
+            regs->ax = errno_return(Errno::EINTR);
+            return;
+        }
+        break;
+    case errno_return(Errno::ERESTARTSYS):
+        if (ka && !(ka->flags & SA_RESTART)) {
+            regs->ax = errno_return(Errno::EINTR);
+            return;
+        }
+        break;
+    case errno_return(Errno::ERESTARTNOINTR):
+        break;
+    default:
+        return;
+    }
+    /* Run the same call again: back over the 2-byte syscall / int $0x80. */
+    regs->ax = regs->orig_ax;
+    regs->ip -= 2;
+}
+
+void do_signal(pt_regs* regs)
 {
     task_struct* t = current;
     for (;;) {
-        u64 deliverable = (t->pending.signal.sig | t->signal->shared_pending.signal.sig) & ~t->blocked.sig;
-        if (!deliverable) {
+        if (t->signal->group_exit)
+            do_exit(t->signal->group_exit_code);
+        siginfo_t info;
+        u64 flags = local_irq_save();
+        int sig = dequeue_signal(info);
+        local_irq_restore(flags);
+        if (!sig)
+            break;
+        k_sigaction& ka = action(t, sig);
+        if (ka.handler == SIG_IGN)
+            continue;
+        if (ka.handler != SIG_DFL) {
+            k_sigaction taken = ka;
+            if (ka.flags & SA_RESETHAND)
+                ka.handler = SIG_DFL;
+            handle_restart(regs, &taken);
+            sigset_t old = t->restore_sigmask ? t->saved_sigmask : t->blocked;
+            t->restore_sigmask = false;
+            if (!setup_rt_frame(sig, taken, info, old, regs)) {
+                force_sig(SIGSEGV);
+                continue;
+            }
+            t->blocked.sig |= taken.mask.sig;
+            if (!(taken.flags & SA_NODEFER))
+                t->blocked.add(sig);
+            t->blocked.sig &= ~UNBLOCKABLE;
             recalc_sigpending();
             return;
         }
-        int sig = __builtin_ctzll(deliverable) + 1;
-        t->pending.signal.del(sig);
-        t->signal->shared_pending.signal.del(sig);
-        k_sigaction& ka = t->sighand->action[sig - 1];
-        if (ka.handler == SIG_IGN || (ka.handler == SIG_DFL && sig_kernel_ignore(sig)))
+        /* The default action. */
+        if (sig_kernel_ignore(sig))
             continue;
-        /* Default action: terminate (with the core bit for core signals). */
+        if (t->signal->flags & SIGNAL_UNKILLABLE && !(SIG_KERNEL_ONLY_MASK & bit(sig)))
+            continue;
+        if (sig_kernel_stop(sig)) {
+            /* A terminal stop for an orphaned group is discarded (POSIX). */
+            if (sig != SIGSTOP && is_orphaned_pgrp(t->signal->pgrp))
+                continue;
+            do_group_stop(sig);
+            continue;
+        }
         do_group_exit(sig | (sig_kernel_coredump(sig) ? 0x80 : 0));
     }
+    handle_restart(regs, nullptr);
+    if (t->restore_sigmask) {
+        t->restore_sigmask = false;
+        t->blocked = t->saved_sigmask;
+    }
+    recalc_sigpending();
+}
+
+/* ---- telling the parent ---- */
+
+static siginfo_t child_info(task_struct* t, int code, int status)
+{
+    siginfo_t info{};
+    info.si_signo = SIGCHLD;
+    info.si_code = code;
+    info.sigchld.pid = t->tgid;
+    info.sigchld.uid = t->cred->uid;
+    info.sigchld.status = status;
+    info.sigchld.utime = static_cast<long>(t->utime_ns / 10000000);
+    info.sigchld.stime = static_cast<long>(t->stime_ns / 10000000);
+    return info;
 }
 
 void do_notify_parent(task_struct* t, int sig)
@@ -112,20 +406,41 @@ void do_notify_parent(task_struct* t, int sig)
     task_struct* parent = t->real_parent;
     if (!parent)
         return;
+    int status = t->exit_code;
+    int code = (status & 0x7f) == 0 ? CLD_EXITED : (status & 0x80) ? CLD_DUMPED : CLD_KILLED;
+    siginfo_t info = child_info(t, code, code == CLD_EXITED ? (status >> 8) & 0xff : status & 0x7f);
+    k_sigaction& ka = action(parent, SIGCHLD);
+    /* A parent that ignores SIGCHLD (or asks SA_NOCLDWAIT) never waits: reap at once. */
+    if (sig == SIGCHLD && (ka.handler == SIG_IGN || (ka.flags & SA_NOCLDWAIT)))
+        t->autoreap = true;
     if (sig > 0)
-        send_sig_info(sig, nullptr, parent, true);
+        send_signal(sig, &info, parent, true, false);
     wake_up(&parent->signal->wait_chldexit);
 }
 
-void do_notify_parent_cldstop(task_struct*, int) {}
-
-int kill_pgrp(pid_t pgrp, int sig, int)
+void do_notify_parent_cldstop(task_struct* t, int why)
 {
+    task_struct* parent = t->real_parent;
+    if (!parent)
+        return;
+    int status = why == CLD_CONTINUED ? SIGCONT : t->signal->stop_signal;
+    siginfo_t info = child_info(t, why, status);
+    if (!(action(parent, SIGCHLD).flags & SA_NOCLDSTOP))
+        send_signal(SIGCHLD, &info, parent, true, false);
+    wake_up(&parent->signal->wait_chldexit);
+}
+
+/* ---- sending: kill, tgkill, tkill ---- */
+
+int kill_pgrp(pid_t pgrp, int sig, int code)
+{
+    siginfo_t info = kernel_info(sig);
+    info.si_code = code;
     bool found = false;
     list_for_each(pos, &task_list) {
         task_struct* t = list_entry(pos, task_struct, tasks);
         if (thread_group_leader(t) && t->signal->pgrp == pgrp && !t->exit_state) {
-            send_sig_info(sig, nullptr, t, true);
+            send_signal(sig, &info, t, true, false);
             found = true;
         }
     }
@@ -140,4 +455,206 @@ bool pgrp_in_session(pid_t pgrp, pid_t session)
             return true;
     }
     return false;
+}
+
+namespace {
+
+siginfo_t user_info(int sig, int code)
+{
+    siginfo_t info{};
+    info.si_signo = sig;
+    info.si_code = code;
+    info.kill.pid = current->tgid;
+    info.kill.uid = current_cred()->uid;
+    return info;
+}
+
+/* One process, with the permission check; sig 0 only checks. */
+int kill_one(task_struct* t, int sig, const siginfo_t& info, bool group)
+{
+    if (!may_signal(t, sig))
+        return errno_return(Errno::EPERM);
+    return sig ? send_signal(sig, &info, t, group, false) : 0;
+}
+
+} // namespace
+
+SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
+{
+    if (sig < 0 || sig > _NSIG)
+        return Errno::EINVAL;
+    siginfo_t info = user_info(sig, SI_USER);
+    if (pid > 0) {
+        task_struct* t = find_task_by_pid(pid);
+        if (!t || t->tgid != pid || t->exit_state == EXIT_DEAD)
+            return Errno::ESRCH;
+        return kill_one(t, sig, info, true);
+    }
+    /* 0: our group; -1: everyone we may signal but init and ourselves; < -1: group -pid. */
+    pid_t pgrp = pid == 0 ? current->signal->pgrp : -pid;
+    bool any_sent = false;
+    int err = errno_return(Errno::ESRCH);
+    list_for_each(pos, &task_list) {
+        task_struct* t = list_entry(pos, task_struct, tasks);
+        if (!thread_group_leader(t) || t->exit_state || t->pid == 0)
+            continue;
+        if (pid == -1 ? (t->tgid == 1 || t->tgid == current->tgid) : t->signal->pgrp != pgrp)
+            continue;
+        int r = kill_one(t, sig, info, true);
+        if (r == 0)
+            any_sent = true;
+        else
+            err = r;
+    }
+    /* Success if any process got it; otherwise the last failure (ESRCH: none found). */
+    return any_sent ? 0 : err;
+}
+
+static SyscallResult do_tkill(pid_t tgid, pid_t tid, int sig)
+{
+    if (sig < 0 || sig > _NSIG)
+        return Errno::EINVAL;
+    task_struct* t = find_task_by_pid(tid);
+    if (!t || (tgid > 0 && t->tgid != tgid) || t->exit_state)
+        return Errno::ESRCH;
+    return kill_one(t, sig, user_info(sig, SI_TKILL), false);
+}
+
+SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
+{
+    if (pid <= 0 || tgid <= 0)
+        return Errno::EINVAL;
+    return do_tkill(tgid, pid, sig);
+}
+
+SYSCALL_DEFINE2(tkill, pid_t, pid, int, sig)
+{
+    if (pid <= 0)
+        return Errno::EINVAL;
+    return do_tkill(0, pid, sig);
+}
+
+/* ---- handlers and masks ---- */
+
+SYSCALL_DEFINE4(rt_sigaction, int, sig, user_in_ptr<const kernel_sigaction_user>, act,
+                user_out_ptr<kernel_sigaction_user>, oact, size_t, sigsetsize)
+{
+    if (sigsetsize != sizeof(sigset_t))
+        return Errno::EINVAL;
+    if (!valid_signal(sig) || (act && (SIG_KERNEL_ONLY_MASK & bit(sig))))
+        return Errno::EINVAL;
+    k_sigaction& ka = action(current, sig);
+    kernel_sigaction_user old{ka.handler, ka.flags, ka.restorer, ka.mask.sig};
+    if (act) {
+        kernel_sigaction_user n = TRY(get_user(act));
+        ka.handler = n.handler;
+        ka.flags = n.flags;
+        ka.restorer = n.restorer;
+        ka.mask.sig = n.mask & ~UNBLOCKABLE;
+        /* Ignoring a signal discards what is pending of it (POSIX). */
+        if (n.handler == SIG_IGN || (n.handler == SIG_DFL && sig_kernel_ignore(sig)))
+            flush_process_signals(current, bit(sig));
+    }
+    if (oact)
+        TRY(put_user(old, oact));
+    return 0;
+}
+
+static void set_current_blocked(u64 mask)
+{
+    current->blocked.sig = mask & ~UNBLOCKABLE;
+    recalc_sigpending();
+}
+
+SYSCALL_DEFINE4(rt_sigprocmask, int, how, user_in_ptr<const u64>, nset, user_out_ptr<u64>, oset, size_t, sigsetsize)
+{
+    if (sigsetsize != sizeof(sigset_t))
+        return Errno::EINVAL;
+    u64 old = current->blocked.sig;
+    if (nset) {
+        u64 n = TRY(get_user(nset));
+        switch (how) {
+        case SIG_BLOCK:
+            set_current_blocked(old | n);
+            break;
+        case SIG_UNBLOCK:
+            set_current_blocked(old & ~n);
+            break;
+        case SIG_SETMASK:
+            set_current_blocked(n);
+            break;
+        default:
+            return Errno::EINVAL;
+        }
+    }
+    if (oset)
+        TRY(put_user(old, oset));
+    return 0;
+}
+
+SYSCALL_DEFINE2(rt_sigpending, user_out_ptr<u64>, uset, size_t, sigsetsize)
+{
+    if (sigsetsize > sizeof(sigset_t))
+        return Errno::EINVAL;
+    task_struct* t = current;
+    u64 pending = (t->pending.signal.sig | t->signal->shared_pending.signal.sig) & t->blocked.sig;
+    return copy_to_user(uset.cast<u8>(), reinterpret_cast<const u8*>(&pending), sigsetsize);
+}
+
+SYSCALL_DEFINE2(rt_sigsuspend, user_in_ptr<const u64>, unewset, size_t, sigsetsize)
+{
+    if (sigsetsize != sizeof(sigset_t))
+        return Errno::EINVAL;
+    u64 mask = TRY(get_user(unewset));
+    task_struct* t = current;
+    t->saved_sigmask = t->blocked;
+    t->restore_sigmask = true;
+    set_current_blocked(mask);
+    while (!signal_pending(t)) {
+        set_current_state(TASK_INTERRUPTIBLE);
+        schedule();
+    }
+    set_current_state(TASK_RUNNING);
+    return Errno::ERESTARTNOHAND;
+}
+
+SYSCALL_DEFINE0(pause)
+{
+    while (!signal_pending(current)) {
+        set_current_state(TASK_INTERRUPTIBLE);
+        schedule();
+    }
+    set_current_state(TASK_RUNNING);
+    return Errno::ERESTARTNOHAND;
+}
+
+SYSCALL_DEFINE2(sigaltstack, user_in_ptr<const stack_t_user>, uss, user_out_ptr<stack_t_user>, uoss)
+{
+    task_struct* t = current;
+    unsigned long sp = current_pt_regs()->sp;
+    bool on_stack = t->sas_ss_size && sp - t->sas_ss_sp < t->sas_ss_size;
+    stack_t_user old{t->sas_ss_sp, on_stack ? SS_ONSTACK : (t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE), 0,
+                     t->sas_ss_size};
+    if (uss) {
+        stack_t_user ss = TRY(get_user(uss));
+        if (on_stack)
+            return Errno::EPERM;
+        int mode = ss.ss_flags & ~static_cast<int>(SS_AUTODISARM);
+        if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
+            return Errno::EINVAL;
+        if (mode == SS_DISABLE) {
+            t->sas_ss_sp = 0;
+            t->sas_ss_size = 0;
+            t->sas_ss_flags = SS_DISABLE;
+        } else {
+            if (ss.ss_size < MINSIGSTKSZ)
+                return Errno::ENOMEM;
+            t->sas_ss_sp = ss.ss_sp;
+            t->sas_ss_size = ss.ss_size;
+            t->sas_ss_flags = ss.ss_flags & static_cast<int>(SS_AUTODISARM);
+        }
+    }
+    if (uoss)
+        TRY(put_user(old, uoss));
+    return 0;
 }

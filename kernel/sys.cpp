@@ -450,3 +450,74 @@ SYSCALL_DEFINE3(get_robust_list, int, pid, user_out_ptr<unsigned long>, head_ptr
     TRY(put_user(t->robust_list_len ? t->robust_list_len : 24, len_ptr));
     return put_user(t->robust_list, head_ptr);
 }
+
+/* ---- process groups and sessions ---- */
+
+SYSCALL_DEFINE2(setpgid, pid_t, pid, pid_t, pgid)
+{
+    task_struct* me = current->group_leader;
+    if (!pid)
+        pid = me->tgid;
+    if (!pgid)
+        pgid = pid;
+    if (pgid < 0)
+        return Errno::EINVAL;
+    task_struct* p = find_task_by_pid(pid);
+    if (!p || p->tgid != pid)
+        return Errno::ESRCH;
+    /* Ourselves or one of our children. */
+    if (p != me) {
+        if (p->real_parent != me)
+            return Errno::ESRCH;
+        if (p->signal->session != me->signal->session)
+            return Errno::EPERM;
+        if (p->did_exec)
+            return Errno::EACCES;
+    }
+    if (p->signal->leader)
+        return Errno::EPERM;
+    if (pgid != pid && !pgrp_in_session(pgid, me->signal->session))
+        return Errno::EPERM;
+    p->signal->pgrp = pgid;
+    return 0;
+}
+
+SYSCALL_DEFINE1(getpgid, pid_t, pid)
+{
+    task_struct* p = pid ? find_task_by_pid(pid) : current;
+    if (!p)
+        return Errno::ESRCH;
+    return p->signal->pgrp;
+}
+
+SYSCALL_DEFINE0(getpgrp) { return current->signal->pgrp; }
+
+SYSCALL_DEFINE1(getsid, pid_t, pid)
+{
+    task_struct* p = pid ? find_task_by_pid(pid) : current;
+    if (!p)
+        return Errno::ESRCH;
+    return p->signal->session;
+}
+
+SYSCALL_DEFINE0(setsid)
+{
+    task_struct* me = current->group_leader;
+    signal_struct* sig = me->signal;
+    /* A process group leader can't start a session: its group would straddle two. */
+    if (sig->pgrp == me->tgid || pgrp_in_session(me->tgid, sig->session) ||
+        ({
+            bool used = false;
+            list_for_each(pos, &task_list) {
+                task_struct* t = list_entry(pos, task_struct, tasks);
+                if (t->signal->pgrp == me->tgid && !t->exit_state)
+                    used = true;
+            }
+            used;
+        }))
+        return Errno::EPERM;
+    sig->session = sig->pgrp = me->tgid;
+    sig->leader = true;
+    sig->tty = nullptr;
+    return me->tgid;
+}

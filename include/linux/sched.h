@@ -7,6 +7,7 @@
  */
 #pragma once
 #include <asm/percpu.h>
+#include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <linux/list.h>
 #include <linux/signal_types.h>
@@ -93,6 +94,8 @@ struct task_struct {
     int on_rq;
 
     int exit_state;
+    bool autoreap;   /* nobody will wait: free it once it has switched away */
+    bool did_exec;   /* for setpgid's EACCES */
     int exit_code;   /* wait status */
     int exit_signal; /* sent to the parent at exit (SIGCHLD, or 0 for threads) */
     bool vfork_done_pending;
@@ -137,6 +140,8 @@ void sched_init();
 void schedule();
 /* Puts a sleeping task back on the run queue; true if it was asleep. */
 bool wake_up_process(task_struct* t);
+/* Wakes t if its state is one of `states` (e.g. TASK_STOPPED for SIGCONT). */
+bool wake_up_state(task_struct* t, long states);
 /* Makes t runnable for the first time. */
 void wake_up_new_task(task_struct* t);
 void set_current_state(long state);
@@ -148,6 +153,7 @@ bool schedule_timeout_until(u64 deadline_ns);
 void run_expired_timers(u64 now_ns);
 /* Voluntary preemption point for long kernel loops. */
 void cond_resched();
+void finish_task_switch(task_struct* prev);
 
 /* Wakes one futex waiter on a user address (kernel/futex.cpp). */
 void futex_wake_address(unsigned long uaddr);

@@ -50,6 +50,7 @@ struct signal_struct {
 enum : unsigned int {
     SIGNAL_STOP_STOPPED = 1,
     SIGNAL_STOP_CONTINUED = 2,
+    SIGNAL_UNKILLABLE = 4, /* init: default-action signals from user space are ignored */
 };
 
 /* Sends sig to a task (a thread) or to its whole thread group. */
@@ -75,6 +76,10 @@ bool sig_kernel_coredump(int sig);
 void flush_signal_handlers(task_struct* t);
 bool is_orphaned_pgrp(pid_t pgrp);
 bool pgrp_in_session(pid_t pgrp, pid_t session);
+
+/* Builds the handler's frame on the user stack (arch/x86_64/kernel/signal.cpp);
+ * false if the stack can't take it. */
+bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs);
 
 sighand_struct* sighand_alloc();
 signal_struct* signal_alloc();

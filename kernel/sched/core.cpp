@@ -74,20 +74,31 @@ void schedule()
         account(prev, now);
         next->last_switch = now;
         next->time_slice = TIME_SLICE_TICKS;
-        switch_to(prev, next);
+        finish_task_switch(switch_to(prev, next));
     }
     local_irq_restore(flags);
 }
 
-extern "C" void schedule_tail(task_struct*)
+/* Runs in the task switched to, with the one switched from: a dead task
+ * nobody waits for can only be freed once its stack is no longer in use. */
+void finish_task_switch(task_struct* prev)
 {
-    /* A new task's first moments: interrupts stay off until the iret. */
+    if (prev->exit_state == EXIT_DEAD && prev->autoreap)
+        release_task(prev);
 }
 
-bool wake_up_process(task_struct* t)
+extern "C" void schedule_tail(task_struct* prev)
+{
+    /* A new task's first moments: interrupts stay off until the iret. */
+    finish_task_switch(prev);
+}
+
+bool wake_up_process(task_struct* t) { return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE); }
+
+bool wake_up_state(task_struct* t, long states)
 {
     u64 flags = local_irq_save();
-    bool was_sleeping = t->state == TASK_INTERRUPTIBLE || t->state == TASK_UNINTERRUPTIBLE;
+    bool was_sleeping = (t->state & states) && !t->exit_state;
     if (was_sleeping) {
         t->state = TASK_RUNNING;
         enqueue(t);

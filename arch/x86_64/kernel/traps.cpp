@@ -52,6 +52,7 @@ trap_signal signal_for_trap(unsigned long vector)
 extern "C" void do_exception(pt_regs* regs, unsigned long vector)
 {
     unsigned long error_code = regs->orig_ax;
+    regs->orig_ax = static_cast<unsigned long>(-1); /* not a system call: nothing to restart */
     if (vector == X86_TRAP_PF) {
         do_page_fault(*regs, error_code, read_cr2());
         return;
