@@ -74,7 +74,25 @@ dentry* d_lookup(dentry* parent, const char* name, size_t len)
     return nullptr;
 }
 
-void d_instantiate(dentry* d, inode* i) { d->d_inode = i; }
+/* Children stay sorted by inode number, which is what directory positions are
+ * made of (fs/ramfs.cpp): entries removed while a directory is being read
+ * can't make the reader skip others. */
+void d_instantiate(dentry* d, inode* i)
+{
+    d->d_inode = i;
+    dentry* parent = d->d_parent;
+    if (!i || parent == d)
+        return;
+    list_head::del(&d->d_child);
+    list_head* pos = parent->d_subdirs.prev;
+    while (pos != &parent->d_subdirs) {
+        dentry* other = list_entry(pos, dentry, d_child);
+        if (other->d_inode && other->d_inode->i_ino <= i->i_ino)
+            break;
+        pos = pos->prev;
+    }
+    pos->add(&d->d_child);
+}
 
 void d_delete(dentry* d)
 {

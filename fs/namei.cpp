@@ -8,6 +8,8 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/syscall_args.h>
+#include <linux/syscalls.h>
 
 void path_get(const path& p) { dget(p.dentry); }
 void path_put(const path& p) { dput(p.dentry); }
@@ -328,4 +330,410 @@ Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev
     }
     path_put(pp.dir);
     return r;
+}
+
+/* ---- creating, removing and renaming names ---- */
+
+namespace {
+
+constexpr int MAY_EXEC = 1, MAY_WRITE = 2;
+
+/* The sticky-bit rule: in a +t directory only the owner of the file or of the
+ * directory (or CAP_FOWNER) may remove or rename an entry. */
+bool may_delete_sticky(inode* dir, inode* victim)
+{
+    if (!(dir->i_mode & S_ISVTX))
+        return true;
+    uid_t fsuid = current_cred()->fsuid;
+    return fsuid == victim->i_uid || fsuid == dir->i_uid || capable(CAP_FOWNER);
+}
+
+bool dir_is_empty(dentry* d)
+{
+    list_for_each(pos, &d->d_subdirs)
+        if (list_entry(pos, dentry, d_child)->d_inode)
+            return false;
+    return true;
+}
+
+bool is_ancestor(dentry* maybe_ancestor, dentry* d)
+{
+    for (; d->d_parent != d; d = d->d_parent)
+        if (d == maybe_ancestor)
+            return true;
+    return d == maybe_ancestor;
+}
+
+/* The parent and the existing child for the remove-type calls. */
+struct victim {
+    parent_path pp;
+    path child;
+};
+
+Result<victim> lookup_victim(int dirfd, const char* name)
+{
+    victim v;
+    v.pp = TRY(kern_path_parent(dirfd, name));
+    auto child = lookup_one(v.pp.dir, v.pp.last);
+    if (!child.ok()) {
+        path_put(v.pp.dir);
+        return child.error();
+    }
+    v.child = child.value();
+    return v;
+}
+
+void put_victim(victim& v)
+{
+    path_put(v.child);
+    path_put(v.pp.dir);
+}
+
+Result<void> may_delete(inode* dir, dentry* d)
+{
+    if (int err = inode_permission(dir, MAY_WRITE | MAY_EXEC))
+        return static_cast<Errno>(-err);
+    if (!may_delete_sticky(dir, d->d_inode))
+        return Errno::EPERM;
+    if (d->d_mounted || d->d_parent == d)
+        return Errno::EBUSY;
+    return {};
+}
+
+Result<void> do_unlink(int dirfd, const char* name)
+{
+    victim v = TRY(lookup_victim(dirfd, name));
+    Result<void> r;
+    inode* dir = v.pp.dir.dentry->d_inode;
+    inode* i = v.child.dentry->d_inode;
+    if (v.pp.trailing_slash)
+        r = S_ISDIR(i->i_mode) ? Errno::EISDIR : Errno::ENOTDIR;
+    else if (S_ISDIR(i->i_mode))
+        r = Errno::EISDIR;
+    else if (!strcmp(v.pp.last, ".") || !strcmp(v.pp.last, ".."))
+        r = Errno::EISDIR;
+    else if (v.child.mnt != v.pp.dir.mnt)
+        r = Errno::EBUSY;
+    else
+        r = may_delete(dir, v.child.dentry);
+    if (r.ok()) {
+        i->i_nlink--;
+        i->i_ctime = dir->i_mtime = dir->i_ctime = current_time();
+        d_delete(v.child.dentry);
+    }
+    put_victim(v);
+    return r;
+}
+
+Result<void> do_rmdir(int dirfd, const char* name)
+{
+    victim v = TRY(lookup_victim(dirfd, name));
+    Result<void> r;
+    inode* dir = v.pp.dir.dentry->d_inode;
+    inode* i = v.child.dentry->d_inode;
+    if (!strcmp(v.pp.last, "."))
+        r = Errno::EINVAL;
+    else if (!strcmp(v.pp.last, ".."))
+        r = Errno::ENOTEMPTY;
+    else if (!S_ISDIR(i->i_mode))
+        r = Errno::ENOTDIR;
+    else if (v.child.mnt != v.pp.dir.mnt || v.child.dentry->d_mounted)
+        r = Errno::EBUSY;
+    else if (!dir_is_empty(v.child.dentry))
+        r = Errno::ENOTEMPTY;
+    else
+        r = may_delete(dir, v.child.dentry);
+    if (r.ok()) {
+        i->i_nlink = 0;
+        dir->i_nlink--;
+        dir->i_mtime = dir->i_ctime = current_time();
+        d_delete(v.child.dentry);
+    }
+    put_victim(v);
+    return r;
+}
+
+/* Moves dentry d under new_parent with a new name. */
+Result<void> d_move(dentry* d, dentry* new_parent, const char* name)
+{
+    size_t len = strlen(name);
+    auto* copy = static_cast<char*>(kmalloc(len + 1));
+    if (!copy)
+        return Errno::ENOMEM;
+    memcpy(copy, name, len + 1);
+    kfree(d->d_name);
+    d->d_name = copy;
+    if (d->d_parent != new_parent) {
+        dentry* old = d->d_parent;
+        d->d_parent = dget(new_parent);
+        dput(old);
+    }
+    d_instantiate(d, d->d_inode); /* re-links it in order under the (new) parent */
+    return {};
+}
+
+Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const char* newname, unsigned flags)
+{
+    if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
+        return Errno::EINVAL;
+    if ((flags & RENAME_NOREPLACE) && (flags & RENAME_EXCHANGE))
+        return Errno::EINVAL;
+    if (flags & RENAME_WHITEOUT)
+        return Errno::EINVAL;
+    victim from = TRY(lookup_victim(olddfd, oldname));
+    auto to_parent = kern_path_parent(newdfd, newname);
+    if (!to_parent.ok()) {
+        put_victim(from);
+        return to_parent.error();
+    }
+    parent_path to = to_parent.value();
+    dentry* src = from.child.dentry;
+    inode* src_inode = src->d_inode;
+    inode* old_dir = from.pp.dir.dentry->d_inode;
+    inode* new_dir = to.dir.dentry->d_inode;
+    auto target = lookup_one(to.dir, to.last);
+    dentry* dst = target.ok() ? target.value().dentry : nullptr;
+    Result<void> r;
+    auto special = [](const char* n) { return !strcmp(n, ".") || !strcmp(n, ".."); };
+    if (special(from.pp.last) || special(to.last))
+        r = Errno::EBUSY;
+    else if (!target.ok() && target.error() != Errno::ENOENT)
+        r = target.error();
+    else if (from.pp.dir.mnt != to.dir.mnt || from.child.mnt != from.pp.dir.mnt)
+        r = Errno::EXDEV;
+    else if ((flags & RENAME_NOREPLACE) && dst)
+        r = Errno::EEXIST;
+    else if ((flags & RENAME_EXCHANGE) && !dst)
+        r = Errno::ENOENT;
+    else if (src == dst)
+        r = {}; /* the same file: nothing to do */
+    else if (S_ISDIR(src_inode->i_mode) && is_ancestor(src, to.dir.dentry))
+        r = Errno::EINVAL; /* into its own subtree */
+    else if (dst && S_ISDIR(src_inode->i_mode) && !S_ISDIR(dst->d_inode->i_mode) && !(flags & RENAME_EXCHANGE))
+        r = Errno::ENOTDIR;
+    else if (dst && !S_ISDIR(src_inode->i_mode) && S_ISDIR(dst->d_inode->i_mode) && !(flags & RENAME_EXCHANGE))
+        r = Errno::EISDIR;
+    else if (dst && S_ISDIR(dst->d_inode->i_mode) && !dir_is_empty(dst) && !(flags & RENAME_EXCHANGE))
+        r = Errno::ENOTEMPTY;
+    else if (!(r = may_delete(old_dir, src)).ok())
+        ;
+    else if (int err = inode_permission(new_dir, MAY_WRITE | MAY_EXEC))
+        r = static_cast<Errno>(-err);
+    else if (dst && !may_delete_sticky(new_dir, dst->d_inode))
+        r = Errno::EPERM;
+    else if (dst && dst->d_mounted)
+        r = Errno::EBUSY;
+    else if (flags & RENAME_EXCHANGE) {
+        char src_name[NAME_MAX + 1];
+        strscpy(src_name, src->d_name, sizeof(src_name));
+        dentry* src_parent = src->d_parent;
+        r = d_move(src, dst->d_parent, dst->d_name);
+        if (r.ok())
+            r = d_move(dst, src_parent, src_name);
+    } else {
+        bool is_dir = S_ISDIR(src_inode->i_mode);
+        if (dst) {
+            inode* gone = dst->d_inode;
+            gone->i_nlink = S_ISDIR(gone->i_mode) ? 0 : gone->i_nlink - 1;
+            if (S_ISDIR(gone->i_mode))
+                new_dir->i_nlink--;
+            d_delete(dst);
+        }
+        if (is_dir && old_dir != new_dir) {
+            old_dir->i_nlink--;
+            new_dir->i_nlink++;
+        }
+        r = d_move(src, to.dir.dentry, to.last);
+    }
+    if (r.ok())
+        old_dir->i_mtime = old_dir->i_ctime = new_dir->i_mtime = new_dir->i_ctime = src_inode->i_ctime = current_time();
+    if (target.ok())
+        path_put(target.value());
+    path_put(to.dir);
+    put_victim(from);
+    return r;
+}
+
+Result<void> do_linkat(int olddfd, const char* oldname, int newdfd, const char* newname, int flags)
+{
+    if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
+        return Errno::EINVAL;
+    path old = TRY(path_lookupat(olddfd, oldname, ((flags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0) |
+                                                       ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0)));
+    Result<void> r;
+    inode* i = old.dentry->d_inode;
+    auto pp = kern_path_parent(newdfd, newname);
+    if (!pp.ok()) {
+        path_put(old);
+        return pp.error();
+    }
+    parent_path to = pp.value();
+    auto existing = lookup_one(to.dir, to.last);
+    if (existing.ok()) {
+        path_put(existing.value());
+        r = Errno::EEXIST;
+    } else if (existing.error() != Errno::ENOENT) {
+        r = existing.error();
+    } else if (S_ISDIR(i->i_mode)) {
+        r = Errno::EPERM;
+    } else if (old.mnt != to.dir.mnt) {
+        r = Errno::EXDEV;
+    } else if (int err = inode_permission(to.dir.dentry->d_inode, MAY_WRITE | MAY_EXEC)) {
+        r = static_cast<Errno>(-err);
+    } else if (to.trailing_slash) {
+        r = Errno::ENOENT;
+    } else {
+        dentry* d = d_alloc(to.dir.dentry, to.last, strlen(to.last));
+        if (!d) {
+            r = Errno::ENOMEM;
+        } else {
+            ihold(i);
+            i->i_nlink++;
+            i->i_ctime = current_time();
+            d_instantiate(d, i);
+        }
+    }
+    path_put(to.dir);
+    path_put(old);
+    return r;
+}
+
+template <typename Fn>
+SyscallResult with_name(user_in_ptr<const char> uname, Fn fn)
+{
+    char* name = TRY(getname(uname));
+    auto r = fn(name);
+    putname(name);
+    return r;
+}
+
+Result<void> do_mknodat(int dirfd, const char* name, umode_t mode, dev_t dev)
+{
+    umode_t type = mode & S_IFMT;
+    if (!type)
+        type = S_IFREG;
+    if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO && type != S_IFSOCK)
+        return Errno::EINVAL;
+    if ((type == S_IFCHR || type == S_IFBLK) && !capable(CAP_MKNOD))
+        return Errno::EPERM;
+    umode_t perm = mode & 07777 & ~current->fs->umask;
+    TRY(vfs_mknodat(dirfd, name, type | perm, dev));
+    return {};
+}
+
+} // namespace
+
+SYSCALL_DEFINE3(mkdirat, DirFd, dfd, user_in_ptr<const char>, pathname, umode_t, mode)
+{
+    return with_name(pathname, [&](const char* name) -> Result<void> {
+        TRY(vfs_mknodat(dfd.value, name, S_IFDIR | (mode & 07777 & ~current->fs->umask), 0));
+        return {};
+    });
+}
+
+SYSCALL_DEFINE2(mkdir, user_in_ptr<const char>, pathname, umode_t, mode)
+{
+    return with_name(pathname, [&](const char* name) -> Result<void> {
+        TRY(vfs_mknodat(AT_FDCWD, name, S_IFDIR | (mode & 07777 & ~current->fs->umask), 0));
+        return {};
+    });
+}
+
+SYSCALL_DEFINE4(mknodat, DirFd, dfd, user_in_ptr<const char>, filename, umode_t, mode, unsigned int, dev)
+{
+    return with_name(filename, [&](const char* name) {
+        return do_mknodat(dfd.value, name, mode, MKDEV((dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00)));
+    });
+}
+
+SYSCALL_DEFINE3(mknod, user_in_ptr<const char>, filename, umode_t, mode, unsigned int, dev)
+{
+    return with_name(filename, [&](const char* name) {
+        return do_mknodat(AT_FDCWD, name, mode, MKDEV((dev >> 8) & 0xfff, (dev & 0xff) | ((dev >> 12) & 0xfff00)));
+    });
+}
+
+SYSCALL_DEFINE1(rmdir, user_in_ptr<const char>, pathname)
+{
+    return with_name(pathname, [](const char* name) { return do_rmdir(AT_FDCWD, name); });
+}
+
+SYSCALL_DEFINE1(unlink, user_in_ptr<const char>, pathname)
+{
+    return with_name(pathname, [](const char* name) { return do_unlink(AT_FDCWD, name); });
+}
+
+SYSCALL_DEFINE3(unlinkat, DirFd, dfd, user_in_ptr<const char>, pathname, int, flag)
+{
+    if (flag & ~AT_REMOVEDIR)
+        return Errno::EINVAL;
+    return with_name(pathname, [&](const char* name) {
+        return (flag & AT_REMOVEDIR) ? do_rmdir(dfd.value, name) : do_unlink(dfd.value, name);
+    });
+}
+
+SYSCALL_DEFINE5(renameat2, DirFd, olddfd, user_in_ptr<const char>, oldname, DirFd, newdfd,
+                user_in_ptr<const char>, newname, unsigned int, flags)
+{
+    return with_name(oldname, [&](const char* from) {
+        return with_name(newname, [&](const char* to) { return do_renameat2(olddfd.value, from, newdfd.value, to, flags); });
+    });
+}
+
+SYSCALL_DEFINE4(renameat, DirFd, olddfd, user_in_ptr<const char>, oldname, DirFd, newdfd,
+                user_in_ptr<const char>, newname)
+{
+    return with_name(oldname, [&](const char* from) {
+        return with_name(newname, [&](const char* to) { return do_renameat2(olddfd.value, from, newdfd.value, to, 0); });
+    });
+}
+
+SYSCALL_DEFINE2(rename, user_in_ptr<const char>, oldname, user_in_ptr<const char>, newname)
+{
+    return with_name(oldname, [&](const char* from) {
+        return with_name(newname, [&](const char* to) { return do_renameat2(AT_FDCWD, from, AT_FDCWD, to, 0); });
+    });
+}
+
+SYSCALL_DEFINE5(linkat, DirFd, olddfd, user_in_ptr<const char>, oldname, DirFd, newdfd,
+                user_in_ptr<const char>, newname, int, flags)
+{
+    return with_name(oldname, [&](const char* from) {
+        return with_name(newname, [&](const char* to) { return do_linkat(olddfd.value, from, newdfd.value, to, flags); });
+    });
+}
+
+SYSCALL_DEFINE2(link, user_in_ptr<const char>, oldname, user_in_ptr<const char>, newname)
+{
+    return with_name(oldname, [&](const char* from) {
+        return with_name(newname, [&](const char* to) { return do_linkat(AT_FDCWD, from, AT_FDCWD, to, 0); });
+    });
+}
+
+static Result<void> do_symlinkat(const char* target, int dfd, const char* name)
+{
+    if (!*target)
+        return Errno::ENOENT;
+    inode* i = TRY(vfs_mknodat(dfd, name, S_IFLNK | 0777, 0));
+    size_t len = strlen(target);
+    i->i_link = static_cast<char*>(kmalloc(len + 1));
+    if (!i->i_link)
+        return Errno::ENOMEM;
+    memcpy(i->i_link, target, len + 1);
+    i->i_size = len;
+    return {};
+}
+
+SYSCALL_DEFINE3(symlinkat, user_in_ptr<const char>, oldname, DirFd, newdfd, user_in_ptr<const char>, newname)
+{
+    return with_name(oldname, [&](const char* target) {
+        return with_name(newname, [&](const char* name) { return do_symlinkat(target, newdfd.value, name); });
+    });
+}
+
+SYSCALL_DEFINE2(symlink, user_in_ptr<const char>, oldname, user_in_ptr<const char>, newname)
+{
+    return with_name(oldname, [&](const char* target) {
+        return with_name(newname, [&](const char* name) { return do_symlinkat(target, AT_FDCWD, name); });
+    });
 }

@@ -55,3 +55,116 @@ void init_rootfs()
         panic("cannot mount the root file system");
     root_mnt = m.value();
 }
+
+/* ---- mount, umount2 ---- */
+
+#include <linux/cred.h>
+#include <linux/sched.h>
+#include <linux/syscalls.h>
+
+namespace {
+
+constexpr unsigned long MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE = 8192, MS_REC = 16384,
+                        MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20, MS_UNBINDABLE = 1 << 17;
+constexpr int MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
+
+} // namespace
+
+/* Until fs/proc provides it. */
+__attribute__((weak)) super_block* proc_get_sb() { return nullptr; }
+
+namespace {
+
+Result<super_block*> get_sb_by_type(const char* type)
+{
+    super_block* sb = nullptr;
+    if (!strcmp(type, "proc"))
+        sb = proc_get_sb();
+    else if (!strcmp(type, "ramfs") || !strcmp(type, "tmpfs") || !strcmp(type, "devtmpfs"))
+        sb = ramfs_get_sb();
+    else
+        return Errno::ENODEV;
+    if (!sb)
+        return Errno::ENOMEM;
+    return sb;
+}
+
+Result<void> do_mount(const char* source, const char* target, const char* type, unsigned long flags)
+{
+    path mp = TRY(kern_path(target, LOOKUP_FOLLOW));
+    Result<void> r;
+    if (!S_ISDIR(mp.dentry->d_inode->i_mode)) {
+        r = Errno::ENOTDIR;
+    } else if (flags & (MS_REMOUNT | MS_PRIVATE | MS_SLAVE | MS_SHARED | MS_UNBINDABLE)) {
+        r = {}; /* nothing to change on these file systems */
+    } else if (flags & (MS_BIND | MS_MOVE)) {
+        r = Errno::EINVAL; /* not supported */
+    } else {
+        auto sb = get_sb_by_type(type);
+        if (!sb.ok())
+            r = sb.error();
+        else if (auto m = vfs_mount(sb.value(), &mp, source); !m.ok())
+            r = m.error();
+    }
+    path_put(mp);
+    return r;
+}
+
+Result<char*> copy_mount_string(unsigned long user)
+{
+    if (!user)
+        return static_cast<char*>(nullptr);
+    return getname(user_in_ptr<const char>(user));
+}
+
+} // namespace
+
+SYSCALL_DEFINE5(mount, user_in_ptr<const char>, dev_name, user_in_ptr<const char>, dir_name,
+                user_in_ptr<const char>, type, unsigned long, flags, unsigned long, data)
+{
+    (void)data;
+    if (!capable(CAP_SYS_ADMIN))
+        return Errno::EPERM;
+    char* target = TRY(getname(dir_name));
+    auto source = copy_mount_string(dev_name.addr());
+    auto fstype = copy_mount_string(type.addr());
+    SyscallResult r = 0;
+    if (!source.ok())
+        r = source.error();
+    else if (!fstype.ok())
+        r = fstype.error();
+    else if (!fstype.value() && !(flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_PRIVATE | MS_SLAVE | MS_SHARED)))
+        r = Errno::EINVAL;
+    else
+        r = do_mount(source.value() ? source.value() : "none", target, fstype.value() ? fstype.value() : "", flags);
+    if (source.ok() && source.value())
+        putname(source.value());
+    if (fstype.ok() && fstype.value())
+        putname(fstype.value());
+    putname(target);
+    return r;
+}
+
+SYSCALL_DEFINE2(umount2, user_in_ptr<const char>, name, int, flags)
+{
+    if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
+        return Errno::EINVAL;
+    if (!capable(CAP_SYS_ADMIN))
+        return Errno::EPERM;
+    path p = TRY(user_path_at(AT_FDCWD, name, (flags & UMOUNT_NOFOLLOW) ? 0 : LOOKUP_FOLLOW));
+    vfsmount* m = p.mnt;
+    SyscallResult r = 0;
+    if (p.dentry != m->mnt_root)
+        r = Errno::EINVAL; /* not a mount point */
+    else if (m == root_mnt)
+        r = Errno::EBUSY;
+    else if (m->mnt_mountpoint)
+        m->mnt_mountpoint->d_mounted = nullptr;
+    path_put(p);
+    if (r.value == 0) {
+        list_head::del(&m->mnt_list);
+        dput(m->mnt_mountpoint);
+        /* The mount stays allocated: open files and cwds may still point into it. */
+    }
+    return r;
+}

@@ -132,6 +132,8 @@ Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t 
     }
 
     const file_operations* fops = i->i_fop;
+    if (S_ISFIFO(i->i_mode))
+        fops = fifo_file_operations();
     if (S_ISCHR(i->i_mode)) {
         fops = lookup_chrdev(i->i_rdev);
         if (!fops && !(flags & O_PATH)) {
@@ -164,6 +166,7 @@ Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t 
 
 static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, unsigned flags, umode_t mode)
 {
+    flags |= O_LARGEFILE; /* a 64-bit kernel: every file may be large (Linux's force_o_largefile) */
     char* name = TRY(getname(filename));
     auto fd = get_unused_fd_flags(flags);
     if (!fd.ok()) {

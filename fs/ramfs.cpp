@@ -62,7 +62,9 @@ Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
     return n;
 }
 
-/* Directory positions: 0 is ".", 1 is "..", n >= 2 is the (n-2)th child. */
+/* Directory positions: 0 is ".", 1 is "..", and a child's entry ends at its
+ * inode number + 2 (children are kept in inode order, see d_instantiate), so
+ * a position stays valid when entries come and go between reads. */
 Result<void> ramfs_iterate(file* f, dir_context& ctx)
 {
     dentry* dir = f->f_path.dentry;
@@ -77,17 +79,17 @@ Result<void> ramfs_iterate(file* f, dir_context& ctx)
             return {};
         ctx.pos = 2;
     }
-    loff_t n = 2;
     list_for_each(pos, &dir->d_subdirs) {
         dentry* d = list_entry(pos, dentry, d_child);
         if (!d->d_inode)
             continue;
-        if (n++ < ctx.pos)
+        loff_t end = static_cast<loff_t>(d->d_inode->i_ino) + 2;
+        if (end <= ctx.pos)
             continue;
-        if (!ctx.actor(&ctx, d->d_name, static_cast<int>(strlen(d->d_name)), n, d->d_inode->i_ino,
+        if (!ctx.actor(&ctx, d->d_name, static_cast<int>(strlen(d->d_name)), end, d->d_inode->i_ino,
                        dt_type(d->d_inode->i_mode)))
             return {};
-        ctx.pos = n;
+        ctx.pos = end;
     }
     return {};
 }

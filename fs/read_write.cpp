@@ -199,3 +199,56 @@ SYSCALL_DEFINE3(lseek, unsigned int, fd, off_t, offset, unsigned int, whence)
         return Errno::EINVAL;
     return f->f_op->llseek(f.get(), offset, static_cast<int>(whence));
 }
+
+/* sendfile: from one file to another through a kernel buffer. */
+SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, offset, size_t, count)
+{
+    FdRef in(in_fd), out(out_fd);
+    if (!in || !out)
+        return Errno::EBADF;
+    if (!(in->f_mode & FMODE_READ) || !(out->f_mode & FMODE_WRITE))
+        return Errno::EBADF;
+    if (out->f_flags & O_APPEND)
+        return Errno::EINVAL;
+    loff_t pos = in->f_pos;
+    if (offset) {
+        if (!seekable(in.get()))
+            return Errno::ESPIPE;
+        pos = TRY(get_user(offset));
+        if (pos < 0)
+            return Errno::EINVAL;
+    }
+    count = min(count, MAX_RW_COUNT);
+    char* buf = static_cast<char*>(kmalloc(PAGE_SIZE));
+    if (!buf)
+        return Errno::ENOMEM;
+    size_t done = 0;
+    Result<size_t> failure = 0;
+    while (done < count) {
+        auto got = kernel_read(in.get(), buf, min<size_t>(PAGE_SIZE, count - done), pos);
+        if (!got.ok() || got.value() == 0) {
+            failure = got;
+            break;
+        }
+        auto it = iov_iter::kernel(buf, got.value());
+        auto put = vfs_write(out.get(), it, &out->f_pos);
+        if (!put.ok()) {
+            failure = put;
+            break;
+        }
+        pos += put.value();
+        done += put.value();
+        if (put.value() < got.value())
+            break;
+        if (signal_pending(current))
+            break;
+    }
+    kfree(buf);
+    if (offset)
+        TRY(put_user(pos, offset));
+    else
+        in->f_pos = pos;
+    if (!done && !failure.ok())
+        return failure.error();
+    return done;
+}

@@ -142,3 +142,34 @@ SYSCALL_DEFINE5(statx, DirFd, dfd, user_in_ptr<const char>, filename, unsigned i
     tmp.stx_dev_minor = MINOR(st.dev);
     return copy_to_user(buffer, &tmp);
 }
+
+static SyscallResult do_readlinkat(int dfd, user_in_ptr<const char> pathname, user_out_ptr<char> buf, int bufsiz)
+{
+    if (bufsiz <= 0)
+        return Errno::EINVAL;
+    path p = TRY(user_path_at(dfd, pathname, LOOKUP_EMPTY));
+    inode* i = p.dentry->d_inode;
+    SyscallResult r = Errno::EINVAL;
+    if (S_ISLNK(i->i_mode) && i->i_op && i->i_op->readlink) {
+        char target[PATH_MAX];
+        auto len = i->i_op->readlink(p.dentry, target, sizeof(target));
+        if (!len.ok()) {
+            r = len.error();
+        } else {
+            size_t n = min<size_t>(len.value(), static_cast<size_t>(bufsiz));
+            r = copy_to_user(buf, target, n).ok() ? SyscallResult(n) : SyscallResult(Errno::EFAULT);
+        }
+    }
+    path_put(p);
+    return r;
+}
+
+SYSCALL_DEFINE4(readlinkat, DirFd, dfd, user_in_ptr<const char>, pathname, user_out_ptr<char>, buf, int, bufsiz)
+{
+    return do_readlinkat(dfd.value, pathname, buf, bufsiz);
+}
+
+SYSCALL_DEFINE3(readlink, user_in_ptr<const char>, path, user_out_ptr<char>, buf, int, bufsiz)
+{
+    return do_readlinkat(AT_FDCWD, path, buf, bufsiz);
+}

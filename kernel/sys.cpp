@@ -7,6 +7,8 @@
 #include <drivers/acpi.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/time.h>
 #include <linux/printk.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -520,4 +522,80 @@ SYSCALL_DEFINE0(setsid)
     sig->leader = true;
     sig->tty = nullptr;
     return me->tgid;
+}
+
+/* ---- times, getrusage, sysinfo ---- */
+
+namespace {
+
+/* clock_t is in USER_HZ = 100 ticks per second, whatever the kernel's HZ. */
+long to_clock_t(u64 ns) { return static_cast<long>(ns / 10000000); }
+
+struct tms_user {
+    long tms_utime, tms_stime, tms_cutime, tms_cstime;
+};
+
+struct rusage_out {
+    long utime_sec, utime_usec, stime_sec, stime_usec;
+    long maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv, nsignals, nvcsw,
+        nivcsw;
+};
+static_assert(sizeof(rusage_out) == 144);
+
+struct sysinfo_user {
+    long uptime;
+    unsigned long loads[3];
+    unsigned long totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    unsigned short procs, pad;
+    unsigned long totalhigh, freehigh;
+    unsigned int mem_unit;
+    char _f[20 - 2 * sizeof(long) - sizeof(int)];
+};
+static_assert(sizeof(sysinfo_user) == 112);
+
+} // namespace
+
+SYSCALL_DEFINE1(times, user_out_ptr<tms_user>, tbuf)
+{
+    task_struct* t = current;
+    signal_struct* s = t->signal;
+    if (tbuf) {
+        tms_user v{to_clock_t(t->utime_ns), to_clock_t(t->stime_ns), to_clock_t(s->cutime_ns), to_clock_t(s->cstime_ns)};
+        TRY(put_user(v, tbuf));
+    }
+    return to_clock_t(ktime_get_ns()) + 0; /* ticks since boot */
+}
+
+SYSCALL_DEFINE2(getrusage, int, who, user_out_ptr<rusage_out>, ru)
+{
+    task_struct* t = current;
+    u64 user, sys;
+    switch (who) {
+    case RUSAGE_SELF:
+    case RUSAGE_THREAD:
+        user = t->utime_ns, sys = t->stime_ns;
+        break;
+    case RUSAGE_CHILDREN:
+        user = t->signal->cutime_ns, sys = t->signal->cstime_ns;
+        break;
+    default:
+        return Errno::EINVAL;
+    }
+    rusage_out r{};
+    r.utime_sec = static_cast<long>(user / 1000000000), r.utime_usec = static_cast<long>(user / 1000 % 1000000);
+    r.stime_sec = static_cast<long>(sys / 1000000000), r.stime_usec = static_cast<long>(sys / 1000 % 1000000);
+    return copy_to_user(ru, &r);
+}
+
+SYSCALL_DEFINE1(sysinfo, user_out_ptr<sysinfo_user>, info)
+{
+    sysinfo_user v{};
+    v.uptime = static_cast<long>(ktime_get_ns() / 1000000000);
+    v.totalram = totalram_pages() * PAGE_SIZE;
+    v.freeram = nr_free_pages() * PAGE_SIZE;
+    list_for_each(pos, &task_list)
+        if (!list_entry(pos, task_struct, tasks)->exit_state)
+            v.procs++;
+    v.mem_unit = 1;
+    return copy_to_user(info, &v);
 }

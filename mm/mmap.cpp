@@ -385,3 +385,101 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
         }
     });
 }
+
+/* ---- mremap, madvise ---- */
+
+SYSCALL_DEFINE5(mremap, unsigned long, addr, unsigned long, old_len, unsigned long, new_len, unsigned long, flags,
+                unsigned long, new_addr)
+{
+    mm_struct* mm = current->mm;
+    if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
+        return Errno::EINVAL;
+    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
+        return Errno::EINVAL;
+    if (addr & ~PAGE_MASK)
+        return Errno::EINVAL;
+    old_len = PAGE_ALIGN(old_len);
+    new_len = PAGE_ALIGN(new_len);
+    if (!new_len)
+        return Errno::EINVAL;
+    vm_area_struct* vma = find_vma(mm, addr);
+    if (!vma || vma->vm_start > addr || old_len == 0 || addr + old_len > vma->vm_end)
+        return Errno::EFAULT;
+    if (new_len <= old_len && !(flags & MREMAP_FIXED)) {
+        if (new_len < old_len)
+            TRY(do_munmap(mm, addr + new_len, old_len - new_len));
+        return addr;
+    }
+    /* Grow in place if the space after is free and this is the area's end. */
+    if (!(flags & MREMAP_FIXED) && addr + old_len == vma->vm_end &&
+        range_is_free(mm, addr + old_len, addr + new_len) && addr + new_len <= TASK_SIZE_MAX) {
+        vma->vm_end = addr + new_len;
+        return addr;
+    }
+    if (!(flags & MREMAP_MAYMOVE))
+        return Errno::ENOMEM;
+    /* Move: map a new area and carry the page-table entries across. */
+    unsigned long dest = (flags & MREMAP_FIXED) ? new_addr : get_unmapped_area(mm, new_len);
+    if (!dest || (dest & ~PAGE_MASK))
+        return (flags & MREMAP_FIXED) ? Errno::EINVAL : Errno::ENOMEM;
+    if (vma->vm_start < addr)
+        TRY(split_vma(vma, addr));
+    vma = find_vma(mm, addr);
+    if (vma->vm_end > addr + old_len)
+        TRY(split_vma(vma, addr + old_len));
+    unsigned long vm_flags = vma->vm_flags;
+    inode* file = vma->vm_file;
+    unsigned long pgoff = vma->vm_pgoff;
+    TRY(mmap_region(mm, dest, new_len, vm_flags, file, pgoff));
+    for (unsigned long off = 0; off < old_len; off += PAGE_SIZE) {
+        pteval_t* src = lookup_pte(mm->pgd, addr + off);
+        if (!src || !(*src & _PAGE_PRESENT))
+            continue;
+        pteval_t* dst = alloc_pte(mm->pgd, dest + off);
+        if (!dst)
+            return Errno::ENOMEM;
+        *dst = *src;
+        *src = 0;
+        flush_tlb_one(addr + off);
+    }
+    if (!(flags & MREMAP_DONTUNMAP))
+        TRY(do_munmap(mm, addr, old_len));
+    return dest;
+}
+
+SYSCALL_DEFINE3(madvise, unsigned long, start, size_t, len, int, behavior)
+{
+    constexpr int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3, MADV_DONTNEED = 4,
+                  MADV_FREE = 8, MADV_DONTFORK = 10, MADV_DOFORK = 11, MADV_MERGEABLE = 12, MADV_HUGEPAGE = 14,
+                  MADV_NOHUGEPAGE = 15, MADV_DONTDUMP = 16, MADV_DODUMP = 17;
+    if (start & ~PAGE_MASK)
+        return Errno::EINVAL;
+    len = PAGE_ALIGN(len);
+    switch (behavior) {
+    case MADV_DONTNEED:
+    case MADV_FREE: {
+        /* Private anonymous pages read back as zero afterwards: drop them. */
+        mm_struct* mm = current->mm;
+        for (auto* v = mm->mmap; v && v->vm_start < start + len; v = v->vm_next) {
+            if (v->vm_end <= start || (v->vm_flags & VM_SHARED))
+                continue;
+            unmap_pages(mm, max(v->vm_start, start), min(v->vm_end, start + len));
+        }
+        return 0;
+    }
+    case MADV_NORMAL:
+    case MADV_RANDOM:
+    case MADV_SEQUENTIAL:
+    case MADV_WILLNEED:
+    case MADV_DONTFORK:
+    case MADV_DOFORK:
+    case MADV_MERGEABLE:
+    case MADV_HUGEPAGE:
+    case MADV_NOHUGEPAGE:
+    case MADV_DONTDUMP:
+    case MADV_DODUMP:
+        return 0;
+    default:
+        return Errno::EINVAL;
+    }
+}

@@ -289,15 +289,14 @@ Result<long> tty_ioctl(file* f, unsigned int cmd, unsigned long arg)
     }
 }
 
-unsigned int tty_poll(file*, poll_table*)
+unsigned int tty_poll(file* f, poll_table* pt)
 {
-    constexpr unsigned POLLIN = 0x1, POLLOUT = 0x4, POLLRDNORM = 0x40, POLLWRNORM = 0x100;
+    poll_wait(f, &console_tty.read_wait, pt);
     unsigned mask = POLLOUT | POLLWRNORM;
     if (input_available(&console_tty) || (!canonical(&console_tty) && input.ready()))
         mask |= POLLIN | POLLRDNORM;
     return mask;
 }
-
 
 Result<void> tty_open(inode*, file* f)
 {
@@ -331,7 +330,6 @@ void serial_interrupt()
 
 } // namespace
 
-wait_queue_head* tty_poll_wait_queue() { return &console_tty.read_wait; }
 
 void tty_receive_char(tty_struct* tty, char c)
 {

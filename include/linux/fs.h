@@ -69,6 +69,16 @@ private:
     iovec single_{};
 };
 
+/* ---- readiness (poll, select; fs/select.cpp) ---- */
+
+constexpr unsigned POLLIN = 0x1, POLLPRI = 0x2, POLLOUT = 0x4, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20,
+                   POLLRDNORM = 0x40, POLLRDBAND = 0x80, POLLWRNORM = 0x100, POLLWRBAND = 0x200,
+                   POLLRDHUP = 0x2000;
+
+/* A file's poll() returns its POLL* readiness; given a table it also calls
+ * poll_wait() for each wait queue that will be woken when that changes. */
+void poll_wait(file* f, wait_queue_head* wq, poll_table* pt);
+
 /* ---- operations ---- */
 
 using fmode_t = unsigned int;
@@ -321,6 +331,7 @@ unsigned dt_type(umode_t mode);
 /* ---- mounts (fs/namespace.cpp) ---- */
 
 extern vfsmount* root_mnt;
+extern list_head mount_list; /* every vfsmount, in mount order (for /proc/mounts) */
 Result<vfsmount*> vfs_mount(super_block* sb, const path* mountpoint, const char* devname);
 /* The mount and root dentry that cover p, if something is mounted there. */
 bool follow_mount(path& p);
@@ -336,6 +347,8 @@ const file_operations* lookup_chrdev(dev_t dev);
 
 /* File systems. */
 super_block* ramfs_get_sb();
+super_block* proc_get_sb(); /* fs/proc: a new procfs instance */
 extern const file_operations ramfs_file_operations;
+const file_operations* fifo_file_operations(); /* fs/pipe.cpp: FIFOs opened by name */
 extern const file_operations ramfs_dir_operations;
 void populate_rootfs(); /* unpack the initramfs */

@@ -1,0 +1,327 @@
+/*
+ * Changing a file's attributes and the process's place in the tree:
+ * chmod, chown, truncate, utimensat, access, chdir, fchdir, chroot, getcwd.
+ */
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/syscall_args.h>
+#include <linux/syscalls.h>
+#include <linux/time.h>
+
+namespace {
+
+constexpr int MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4;
+
+bool is_owner(const inode* i) { return current_cred()->fsuid == i->i_uid || capable(CAP_FOWNER); }
+
+/* Runs fn on the path (followed unless nofollow), with the reference handled. */
+template <typename Fn>
+SyscallResult on_path(int dfd, user_in_ptr<const char> name, unsigned lookup, Fn fn)
+{
+    path p = TRY(user_path_at(dfd, name, lookup));
+    auto r = fn(p);
+    path_put(p);
+    return r;
+}
+
+template <typename Fn>
+SyscallResult on_fd(unsigned int fd, Fn fn)
+{
+    FdRef f(static_cast<int>(fd));
+    if (!f)
+        return Errno::EBADF;
+    return fn(f->f_path);
+}
+
+Result<void> chmod_common(const path& p, umode_t mode)
+{
+    inode* i = p.dentry->d_inode;
+    if (!is_owner(i))
+        return Errno::EPERM;
+    mode &= S_IALLUGO;
+    /* Only group members (or CAP_FSETID) may set the set-group-id bit. */
+    if ((mode & S_ISGID) && !in_group_p(i->i_gid) && !capable(CAP_FSETID))
+        mode &= ~S_ISGID;
+    i->i_mode = (i->i_mode & S_IFMT) | mode;
+    i->i_ctime = current_time();
+    return {};
+}
+
+Result<void> chown_common(const path& p, uid_t user, gid_t group)
+{
+    inode* i = p.dentry->d_inode;
+    const cred* c = current_cred();
+    bool change_user = user != static_cast<uid_t>(-1) && user != i->i_uid;
+    bool change_group = group != static_cast<gid_t>(-1) && group != i->i_gid;
+    /* Only CAP_CHOWN gives files away; an owner may pick one of its groups. */
+    if (change_user && !capable(CAP_CHOWN))
+        return Errno::EPERM;
+    if (change_group && !capable(CAP_CHOWN) && !(c->fsuid == i->i_uid && in_group_p(group)))
+        return Errno::EPERM;
+    if (user != static_cast<uid_t>(-1) && user == i->i_uid && !capable(CAP_CHOWN) && c->fsuid != i->i_uid)
+        return Errno::EPERM;
+    if (change_user)
+        i->i_uid = user;
+    if (change_group)
+        i->i_gid = group;
+    /* A changed owner loses the set-id bits of a regular file. */
+    if ((change_user || change_group) && !S_ISDIR(i->i_mode)) {
+        i->i_mode &= ~S_ISUID;
+        if (i->i_mode & (S_IXUSR >> 3))
+            i->i_mode &= ~S_ISGID;
+    }
+    i->i_ctime = current_time();
+    return {};
+}
+
+Result<void> truncate_inode(inode* i, loff_t length)
+{
+    if (length < 0)
+        return Errno::EINVAL;
+    if (S_ISDIR(i->i_mode))
+        return Errno::EISDIR;
+    if (!S_ISREG(i->i_mode) || !i->i_op || !i->i_op->setsize)
+        return Errno::EINVAL;
+    TRY(i->i_op->setsize(i, length));
+    i->i_mtime = i->i_ctime = current_time();
+    return {};
+}
+
+} // namespace
+
+SYSCALL_DEFINE3(fchmodat, DirFd, dfd, user_in_ptr<const char>, filename, umode_t, mode)
+{
+    return on_path(dfd.value, filename, LOOKUP_FOLLOW, [&](const path& p) { return chmod_common(p, mode); });
+}
+
+SYSCALL_DEFINE2(chmod, user_in_ptr<const char>, filename, umode_t, mode)
+{
+    return on_path(AT_FDCWD, filename, LOOKUP_FOLLOW, [&](const path& p) { return chmod_common(p, mode); });
+}
+
+SYSCALL_DEFINE2(fchmod, unsigned int, fd, umode_t, mode)
+{
+    return on_fd(fd, [&](const path& p) { return chmod_common(p, mode); });
+}
+
+SYSCALL_DEFINE5(fchownat, DirFd, dfd, user_in_ptr<const char>, filename, uid_t, user, gid_t, group, int, flag)
+{
+    if (flag & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return Errno::EINVAL;
+    unsigned lookup = ((flag & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flag & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+    return on_path(dfd.value, filename, lookup, [&](const path& p) { return chown_common(p, user, group); });
+}
+
+SYSCALL_DEFINE3(chown, user_in_ptr<const char>, filename, uid_t, user, gid_t, group)
+{
+    return on_path(AT_FDCWD, filename, LOOKUP_FOLLOW, [&](const path& p) { return chown_common(p, user, group); });
+}
+
+SYSCALL_DEFINE3(lchown, user_in_ptr<const char>, filename, uid_t, user, gid_t, group)
+{
+    return on_path(AT_FDCWD, filename, 0, [&](const path& p) { return chown_common(p, user, group); });
+}
+
+SYSCALL_DEFINE3(fchown, unsigned int, fd, uid_t, user, gid_t, group)
+{
+    return on_fd(fd, [&](const path& p) { return chown_common(p, user, group); });
+}
+
+SYSCALL_DEFINE2(truncate, user_in_ptr<const char>, path, long, length)
+{
+    return on_path(AT_FDCWD, path, LOOKUP_FOLLOW, [&](const struct path& p) -> Result<void> {
+        inode* i = p.dentry->d_inode;
+        if (S_ISDIR(i->i_mode))
+            return Errno::EISDIR;
+        if (int err = inode_permission(i, MAY_WRITE))
+            return static_cast<Errno>(-err);
+        return truncate_inode(i, length);
+    });
+}
+
+SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
+{
+    FdRef f(static_cast<int>(fd));
+    if (!f)
+        return Errno::EBADF;
+    if (length < 0)
+        return Errno::EINVAL;
+    if (!(f->f_mode & FMODE_WRITE) || !S_ISREG(f->f_inode->i_mode))
+        return Errno::EINVAL;
+    return truncate_inode(f->f_inode, length);
+}
+
+/* ---- timestamps ---- */
+
+namespace {
+
+constexpr long UTIME_NOW = (1L << 30) - 1;
+constexpr long UTIME_OMIT = (1L << 30) - 2;
+
+Result<void> set_times(const path& p, const timespec_user* times)
+{
+    inode* i = p.dentry->d_inode;
+    bool explicit_time = times && !((times[0].tv_nsec == UTIME_NOW || times[0].tv_nsec == UTIME_OMIT) &&
+                                    (times[1].tv_nsec == UTIME_NOW || times[1].tv_nsec == UTIME_OMIT));
+    if (times && times[0].tv_nsec == UTIME_OMIT && times[1].tv_nsec == UTIME_OMIT)
+        return {};
+    /* Now: the owner or anyone who may write. Explicit times: the owner only. */
+    if (explicit_time) {
+        if (!is_owner(i))
+            return Errno::EPERM;
+    } else if (!is_owner(i)) {
+        if (int err = inode_permission(i, MAY_WRITE))
+            return static_cast<Errno>(-err);
+    }
+    timespec64 now = current_time();
+    auto pick = [&](const timespec_user& t, timespec64& field) {
+        if (t.tv_nsec == UTIME_OMIT)
+            return;
+        field = t.tv_nsec == UTIME_NOW ? now : timespec64{t.tv_sec, t.tv_nsec};
+    };
+    if (times) {
+        pick(times[0], i->i_atime);
+        pick(times[1], i->i_mtime);
+    } else {
+        i->i_atime = i->i_mtime = now;
+    }
+    i->i_ctime = now;
+    return {};
+}
+
+} // namespace
+
+SYSCALL_DEFINE4(utimensat, DirFd, dfd, user_in_ptr<const char>, filename, user_in_ptr<const timespec_user>, utimes,
+                int, flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return Errno::EINVAL;
+    timespec_user times[2];
+    if (utimes) {
+        TRY(copy_from_user(times, utimes, 2));
+        for (auto& t : times)
+            if (t.tv_nsec != UTIME_NOW && t.tv_nsec != UTIME_OMIT && (t.tv_nsec < 0 || t.tv_nsec >= NSEC_PER_SEC))
+                return Errno::EINVAL;
+    }
+    const timespec_user* tp = utimes ? times : nullptr;
+    if (!filename) {
+        /* futimens: the descriptor itself. */
+        if (dfd.value == AT_FDCWD)
+            return Errno::EFAULT;
+        return on_fd(static_cast<unsigned>(dfd.value), [&](const path& p) { return set_times(p, tp); });
+    }
+    unsigned lookup = ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+    return on_path(dfd.value, filename, lookup, [&](const path& p) { return set_times(p, tp); });
+}
+
+/* ---- access ---- */
+
+static SyscallResult do_faccessat(int dfd, user_in_ptr<const char> filename, int mode, int flags)
+{
+    if (mode & ~(R_OK | W_OK | X_OK))
+        return Errno::EINVAL;
+    if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return Errno::EINVAL;
+    /* access() asks about the real ids, unless AT_EACCESS. */
+    cred* now = prepare_creds();
+    if (!now)
+        return Errno::ENOMEM;
+    if (!(flags & AT_EACCESS)) {
+        now->fsuid = now->uid;
+        now->fsgid = now->gid;
+        if (now->uid != 0)
+            now->cap_effective = 0;
+        else
+            now->cap_effective = now->cap_permitted;
+    }
+    cred* old = current->cred;
+    current->cred = now;
+    unsigned lookup = ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+    SyscallResult r = on_path(dfd, filename, lookup, [&](const path& p) -> Result<void> {
+        if (!mode)
+            return {};
+        int mask = (mode & R_OK ? MAY_READ : 0) | (mode & W_OK ? MAY_WRITE : 0) | (mode & X_OK ? MAY_EXEC : 0);
+        if (int err = inode_permission(p.dentry->d_inode, mask))
+            return static_cast<Errno>(-err);
+        return {};
+    });
+    current->cred = old;
+    put_cred(now);
+    return r;
+}
+
+SYSCALL_DEFINE3(faccessat, DirFd, dfd, user_in_ptr<const char>, filename, int, mode)
+{
+    return do_faccessat(dfd.value, filename, mode, 0);
+}
+
+SYSCALL_DEFINE4(faccessat2, DirFd, dfd, user_in_ptr<const char>, filename, int, mode, int, flags)
+{
+    return do_faccessat(dfd.value, filename, mode, flags);
+}
+
+SYSCALL_DEFINE2(access, user_in_ptr<const char>, filename, int, mode)
+{
+    return do_faccessat(AT_FDCWD, filename, mode, 0);
+}
+
+/* ---- where the process is ---- */
+
+static Result<void> set_fs_path(path& slot, const path& p)
+{
+    if (!S_ISDIR(p.dentry->d_inode->i_mode))
+        return Errno::ENOTDIR;
+    if (int err = inode_permission(p.dentry->d_inode, MAY_EXEC))
+        return static_cast<Errno>(-err);
+    path_get(p);
+    path_put(slot);
+    slot = p;
+    return {};
+}
+
+SYSCALL_DEFINE1(chdir, user_in_ptr<const char>, filename)
+{
+    return on_path(AT_FDCWD, filename, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+                   [](const path& p) { return set_fs_path(current->fs->pwd, p); });
+}
+
+SYSCALL_DEFINE1(fchdir, unsigned int, fd)
+{
+    return on_fd(fd, [](const path& p) { return set_fs_path(current->fs->pwd, p); });
+}
+
+SYSCALL_DEFINE1(chroot, user_in_ptr<const char>, filename)
+{
+    if (!capable(CAP_SYS_CHROOT))
+        return Errno::EPERM;
+    return on_path(AT_FDCWD, filename, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
+                   [](const path& p) { return set_fs_path(current->fs->root, p); });
+}
+
+SYSCALL_DEFINE2(getcwd, user_out_ptr<char>, buf, unsigned long, size)
+{
+    fs_struct* fs = current->fs;
+    /* A removed working directory has no name left. */
+    dentry* d = fs->pwd.dentry;
+    if (d->d_parent != d && (!d->d_inode || !d->d_inode->i_nlink))
+        return Errno::ENOENT;
+    char* page = static_cast<char*>(kmalloc(PATH_MAX));
+    if (!page)
+        return Errno::ENOMEM;
+    auto p = d_path(fs->pwd, page, PATH_MAX);
+    SyscallResult r = 0;
+    if (!p.ok()) {
+        r = p.error();
+    } else {
+        size_t len = strlen(p.value()) + 1;
+        if (len > size)
+            r = Errno::ERANGE;
+        else
+            r = copy_to_user(buf, p.value(), len).ok() ? SyscallResult(len) : SyscallResult(Errno::EFAULT);
+    }
+    kfree(page);
+    return r;
+}

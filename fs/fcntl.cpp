@@ -1,0 +1,129 @@
+/* Descriptor operations: dup, dup2, dup3, fcntl. */
+#include <linux/fs.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/syscalls.h>
+
+namespace {
+
+/* The status flags F_SETFL may change (Linux's SETFL_MASK). */
+constexpr unsigned SETFL_MASK = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
+
+/* Makes newfd refer to f (a reference), closing what newfd held. */
+Result<int> replace_fd(int newfd, file* f, unsigned flags)
+{
+    files_struct* files = current->files;
+    if (newfd < 0 || static_cast<unsigned long>(newfd) >= min<unsigned long>(rlimit(RLIMIT_NOFILE), files_struct::NR_OPEN_MAX)) {
+        fput(f);
+        return Errno::EBADF;
+    }
+    file* old = files->fd[newfd];
+    files->fd[newfd] = f;
+    set_close_on_exec(newfd, flags & O_CLOEXEC);
+    if (old)
+        fput(old);
+    return newfd;
+}
+
+Result<int> dupfd(int oldfd, int start, unsigned flags)
+{
+    file* f = fget(oldfd);
+    if (!f)
+        return Errno::EBADF;
+    auto fd = get_unused_fd_flags(flags, start);
+    if (!fd.ok()) {
+        fput(f);
+        return fd.error();
+    }
+    fd_install(fd.value(), f);
+    return fd.value();
+}
+
+} // namespace
+
+SYSCALL_DEFINE1(dup, unsigned int, fildes)
+{
+    return dupfd(static_cast<int>(fildes), 0, 0);
+}
+
+SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
+{
+    if (flags & ~O_CLOEXEC)
+        return Errno::EINVAL;
+    if (oldfd == newfd)
+        return Errno::EINVAL;
+    file* f = fget(static_cast<int>(oldfd));
+    if (!f)
+        return Errno::EBADF;
+    return replace_fd(static_cast<int>(newfd), f, flags);
+}
+
+SYSCALL_DEFINE2(dup2, unsigned int, oldfd, unsigned int, newfd)
+{
+    if (oldfd == newfd) {
+        FdRef f(static_cast<int>(oldfd));
+        return f ? SyscallResult(static_cast<int>(newfd)) : SyscallResult(Errno::EBADF);
+    }
+    file* f = fget(static_cast<int>(oldfd));
+    if (!f)
+        return Errno::EBADF;
+    return replace_fd(static_cast<int>(newfd), f, 0);
+}
+
+struct flock_user {
+    short l_type;
+    short l_whence;
+    long l_start;
+    long l_len;
+    int l_pid;
+};
+
+SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
+{
+    FdRef f(static_cast<int>(fd));
+    if (!f)
+        return Errno::EBADF;
+    int ifd = static_cast<int>(fd);
+    switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC:
+        if (arg >= rlimit(RLIMIT_NOFILE))
+            return Errno::EINVAL;
+        return dupfd(ifd, static_cast<int>(arg), cmd == F_DUPFD_CLOEXEC ? O_CLOEXEC : 0);
+    case F_GETFD:
+        return get_close_on_exec(ifd) ? FD_CLOEXEC : 0;
+    case F_SETFD:
+        set_close_on_exec(ifd, arg & FD_CLOEXEC);
+        return 0;
+    case F_GETFL:
+        return f->f_flags;
+    case F_SETFL:
+        if (f->f_mode & FMODE_PATH)
+            return Errno::EBADF;
+        /* O_APPEND can't be dropped from an append-only file; we have none. */
+        f->f_flags = (f->f_flags & ~SETFL_MASK) | (static_cast<unsigned>(arg) & SETFL_MASK);
+        return 0;
+    case F_GETLK: {
+        /* No locks are ever held against us: report the range as unlocked. */
+        flock_user lock = TRY(get_user(user_in_ptr<const flock_user>(arg)));
+        constexpr short F_UNLCK = 2;
+        lock.l_type = F_UNLCK;
+        return put_user(lock, user_out_ptr<flock_user>(arg));
+    }
+    case F_SETLK:
+    case F_SETLKW: {
+        TRY(get_user(user_in_ptr<const flock_user>(arg)));
+        return 0;
+    }
+    case F_GETOWN:
+        return 0;
+    case F_SETOWN:
+        return 0;
+    case F_GETPIPE_SZ:
+        if (!S_ISFIFO(f->f_inode->i_mode))
+            return Errno::EBADF;
+        return 65536;
+    default:
+        return Errno::EINVAL;
+    }
+}

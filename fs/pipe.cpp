@@ -1,0 +1,289 @@
+/*
+ * Pipes and FIFOs: a ring buffer shared by a read end and a write end.
+ * Reading an empty pipe sleeps until data or the last writer leaves (then 0,
+ * end of file); writing with no reader left raises SIGPIPE and fails with
+ * EPIPE; writes of at most PIPE_BUF bytes are never interleaved.
+ */
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+
+namespace {
+
+constexpr size_t PIPE_SIZE = 65536; /* Linux's default capacity */
+constexpr size_t PIPE_BUF = 4096;   /* writes up to this size are atomic */
+
+struct pipe_inode_info {
+    u8* buf;
+    size_t head, tail; /* bytes [tail, head) are in the pipe; indices grow, taken modulo PIPE_SIZE */
+    int readers, writers;
+    unsigned long r_counter, w_counter; /* opens so far, for FIFO opens that wait */
+    wait_queue_head rd_wait, wr_wait;
+};
+
+pipe_inode_info* pipe_of(file* f) { return static_cast<pipe_inode_info*>(f->f_inode->i_private); }
+size_t used(const pipe_inode_info* p) { return p->head - p->tail; }
+
+pipe_inode_info* alloc_pipe_info()
+{
+    auto* p = static_cast<pipe_inode_info*>(kzalloc(sizeof(pipe_inode_info)));
+    if (!p)
+        return nullptr;
+    page* pages = alloc_pages(4); /* 16 pages: 64 KiB */
+    if (!pages) {
+        kfree(p);
+        return nullptr;
+    }
+    p->buf = static_cast<u8*>(page_address(pages));
+    p->rd_wait.head.init();
+    p->wr_wait.head.init();
+    return p;
+}
+
+void free_pipe_info(pipe_inode_info* p)
+{
+    __free_pages(virt_to_page(p->buf), 4);
+    kfree(p);
+}
+
+Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
+{
+    pipe_inode_info* p = pipe_of(f);
+    for (;;) {
+        if (used(p)) {
+            size_t done = 0;
+            while (used(p) && to.count()) {
+                size_t at = p->tail % PIPE_SIZE;
+                size_t n = min(min(used(p), PIPE_SIZE - at), to.count());
+                size_t copied = to.copy_to_iter(p->buf + at, n);
+                p->tail += copied;
+                done += copied;
+                if (copied < n)
+                    break;
+            }
+            wake_up(&p->wr_wait);
+            if (!done && to.faulted())
+                return Errno::EFAULT;
+            return done;
+        }
+        if (!p->writers)
+            return 0; /* end of file */
+        if (f->f_flags & O_NONBLOCK)
+            return Errno::EAGAIN;
+        if (long err = wait_event_interruptible(p->rd_wait, used(p) || !p->writers))
+            return static_cast<Errno>(-err);
+    }
+}
+
+Result<size_t> pipe_write(file* f, iov_iter& from, loff_t*)
+{
+    pipe_inode_info* p = pipe_of(f);
+    size_t total = from.count();
+    size_t done = 0;
+    while (from.count()) {
+        if (!p->readers) {
+            send_sig_info(SIGPIPE, nullptr, current, false);
+            return done ? Result<size_t>(done) : Errno::EPIPE;
+        }
+        size_t space = PIPE_SIZE - used(p);
+        /* A small write goes in whole or not at all. */
+        bool fits = total <= PIPE_BUF ? space >= total : space > 0;
+        if (!fits) {
+            if (f->f_flags & O_NONBLOCK)
+                return done ? Result<size_t>(done) : Errno::EAGAIN;
+            wake_up(&p->rd_wait);
+            long err = wait_event_interruptible(p->wr_wait, !p->readers || PIPE_SIZE - used(p) >= min(total, PIPE_BUF));
+            if (err)
+                return done ? Result<size_t>(done) : static_cast<Errno>(-err);
+            continue;
+        }
+        size_t at = p->head % PIPE_SIZE;
+        size_t n = min(min(space, PIPE_SIZE - at), from.count());
+        size_t copied = from.copy_from_iter(p->buf + at, n);
+        p->head += copied;
+        done += copied;
+        if (copied < n) {
+            if (!done)
+                return Errno::EFAULT;
+            break;
+        }
+    }
+    wake_up(&p->rd_wait);
+    return done;
+}
+
+unsigned int pipe_poll(file* f, poll_table* pt)
+{
+    pipe_inode_info* p = pipe_of(f);
+    unsigned mask = 0;
+    if (f->f_mode & FMODE_READ) {
+        poll_wait(f, &p->rd_wait, pt);
+        if (used(p))
+            mask |= POLLIN | POLLRDNORM;
+        if (!p->writers && p->w_counter)
+            mask |= POLLHUP;
+    }
+    if (f->f_mode & FMODE_WRITE) {
+        poll_wait(f, &p->wr_wait, pt);
+        if (used(p) < PIPE_SIZE)
+            mask |= POLLOUT | POLLWRNORM;
+        if (!p->readers)
+            mask |= POLLERR;
+    }
+    return mask;
+}
+
+Result<long> pipe_ioctl(file* f, unsigned int cmd, unsigned long arg)
+{
+    constexpr unsigned FIONREAD = 0x541b;
+    if (cmd != FIONREAD)
+        return Errno::ENOTTY;
+    int n = static_cast<int>(used(pipe_of(f)));
+    TRY(put_user(n, user_out_ptr<int>(arg)));
+    return 0;
+}
+
+void pipe_release(inode* i, file* f)
+{
+    auto* p = static_cast<pipe_inode_info*>(i->i_private);
+    if (f->f_mode & FMODE_READ)
+        p->readers--;
+    if (f->f_mode & FMODE_WRITE)
+        p->writers--;
+    wake_up(&p->rd_wait);
+    wake_up(&p->wr_wait);
+    if (!p->readers && !p->writers) {
+        free_pipe_info(p);
+        i->i_private = nullptr;
+    }
+}
+
+/* Opening a FIFO: readers wait for a writer and writers for a reader, unless
+ * O_NONBLOCK (then a lone writer gets ENXIO), as POSIX says. */
+Result<void> fifo_open(inode* i, file* f)
+{
+    if (!i->i_private && !(i->i_private = alloc_pipe_info()))
+        return Errno::ENOMEM;
+    auto* p = static_cast<pipe_inode_info*>(i->i_private);
+    bool rd = f->f_mode & FMODE_READ, wr = f->f_mode & FMODE_WRITE;
+    if (rd) {
+        p->readers++;
+        p->r_counter++;
+        wake_up(&p->wr_wait);
+    }
+    if (wr) {
+        if (!rd && !p->readers && (f->f_flags & O_NONBLOCK)) {
+            pipe_release(i, f);
+            return Errno::ENXIO;
+        }
+        p->writers++;
+        p->w_counter++;
+        wake_up(&p->rd_wait);
+    }
+    if (rd && !wr && !(f->f_flags & O_NONBLOCK)) {
+        unsigned long seen = p->w_counter;
+        if (long err = wait_event_interruptible(p->rd_wait, p->w_counter != seen || p->writers)) {
+            pipe_release(i, f);
+            return static_cast<Errno>(-err);
+        }
+    }
+    if (wr && !rd) {
+        unsigned long seen = p->r_counter;
+        if (long err = wait_event_interruptible(p->wr_wait, p->r_counter != seen || p->readers)) {
+            pipe_release(i, f);
+            return static_cast<Errno>(-err);
+        }
+    }
+    return {};
+}
+
+const file_operations pipefifo_fops = {
+    .read_iter = pipe_read,
+    .write_iter = pipe_write,
+    .llseek = nullptr,
+    .ioctl = pipe_ioctl,
+    .poll = pipe_poll,
+    .iterate = nullptr,
+    .open = fifo_open,
+    .release = pipe_release,
+};
+
+super_block* pipefs_sb;
+
+Result<void> do_pipe2(user_out_ptr<int> fildes, int flags)
+{
+    if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
+        return Errno::EINVAL;
+    if (!pipefs_sb && !(pipefs_sb = ramfs_get_sb()))
+        return Errno::ENOMEM;
+    inode* i = new_inode(pipefs_sb, S_IFIFO | 0600);
+    pipe_inode_info* p = alloc_pipe_info();
+    dentry* d = d_alloc(nullptr, "pipe:", 5);
+    if (!i || !p || !d) {
+        if (p)
+            free_pipe_info(p);
+        iput(i);
+        return Errno::ENOMEM;
+    }
+    d->d_sb = pipefs_sb;
+    d->d_transient = true;
+    d_instantiate(d, i);
+    i->i_private = p;
+    i->i_fop = &pipefifo_fops;
+    p->readers = p->writers = 1;
+    p->r_counter = p->w_counter = 1;
+    path pp{root_mnt, d};
+    unsigned status = flags & O_NONBLOCK;
+    file* rf = alloc_file(pp, O_RDONLY | status, &pipefifo_fops);
+    file* wf = alloc_file(pp, O_WRONLY | status, &pipefifo_fops);
+    dput(d); /* the files hold it now */
+    if (!rf || !wf) {
+        /* One end missing: the other's release would see an unpaired count. */
+        if (rf)
+            fput(rf);
+        if (wf)
+            fput(wf);
+        return Errno::ENOMEM;
+    }
+    rf->f_mode &= ~FMODE_LSEEK;
+    wf->f_mode &= ~FMODE_LSEEK;
+    auto rfd = get_unused_fd_flags(flags);
+    if (!rfd.ok()) {
+        fput(rf);
+        fput(wf);
+        return rfd.error();
+    }
+    fd_install(rfd.value(), rf);
+    auto wfd = get_unused_fd_flags(flags);
+    if (!wfd.ok()) {
+        (void)close_fd(rfd.value());
+        fput(wf);
+        return wfd.error();
+    }
+    fd_install(wfd.value(), wf);
+    int fds[2] = {rfd.value(), wfd.value()};
+    if (!copy_to_user(fildes, fds, 2).ok()) {
+        (void)close_fd(fds[0]);
+        (void)close_fd(fds[1]);
+        return Errno::EFAULT;
+    }
+    return {};
+}
+
+} // namespace
+
+const file_operations* fifo_file_operations() { return &pipefifo_fops; }
+
+SYSCALL_DEFINE2(pipe2, user_out_ptr<int>, fildes, int, flags)
+{
+    return do_pipe2(fildes, flags);
+}
+
+SYSCALL_DEFINE1(pipe, user_out_ptr<int>, fildes)
+{
+    return do_pipe2(fildes, 0);
+}

@@ -1,0 +1,270 @@
+/*
+ * Waiting for file readiness: poll, ppoll, select, pselect6. Each file's poll()
+ * reports its state and, on the first pass, puts the caller on the wait queues
+ * that announce changes (poll_wait); the caller then sleeps until one of them
+ * wakes it, a signal arrives, or the timeout passes.
+ */
+#include <linux/fs.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+#include <linux/syscalls.h>
+#include <linux/time.h>
+
+struct poll_table {
+    static constexpr int MAX_ENTRIES = 256;
+    struct entry {
+        wait_queue_entry wait;
+        wait_queue_head* head;
+    };
+    entry entries[MAX_ENTRIES];
+    int count;
+};
+
+void poll_wait(file*, wait_queue_head* wq, poll_table* pt)
+{
+    if (!pt || pt->count == poll_table::MAX_ENTRIES)
+        return;
+    auto& e = pt->entries[pt->count++];
+    e.wait.task = current;
+    e.wait.entry.init();
+    e.head = wq;
+    add_wait_queue(wq, &e.wait);
+}
+
+namespace {
+
+constexpr unsigned DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
+constexpr u64 NO_DEADLINE = ~0ULL;
+
+struct pollfd_user {
+    int fd;
+    short events;
+    short revents;
+};
+
+unsigned poll_file(int fd, poll_table* pt, bool& bad)
+{
+    FdRef f(fd);
+    bad = !f;
+    if (!f)
+        return POLLNVAL;
+    return f->f_op && f->f_op->poll ? f->f_op->poll(f.get(), pt) : DEFAULT_POLLMASK;
+}
+
+void poll_table_free(poll_table* pt)
+{
+    for (int i = 0; i < pt->count; i++)
+        remove_wait_queue(pt->entries[i].head, &pt->entries[i].wait);
+    kfree(pt);
+}
+
+/* Repeats `scan` (which returns how many are ready) until one is ready, the
+ * deadline passes or a signal arrives. scan(pt) registers on the first pass only. */
+template <typename Scan>
+Result<int> poll_loop(u64 deadline, Scan scan)
+{
+    auto* pt = static_cast<poll_table*>(kmalloc(sizeof(poll_table)));
+    if (!pt)
+        return Errno::ENOMEM;
+    pt->count = 0;
+    bool first = true;
+    Result<int> result = 0;
+    for (;;) {
+        /* Asleep before looking: a wake-up during the scan is never lost. */
+        set_current_state(TASK_INTERRUPTIBLE);
+        auto ready = scan(first ? pt : nullptr);
+        first = false;
+        if (!ready.ok() || ready.value() > 0) {
+            result = ready;
+            break;
+        }
+        if (deadline != NO_DEADLINE && ktime_get_ns() >= deadline)
+            break;
+        if (signal_pending(current)) {
+            result = Errno::ERESTARTNOHAND;
+            break;
+        }
+        if (deadline == NO_DEADLINE)
+            schedule();
+        else
+            schedule_timeout_until(deadline);
+    }
+    set_current_state(TASK_RUNNING);
+    poll_table_free(pt);
+    return result;
+}
+
+SyscallResult do_sys_poll(user_inout_ptr<pollfd_user> ufds, unsigned int nfds, u64 deadline)
+{
+    if (nfds > rlimit(RLIMIT_NOFILE))
+        return Errno::EINVAL;
+    auto* fds = static_cast<pollfd_user*>(kmalloc(sizeof(pollfd_user) * (nfds ? nfds : 1)));
+    if (!fds)
+        return Errno::ENOMEM;
+    auto in = copy_from_user(fds, ufds, nfds);
+    if (!in.ok()) {
+        kfree(fds);
+        return in.error();
+    }
+    auto ready = poll_loop(deadline, [&](poll_table* pt) -> Result<int> {
+        int count = 0;
+        for (unsigned i = 0; i < nfds; i++) {
+            fds[i].revents = 0;
+            if (fds[i].fd < 0)
+                continue;
+            bool bad;
+            unsigned mask = poll_file(fds[i].fd, pt, bad);
+            mask &= static_cast<unsigned short>(fds[i].events) | POLLERR | POLLHUP | POLLNVAL;
+            fds[i].revents = static_cast<short>(mask);
+            if (mask)
+                count++;
+        }
+        return count;
+    });
+    if (ready.ok()) {
+        auto out = copy_to_user(ufds, fds, nfds);
+        if (!out.ok())
+            ready = out.error();
+    }
+    kfree(fds);
+    return ready;
+}
+
+Result<u64> deadline_from_timespec(user_in_ptr<const timespec_user> uts)
+{
+    if (!uts)
+        return NO_DEADLINE;
+    timespec_user ts = TRY(get_user(uts));
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+        return Errno::EINVAL;
+    return ktime_get_ns() + static_cast<u64>(ts.tv_sec) * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* ppoll/pselect6: the signal mask for the duration, restored on the way out
+ * (after a handler runs, if one does). */
+Result<void> set_temporary_sigmask(unsigned long umask, size_t size)
+{
+    if (!umask)
+        return {};
+    if (size != sizeof(sigset_t))
+        return Errno::EINVAL;
+    u64 mask = TRY(get_user(user_in_ptr<const u64>(umask)));
+    task_struct* t = current;
+    t->saved_sigmask = t->blocked;
+    t->restore_sigmask = true;
+    t->blocked.sig = mask & ~(sigset_t::bit(SIGKILL) | sigset_t::bit(SIGSTOP));
+    recalc_sigpending();
+    return {};
+}
+
+void end_temporary_sigmask(const SyscallResult& r)
+{
+    /* Without a pending signal to deliver there is no frame to carry the old mask. */
+    task_struct* t = current;
+    if (t->restore_sigmask && r.value != errno_return(Errno::ERESTARTNOHAND) && !signal_pending(t)) {
+        t->blocked = t->saved_sigmask;
+        t->restore_sigmask = false;
+        recalc_sigpending();
+    }
+}
+
+/* select's sets: nfds bits in arrays of longs. */
+SyscallResult do_select(int n, unsigned long inp, unsigned long outp, unsigned long exp, u64 deadline)
+{
+    if (n < 0)
+        return Errno::EINVAL;
+    n = min(n, files_struct::NR_OPEN_MAX);
+    constexpr int WORDS = files_struct::NR_OPEN_MAX / 64;
+    size_t bytes = ((n + 63) / 64) * sizeof(u64);
+    u64 in[WORDS] = {}, out[WORDS] = {}, ex[WORDS] = {};
+    if ((inp && raw_copy_from_user(in, inp, bytes)) || (outp && raw_copy_from_user(out, outp, bytes)) ||
+        (exp && raw_copy_from_user(ex, exp, bytes)))
+        return Errno::EFAULT;
+    u64 rin[WORDS], rout[WORDS], rex[WORDS];
+    auto ready = poll_loop(deadline, [&](poll_table* pt) -> Result<int> {
+        int count = 0;
+        for (int w = 0; w < WORDS; w++)
+            rin[w] = rout[w] = rex[w] = 0;
+        for (int fd = 0; fd < n; fd++) {
+            u64 b = 1ULL << (fd % 64);
+            int w = fd / 64;
+            if (!((in[w] | out[w] | ex[w]) & b))
+                continue;
+            bool bad;
+            unsigned mask = poll_file(fd, pt, bad);
+            if (bad)
+                return Errno::EBADF;
+            if ((in[w] & b) && (mask & (POLLIN | POLLRDNORM | POLLHUP | POLLERR)))
+                rin[w] |= b, count++;
+            if ((out[w] & b) && (mask & (POLLOUT | POLLWRNORM | POLLERR)))
+                rout[w] |= b, count++;
+            if ((ex[w] & b) && (mask & POLLPRI))
+                rex[w] |= b, count++;
+        }
+        return count;
+    });
+    if (!ready.ok())
+        return ready.error();
+    if ((inp && raw_copy_to_user(inp, rin, bytes)) || (outp && raw_copy_to_user(outp, rout, bytes)) ||
+        (exp && raw_copy_to_user(exp, rex, bytes)))
+        return Errno::EFAULT;
+    return ready.value();
+}
+
+} // namespace
+
+SYSCALL_DEFINE3(poll, user_inout_ptr<pollfd_user>, ufds, unsigned int, nfds, int, timeout_msecs)
+{
+    u64 deadline = timeout_msecs < 0 ? NO_DEADLINE : ktime_get_ns() + timeout_msecs * static_cast<u64>(NSEC_PER_MSEC);
+    return do_sys_poll(ufds, nfds, deadline);
+}
+
+SYSCALL_DEFINE5(ppoll, user_inout_ptr<pollfd_user>, ufds, unsigned int, nfds, user_in_ptr<const timespec_user>, tsp,
+                unsigned long, sigmask, size_t, sigsetsize)
+{
+    u64 deadline = TRY(deadline_from_timespec(tsp));
+    TRY(set_temporary_sigmask(sigmask, sigsetsize));
+    SyscallResult r = do_sys_poll(ufds, nfds, deadline);
+    end_temporary_sigmask(r);
+    return r;
+}
+
+SYSCALL_DEFINE5(select, int, n, user_inout_ptr<u64>, inp, user_inout_ptr<u64>, outp, user_inout_ptr<u64>, exp,
+                user_inout_ptr<timeval_user>, tvp)
+{
+    u64 deadline = NO_DEADLINE;
+    if (tvp) {
+        timeval_user tv = TRY(get_user(tvp));
+        if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+            return Errno::EINVAL;
+        deadline = ktime_get_ns() + static_cast<u64>(tv.tv_sec) * NSEC_PER_SEC + tv.tv_usec * 1000ULL;
+    }
+    SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline);
+    if (tvp) {
+        /* Linux reports the time left. */
+        u64 now = ktime_get_ns();
+        u64 left = now < deadline ? deadline - now : 0;
+        timeval_user rem{static_cast<long>(left / NSEC_PER_SEC), static_cast<long>(left % NSEC_PER_SEC / 1000)};
+        (void)put_user(rem, tvp);
+    }
+    return r;
+}
+
+SYSCALL_DEFINE6(pselect6, int, n, user_inout_ptr<u64>, inp, user_inout_ptr<u64>, outp, user_inout_ptr<u64>, exp,
+                user_in_ptr<const timespec_user>, tsp, unsigned long, sig)
+{
+    u64 deadline = TRY(deadline_from_timespec(tsp));
+    if (sig) {
+        struct {
+            unsigned long mask;
+            size_t size;
+        } data;
+        TRY(copy_from_user(&data, user_in_ptr<const decltype(data)>(sig)));
+        TRY(set_temporary_sigmask(data.mask, data.size));
+    }
+    SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline);
+    end_temporary_sigmask(r);
+    return r;
+}
