@@ -8,6 +8,7 @@
 
 import argparse
 import os
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -31,6 +32,29 @@ def base_image():
     image.dir("dev")
     image.char_device("dev/console", 5, 1)
     image.dir("tmp", 0o1777)
+    return image
+
+
+ROOTFS = os.path.join(ROOT, "rootfs")
+BUSYBOX = "/bin/busybox"  # Debian's busybox-static, installed by ./trapgate
+
+
+def system_image():
+    """The default root file system: busybox with its applet links, the files
+    under rootfs/ (init script, /etc), and the usual directories."""
+    image = base_image()
+    for d in ("proc", "sys", "root", "etc", "bin", "sbin", "usr/bin", "usr/sbin"):
+        image.dir(d)
+    image.dir("tmp", 0o1777)
+    image.host_file("bin/busybox", BUSYBOX)
+    listing = subprocess.run([BUSYBOX, "--list-full"], capture_output=True, text=True, check=True).stdout
+    for applet in listing.split():
+        if applet != "bin/busybox":
+            image.symlink(applet, "/bin/busybox")
+    for top, _, names in os.walk(ROOTFS):
+        for name in names:
+            host = os.path.join(top, name)
+            image.host_file(os.path.relpath(host, ROOTFS), host)
     return image
 
 
@@ -94,11 +118,7 @@ def cmd_run(argv):
     ap.add_argument("--trace", action="store_true")
     ap.add_argument("--kvm", action="store_true")
     o = ap.parse_args(argv)
-    demo = os.path.join(BUILD, "examples", "demo")
-    image = base_image()
-    image.host_file("/init", demo)
-    image.host_file("/bin/busybox", "/bin/busybox")
-    boot = qemu.Boot(KERNEL, build_initrd(image, "run.cpio"), cmdline("/init", [], o.trace, quiet=False),
+    boot = qemu.Boot(KERNEL, build_initrd(system_image(), "run.cpio"), cmdline("/init", [], o.trace, quiet=True),
                      smp=o.smp, mem=o.mem, kvm=o.kvm)
     return qemu.run_interactive(boot)
 
