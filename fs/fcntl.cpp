@@ -13,9 +13,13 @@ constexpr unsigned SETFL_MASK = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NO
 Result<int> replace_fd(int newfd, file* f, unsigned flags)
 {
     files_struct* files = current->files;
-    if (newfd < 0 || static_cast<unsigned long>(newfd) >= min<unsigned long>(rlimit(RLIMIT_NOFILE), files_struct::NR_OPEN_MAX)) {
+    if (newfd < 0 || static_cast<unsigned long>(newfd) >= rlimit(RLIMIT_NOFILE)) {
         fput(f);
         return Errno::EBADF;
+    }
+    if (auto room = expand_files(files, newfd); !room.ok()) {
+        fput(f);
+        return room.error() == Errno::EMFILE ? Errno::EBADF : room.error();
     }
     file* old = files->fd[newfd];
     files->fd[newfd] = f;

@@ -1,16 +1,56 @@
 /* Descriptor tables (files_struct) and the fs context (root, cwd, umask). */
 #include <linux/fs.h>
+#include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/resource.h>
 
 files_struct* files_alloc()
 {
     auto* files = static_cast<files_struct*>(kzalloc(sizeof(files_struct)));
-    if (files)
+    if (files) {
         files->count = 1;
+        files->max_fds = files_struct::NR_OPEN_DEFAULT;
+        files->fd = files->fd_array;
+        files->close_on_exec = files->close_on_exec_init;
+    }
     return files;
+}
+
+Result<void> expand_files(files_struct* files, int nr)
+{
+    if (nr < files->max_fds)
+        return {};
+    if (nr >= files_struct::NR_OPEN_MAX)
+        return Errno::EMFILE;
+    int size = files->max_fds;
+    while (size <= nr)
+        size *= 2;
+    auto** fds = static_cast<file**>(kzalloc(size * sizeof(file*)));
+    auto* cloexec = static_cast<u64*>(kzalloc(size / 64 * sizeof(u64)));
+    if (!fds || !cloexec) {
+        kfree(fds);
+        kfree(cloexec);
+        return Errno::ENOMEM;
+    }
+    memcpy(fds, files->fd, files->max_fds * sizeof(file*));
+    memcpy(cloexec, files->close_on_exec, files->max_fds / 64 * sizeof(u64));
+    if (files->fd != files->fd_array) {
+        kfree(files->fd);
+        kfree(files->close_on_exec);
+    }
+    files->fd = fds;
+    files->close_on_exec = cloexec;
+    files->max_fds = size;
+    return {};
+}
+
+static int highest_fd(const files_struct* files)
+{
+    for (int n = files->max_fds - 1; n >= 0; n--)
+        if (files->fd[n])
+            return n;
+    return -1;
 }
 
 files_struct* dup_files(files_struct* old)
@@ -18,10 +58,15 @@ files_struct* dup_files(files_struct* old)
     files_struct* files = files_alloc();
     if (!files)
         return nullptr;
-    for (int fd = 0; fd < files_struct::NR_OPEN_MAX; fd++)
-        if (old->fd[fd])
-            files->fd[fd] = get_file(old->fd[fd]);
-    memcpy(files->close_on_exec, old->close_on_exec, sizeof(files->close_on_exec));
+    int last = highest_fd(old);
+    if (!expand_files(files, last).ok()) {
+        put_files(files);
+        return nullptr;
+    }
+    for (int n = 0; n <= last; n++)
+        if (old->fd[n])
+            files->fd[n] = get_file(old->fd[n]);
+    memcpy(files->close_on_exec, old->close_on_exec, (last / 64 + 1) * sizeof(u64));
     return files;
 }
 
@@ -29,9 +74,13 @@ void put_files(files_struct* files)
 {
     if (--files->count > 0)
         return;
-    for (int fd = 0; fd < files_struct::NR_OPEN_MAX; fd++)
-        if (files->fd[fd])
-            fput(files->fd[fd]);
+    for (int n = 0; n < files->max_fds; n++)
+        if (files->fd[n])
+            fput(files->fd[n]);
+    if (files->fd != files->fd_array) {
+        kfree(files->fd);
+        kfree(files->close_on_exec);
+    }
     kfree(files);
 }
 
@@ -45,7 +94,7 @@ static void set_cloexec(files_struct* files, int fd, bool on)
 
 void do_close_on_exec(files_struct* files)
 {
-    for (int fd = 0; fd < files_struct::NR_OPEN_MAX; fd++) {
+    for (int fd = 0; fd < files->max_fds; fd++) {
         if (files->fd[fd] && (files->close_on_exec[fd / 64] & (1ULL << (fd % 64)))) {
             fput(files->fd[fd]);
             files->fd[fd] = nullptr;
@@ -56,10 +105,8 @@ void do_close_on_exec(files_struct* files)
 
 file* fget(int fd)
 {
-    files_struct* files = current->files;
-    if (fd < 0 || fd >= files_struct::NR_OPEN_MAX || !files->fd[fd])
-        return nullptr;
-    return get_file(files->fd[fd]);
+    file* f = current->files->get(fd);
+    return f ? get_file(f) : nullptr;
 }
 
 Result<int> get_unused_fd_flags(unsigned flags, int start)
@@ -67,6 +114,8 @@ Result<int> get_unused_fd_flags(unsigned flags, int start)
     files_struct* files = current->files;
     int limit = static_cast<int>(min<unsigned long>(rlimit(RLIMIT_NOFILE), files_struct::NR_OPEN_MAX));
     for (int fd = start; fd < limit; fd++) {
+        if (fd >= files->max_fds)
+            TRY(expand_files(files, fd));
         if (!files->fd[fd]) {
             set_cloexec(files, fd, flags & O_CLOEXEC);
             return fd;
@@ -91,9 +140,9 @@ Result<int> open_file_install(file* f, unsigned flags)
 Result<void> close_fd(int fd)
 {
     files_struct* files = current->files;
-    if (fd < 0 || fd >= files_struct::NR_OPEN_MAX || !files->fd[fd])
+    file* f = files->get(fd);
+    if (!f)
         return Errno::EBADF;
-    file* f = files->fd[fd];
     files->fd[fd] = nullptr;
     set_cloexec(files, fd, false);
     fput(f);

@@ -145,7 +145,7 @@ SYSCALL_DEFINE5(mount, user_in_ptr<const char>, dev_name, user_in_ptr<const char
     return r;
 }
 
-SYSCALL_DEFINE2(umount2, user_in_ptr<const char>, name, int, flags)
+SYSCALL_DEFINE2(umount, user_in_ptr<const char>, name, int, flags)
 {
     if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
         return Errno::EINVAL;

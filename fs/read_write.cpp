@@ -200,8 +200,14 @@ SYSCALL_DEFINE3(lseek, unsigned int, fd, off_t, offset, unsigned int, whence)
     return f->f_op->llseek(f.get(), offset, static_cast<int>(whence));
 }
 
+/* i386 lseek: a 32-bit signed offset. */
+COMPAT_SYSCALL_DEFINE3(lseek, unsigned int, fd, int, offset, unsigned int, whence)
+{
+    return __do_sys_lseek(fd, offset, whence);
+}
+
 /* sendfile: from one file to another through a kernel buffer. */
-SYSCALL_DEFINE4(sendfile, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, offset, size_t, count)
+SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, offset, size_t, count)
 {
     FdRef in(in_fd), out(out_fd);
     if (!in || !out)

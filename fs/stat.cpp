@@ -85,13 +85,13 @@ Result<kstat> stat_at(int dirfd, user_in_ptr<const char> name, int flags)
 
 } // namespace
 
-SYSCALL_DEFINE2(stat, user_in_ptr<const char>, filename, user_out_ptr<struct stat>, statbuf)
+SYSCALL_DEFINE2(newstat, user_in_ptr<const char>, filename, user_out_ptr<struct stat>, statbuf)
 {
     kstat st = TRY(stat_at(AT_FDCWD, filename, 0));
     return cp_new_stat(st, statbuf);
 }
 
-SYSCALL_DEFINE2(lstat, user_in_ptr<const char>, filename, user_out_ptr<struct stat>, statbuf)
+SYSCALL_DEFINE2(newlstat, user_in_ptr<const char>, filename, user_out_ptr<struct stat>, statbuf)
 {
     kstat st = TRY(stat_at(AT_FDCWD, filename, AT_SYMLINK_NOFOLLOW));
     return cp_new_stat(st, statbuf);

@@ -48,9 +48,12 @@ void futex_wake_address(unsigned long uaddr) { wake(current->mm, uaddr, 1); }
 SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned long, utime, user_inout_ptr<u32>,
                 uaddr2, u32, val3)
 {
-    (void)uaddr2, (void)val3;
+    (void)uaddr2;
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     if (uaddr.addr() & 3)
+        return Errno::EINVAL;
+    /* The bitset forms need a non-empty bitset (every waiter here matches any). */
+    if ((cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET) && !val3)
         return Errno::EINVAL;
     switch (cmd) {
     case FUTEX_WAKE:

@@ -599,3 +599,35 @@ SYSCALL_DEFINE1(sysinfo, user_out_ptr<sysinfo_user>, info)
     v.mem_unit = 1;
     return copy_to_user(info, &v);
 }
+
+/* ---- the i386 16-bit id calls (Linux's kernel/uid16.c) ----
+ * int $0x80's getuid (24) and friends predate 32-bit ids: they return the id
+ * truncated to 16 bits (65534 when it doesn't fit) and take -1 as 0xffff. */
+
+namespace {
+unsigned int high2lowuid(uid_t uid) { return uid > 0xffff ? 65534 : uid; }
+uid_t low2highuid(unsigned int uid) { return uid == 0xffff ? static_cast<uid_t>(-1) : uid; }
+} // namespace
+
+SYSCALL_DEFINE0(getuid16) { return high2lowuid(current_cred()->uid); }
+SYSCALL_DEFINE0(geteuid16) { return high2lowuid(current_cred()->euid); }
+SYSCALL_DEFINE0(getgid16) { return high2lowuid(current_cred()->gid); }
+SYSCALL_DEFINE0(getegid16) { return high2lowuid(current_cred()->egid); }
+SYSCALL_DEFINE1(setuid16, unsigned short, uid) { return __do_sys_setuid(low2highuid(uid)); }
+SYSCALL_DEFINE1(setgid16, unsigned short, gid) { return __do_sys_setgid(low2highuid(gid)); }
+SYSCALL_DEFINE2(setreuid16, unsigned short, ruid, unsigned short, euid)
+{
+    return __do_sys_setreuid(low2highuid(ruid), low2highuid(euid));
+}
+SYSCALL_DEFINE2(setregid16, unsigned short, rgid, unsigned short, egid)
+{
+    return __do_sys_setregid(low2highuid(rgid), low2highuid(egid));
+}
+SYSCALL_DEFINE3(setresuid16, unsigned short, ruid, unsigned short, euid, unsigned short, suid)
+{
+    return __do_sys_setresuid(low2highuid(ruid), low2highuid(euid), low2highuid(suid));
+}
+SYSCALL_DEFINE3(setresgid16, unsigned short, rgid, unsigned short, egid, unsigned short, sgid)
+{
+    return __do_sys_setresgid(low2highuid(rgid), low2highuid(egid), low2highuid(sgid));
+}

@@ -8,9 +8,10 @@ void BuddyAllocator::init(page* pages, u64 first_pfn, u64 nr_pages)
     nr_free_ = 0;
     for (auto& head : free_area_)
         head = nullptr;
-    for (u64 i = 0; i < nr_pages; i++)
-        pages[i] = page{.next = nullptr, .prev = nullptr, .flags = PG_reserved, .refcount = 0, .order = 0,
-                        .slab = nullptr, .freelist = nullptr, .inuse = 0};
+    for (u64 i = 0; i < nr_pages; i++) {
+        pages[i] = page{};
+        pages[i].flags = PG_reserved;
+    }
 }
 
 void BuddyAllocator::free_range(u64 pfn, u64 count)

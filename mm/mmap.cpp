@@ -17,19 +17,11 @@ namespace {
 
 void unmap_pages(mm_struct* mm, unsigned long start, unsigned long end)
 {
-    for (unsigned long va = start; va < end; va += PAGE_SIZE) {
-        pteval_t* pte = lookup_pte(mm->pgd, va);
-        if (!pte) {
-            /* No table here: skip to the next 2 MiB boundary. */
-            va = (va | ((1UL << 21) - 1)) + 1 - PAGE_SIZE;
-            continue;
-        }
-        if (*pte & _PAGE_PRESENT) {
-            put_page(phys_to_page(pte_phys(*pte)));
-            *pte = 0;
-            flush_tlb_one(va);
-        }
-    }
+    for_each_present_pte(mm->pgd, start, end, [](pteval_t* pte, unsigned long va) {
+        put_page(phys_to_page(pte_phys(*pte)));
+        *pte = 0;
+        flush_tlb_one(va);
+    });
 }
 
 void free_vma(vm_area_struct* vma)
@@ -151,14 +143,12 @@ mm_struct* dup_mm(mm_struct* old)
         *tail = copy;
         tail = &copy->vm_next;
         bool cow = !(v->vm_flags & VM_SHARED);
-        for (unsigned long va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
-            pteval_t* src = lookup_pte(old->pgd, va);
-            if (!src || !(*src & _PAGE_PRESENT))
-                continue;
-            pteval_t* dst = alloc_pte(mm->pgd, va);
+        bool failed = false;
+        for_each_present_pte(old->pgd, v->vm_start, v->vm_end, [&](pteval_t* src, unsigned long va) {
+            pteval_t* dst = failed ? nullptr : alloc_pte(mm->pgd, va);
             if (!dst) {
-                mmput(mm);
-                return nullptr;
+                failed = true;
+                return;
             }
             if (cow && (*src & _PAGE_RW)) {
                 *src &= ~_PAGE_RW; /* both copies fault on write and get their own page */
@@ -166,6 +156,10 @@ mm_struct* dup_mm(mm_struct* old)
             }
             *dst = *src;
             get_page(phys_to_page(pte_phys(*src)));
+        });
+        if (failed) {
+            mmput(mm);
+            return nullptr;
         }
     }
     return mm;
@@ -341,7 +335,8 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
     mm_struct* mm = current->mm;
     if (start & ~PAGE_MASK)
         return Errno::EINVAL;
-    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
+    constexpr unsigned long PROT_SEM = 0x8; /* accepted and meaningless on x86, as on Linux */
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP))
         return Errno::EINVAL;
     len = PAGE_ALIGN(len);
     unsigned long end = start + len;
@@ -363,10 +358,7 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
     unsigned long new_bits = calc_vm_prot_bits(prot);
     return for_each_vma_in(mm, start, end, [&](vm_area_struct* v) {
         v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | new_bits;
-        for (unsigned long va = v->vm_start; va < v->vm_end; va += PAGE_SIZE) {
-            pteval_t* pte = lookup_pte(mm->pgd, va);
-            if (!pte || !(*pte & _PAGE_PRESENT))
-                continue;
+        for_each_present_pte(mm->pgd, v->vm_start, v->vm_end, [&](pteval_t* pte, unsigned long va) {
             /* Dropping write or exec takes effect now; gaining write waits for
              * the fault, which decides whether the page must be copied first.
              * PROT_NONE keeps the page (its contents must survive) but takes it
@@ -382,7 +374,7 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
             else
                 *pte &= ~_PAGE_USER;
             flush_tlb_one(va);
-        }
+        });
     });
 }
 

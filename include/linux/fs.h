@@ -267,12 +267,22 @@ void fd_install(int fd, file* f);
 Result<void> close_fd(int fd);
 Result<int> open_file_install(file* f, unsigned flags);
 
+/* A process's descriptor table: 64 slots inside the structure (most
+ * processes never need more), grown on demand up to NR_OPEN_MAX. */
 struct files_struct {
-    static constexpr int NR_OPEN_MAX = 1024;
+    static constexpr int NR_OPEN_DEFAULT = 64;
+    static constexpr int NR_OPEN_MAX = 4096; /* RLIMIT_NOFILE's default hard limit */
     int count;
-    file* fd[NR_OPEN_MAX];
-    u64 close_on_exec[NR_OPEN_MAX / 64];
+    int max_fds;      /* slots in fd[] */
+    file** fd;
+    u64* close_on_exec;
+    file* fd_array[NR_OPEN_DEFAULT];
+    u64 close_on_exec_init[NR_OPEN_DEFAULT / 64];
+
+    file* get(int n) const { return n >= 0 && n < max_fds ? fd[n] : nullptr; }
 };
+/* Makes room for descriptor nr (ENOMEM, or EMFILE past NR_OPEN_MAX). */
+Result<void> expand_files(files_struct* files, int nr);
 files_struct* files_alloc();
 files_struct* dup_files(files_struct* old);
 void put_files(files_struct* files);

@@ -12,7 +12,10 @@ struct page {
     int refcount; /* mappings and references; the page is freed when it drops to 0 */
     u8 order;     /* block size 2^order pages, for free blocks and allocated heads */
     kmem_cache* slab;   /* the cache owning this page, for kmalloc pages */
-    void* freelist;     /* free objects of a slab page */
+    union {
+        void* freelist; /* free objects of a slab page */
+        u64 pt_used;    /* a page-table page: bit g set if entries 8g..8g+7 may be present */
+    };
     u32 inuse;          /* allocated objects of a slab page */
 };
 

@@ -201,5 +201,25 @@ constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult
 #define SYSCALL_DEFINE6(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
     SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6))
 
+/*
+ * COMPAT_SYSCALL_DEFINEn: an i386-only entry point for calls whose 32-bit
+ * arguments or structures differ (the 5th column of syscall_32.tbl, e.g.
+ * compat_sys_lseek with its 32-bit offset). It makes __ia32_compat_sys_NAME.
+ */
+#define COMPAT_SYSCALL_DEFINEx(name, params)                                                            \
+    static SyscallResult __do_compat_sys_##name params;                                                 \
+    extern "C" long __ia32_compat_sys_##name(const pt_regs& regs)                                       \
+    {                                                                                                   \
+        return syscall_invoke<SyscallAbi::IA32>(__do_compat_sys_##name, regs);                          \
+    }                                                                                                   \
+    [[gnu::used, gnu::section("syscall_meta"), gnu::aligned(8)]] static constinit const syscall_metadata \
+        __meta_compat_##name =                                                                          \
+            make_syscall_metadata("compat_" #name, __do_compat_sys_##name, nullptr, __ia32_compat_sys_##name); \
+    static SyscallResult __do_compat_sys_##name params
+
+#define COMPAT_SYSCALL_DEFINE1(name, t1, a1) COMPAT_SYSCALL_DEFINEx(name, (t1 a1))
+#define COMPAT_SYSCALL_DEFINE2(name, t1, a1, t2, a2) COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2))
+#define COMPAT_SYSCALL_DEFINE3(name, t1, a1, t2, a2, t3, a3) COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3))
+
 /* The registers of the current system call, at the top of the kernel stack. */
 pt_regs* current_pt_regs();

@@ -132,6 +132,9 @@ void setup_idt()
     for (int v = 0; v < 32; v++)
         set_gate(v, exception_entries[v], 0, 0);
     set_gate(2, exception_entries[2], 0, IST_NMI);
+    /* int3 and into are instructions user code may execute (SIGTRAP, SIGSEGV as on Linux). */
+    set_gate(3, exception_entries[3], 3, 0);
+    set_gate(4, exception_entries[4], 3, 0);
     set_gate(8, exception_entries[8], 0, IST_DOUBLE_FAULT);
     set_gate(18, exception_entries[18], 0, IST_MACHINE_CHECK);
     for (int v = FIRST_EXTERNAL_VECTOR; v < 256; v++)

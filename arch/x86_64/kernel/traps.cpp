@@ -49,10 +49,10 @@ trap_signal signal_for_trap(unsigned long vector)
 
 } // namespace
 
-extern "C" void do_exception(pt_regs* regs, unsigned long vector)
+void exit_to_user_mode(pt_regs* regs);
+
+static void handle_exception(pt_regs* regs, unsigned long vector, unsigned long error_code)
 {
-    unsigned long error_code = regs->orig_ax;
-    regs->orig_ax = static_cast<unsigned long>(-1); /* not a system call: nothing to restart */
     if (vector == X86_TRAP_PF) {
         do_page_fault(*regs, error_code, read_cr2());
         return;
@@ -68,4 +68,16 @@ extern "C" void do_exception(pt_regs* regs, unsigned long vector)
     if (fixup_exception(*regs))
         return;
     die(vector < 32 && trap_names[vector] ? trap_names[vector] : "exception", *regs, error_code);
+}
+
+extern "C" void do_exception(pt_regs* regs, unsigned long vector)
+{
+    unsigned long error_code = regs->orig_ax;
+    regs->orig_ax = static_cast<unsigned long>(-1); /* not a system call: nothing to restart */
+    handle_exception(regs, vector, error_code);
+    /* A signal the fault raised is delivered before user code runs again. */
+    if (user_mode(*regs)) {
+        local_irq_disable();
+        exit_to_user_mode(regs);
+    }
 }

@@ -19,37 +19,50 @@ constexpr int LEVELS = 4;
 unsigned index_at(unsigned long va, int level) { return (va >> (12 + 9 * level)) & 511; }
 pteval_t* table(phys_addr_t pa) { return static_cast<pteval_t*>(__va(pa)); }
 
-/* Entry for va at `level` (3 = PML4 ... 0 = PT), creating tables above it. */
+/* Entry for va at `level` (3 = PML4 ... 0 = PT), creating tables above it.
+ * Each table page remembers (pt_used) which groups of 8 entries it has
+ * handed out, so freeing a process's tables looks only there. */
 pteval_t* walk(phys_addr_t pgd, unsigned long va, int level, bool create)
 {
-    pteval_t* t = table(pgd);
+    phys_addr_t t_phys = pgd;
     for (int l = LEVELS - 1; l > level; l--) {
-        pteval_t& e = t[index_at(va, l)];
+        unsigned idx = index_at(va, l);
+        pteval_t& e = table(t_phys)[idx];
         if (!(e & _PAGE_PRESENT)) {
             if (!create)
                 return nullptr;
             page* p = alloc_zeroed_page();
             if (!p)
                 return nullptr;
+            p->pt_used = 0;
             /* Intermediate entries are permissive; the leaf decides. */
             e = page_to_phys(p) | _PAGE_PRESENT | _PAGE_RW | (va < TASK_SIZE_MAX ? _PAGE_USER : 0);
+            if (page* parent = phys_to_page(t_phys))
+                parent->pt_used |= 1ULL << (idx / 8);
         }
         if (e & _PAGE_PSE)
             return nullptr;
-        t = table(pte_phys(e));
+        t_phys = pte_phys(e);
     }
-    return &t[index_at(va, level)];
+    return &table(t_phys)[index_at(va, level)];
 }
 
-void free_table(phys_addr_t pa, int level)
+/* Frees a table and the tables below it (not the pages they map). Only
+ * entries in groups marked in pt_used can be present. */
+void free_table(phys_addr_t pa, int level, unsigned first = 0, unsigned end = 512)
 {
+    page* p = phys_to_page(pa);
     if (level > 0) {
         pteval_t* t = table(pa);
-        for (int i = 0; i < 512; i++)
-            if (t[i] & _PAGE_PRESENT)
-                free_table(pte_phys(t[i]), level - 1);
+        for (u64 used = p->pt_used; used; used &= used - 1) {
+            unsigned group = __builtin_ctzll(used);
+            for (unsigned i = max(group * 8, first); i < min(group * 8 + 8, end); i++)
+                if (t[i] & _PAGE_PRESENT)
+                    free_table(pte_phys(t[i]), level - 1);
+        }
     }
-    __free_pages(phys_to_page(pa), 0);
+    p->pt_used = 0;
+    __free_pages(p, 0);
 }
 
 pteval_t* must_walk(unsigned long va, int level)
@@ -91,17 +104,15 @@ phys_addr_t pgd_alloc()
     if (!p)
         return 0;
     phys_addr_t pgd = page_to_phys(p);
+    p->pt_used = 0;
     memcpy(table(pgd) + 256, table(init_pgd) + 256, 256 * sizeof(pteval_t));
     return pgd;
 }
 
 void pgd_free(phys_addr_t pgd)
 {
-    pteval_t* t = table(pgd);
-    for (int i = 0; i < 256; i++)
-        if (t[i] & _PAGE_PRESENT)
-            free_table(pte_phys(t[i]), LEVELS - 2);
-    __free_pages(phys_to_page(pgd), 0);
+    /* Only the user half: the kernel half is shared by everyone. */
+    free_table(pgd, LEVELS - 1, 0, 256);
 }
 
 void paging_init()

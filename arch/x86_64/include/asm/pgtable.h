@@ -25,6 +25,38 @@ pteval_t* lookup_pte(phys_addr_t pgd, unsigned long va);
  * nullptr when out of memory. */
 pteval_t* alloc_pte(phys_addr_t pgd, unsigned long va);
 
+/* Calls fn(pte, va) for each present leaf entry mapping [start, end), skipping
+ * whole absent tables (a 2 MiB, 1 GiB or 512 GiB step), so a sparse range costs
+ * what is mapped in it, not its size. */
+template <typename Fn>
+void for_each_present_pte(phys_addr_t pgd, unsigned long start, unsigned long end, Fn fn)
+{
+    auto* pml4 = static_cast<pteval_t*>(__va(pgd));
+    for (unsigned long va = start; va < end;) {
+        pteval_t* t = pml4;
+        int level = 3;
+        for (; level > 0; level--) {
+            pteval_t e = t[(va >> (12 + 9 * level)) & 511];
+            if (!(e & _PAGE_PRESENT))
+                break;
+            t = static_cast<pteval_t*>(__va(pte_phys(e)));
+        }
+        if (level > 0) {
+            /* No table below this level: jump to the next entry at that level. */
+            unsigned long span = 1UL << (12 + 9 * level);
+            unsigned long next = (va & ~(span - 1)) + span;
+            if (next <= va)
+                return;
+            va = next;
+            continue;
+        }
+        pteval_t* pte = &t[(va >> 12) & 511];
+        if (*pte & _PAGE_PRESENT)
+            fn(pte, va);
+        va += PAGE_SIZE;
+    }
+}
+
 /* A fresh top-level table for a process: empty user half, shared kernel half. */
 phys_addr_t pgd_alloc();
 /* Frees the page-table pages of the user half and the top level itself (not
