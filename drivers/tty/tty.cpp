@@ -106,6 +106,27 @@ void signal_foreground(tty_struct* tty, int sig)
 
 bool canonical(const tty_struct* tty) { return tty->termios.c_lflag & ICANON; }
 
+/*
+ * Job control: a background process group touching its controlling terminal
+ * is stopped with SIGTTIN (read) or SIGTTOU (write with TOSTOP, or changing
+ * settings), unless it ignores or blocks the signal: then a read fails with
+ * EIO and the rest goes ahead. An orphaned group gets EIO (nobody could
+ * continue it). Linux's tty_check_change.
+ */
+Result<void> job_control_check(tty_struct* tty, int sig)
+{
+    signal_struct* s = current->signal;
+    if (s->tty != tty || !tty->pgrp || s->pgrp == tty->pgrp)
+        return {};
+    k_sigaction& ka = current->sighand->action[sig - 1];
+    if (ka.handler == SIG_IGN || current->blocked.has(sig))
+        return sig == SIGTTIN ? Result<void>(Errno::EIO) : Result<void>();
+    if (is_orphaned_pgrp(s->pgrp))
+        return Errno::EIO;
+    kill_pgrp(s->pgrp, sig, SI_KERNEL);
+    return Errno::ERESTARTSYS;
+}
+
 /* Can a read return now? */
 bool input_available(const tty_struct* tty)
 {
@@ -118,6 +139,7 @@ bool input_available(const tty_struct* tty)
 Result<size_t> tty_read(file* f, iov_iter& to, loff_t*)
 {
     tty_struct* tty = &console_tty;
+    TRY(job_control_check(tty, SIGTTIN));
     if (!input_available(tty)) {
         if (f->f_flags & O_NONBLOCK)
             return Errno::EAGAIN;
@@ -175,6 +197,8 @@ Result<size_t> tty_read(file* f, iov_iter& to, loff_t*)
 Result<size_t> tty_write(file*, iov_iter& from, loff_t*)
 {
     tty_struct* tty = &console_tty;
+    if (tty->termios.c_lflag & TOSTOP)
+        TRY(job_control_check(tty, SIGTTOU));
     char buf[128];
     size_t done = 0;
     while (from.count()) {
@@ -199,10 +223,11 @@ Result<long> tty_ioctl(file* f, unsigned int cmd, unsigned long arg)
         TRY(put_user(tty->termios, user_out_ptr<termios>(arg)));
         return 0;
     case TCSETSF:
-        input.head = input.tail = input.lines = input.edit_len = 0;
-        [[fallthrough]];
     case TCSETS:
     case TCSETSW: {
+        TRY(job_control_check(tty, SIGTTOU));
+        if (cmd == TCSETSF)
+            input.head = input.tail = input.lines = input.edit_len = 0;
         termios t = TRY(get_user(user_in_ptr<const termios>(arg)));
         bool was_canonical = canonical(tty);
         tty->termios = t;
@@ -234,6 +259,7 @@ Result<long> tty_ioctl(file* f, unsigned int cmd, unsigned long arg)
     case TIOCSPGRP: {
         if (sig->tty != tty || tty->session != sig->session)
             return Errno::ENOTTY;
+        TRY(job_control_check(tty, SIGTTOU));
         pid_t pgrp = TRY(get_user(user_in_ptr<const int>(arg)));
         if (pgrp < 0)
             return Errno::EINVAL;

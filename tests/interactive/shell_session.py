@@ -90,6 +90,18 @@ def main():
         steps.append("ctrl-c")
         c.command("echo status $?", r"status 130")
         steps.append("status after ^C")
+        # Ctrl-Z stops the foreground job; the shell lists it; fg brings it back.
+        c.type("sleep 100\r")
+        time.sleep(1.5)
+        c.type("\x1a")
+        c.expect(PROMPT, timeout=30)
+        c.command("jobs", r"Stopped")
+        c.type("fg\r")
+        time.sleep(1)
+        c.type("\x03")
+        c.expect(PROMPT, timeout=30)
+        c.command("jobs; echo no jobs left", r"no jobs left")
+        steps.append("ctrl-z + fg")
         # A background job, then wait for it.
         c.command("sleep 1 & echo started $!", r"started \d+")
         c.command("wait; echo waited", "waited", timeout=60)
