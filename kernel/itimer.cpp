@@ -32,3 +32,64 @@ SYSCALL_DEFINE1(alarm, unsigned int, seconds)
     sig->real_timer_interval = 0;
     return left;
 }
+
+namespace {
+
+constexpr int ITIMER_REAL = 0, ITIMER_VIRTUAL = 1, ITIMER_PROF = 2;
+
+struct itimerval_user {
+    timeval_user it_interval;
+    timeval_user it_value;
+};
+
+u64 timeval_ns(const timeval_user& tv) { return tv.tv_sec * NSEC_PER_SEC + tv.tv_usec * NSEC_PER_USEC; }
+
+timeval_user ns_timeval(u64 ns)
+{
+    /* Round up, as Linux does, so a running timer never reads as zero. */
+    u64 us = (ns + NSEC_PER_USEC - 1) / NSEC_PER_USEC;
+    return {static_cast<long>(us / 1000000), static_cast<long>(us % 1000000)};
+}
+
+itimerval_user real_timer_value(signal_struct* sig)
+{
+    u64 now = ktime_get_ns();
+    u64 left = sig->real_timer_expires > now ? sig->real_timer_expires - now : 0;
+    return {ns_timeval(sig->real_timer_interval), sig->real_timer_expires ? ns_timeval(left) : timeval_user{0, 0}};
+}
+
+} // namespace
+
+SYSCALL_DEFINE2(getitimer, int, which, user_out_ptr<itimerval_user>, value)
+{
+    if (which == ITIMER_REAL)
+        return put_user(real_timer_value(current->signal), value);
+    if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
+        return put_user(itimerval_user{}, value); /* CPU-time timers are never armed here */
+    return Errno::EINVAL;
+}
+
+SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value, user_out_ptr<itimerval_user>, ovalue)
+{
+    if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
+        return Errno::EINVAL;
+    itimerval_user v{};
+    if (value)
+        v = TRY(get_user(value));
+    if (v.it_value.tv_usec < 0 || v.it_value.tv_usec >= 1000000 || v.it_interval.tv_usec < 0 ||
+        v.it_interval.tv_usec >= 1000000 || v.it_value.tv_sec < 0 || v.it_interval.tv_sec < 0)
+        return Errno::EINVAL;
+    if (which != ITIMER_REAL) {
+        /* Accepted but never fire: no per-process CPU-time accounting yet. */
+        if (ovalue)
+            TRY(put_user(itimerval_user{}, ovalue));
+        return 0;
+    }
+    signal_struct* sig = current->signal;
+    if (ovalue)
+        TRY(put_user(real_timer_value(sig), ovalue));
+    u64 delay = timeval_ns(v.it_value);
+    sig->real_timer_expires = delay ? ktime_get_ns() + delay : 0;
+    sig->real_timer_interval = delay ? timeval_ns(v.it_interval) : 0;
+    return 0;
+}

@@ -47,7 +47,7 @@ def run_on_trapgate(test):
     if test.get("boot") == "grub":
         import make_iso
         cdrom = make_iso.make_iso(initrd.replace(".cpio", ".iso"), image, cmdline)
-    boot = qemu.Boot(trapgate.KERNEL, initrd, cmdline, smp=test.get("smp", 1), mem=test.get("mem", "128M"),
+    boot = qemu.Boot(trapgate.KERNEL, initrd, cmdline, smp=test.get("smp", 1), mem=test.get("mem", "64M"),
                      cdrom=cdrom)
     return qemu.run(boot, stdin=test.get("stdin", "").encode(), timeout=test.get("timeout", 120))
 
