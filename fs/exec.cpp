@@ -216,6 +216,8 @@ void begin_new_exec(linux_binprm& bprm)
     t->sas_ss_flags = SS_DISABLE;
     t->robust_list = 0;
     t->clear_child_tid = 0;
+    t->rseq = 0; /* the area belonged to the old program */
+    t->rseq_len = 0;
     set_comm_from_path(bprm.filename);
     t->did_exec = true;
     if (t->vfork_done_pending) {

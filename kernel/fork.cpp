@@ -140,8 +140,12 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
     p->sas_ss_sp = parent->sas_ss_sp;
     p->sas_ss_size = parent->sas_ss_size;
     p->sas_ss_flags = parent->sas_ss_flags;
-    if (flags & CLONE_VM)
+    if (flags & CLONE_VM) {
         p->sas_ss_flags = SS_DISABLE, p->sas_ss_sp = 0, p->sas_ss_size = 0;
+        p->rseq = 0; /* a thread registers its own */
+    } else {
+        p->rseq = parent->rseq, p->rseq_len = parent->rseq_len, p->rseq_sig = parent->rseq_sig;
+    }
 
     Errno err = Errno::ENOMEM;
     if (flags & CLONE_VM) {

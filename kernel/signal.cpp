@@ -351,6 +351,9 @@ void do_signal(pt_regs* regs)
             if (ka.flags & SA_RESETHAND)
                 ka.handler = SIG_DFL;
             handle_restart(regs, &taken);
+            /* A signal inside an rseq critical section aborts it first. */
+            if (t->rseq)
+                rseq_handle_notify_resume(regs);
             sigset_t old = t->restore_sigmask ? t->saved_sigmask : t->blocked;
             t->restore_sigmask = false;
             if (!setup_rt_frame(sig, taken, info, old, regs)) {

@@ -105,6 +105,9 @@ struct task_struct {
     unsigned long clear_child_tid;
     unsigned long robust_list;
     size_t robust_list_len;
+    unsigned long rseq; /* registered struct rseq (kernel/rseq.cpp), or 0 */
+    u32 rseq_len;
+    u32 rseq_sig;
 
     u64 start_time;  /* ns since boot */
     u64 utime_ns;    /* time in user mode */
@@ -154,6 +157,9 @@ void run_expired_timers(u64 now_ns);
 /* Voluntary preemption point for long kernel loops. */
 void cond_resched();
 void finish_task_switch(task_struct* prev);
+
+/* Keeps a registered rseq area current before returning to user mode. */
+void rseq_handle_notify_resume(pt_regs* regs);
 
 /* Wakes one futex waiter on a user address (kernel/futex.cpp). */
 void futex_wake_address(unsigned long uaddr);

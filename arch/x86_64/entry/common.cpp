@@ -21,11 +21,16 @@ __attribute__((noinline)) static void exit_to_user_mode_loop(pt_regs* regs)
         if (!work)
             return;
         local_irq_enable();
-        if (work & TIF_NEED_RESCHED)
+        if (work & TIF_NEED_RESCHED) {
             schedule();
-        if (work & (TIF_SIGPENDING | TIF_NOTIFY_RESUME)) {
-            clear_tsk_thread_flag(current, TIF_NOTIFY_RESUME);
+            if (current->rseq)
+                set_tsk_thread_flag(current, TIF_NOTIFY_RESUME); /* preempted: rseq sections abort */
+        }
+        if (work & TIF_SIGPENDING)
             do_signal(regs);
+        if (READ_ONCE(current->thread_flags) & TIF_NOTIFY_RESUME) {
+            clear_tsk_thread_flag(current, TIF_NOTIFY_RESUME);
+            rseq_handle_notify_resume(regs);
         }
         local_irq_disable();
     }
