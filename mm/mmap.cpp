@@ -61,6 +61,16 @@ void insert_vma(mm_struct* mm, vm_area_struct* vma)
     *link = vma;
 }
 
+/* Linux's heuristic overcommit (mode 0): private writable memory may be
+ * promised beyond what is free, but not a single request larger than all of
+ * RAM (there is no swap). */
+bool vm_enough_memory(unsigned long len, unsigned long vm_flags)
+{
+    if (!(vm_flags & VM_WRITE) || (vm_flags & VM_SHARED))
+        return true;
+    return (len >> PAGE_SHIFT) <= totalram_pages();
+}
+
 bool range_is_free(mm_struct* mm, unsigned long start, unsigned long end)
 {
     for (auto* v = mm->mmap; v; v = v->vm_next)
@@ -236,7 +246,8 @@ SYSCALL_DEFINE1(brk, unsigned long, brk)
     unsigned long old_end = PAGE_ALIGN(mm->brk);
     unsigned long new_end = PAGE_ALIGN(brk);
     if (new_end > old_end) {
-        if (new_end > mm->mmap_base || !range_is_free(mm, old_end, new_end))
+        if (new_end > mm->mmap_base || !range_is_free(mm, old_end, new_end) ||
+            !vm_enough_memory(new_end - mm->start_brk, VM_WRITE))
             return mm->brk;
         /* Grow the heap area if it ends where we start; else a new one. */
         vm_area_struct* heap = find_vma(mm, old_end - 1);
@@ -271,6 +282,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
         return Errno::ENOMEM;
 
     unsigned long vm_flags = calc_vm_prot_bits(prot) | (type != MAP_PRIVATE ? VM_SHARED : 0);
+    if (!(flags & MAP_NORESERVE) && !vm_enough_memory(len, vm_flags))
+        return Errno::ENOMEM;
     inode* file_inode = nullptr;
     file* f = nullptr;
     if (!(flags & MAP_ANONYMOUS)) {
