@@ -76,21 +76,11 @@ loff_t* write_position(file* f)
     return &f->f_pos;
 }
 
-SyscallResult do_read(int fd, unsigned long buf, size_t count, loff_t* explicit_pos)
-{
-    FdRef f(fd);
-    if (!f)
-        return Errno::EBADF;
-    count = min(count, MAX_RW_COUNT);
-    if (!access_ok(buf, count))
-        return Errno::EFAULT;
-    if (explicit_pos && !seekable(f.get()))
-        return Errno::ESPIPE;
-    auto it = iov_iter::user_single(buf, count);
-    return vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
-}
+enum class Direction { Read, Write };
 
-SyscallResult do_write(int fd, unsigned long buf, size_t count, loff_t* explicit_pos)
+/* read/write/pread64/pwrite64: one user buffer, at the file position or at
+ * explicit_pos (the p-variants, which need a seekable file). */
+SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff_t* explicit_pos)
 {
     FdRef f(fd);
     if (!f)
@@ -101,6 +91,8 @@ SyscallResult do_write(int fd, unsigned long buf, size_t count, loff_t* explicit
     if (explicit_pos && !seekable(f.get()))
         return Errno::ESPIPE;
     auto it = iov_iter::user_single(buf, count);
+    if (dir == Direction::Read)
+        return vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
     return vfs_write(f.get(), it, explicit_pos ? explicit_pos : write_position(f.get()));
 }
 
@@ -124,7 +116,7 @@ Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* ou
     return total;
 }
 
-SyscallResult do_readv_writev(bool write, int fd, user_in_ptr<const iovec> uvec, unsigned long vlen, loff_t* explicit_pos)
+SyscallResult do_readv_writev(Direction dir, int fd, user_in_ptr<const iovec> uvec, unsigned long vlen, loff_t* explicit_pos)
 {
     FdRef f(fd);
     if (!f)
@@ -143,7 +135,7 @@ SyscallResult do_readv_writev(bool write, int fd, user_in_ptr<const iovec> uvec,
         ret = total.error();
     } else {
         auto it = iov_iter::user(vec, iovcnt, total.value());
-        if (write)
+        if (dir == Direction::Write)
             ret = vfs_write(f.get(), it, explicit_pos ? explicit_pos : write_position(f.get()));
         else
             ret = vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
@@ -156,36 +148,36 @@ SyscallResult do_readv_writev(bool write, int fd, user_in_ptr<const iovec> uvec,
 
 SYSCALL_DEFINE3(read, unsigned int, fd, user_out_ptr<char>, buf, size_t, count)
 {
-    return do_read(static_cast<int>(fd), buf.addr(), count, nullptr);
+    return do_rw(Direction::Read, static_cast<int>(fd), buf.addr(), count, nullptr);
 }
 
 SYSCALL_DEFINE3(write, unsigned int, fd, user_in_ptr<const char>, buf, size_t, count)
 {
-    return do_write(static_cast<int>(fd), buf.addr(), count, nullptr);
+    return do_rw(Direction::Write, static_cast<int>(fd), buf.addr(), count, nullptr);
 }
 
 SYSCALL_DEFINE4(pread64, unsigned int, fd, user_out_ptr<char>, buf, size_t, count, loff_t, pos)
 {
     if (pos < 0)
         return Errno::EINVAL;
-    return do_read(static_cast<int>(fd), buf.addr(), count, &pos);
+    return do_rw(Direction::Read, static_cast<int>(fd), buf.addr(), count, &pos);
 }
 
 SYSCALL_DEFINE4(pwrite64, unsigned int, fd, user_in_ptr<const char>, buf, size_t, count, loff_t, pos)
 {
     if (pos < 0)
         return Errno::EINVAL;
-    return do_write(static_cast<int>(fd), buf.addr(), count, &pos);
+    return do_rw(Direction::Write, static_cast<int>(fd), buf.addr(), count, &pos);
 }
 
 SYSCALL_DEFINE3(readv, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
 {
-    return do_readv_writev(false, static_cast<int>(fd), vec, vlen, nullptr);
+    return do_readv_writev(Direction::Read, static_cast<int>(fd), vec, vlen, nullptr);
 }
 
 SYSCALL_DEFINE3(writev, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
 {
-    return do_readv_writev(true, static_cast<int>(fd), vec, vlen, nullptr);
+    return do_readv_writev(Direction::Write, static_cast<int>(fd), vec, vlen, nullptr);
 }
 
 SYSCALL_DEFINE3(lseek, unsigned int, fd, off_t, offset, unsigned int, whence)
