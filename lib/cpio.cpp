@@ -37,18 +37,32 @@ bool same(const char* a, const char* b)
 
 CpioStatus CpioReader::next(cpio_entry& out)
 {
-    /* Archives may be concatenated with zero padding in between. */
+    for (;;) {
+        CpioStatus st = read_one(out);
+        /* A trailer ends one archive; another may follow it. */
+        if (st != CpioStatus::Entry || !same(out.name, "TRAILER!!!"))
+            return st;
+    }
+}
+
+CpioStatus CpioReader::read_one(cpio_entry& out)
+{
+    /* Archives may be concatenated with zero padding in between; headers
+     * start on 4-byte boundaries, or the padding is broken (Linux agrees). */
     while (pos_ < size_ && base_[pos_] == 0)
         pos_++;
     if (pos_ >= size_)
         return CpioStatus::End;
-    if (size_ - pos_ < HEADER_SIZE)
+    if (pos_ % 4 || size_ - pos_ < HEADER_SIZE)
         return CpioStatus::Malformed;
     const uint8_t* h = base_ + pos_;
-    static const char magic[] = "070701";
-    for (int i = 0; i < 6; i++)
+    /* "070701", or "070702" for the variant with a checksum (not checked, as Linux doesn't either). */
+    static const char magic[] = "07070";
+    for (int i = 0; i < 5; i++)
         if (h[i] != static_cast<uint8_t>(magic[i]))
             return CpioStatus::Malformed;
+    if (h[5] != '1' && h[5] != '2')
+        return CpioStatus::Malformed;
     uint32_t f[13];
     for (int i = 0; i < 13; i++)
         if (!parse_hex8(h + 6 + 8 * i, f[i]))
@@ -75,7 +89,5 @@ CpioStatus CpioReader::next(cpio_entry& out)
     out.data = base_ + data_at;
     out.size = filesize;
     pos_ = align4(data_at + filesize);
-    if (same(out.name, "TRAILER!!!"))
-        return next(out); /* another archive may follow */
     return CpioStatus::Entry;
 }

@@ -30,6 +30,8 @@ public:
     CpioStatus next(cpio_entry& out);
 
 private:
+    CpioStatus read_one(cpio_entry& out);
+
     const uint8_t* base_;
     size_t size_;
     size_t pos_ = 0;

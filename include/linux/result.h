@@ -16,6 +16,13 @@ public:
     Result(T&& value) : ok_(true) { new (&value_) T(std::move(value)); }
     Result(Errno err) : err_(err), ok_(false) {}
     Result(const Result& other) : ok_(other.ok_) { copy_from(other); }
+    Result(Result&& other) : ok_(other.ok_)
+    {
+        if (ok_)
+            new (&value_) T(std::move(other.value_));
+        else
+            err_ = other.err_;
+    }
     Result& operator=(const Result& other)
     {
         if (this != &other) {

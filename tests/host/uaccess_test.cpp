@@ -1,0 +1,90 @@
+// Tests of the pure parts of include/linux/uaccess.h: access_ok() at the edges
+// of user space (TASK_SIZE_MAX = 2^47 - 4096) and against wrap-around, and the
+// UserPtr type (arithmetic, and the direction rules checked at compile time).
+// The copy routines themselves are not called.
+#include "kernel_host.h"
+
+namespace {
+
+constexpr unsigned long kTop = (1UL << 47) - 4096;
+
+static_assert(TASK_SIZE_MAX == kTop);
+
+// Empty ranges are fine anywhere in user space, up to and including the top.
+TEST(AccessOk, ZeroSize)
+{
+    EXPECT_TRUE(access_ok(0, 0));
+    EXPECT_TRUE(access_ok(0x400000, 0));
+    EXPECT_TRUE(access_ok(kTop, 0));
+    EXPECT_FALSE(access_ok(kTop + 1, 0));
+    EXPECT_FALSE(access_ok(1UL << 47, 0));
+}
+
+// A range may end exactly at TASK_SIZE_MAX but not one byte past it.
+TEST(AccessOk, TopBoundary)
+{
+    EXPECT_TRUE(access_ok(kTop - 1, 1));
+    EXPECT_FALSE(access_ok(kTop, 1));
+    EXPECT_TRUE(access_ok(kTop - 4096, 4096));
+    EXPECT_FALSE(access_ok(kTop - 4096, 4097));
+    EXPECT_TRUE(access_ok(0, kTop));
+    EXPECT_FALSE(access_ok(1, kTop));
+    EXPECT_FALSE(access_ok(0, kTop + 1));
+}
+
+// Sizes or addresses near 2^64 never wrap into a passing range.
+TEST(AccessOk, WrapAround)
+{
+    EXPECT_FALSE(access_ok(1, ~0UL));
+    EXPECT_FALSE(access_ok(0x1000, ~0UL - 0xfff)); // 0x1000 + size wraps to 0
+    EXPECT_FALSE(access_ok(~0UL, 1));
+    EXPECT_FALSE(access_ok(~0UL - 0xfff, 0x2000));
+    EXPECT_FALSE(access_ok(0, ~0UL));
+}
+
+// Kernel addresses (direct map, kernel image) are never user memory.
+TEST(AccessOk, KernelAddresses)
+{
+    EXPECT_FALSE(access_ok(PAGE_OFFSET, 0));
+    EXPECT_FALSE(access_ok(PAGE_OFFSET, 8));
+    EXPECT_FALSE(access_ok(START_KERNEL_MAP, 1));
+    EXPECT_FALSE(access_ok(0xffff'8000'0000'0000, 1)); // the lowest canonical kernel address
+    EXPECT_FALSE(access_ok(0x0000'8000'0000'0000, 1)); // the first non-canonical one
+}
+
+// Pointer arithmetic steps by the element size (bytes for void) and keeps direction.
+TEST(UserPtr, Arithmetic)
+{
+    user_in_ptr<int> p(0x1000);
+    EXPECT_EQ((p + 3).addr(), 0x100cUL);
+    EXPECT_EQ((user_out_ptr<void>(0x1000) + 3).addr(), 0x1003UL);
+    EXPECT_EQ((UserPtr<long[4], UserDir::InOut>(0) + 2).addr(), 64UL);
+    EXPECT_EQ(p.cast<char>().addr(), 0x1000UL);
+    EXPECT_TRUE(user_in_ptr<int>().is_null());
+    EXPECT_FALSE(static_cast<bool>(user_in_ptr<int>()));
+    EXPECT_TRUE(static_cast<bool>(p));
+    // Arithmetic wraps silently; access_ok is what catches it.
+    user_in_ptr<char> top(~0UL);
+    EXPECT_EQ((top + 2).addr(), 1UL);
+}
+
+// Direction is part of the type: reads need In/InOut, writes Out/InOut; no dereference.
+static_assert(UserReadable<user_in_ptr<int>> && UserReadable<user_inout_ptr<int>>);
+static_assert(!UserReadable<user_out_ptr<int>>);
+static_assert(UserWritable<user_out_ptr<int>> && UserWritable<user_inout_ptr<int>>);
+static_assert(!UserWritable<user_in_ptr<int>>);
+template <typename P>
+concept CanRead = requires(P p, int* d) { copy_from_user(d, p); };
+template <typename P>
+concept CanWrite = requires(P p, const int* s) { copy_to_user(p, s); };
+template <typename P>
+concept Dereferences = requires(P p) { *p; } || requires(P p) { p.operator->(); } || requires(P p) { p[0]; };
+static_assert(CanRead<user_in_ptr<int>> && CanRead<user_inout_ptr<int>> && !CanRead<user_out_ptr<int>>);
+static_assert(CanWrite<user_out_ptr<int>> && CanWrite<user_inout_ptr<int>> && !CanWrite<user_in_ptr<int>>);
+static_assert(!Dereferences<user_inout_ptr<int>> && Dereferences<int*>);
+static_assert(!std::is_convertible_v<unsigned long, user_in_ptr<int>>); // explicit only
+static_assert(!std::is_constructible_v<user_out_ptr<int>, user_in_ptr<int>>);
+static_assert(std::is_same_v<decltype(user_out_ptr<int>().cast<char>()), user_out_ptr<char>>);
+static_assert(user_in_ptr<double>::element_size() == 8 && user_in_ptr<void>::element_size() == 1);
+
+} // namespace
