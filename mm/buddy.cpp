@@ -8,10 +8,9 @@ void BuddyAllocator::init(page* pages, u64 first_pfn, u64 nr_pages)
     nr_free_ = 0;
     for (auto& head : free_area_)
         head = nullptr;
-    for (u64 i = 0; i < nr_pages; i++) {
-        pages[i] = page{};
+    __builtin_memset(static_cast<void*>(pages), 0, nr_pages * sizeof(page));
+    for (u64 i = 0; i < nr_pages; i++)
         pages[i].flags = PG_reserved;
-    }
 }
 
 void BuddyAllocator::free_range(u64 pfn, u64 count)

@@ -25,22 +25,28 @@ bool is_reserved(u64 start, u64 end)
     return false;
 }
 
-/* Hands every free RAM page in [lo, hi) to the allocator, in maximal runs. */
+/* Hands every free RAM page in [lo, hi) to the allocator, in maximal runs:
+ * each RAM region minus the reserved ranges, by arithmetic on the ranges. */
 void free_ram(u64 lo, u64 hi)
 {
     for (int i = 0; i < boot_params.nr_ram; i++) {
         auto& r = boot_params.ram[i];
-        u64 first = max(PAGE_ALIGN(r.base), lo) >> PAGE_SHIFT;
-        u64 last = min(r.base + r.size, hi) >> PAGE_SHIFT;
-        u64 run = first;
-        for (u64 pfn = first; pfn <= last; pfn++) {
-            if (pfn == last || is_reserved(pfn << PAGE_SHIFT, (pfn + 1) << PAGE_SHIFT)) {
-                if (pfn > run) {
-                    buddy.free_range(run, pfn - run);
-                    total_pages += pfn - run;
-                }
-                run = pfn + 1;
+        u64 start = max(PAGE_ALIGN(r.base), PAGE_ALIGN(lo));
+        u64 end = min(r.base + r.size, hi) & PAGE_MASK;
+        while (start < end) {
+            /* The first reserved range that overlaps what is left. */
+            const memory_region* first = nullptr;
+            for (auto& res : reserved)
+                if (res.size && overlaps(start, end, res.base, res.base + res.size) && (!first || res.base < first->base))
+                    first = &res;
+            u64 run_end = first ? max(start, first->base & PAGE_MASK) : end;
+            if (run_end > start) {
+                buddy.free_range(start >> PAGE_SHIFT, (run_end - start) >> PAGE_SHIFT);
+                total_pages += (run_end - start) >> PAGE_SHIFT;
             }
+            if (!first)
+                break;
+            start = PAGE_ALIGN(first->base + first->size);
         }
     }
 }
