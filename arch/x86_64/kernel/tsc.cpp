@@ -16,7 +16,7 @@ u64 tsc_to_ns_mult; /* ns = (tsc * mult) >> 32 */
 namespace {
 
 constexpr u32 PIT_HZ = 1193182;
-constexpr u32 CALIBRATE_TICKS = PIT_HZ / 500; /* 2 ms */
+constexpr u32 CALIBRATE_TICKS = PIT_HZ / 1000; /* 1 ms */
 
 } // namespace
 
@@ -33,7 +33,7 @@ void tsc_init()
         ;
     u64 ticks = rdtsc() - start;
     u64 khz = ticks * PIT_HZ / CALIBRATE_TICKS / 1000;
-    /* Round to a whole MHz: real TSCs run at one, and the 2 ms window's error
+    /* Round to a whole MHz: real TSCs run at one, and the 1 ms window's error
      * is far below that. */
     tsc_khz = (khz + 500) / 1000 * 1000;
     if (!tsc_khz)
