@@ -55,10 +55,8 @@ void dput(dentry* d)
 {
     if (!d || --d->d_count > 0)
         return;
-    /* Persistent names (ramfs) stay in the tree while they have an inode: the
-     * tree is the directory. Transient and negative dentries go. */
-    if (d->d_inode && !d->d_transient && d->d_parent != d)
-        return;
+    /* A linked ramfs name never gets here: the tree holds a reference for it.
+     * What does: transient (procfs, pipes), unlinked and negative dentries. */
     if (d->d_parent == d && !d->d_transient)
         return; /* a file system root lives as long as its mount */
     d_free(d);
@@ -96,13 +94,11 @@ void d_instantiate(dentry* d, inode* i)
 
 void d_delete(dentry* d)
 {
-    /* Unlink the name: the dentry lives on for whoever still holds it (an
-     * open file), but lookups no longer find it. */
+    /* Unlink the name: lookups no longer find it, but whoever still holds the
+     * dentry (an open file, a working directory) keeps it and its inode until
+     * the last reference goes. */
     list_head::del(&d->d_child);
-    if (d->d_inode) {
-        iput(d->d_inode);
-        d->d_inode = nullptr;
-    }
+    d->d_unlinked = true;
     /* The tree held one reference on behalf of the name. */
     dput(d);
 }

@@ -15,7 +15,9 @@ file* alloc_file(const path& p, unsigned flags, const file_operations* fops)
     f->f_count = 1;
     f->f_path = p;
     path_get(p);
+    /* The file holds its inode itself: unlinking the name must not free it. */
     f->f_inode = p.dentry->d_inode;
+    ihold(f->f_inode);
     f->f_op = fops;
     f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
     unsigned acc = flags & O_ACCMODE;
@@ -39,6 +41,7 @@ void fput(file* f)
         return;
     if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
         f->f_op->release(f->f_inode, f);
+    iput(f->f_inode);
     path_put(f->f_path);
     kfree(f);
 }

@@ -164,10 +164,21 @@ void pipe_release(inode* i, file* f)
 
 /* Opening a FIFO: readers wait for a writer and writers for a reader, unless
  * O_NONBLOCK (then a lone writer gets ENXIO), as POSIX says. */
+super_block* pipefs_sb;
+
 Result<void> fifo_open(inode* i, file* f)
 {
     if (!i->i_private && !(i->i_private = alloc_pipe_info()))
         return Errno::ENOMEM;
+    auto* pipe = static_cast<pipe_inode_info*>(i->i_private);
+    if (i->i_sb == pipefs_sb) {
+        /* Reopening an anonymous pipe (/proc/self/fd/N): no partner to wait for. */
+        if (f->f_mode & FMODE_READ)
+            pipe->readers++;
+        if (f->f_mode & FMODE_WRITE)
+            pipe->writers++;
+        return {};
+    }
     auto* p = static_cast<pipe_inode_info*>(i->i_private);
     bool rd = f->f_mode & FMODE_READ, wr = f->f_mode & FMODE_WRITE;
     if (rd) {
@@ -211,8 +222,6 @@ const file_operations pipefifo_fops = {
     .open = fifo_open,
     .release = pipe_release,
 };
-
-super_block* pipefs_sb;
 
 Result<void> do_pipe2(user_out_ptr<int> fildes, int flags)
 {

@@ -135,6 +135,7 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
     memcpy(p->comm, parent->comm, sizeof(p->comm));
     p->cred = get_cred(parent->cred);
     p->blocked = parent->blocked;
+    p->nice = parent->nice;
     p->exit_signal = (flags & CLONE_THREAD) ? -1 : args.exit_signal;
     p->start_time = ktime_get_ns();
     p->sas_ss_sp = parent->sas_ss_sp;

@@ -69,6 +69,8 @@ SyscallResult commit_uid_change(cred* now)
 
 int num_present_cpus() { return acpi.nr_present_cpus; }
 
+new_utsname* init_utsname() { return &utsname; }
+
 /* Trapgate's own system call, the documents' example: how many processors
  * the firmware lists as present (ACPI MADT). Number 1000, see syscall_64.tbl. */
 SYSCALL_DEFINE0(get_cpus)

@@ -47,6 +47,9 @@ def system_image():
         image.dir(d)
     image.dir("tmp", 0o1777)
     image.host_file("bin/busybox", BUSYBOX)
+    for n, name in enumerate(("stdin", "stdout", "stderr")):
+        image.symlink("dev/" + name, "/proc/self/fd/%d" % n)
+    image.symlink("dev/fd", "/proc/self/fd")
     listing = subprocess.run([BUSYBOX, "--list-full"], capture_output=True, text=True, check=True).stdout
     for applet in listing.split():
         if applet != "bin/busybox":

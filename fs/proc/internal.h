@@ -1,5 +1,5 @@
 /*
- * procfs internals (fs/proc/*.cpp only). Nothing in procfs is stored: every
+ * procfs internals (the fs/proc sources only). Nothing in procfs is stored: every
  * inode is made on lookup (namei's lookup_child gives it a transient dentry)
  * and says what it is in i_private: an entry kind, a pid and, for fd/N, a
  * descriptor number. Files are generated whole when opened (a snapshot, as a

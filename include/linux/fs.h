@@ -152,6 +152,7 @@ struct dentry {
     super_block* d_sb;
     vfsmount* d_mounted; /* the mount covering this dentry, if any */
     bool d_transient;    /* procfs: forget when unused */
+    bool d_unlinked;     /* removed from its directory, alive while still used */
 };
 
 struct vfsmount {
@@ -209,12 +210,9 @@ Result<char*> d_path(const path& p, char* buf, size_t size);
 
 /* ---- path lookup (fs/namei.cpp) ---- */
 
-enum lookup_flags : unsigned {
-    LOOKUP_FOLLOW = 1,    /* follow a symlink in the last component */
-    LOOKUP_DIRECTORY = 2, /* the last component must be a directory */
-    LOOKUP_PARENT = 4,
-    LOOKUP_EMPTY = 8,     /* "" names the starting directory (AT_EMPTY_PATH) */
-};
+constexpr unsigned LOOKUP_FOLLOW = 1;    /* follow a symlink in the last component */
+constexpr unsigned LOOKUP_DIRECTORY = 2; /* the last component must be a directory */
+constexpr unsigned LOOKUP_EMPTY = 8;     /* "" names the starting directory (AT_EMPTY_PATH) */
 
 struct kstat {
     u64 ino;

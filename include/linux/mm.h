@@ -15,13 +15,11 @@ struct inode;
 struct page;
 
 /* vm_flags, Linux's values. */
-enum : unsigned long {
-    VM_READ = 0x1,
-    VM_WRITE = 0x2,
-    VM_EXEC = 0x4,
-    VM_SHARED = 0x8,
-    VM_GROWSDOWN = 0x100,
-};
+constexpr unsigned long VM_READ = 0x1;
+constexpr unsigned long VM_WRITE = 0x2;
+constexpr unsigned long VM_EXEC = 0x4;
+constexpr unsigned long VM_SHARED = 0x8;
+constexpr unsigned long VM_GROWSDOWN = 0x100;
 
 struct vm_area_struct {
     unsigned long vm_start;

@@ -114,6 +114,7 @@ struct task_struct {
     u64 stime_ns;    /* time in the kernel */
     u64 last_switch; /* ns, when it last started running */
     int time_slice;  /* ticks left */
+    int nice;        /* -20..19: reported, not (yet) used for scheduling */
 
     /* Whatever the task sleeps on with a timeout. */
     u64 sleep_deadline;
@@ -190,3 +191,8 @@ void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsi
 void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp);
 void fpu_init_task(task_struct* t);
 void set_task_comm(task_struct* t, const char* name);
+
+/* The system's names as uname() reports them (kernel/sys.cpp); procfs shows
+ * and sets /proc/sys/kernel/hostname etc. through it. */
+struct new_utsname;
+new_utsname* init_utsname();

@@ -1,0 +1,143 @@
+/*
+ * Scheduling calls. Every task runs under SCHED_OTHER with one round-robin
+ * queue; nice values are remembered and reported but don't change the share.
+ * Affinity masks name every present CPU, as on Linux, although user code
+ * runs on the boot CPU.
+ */
+#include <linux/cred.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
+#include <linux/syscalls.h>
+
+int num_present_cpus();
+
+namespace {
+
+constexpr int SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5;
+constexpr int PRIO_PROCESS = 0, PRIO_PGRP = 1, PRIO_USER = 2;
+constexpr unsigned CPUMASK_BYTES = 8; /* Linux's nr_cpu_ids rounded up to a long, for up to 64 CPUs */
+
+task_struct* task_or_current(pid_t pid) { return pid ? find_task_by_pid(pid) : current; }
+
+} // namespace
+
+SYSCALL_DEFINE0(sched_yield)
+{
+    set_tsk_thread_flag(current, TIF_NEED_RESCHED);
+    return 0;
+}
+
+SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, unsigned int, len, user_out_ptr<u8>, user_mask_ptr)
+{
+    if (len < CPUMASK_BYTES || (len & (sizeof(long) - 1)))
+        return Errno::EINVAL;
+    if (pid < 0 || !task_or_current(pid))
+        return Errno::ESRCH;
+    int cpus = num_present_cpus();
+    u64 mask = cpus >= 64 ? ~0ULL : (1ULL << cpus) - 1;
+    TRY(copy_to_user(user_mask_ptr.cast<u64>(), &mask));
+    return CPUMASK_BYTES;
+}
+
+SYSCALL_DEFINE3(sched_setaffinity, pid_t, pid, unsigned int, len, user_in_ptr<const u8>, user_mask_ptr)
+{
+    if (pid < 0 || !task_or_current(pid))
+        return Errno::ESRCH;
+    u64 mask = 0;
+    TRY(copy_from_user(reinterpret_cast<u8*>(&mask), user_mask_ptr, min<unsigned>(len, sizeof(mask))));
+    int cpus = num_present_cpus();
+    u64 present = cpus >= 64 ? ~0ULL : (1ULL << cpus) - 1;
+    return (mask & present) ? SyscallResult(0) : SyscallResult(Errno::EINVAL);
+}
+
+SYSCALL_DEFINE1(sched_getscheduler, pid_t, pid)
+{
+    if (pid < 0)
+        return Errno::EINVAL;
+    return task_or_current(pid) ? SyscallResult(SCHED_OTHER) : SyscallResult(Errno::ESRCH);
+}
+
+SYSCALL_DEFINE2(sched_getparam, pid_t, pid, user_out_ptr<int>, param)
+{
+    if (pid < 0 || !param)
+        return Errno::EINVAL;
+    if (!task_or_current(pid))
+        return Errno::ESRCH;
+    return put_user(0, param);
+}
+
+SYSCALL_DEFINE3(sched_setscheduler, pid_t, pid, int, policy, user_in_ptr<const int>, param)
+{
+    if (pid < 0 || !param)
+        return Errno::EINVAL;
+    if (!task_or_current(pid))
+        return Errno::ESRCH;
+    int prio = TRY(get_user(param));
+    if (policy == SCHED_FIFO || policy == SCHED_RR)
+        return Errno::EPERM; /* no real-time scheduling */
+    if ((policy != SCHED_OTHER && policy != SCHED_BATCH && policy != SCHED_IDLE) || prio != 0)
+        return Errno::EINVAL;
+    return 0;
+}
+
+SYSCALL_DEFINE1(sched_get_priority_max, int, policy)
+{
+    return policy == SCHED_FIFO || policy == SCHED_RR ? SyscallResult(99)
+           : policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE ? SyscallResult(0)
+                                                                                  : SyscallResult(Errno::EINVAL);
+}
+
+SYSCALL_DEFINE1(sched_get_priority_min, int, policy)
+{
+    return policy == SCHED_FIFO || policy == SCHED_RR ? SyscallResult(1)
+           : policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE ? SyscallResult(0)
+                                                                                  : SyscallResult(Errno::EINVAL);
+}
+
+/* ---- nice ---- */
+
+SYSCALL_DEFINE2(getpriority, int, which, int, who)
+{
+    if (which != PRIO_PROCESS && which != PRIO_PGRP && which != PRIO_USER)
+        return Errno::EINVAL;
+    int best = -1;
+    list_for_each(pos, &task_list) {
+        task_struct* t = list_entry(pos, task_struct, tasks);
+        if (t->exit_state || t->pid == 0)
+            continue;
+        bool match = which == PRIO_PROCESS ? t->pid == (who ? who : current->pid)
+                     : which == PRIO_PGRP  ? t->signal->pgrp == (who ? who : current->signal->pgrp)
+                                           : t->cred->uid == static_cast<uid_t>(who ? who : current_cred()->uid);
+        if (match)
+            best = max(best, 20 - t->nice); /* the kernel's form: 40..1 for nice -20..19 */
+    }
+    return best < 0 ? SyscallResult(Errno::ESRCH) : SyscallResult(best);
+}
+
+SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
+{
+    if (which != PRIO_PROCESS && which != PRIO_PGRP && which != PRIO_USER)
+        return Errno::EINVAL;
+    niceval = min(max(niceval, -20), 19);
+    bool found = false;
+    SyscallResult error = 0;
+    list_for_each(pos, &task_list) {
+        task_struct* t = list_entry(pos, task_struct, tasks);
+        if (t->exit_state || t->pid == 0)
+            continue;
+        bool match = which == PRIO_PROCESS ? t->pid == (who ? who : current->pid)
+                     : which == PRIO_PGRP  ? t->signal->pgrp == (who ? who : current->signal->pgrp)
+                                           : t->cred->uid == static_cast<uid_t>(who ? who : current_cred()->uid);
+        if (!match)
+            continue;
+        found = true;
+        const cred* c = current_cred();
+        if (c->euid != t->cred->uid && c->euid != t->cred->euid && !capable(CAP_SYS_NICE))
+            error = Errno::EPERM;
+        else if (niceval < t->nice && !capable(CAP_SYS_NICE))
+            error = Errno::EACCES; /* only the privileged lower it */
+        else
+            t->nice = niceval;
+    }
+    return found ? error : SyscallResult(Errno::ESRCH);
+}
