@@ -1,9 +1,10 @@
 """Guest tests: each entry of tests/guest/manifest.toml boots Trapgate under
 QEMU with one static program as the first process and checks its exit status
 and output. Programs check themselves too (a failed check prints "FAIL" and
-exits non-zero).
+exits non-zero). Then the same tests run on Linux (tests/linux_compare.py):
+output and exit status must be the same on both kernels.
 
-  python3 tests/run_tests.py [-k SUBSTRING] [-j JOBS] [-v]
+  python3 tests/run_tests.py [-k SUBSTRING] [-j JOBS] [-v] [--no-linux] [--linux-fresh]
 """
 
 import argparse
@@ -92,6 +93,8 @@ def main():
     ap.add_argument("-k", default="", help="only tests whose name contains this")
     ap.add_argument("-j", type=int, default=os.cpu_count() or 1)
     ap.add_argument("-v", action="store_true")
+    ap.add_argument("--no-linux", action="store_true", help="skip the comparison with Linux")
+    ap.add_argument("--linux-fresh", action="store_true", help="run on Linux again, ignoring cached results")
     o = ap.parse_args()
     tests = [t for t in load_manifest() if o.k in t["name"]]
     failed = []
@@ -102,12 +105,21 @@ def main():
         if status.returncode:
             failed.append("docs_syscall_status_fresh")
     with concurrent.futures.ThreadPoolExecutor(max_workers=o.j) as pool:
-        results = pool.map(lambda t: (t, check(t, run_on_trapgate(t))), tests)
+        outcomes = {}
+
+        def run_and_check(t):
+            outcomes[t["name"]] = run_on_trapgate(t)
+            return t, check(t, outcomes[t["name"]])
+
+        results = pool.map(run_and_check, tests)
         for test, problems in results:
             print("%-40s %s" % (test["name"], "FAIL" if problems else "ok"), flush=True)
             if problems:
                 failed.append(test["name"])
                 print("\n".join(problems))
+    if not o.no_linux:
+        import linux_compare
+        failed += linux_compare.compare(tests, outcomes, image_for, jobs=o.j, fresh=o.linux_fresh, verbose=o.v)
     print("guest tests: %d failed: %s" % (len(failed), " ".join(failed)) if failed else "guest tests: all passed")
     return 1 if failed else 0
 

@@ -1,0 +1,195 @@
+"""Differential tests: every guest test of tests/guest/manifest.toml runs on
+Linux too (tools/linux_ref.py), and its output and exit status must be those
+it had on Trapgate.
+
+A test that is not compared says why, once, in the manifest:
+    linux = "skip: <reason>"      not run on Linux
+    linux = "differs: <reason>"   run on both; a difference is expected
+Tests that boot through GRUB, expect a panic or pass Trapgate's own kernel
+command-line options (boot, expect_panic, cmdline_extra) test Trapgate itself
+and are skipped without a key.
+
+Linux results are cached in build/linux-ref/cache/, keyed by the test's whole
+initramfs (program and files), its arguments, smp, memory, input, the Linux
+kernel and the wrapper; a changed program runs again.
+"""
+
+import concurrent.futures
+import difflib
+import hashlib
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import linux_ref  # noqa: E402
+
+CACHE = os.path.join(linux_ref.BUILD, "linux-ref", "cache")
+CHUNK = 12  # jobs per Linux boot (a boot costs ~5 s under TCG; jobs are short)
+
+
+def policy(test):
+    """("compare" | "skip" | "differs", reason)."""
+    key = test.get("linux")
+    if key:
+        kind, _, reason = key.partition(":")
+        kind = kind.strip()
+        if kind not in ("skip", "differs"):
+            raise ValueError("%s: linux = %r must start with 'skip:' or 'differs:'" % (test["name"], key))
+        return kind, reason.strip()
+    if test.get("boot"):
+        return "skip", "boots Trapgate through %s" % test["boot"]
+    if test.get("expect_panic"):
+        return "skip", "a Trapgate kernel self-test (expects a panic)"
+    if test.get("cmdline_extra"):
+        return "skip", "Trapgate kernel options %s" % " ".join(test["cmdline_extra"])
+    return "compare", ""
+
+
+def _key(test, image):
+    h = hashlib.sha256()
+    h.update(image.build())
+    h.update(json.dumps([test["program"], test.get("args", []), test.get("smp", 1), test.get("mem", "128M"),
+                         test.get("stdin", ""), linux_ref.identity()]).encode())
+    return h.hexdigest()
+
+
+def _cache_get(key):
+    try:
+        with open(os.path.join(CACHE, key + ".json")) as f:
+            d = json.load(f)
+        return linux_ref.Result(d["stdout"].encode("latin-1"), d["exit_status"], d["timed_out"])
+    except (FileNotFoundError, ValueError, KeyError):
+        return None
+
+
+def _cache_put(key, name, result):
+    if result.exit_status is None:
+        return  # the boot died: try again next time
+    os.makedirs(CACHE, exist_ok=True)
+    tmp = os.path.join(CACHE, key + ".tmp")
+    with open(tmp, "w") as f:
+        json.dump({"test": name, "stdout": result.stdout.decode("latin-1"), "exit_status": result.exit_status,
+                   "timed_out": result.timed_out}, f)
+    os.replace(tmp, os.path.join(CACHE, key + ".json"))
+
+
+def run_linux(tests, image_for, jobs=2, fresh=False):
+    """Linux results for the tests, by name: from the cache, or from as few boots
+    as can be (tests sharing smp and memory share a boot; up to `jobs` boots at once).
+    Returns (results, number from cache, kernel logs of boots where a job failed)."""
+    results, pending, from_cache = {}, {}, 0
+    for test in tests:
+        image, guest = image_for(test)
+        key = _key(test, image)
+        cached = None if fresh else _cache_get(key)
+        if cached:
+            results[test["name"]] = cached
+            from_cache += 1
+            continue
+        job = linux_ref.Job(test["name"], image, guest, test.get("args", []), test.get("timeout", 120))
+        group = (test.get("smp", 1), test.get("mem", "128M"), test.get("stdin", ""))
+        pending.setdefault(group, []).append((job, key))
+    boots = []
+    for (smp, mem, stdin), items in pending.items():
+        # A test with input gets its own boot: the console is shared.
+        size = 1 if stdin else CHUNK
+        for i in range(0, len(items), size):
+            boots.append((smp, mem, stdin, items[i:i + size]))
+    logs = {}
+
+    def boot(b):
+        smp, mem, stdin, items = b
+        return items, linux_ref.run([j for j, _ in items], smp=smp, mem=mem, stdin=stdin.encode())
+
+    if boots:
+        linux_ref.install()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+            for items, batch in pool.map(boot, boots):
+                for job, key in items:
+                    r = batch.results[job.id]
+                    results[job.id] = r
+                    _cache_put(key, job.id, r)
+                    if r.exit_status is None:
+                        logs[job.id] = batch.kernel_log
+    return results, from_cache, logs
+
+
+def side_by_side(left, right, left_title="linux", right_title="trapgate", width=60):
+    """Two outputs in columns, differing lines marked (| changed, < only left, > only right)."""
+    a, b = left.splitlines(), right.splitlines()
+
+    def cut(s):
+        s = s.replace("\t", "    ")
+        return s if len(s) <= width else s[:width - 1] + "…"
+
+    rows = ["    %-*s   %s" % (width, left_title, right_title), "    %s   %s" % ("-" * width, "-" * width)]
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            rows += ["    %-*s   %s" % (width, cut(x), cut(x)) for x in a[i1:i2]]
+            continue
+        left_part, right_part = a[i1:i2], b[j1:j2]
+        for k in range(max(len(left_part), len(right_part))):
+            x = left_part[k] if k < len(left_part) else None
+            y = right_part[k] if k < len(right_part) else None
+            mark = "|" if x is not None and y is not None else ("<" if y is None else ">")
+            rows.append("  %s %-*s   %s" % (mark, width, cut(x) if x is not None else "", cut(y) if y is not None else ""))
+    return "\n".join(rows)
+
+
+def _show(out):
+    """Output as text; a missing final newline shown, since it is a difference."""
+    text = out.decode(errors="replace")
+    return text if not text or text.endswith("\n") else text + "⏎(no newline at end)\n"
+
+
+def compare(tests, trapgate_outcomes, image_for, jobs=2, fresh=False, verbose=False):
+    """Runs the comparison and prints one line per test; returns the names that failed."""
+    failed, to_run, plans = [], [], {}
+    for test in tests:
+        plans[test["name"]] = policy(test)
+        if plans[test["name"]][0] != "skip":
+            to_run.append(test)
+    try:
+        results, from_cache, logs = run_linux(to_run, image_for, jobs, fresh)
+    except (linux_ref.LinuxUnavailable, OSError, subprocess.CalledProcessError) as e:
+        print("linux comparison: the Linux reference is unavailable: %s" % e)
+        return ["linux_reference_unavailable"]
+    skipped = len(tests) - len(to_run)
+    print("linux comparison (Linux %s; %d of %d results from build/linux-ref/cache; %d Trapgate-only test%s%s):"
+          % (linux_ref.kernel_version(), from_cache, len(to_run), skipped, "" if skipped == 1 else "s",
+             " listed with -v" if skipped and not verbose else ""), flush=True)
+    for test in tests:
+        name = test["name"]
+        kind, reason = plans[name]
+        label = "linux/" + name
+        if kind == "skip":
+            if verbose:
+                print("%-40s skip: %s" % (label, reason))
+            continue
+        lin, tg = results[name], trapgate_outcomes[name]
+        same_out = lin.stdout == tg.stdout
+        same_status = lin.exit_status == tg.exit_status
+        if kind == "differs":
+            note = "" if not (same_out and same_status) else " (but now the same: drop its linux key)"
+            print("%-40s differs as expected: %s%s" % (label, reason, note))
+            continue
+        if same_out and same_status:
+            print("%-40s ok" % label)
+            continue
+        failed.append(label)
+        print("%-40s FAIL" % label)
+        if lin.exit_status is None:
+            print("  Linux gave no result (the boot ended first)%s" % (" after its timeout" if lin.timed_out else ""))
+            if name in logs:
+                print("--- Linux kernel log ---\n" + logs[name][-4000:])
+        print("  exit status: linux %s, trapgate %s%s" % (lin.exit_status, tg.exit_status,
+                                                         "" if same_status else "   <- differs"))
+        if not same_out:
+            print("  output differs:")
+            print(side_by_side(_show(lin.stdout), _show(tg.stdout)))
+        else:
+            print("  output: the same")
+    return failed
