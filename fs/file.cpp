@@ -109,6 +109,15 @@ file* fget(int fd)
     return f ? get_file(f) : nullptr;
 }
 
+FdRef::FdRef(int fd)
+{
+    files_struct* files = current->files;
+    counted_ = files->count > 1;
+    f_ = files->get(fd);
+    if (f_ && counted_)
+        get_file(f_);
+}
+
 Result<int> get_unused_fd_flags(unsigned flags, int start)
 {
     files_struct* files = current->files;

@@ -295,13 +295,15 @@ struct fs_struct {
 fs_struct* copy_fs_struct(fs_struct* old);
 void put_fs_struct(fs_struct* fs);
 
-/* A descriptor's file, held for the length of a call (Linux's struct fd). */
+/* A descriptor's file, held for the length of a call (Linux's struct fd).
+ * Like Linux's fdget, it only takes a reference when another task shares the
+ * descriptor table and could close the file meanwhile. */
 class FdRef {
 public:
-    explicit FdRef(int fd) : f_(fget(fd)) {}
+    explicit FdRef(int fd);
     ~FdRef()
     {
-        if (f_)
+        if (f_ && counted_)
             fput(f_);
     }
     FdRef(const FdRef&) = delete;
@@ -312,6 +314,7 @@ public:
 
 private:
     file* f_;
+    bool counted_;
 };
 
 bool get_close_on_exec(int fd);

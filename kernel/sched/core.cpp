@@ -204,6 +204,8 @@ void remove_wait_queue(wait_queue_head*, wait_queue_entry* e)
 
 void wake_up(wait_queue_head* wq)
 {
+    if (wq->head.empty())
+        return; /* the common case on every pipe read and write: nobody waits */
     u64 flags = local_irq_save();
     list_for_each_safe(pos, n, &wq->head)
         wake_up_process(list_entry(pos, wait_queue_entry, entry)->task);
