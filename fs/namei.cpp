@@ -11,6 +11,11 @@
 #include <linux/syscall_args.h>
 #include <linux/syscalls.h>
 
+/* tmpfs's directory sizes, which Linux's root file system shows (stat, ls -l):
+ * 40 bytes empty, 20 more per entry (BOGO_DIRENT_SIZE). */
+constexpr loff_t BOGO_DIRENT_SIZE = 20;
+static void dir_entries_changed(inode* dir, int delta) { dir->i_size += delta * BOGO_DIRENT_SIZE; }
+
 void path_get(const path& p) { dget(p.dentry); }
 void path_put(const path& p) { dput(p.dentry); }
 
@@ -324,6 +329,7 @@ Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev
                     r = Errno::ENOMEM;
                 } else {
                     d_instantiate(d, r.value());
+                    dir_entries_changed(dir, +1);
                 }
             }
         }
@@ -419,6 +425,7 @@ Result<void> do_unlink(int dirfd, const char* name)
     if (r.ok()) {
         i->i_nlink--;
         i->i_ctime = dir->i_mtime = dir->i_ctime = current_time();
+        dir_entries_changed(dir, -1);
         d_delete(v.child.dentry);
     }
     put_victim(v);
@@ -447,6 +454,7 @@ Result<void> do_rmdir(int dirfd, const char* name)
         i->i_nlink = 0;
         dir->i_nlink--;
         dir->i_mtime = dir->i_ctime = current_time();
+        dir_entries_changed(dir, -1);
         d_delete(v.child.dentry);
     }
     put_victim(v);
@@ -537,8 +545,11 @@ Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const cha
             gone->i_nlink = S_ISDIR(gone->i_mode) ? 0 : gone->i_nlink - 1;
             if (S_ISDIR(gone->i_mode))
                 new_dir->i_nlink--;
+            dir_entries_changed(new_dir, -1);
             d_delete(dst);
         }
+        dir_entries_changed(old_dir, -1);
+        dir_entries_changed(new_dir, +1);
         if (is_dir && old_dir != new_dir) {
             old_dir->i_nlink--;
             new_dir->i_nlink++;
@@ -591,6 +602,7 @@ Result<void> do_linkat(int olddfd, const char* oldname, int newdfd, const char* 
             i->i_nlink++;
             i->i_ctime = current_time();
             d_instantiate(d, i);
+            dir_entries_changed(to.dir.dentry->d_inode, +1);
         }
     }
     path_put(to.dir);

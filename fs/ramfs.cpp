@@ -104,6 +104,7 @@ Result<inode*> ramfs_create(inode* dir, umode_t mode, dev_t rdev)
     case S_IFDIR:
         i->i_op = &ramfs_dir_inode_operations;
         i->i_fop = &ramfs_dir_operations;
+        i->i_size = 40; /* tmpfs's size of an empty directory */
         dir->i_nlink++;
         break;
     case S_IFREG:
@@ -161,6 +162,7 @@ super_block* ramfs_get_sb()
         return nullptr;
     root->i_op = &ramfs_dir_inode_operations;
     root->i_fop = &ramfs_dir_operations;
+    root->i_size = 40;
     d->d_sb = sb;
     d_instantiate(d, root);
     sb->s_root = d;

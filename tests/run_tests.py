@@ -30,8 +30,12 @@ def load_manifest():
 
 
 def image_for(test):
-    program = os.path.join(BUILD, test["program"])
-    image, guest = trapgate.program_image(program, [])
+    if test.get("system"):
+        # The default root file system (busybox and its applet links), with
+        # `program` the path of the first program inside it.
+        image, guest = trapgate.system_image(), test["program"]
+    else:
+        image, guest = trapgate.program_image(os.path.join(BUILD, test["program"]), [])
     for host, where in test.get("files", {}).items():
         host_path = host if os.path.isabs(host) else os.path.join(ROOT, host)
         image.host_file(where, host_path)
