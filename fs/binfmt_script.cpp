@@ -42,7 +42,7 @@ Result<void> load_script(linux_binprm& bprm)
     }
     TRY(copy_string_kernel(interp, bprm));
     bprm.argc++;
-    TRY(open_exec(interp, bprm));
+    TRY(open_exec(AT_FDCWD, interp, 0, bprm));
     bprm.depth++;
     return exec_binprm(bprm);
 }

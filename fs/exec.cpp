@@ -8,6 +8,7 @@
 #include <linux/binfmts.h>
 #include <linux/cred.h>
 #include <linux/gfp.h>
+#include <linux/printk.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -155,9 +156,13 @@ Result<void> remove_arg_zero(linux_binprm& bprm)
     return {};
 }
 
-Result<void> open_exec(const char* name, linux_binprm& bprm)
+Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bprm)
 {
-    file* f = TRY(do_filp_open(AT_FDCWD, name, O_RDONLY, 0));
+    unsigned lookup = ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+    path p = TRY(path_lookupat(dirfd, name, lookup));
+    auto opened = dentry_open(p, O_RDONLY);
+    path_put(p);
+    file* f = TRY(opened);
     inode* i = f->f_inode;
     Errno err{};
     if (!S_ISREG(i->i_mode))
@@ -238,13 +243,15 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
     bprm->filename = filename;
     Result<void> r;
     do {
-        /* Relative names are taken from dirfd (AT_FDCWD: the cwd). */
+        /* Relative names are taken from dirfd (AT_FDCWD: the cwd); Linux names
+         * the program /dev/fd/N[/name] then (AT_EXECFN, comm). */
         if (fd != AT_FDCWD && filename[0] != '/') {
-            r = Errno::ENOSYS; /* execveat with a real dirfd: not yet */
-            break;
+            snprintf(bprm->fd_name, sizeof(bprm->fd_name), filename[0] ? "/dev/fd/%d/%s" : "/dev/fd/%d", fd, filename);
+            bprm->filename = bprm->fd_name;
         }
-        if (!(r = open_exec(filename, *bprm)).ok())
+        if (!(r = open_exec(fd, filename, flags, *bprm)).ok())
             break;
+        strscpy(bprm->interp, bprm->filename, sizeof(bprm->interp));
         int argc_or_err;
         auto argc = count_strings(argv);
         if (!argc.ok()) {

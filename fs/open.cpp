@@ -114,6 +114,13 @@ Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t 
             lookup |= LOOKUP_DIRECTORY;
         p = TRY(path_lookupat(dirfd, name, lookup));
     }
+    auto f = dentry_open(p, flags);
+    path_put(p);
+    return f;
+}
+
+Result<file*> dentry_open(const path& p, unsigned flags)
+{
     inode* i = p.dentry->d_inode;
     unsigned acc = flags & O_ACCMODE;
     bool wants_write = acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC);
@@ -129,31 +136,24 @@ Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t 
         if (int e = inode_permission(i, mask))
             err = static_cast<Errno>(-e);
     }
-    if (err != Errno{}) {
-        path_put(p);
+    if (err != Errno{})
         return err;
-    }
 
     const file_operations* fops = i->i_fop;
     if (S_ISFIFO(i->i_mode))
         fops = fifo_file_operations();
     if (S_ISCHR(i->i_mode)) {
         fops = lookup_chrdev(i->i_rdev);
-        if (!fops && !(flags & O_PATH)) {
-            path_put(p);
+        if (!fops && !(flags & O_PATH))
             return Errno::ENXIO;
-        }
     }
     if ((flags & O_TRUNC) && S_ISREG(i->i_mode) && !(flags & O_PATH)) {
         auto r = filemap_set_size(i, 0);
         i->i_mtime = i->i_ctime = current_time();
-        if (!r.ok()) {
-            path_put(p);
+        if (!r.ok())
             return r.error();
-        }
     }
     file* f = alloc_file(p, flags, fops);
-    path_put(p);
     if (!f)
         return Errno::ENOMEM;
     if (!(flags & O_PATH) && fops && fops->open) {

@@ -17,6 +17,7 @@ struct linux_binprm {
     int argc, envc;
     const char* filename;    /* as given to execve (AT_EXECFN) */
     char interp[PATH_MAX];   /* the program actually loaded (after #!) */
+    char fd_name[PATH_MAX];  /* "/dev/fd/N/name" for execveat with a dirfd */
     unsigned long exec;      /* address of the filename string on the new stack */
     int depth;               /* #! nesting */
 };
@@ -30,7 +31,9 @@ Result<size_t> new_mm_strlen(mm_struct* mm, unsigned long addr);
 Result<void> copy_string_kernel(const char* s, linux_binprm& bprm);
 /* Drops the lowest string on the stack (argv[0], replaced by #! handling). */
 Result<void> remove_arg_zero(linux_binprm& bprm);
-Result<void> open_exec(const char* name, linux_binprm& bprm);
+/* Opens the program (relative to dirfd; flags AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW)
+ * and reads its first bytes into bprm.buf. */
+Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bprm);
 
 /* Formats: each returns ENOEXEC if the file is not its kind. */
 Result<void> load_elf_binary(linux_binprm& bprm);

@@ -250,6 +250,8 @@ Result<parent_path> kern_path_parent(int dirfd, const char* name);
  * search permission on it. The umask is applied by the caller. */
 Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev);
 Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t mode);
+/* Opens what p names (the caller keeps its reference), with open()'s checks. */
+Result<file*> dentry_open(const path& p, unsigned flags);
 Result<char*> getname(user_in_ptr<const char> name); /* kmalloc'ed PATH_MAX copy */
 void putname(char* name);
 
