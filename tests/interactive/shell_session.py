@@ -63,6 +63,20 @@ class Console:
         return out
 
 
+def small_memory_boot(initrd, tmp):
+    """The shell must also come up in 16 MiB of memory (issue 3's bound)."""
+    boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline("/init", []), smp=1, mem="16M")
+    c = Console(qemu.qemu_args(boot, os.path.join(tmp, "kernel16.log"), os.path.join(tmp, "status16")))
+    try:
+        c.expect(PROMPT)
+        c.command("cat /proc/meminfo | head -1", r"MemTotal:")
+        c.type("exit\r")
+        c.p.wait(timeout=60)
+    finally:
+        if c.p.poll() is None:
+            c.p.kill()
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="trapgate-shell-")
     initrd = os.path.join(tmp, "system.cpio")
@@ -73,6 +87,8 @@ def main():
     c = Console(args)
     steps = []
     try:
+        small_memory_boot(initrd, tmp)
+        steps.append("16 MiB boot")
         c.expect(PROMPT)
         steps.append("prompt")
         c.command("echo hello from the shell", "hello from the shell")
