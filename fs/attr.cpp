@@ -4,6 +4,8 @@
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/resource.h>
+#include <linux/signal.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -67,12 +69,11 @@ Result<void> chown_common(const path& p, uid_t user, gid_t group)
         i->i_uid = user;
     if (change_group)
         i->i_gid = group;
-    /* A changed owner loses the set-id bits of a regular file. */
-    if ((change_user || change_group) && !S_ISDIR(i->i_mode)) {
-        i->i_mode &= ~S_ISUID;
-        if (i->i_mode & (S_IXUSR >> 3))
-            i->i_mode &= ~S_ISGID;
-    }
+    /* chown with any id given takes the set-id bits off a non-directory, even
+     * when nothing changes (the set-group-id bit only if group-executable:
+     * without it, it marks mandatory locking). */
+    if ((user != static_cast<uid_t>(-1) || group != static_cast<gid_t>(-1)) && !S_ISDIR(i->i_mode))
+        kill_suid(i);
     i->i_ctime = current_time();
     return {};
 }
@@ -81,6 +82,11 @@ Result<void> truncate_inode(inode* i, loff_t length)
 {
     if (length < 0)
         return Errno::EINVAL;
+    unsigned long limit = rlimit(RLIMIT_FSIZE);
+    if (limit != RLIM_INFINITY && static_cast<unsigned long>(length) > limit && length > i->i_size) {
+        send_sig_info(SIGXFSZ, nullptr, current, false);
+        return Errno::EFBIG;
+    }
     if (S_ISDIR(i->i_mode))
         return Errno::EISDIR;
     if (!S_ISREG(i->i_mode) || !i->i_op || !i->i_op->setsize)

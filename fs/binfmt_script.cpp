@@ -6,11 +6,27 @@ Result<void> load_script(linux_binprm& bprm)
 {
     if (bprm.buf[0] != '#' || bprm.buf[1] != '!')
         return Errno::ENOEXEC;
-    /* The first line, without "#!", leading blanks and trailing blanks. */
+    /* The first line (its first 255 bytes), without "#!". A line with no end
+     * in sight must at least show where the interpreter's name ends: a
+     * truncated name is never run (Linux's rule, ENOEXEC). */
+    constexpr size_t USABLE = BINPRM_BUF_SIZE - 1;
+    const char* line_end = static_cast<const char*>(memchr(bprm.buf, '\n', USABLE));
+    if (!line_end) {
+        size_t k = 2;
+        while (k < USABLE && (bprm.buf[k] == ' ' || bprm.buf[k] == '\t'))
+            k++;
+        if (k == USABLE)
+            return Errno::ENOEXEC;
+        while (k < USABLE && bprm.buf[k] && bprm.buf[k] != ' ' && bprm.buf[k] != '\t')
+            k++;
+        if (k == USABLE)
+            return Errno::ENOEXEC;
+        line_end = bprm.buf + USABLE;
+    }
     char line[BINPRM_BUF_SIZE];
     size_t n = 0;
-    for (size_t k = 2; k < sizeof(bprm.buf) && bprm.buf[k] && bprm.buf[k] != '\n'; k++)
-        line[n++] = bprm.buf[k];
+    for (const char* c = bprm.buf + 2; c < line_end && *c; c++)
+        line[n++] = *c;
     line[n] = 0;
     char* interp = line;
     while (*interp == ' ' || *interp == '\t')

@@ -160,7 +160,7 @@ Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bpr
 {
     unsigned lookup = ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
     path p = TRY(path_lookupat(dirfd, name, lookup));
-    auto opened = dentry_open(p, O_RDONLY);
+    auto opened = dentry_open(p, O_RDONLY | __FMODE_EXEC);
     path_put(p);
     file* f = TRY(opened);
     inode* i = f->f_inode;
@@ -171,6 +171,8 @@ Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bpr
         err = static_cast<Errno>(-e);
     else if (!(i->i_mode & 0111))
         err = Errno::EACCES; /* even root needs an x bit */
+    else if (i->i_writecount > 0)
+        err = Errno::ETXTBSY; /* open for writing somewhere */
     if (err != Errno{}) {
         fput(f);
         return err;
@@ -188,7 +190,8 @@ Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bpr
 
 Result<void> exec_binprm(linux_binprm& bprm)
 {
-    if (bprm.depth > 4)
+    /* Linux follows up to five interpreters (#! scripts) before the program. */
+    if (bprm.depth > 5)
         return Errno::ELOOP;
     auto r = load_script(bprm);
     if (r.ok() || r.error() != Errno::ENOEXEC)
@@ -206,10 +209,13 @@ void begin_new_exec(linux_binprm& bprm)
     switch_pgd(t->mm->pgd);
     if (old)
         mmput(old);
-    if (t->mm->exe_file)
+    if (t->mm->exe_file) {
+        allow_write_access(t->mm->exe_file);
         iput(t->mm->exe_file);
+    }
     t->mm->exe_file = bprm.file->f_inode;
     ihold(t->mm->exe_file);
+    deny_write_access(t->mm->exe_file); /* checked free in open_exec */
     auto exe_path = d_path(bprm.file->f_path, t->mm->exe_path, sizeof(t->mm->exe_path));
     if (exe_path.ok())
         memmove(t->mm->exe_path, exe_path.value(), strlen(exe_path.value()) + 1);
@@ -351,6 +357,10 @@ SYSCALL_DEFINE5(execveat, DirFd, dfd, user_in_ptr<const char>, filename, user_in
                 user_in_ptr<const unsigned long>, envp, int, flags)
 {
     char* name = TRY(getname(filename));
+    if (!name[0] && !(flags & AT_EMPTY_PATH)) {
+        putname(name);
+        return Errno::ENOENT; /* getname refuses "" before the flags are checked, as Linux */
+    }
     auto r = do_execveat_common(dfd.value, name, argv.addr(), envp.addr(), flags);
     putname(name);
     return r;

@@ -2,6 +2,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -86,6 +87,8 @@ Result<page*> filemap_get_page(inode* i, unsigned long index)
 Result<void> filemap_set_size(inode* i, loff_t size)
 {
     unsigned long keep = (static_cast<unsigned long>(size) + PAGE_SIZE - 1) >> PAGE_SHIFT;
+    if (size < i->i_size && i->i_mapping_ok)
+        unmap_mapping_range(i, keep);
     for (unsigned long n = keep; n < i->i_pages_cap; n++) {
         if (i->i_pages[n]) {
             put_page(i->i_pages[n]);
@@ -224,6 +227,11 @@ size_t iov_iter::copy_from_iter(void* dst, size_t n)
         done += moved;
         return moved;
     });
+}
+
+void iov_iter::advance(size_t n)
+{
+    iterate(n, [](unsigned long, size_t len) { return len; });
 }
 
 size_t iov_iter::zero_iter(size_t n)

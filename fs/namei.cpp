@@ -301,6 +301,26 @@ int inode_permission(inode* i, int mask)
     return errno_return(Errno::EACCES);
 }
 
+Result<dentry*> vfs_create(const parent_path& pp, umode_t mode, dev_t rdev)
+{
+    inode* dir = pp.dir.dentry->d_inode;
+    if (int err = inode_permission(dir, 2 | 1 /* MAY_WRITE | MAY_EXEC */))
+        return static_cast<Errno>(-err);
+    if (!dir->i_op || !dir->i_op->create)
+        return Errno::EPERM;
+    if (dir->i_nlink == 0)
+        return Errno::ENOENT; /* the directory was removed */
+    inode* i = TRY(dir->i_op->create(dir, mode, rdev));
+    dentry* d = d_alloc(pp.dir.dentry, pp.last, strlen(pp.last));
+    if (!d) {
+        iput(i);
+        return Errno::ENOMEM;
+    }
+    d_instantiate(d, i);
+    dir_entries_changed(dir, +1);
+    return d;
+}
+
 Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev)
 {
     parent_path pp = TRY(kern_path_parent(dirfd, name));
@@ -312,27 +332,10 @@ Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev
         r = existing.error();
     } else if (pp.trailing_slash && !S_ISDIR(mode)) {
         r = Errno::ENOENT;
+    } else if (auto d = vfs_create(pp, mode, rdev); d.ok()) {
+        r = d.value()->d_inode;
     } else {
-        inode* dir = pp.dir.dentry->d_inode;
-        if (int err = inode_permission(dir, 2 | 1 /* MAY_WRITE | MAY_EXEC */))
-            r = static_cast<Errno>(-err);
-        else if (!dir->i_op || !dir->i_op->create)
-            r = Errno::EPERM;
-        else if (dir->i_nlink == 0)
-            r = Errno::ENOENT; /* the directory was removed */
-        else {
-            r = dir->i_op->create(dir, mode, rdev);
-            if (r.ok()) {
-                dentry* d = d_alloc(pp.dir.dentry, pp.last, strlen(pp.last));
-                if (!d) {
-                    iput(r.value());
-                    r = Errno::ENOMEM;
-                } else {
-                    d_instantiate(d, r.value());
-                    dir_entries_changed(dir, +1);
-                }
-            }
-        }
+        r = d.error();
     }
     path_put(pp.dir);
     return r;
@@ -406,8 +409,18 @@ Result<void> may_delete(inode* dir, dentry* d)
     return {};
 }
 
+/* The last component of a path that names no entry of its own: "." or
+ * "..", or the root ("/"). */
+bool is_dot_or_root(const char* last) { return !strcmp(last, ".") || !strcmp(last, "..") || !strcmp(last, "/"); }
+
 Result<void> do_unlink(int dirfd, const char* name)
 {
+    {
+        parent_path pp = TRY(kern_path_parent(dirfd, name));
+        path_put(pp.dir);
+        if (is_dot_or_root(pp.last))
+            return Errno::EISDIR;
+    }
     victim v = TRY(lookup_victim(dirfd, name));
     Result<void> r;
     inode* dir = v.pp.dir.dentry->d_inode;
@@ -434,6 +447,17 @@ Result<void> do_unlink(int dirfd, const char* name)
 
 Result<void> do_rmdir(int dirfd, const char* name)
 {
+    {
+        /* Linux answers these from the name alone. */
+        parent_path pp = TRY(kern_path_parent(dirfd, name));
+        path_put(pp.dir);
+        if (!strcmp(pp.last, "."))
+            return Errno::EINVAL;
+        if (!strcmp(pp.last, ".."))
+            return Errno::ENOTEMPTY;
+        if (!strcmp(pp.last, "/"))
+            return Errno::EBUSY;
+    }
     victim v = TRY(lookup_victim(dirfd, name));
     Result<void> r;
     inode* dir = v.pp.dir.dentry->d_inode;
@@ -488,6 +512,15 @@ Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const cha
         return Errno::EINVAL;
     if (flags & RENAME_WHITEOUT)
         return Errno::EINVAL;
+    {
+        parent_path a = TRY(kern_path_parent(olddfd, oldname));
+        path_put(a.dir);
+        auto b = kern_path_parent(newdfd, newname);
+        if (b.ok())
+            path_put(b.value().dir);
+        if (is_dot_or_root(a.last) || (b.ok() && is_dot_or_root(b.value().last)))
+            return Errno::EBUSY;
+    }
     victim from = TRY(lookup_victim(olddfd, oldname));
     auto to_parent = kern_path_parent(newdfd, newname);
     if (!to_parent.ok()) {
@@ -513,8 +546,8 @@ Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const cha
         r = Errno::EEXIST;
     else if ((flags & RENAME_EXCHANGE) && !dst)
         r = Errno::ENOENT;
-    else if (src == dst)
-        r = {}; /* the same file: nothing to do */
+    else if (dst && src->d_inode == dst->d_inode)
+        r = {}; /* two names of one file (or the same name): nothing to do, as POSIX says */
     else if (S_ISDIR(src_inode->i_mode) && is_ancestor(src, to.dir.dentry))
         r = Errno::EINVAL; /* into its own subtree */
     else if (dst && S_ISDIR(src_inode->i_mode) && !S_ISDIR(dst->d_inode->i_mode) && !(flags & RENAME_EXCHANGE))

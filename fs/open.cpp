@@ -18,6 +18,8 @@ file* alloc_file(const path& p, unsigned flags, const file_operations* fops)
     /* The file holds its inode itself: unlinking the name must not free it. */
     f->f_inode = p.dentry->d_inode;
     ihold(f->f_inode);
+    if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_PATH) && S_ISREG(f->f_inode->i_mode))
+        f->f_inode->i_writecount++; /* execve refuses (ETXTBSY) while it is open for writing */
     f->f_op = fops;
     f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
     unsigned acc = flags & O_ACCMODE;
@@ -41,6 +43,8 @@ void fput(file* f)
         return;
     if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
         f->f_op->release(f->f_inode, f);
+    if ((f->f_mode & FMODE_WRITE) && S_ISREG(f->f_inode->i_mode))
+        f->f_inode->i_writecount--;
     iput(f->f_inode);
     path_put(f->f_path);
     kfree(f);
@@ -50,27 +54,22 @@ namespace {
 
 constexpr int MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4;
 
+Result<path> create_link_target(const path& dir, dentry* link, unsigned flags, umode_t mode, int depth);
+
 /* Creates a regular file named pp.last in pp.dir. */
 Result<path> create_file(parent_path& pp, umode_t mode)
 {
-    inode* dir = pp.dir.dentry->d_inode;
-    if (int err = inode_permission(dir, MAY_WRITE | MAY_EXEC))
-        return static_cast<Errno>(-err);
-    if (!dir->i_op || !dir->i_op->create)
-        return Errno::EACCES;
-    inode* i = TRY(dir->i_op->create(dir, S_IFREG | (mode & ~current->fs->umask & S_IALLUGO), 0));
-    dentry* d = d_alloc(pp.dir.dentry, pp.last, strlen(pp.last));
-    if (!d) {
-        iput(i);
-        return Errno::ENOMEM;
-    }
-    d_instantiate(d, i);
+    dentry* d = TRY(vfs_create(pp, S_IFREG | (mode & ~current->fs->umask & S_IALLUGO), 0));
     return path{pp.dir.mnt, dget(d)};
 }
 
-/* The final path for O_CREAT: the existing file, or a new one. */
-Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mode)
+/* The final path for O_CREAT: the existing file, or a new one. A dangling
+ * symlink in the last place creates what it points to, as Linux does
+ * (depth counts the links followed so far). */
+Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mode, int depth = 0)
 {
+    if (depth > MAXSYMLINKS)
+        return Errno::ELOOP;
     parent_path pp = TRY(kern_path_parent(dirfd, name));
     Result<path> r = Errno::ENOENT;
     bool special = !strcmp(pp.last, ".") || !strcmp(pp.last, "..") || !strcmp(pp.last, "/");
@@ -84,10 +83,10 @@ Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mo
                 path_put(p);
                 r = Errno::EEXIST;
             } else if (S_ISLNK(p.dentry->d_inode->i_mode)) {
+                r = (flags & O_NOFOLLOW) ? Result<path>(Errno::ELOOP) : path_lookup_from(pp.dir, pp.last, LOOKUP_FOLLOW);
+                if (!r.ok() && r.error() == Errno::ENOENT)
+                    r = create_link_target(pp.dir, p.dentry, flags, mode, depth);
                 path_put(p);
-                r = (flags & O_NOFOLLOW) ? Result<path>(Errno::ELOOP)
-                                         : path_lookup_from(pp.dir, pp.last, LOOKUP_FOLLOW);
-                /* a dangling symlink with O_CREAT: Linux creates the target; we report ENOENT */
             } else {
                 r = p;
             }
@@ -98,6 +97,35 @@ Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mo
         }
     }
     path_put(pp.dir);
+    return r;
+}
+
+/* Creates the file a dangling symlink names: its target, taken from the
+ * directory the link is in. */
+Result<path> create_link_target(const path& dir, dentry* link, unsigned flags, umode_t mode, int depth)
+{
+    inode* li = link->d_inode;
+    auto* target = static_cast<char*>(kmalloc(2 * PATH_MAX));
+    if (!target)
+        return Errno::ENOMEM;
+    Result<path> r = Errno::ENOENT;
+    auto len = li->i_op && li->i_op->readlink ? li->i_op->readlink(link, target + PATH_MAX, PATH_MAX - 1)
+                                               : Result<size_t>(Errno::EINVAL);
+    if (len.ok()) {
+        char* t = target + PATH_MAX;
+        t[len.value()] = 0;
+        if (t[0] == '/') {
+            r = open_create(AT_FDCWD, t, flags, mode, depth + 1);
+        } else if (auto where = d_path(dir, target, PATH_MAX - 1); where.ok()) {
+            /* Relative: the link's directory, then its text. */
+            size_t dlen = strlen(where.value());
+            memmove(target, where.value(), dlen);
+            target[dlen] = '/';
+            memmove(target + dlen + 1, t, len.value() + 1);
+            r = open_create(AT_FDCWD, target, flags, mode, depth + 1);
+        }
+    }
+    kfree(target);
     return r;
 }
 
@@ -132,9 +160,15 @@ Result<file*> dentry_open(const path& p, unsigned flags)
     else if (S_ISDIR(i->i_mode) && wants_write && !(flags & O_PATH))
         err = Errno::EISDIR;
     else if (!(flags & O_PATH)) {
-        int mask = (acc == O_RDONLY || acc == O_RDWR ? MAY_READ : 0) | (wants_write ? MAY_WRITE : 0);
+        /* execve opens for execution: read permission is not needed. */
+        int mask = (flags & __FMODE_EXEC) ? MAY_EXEC
+                                           : (acc == O_RDONLY || acc == O_RDWR ? MAY_READ : 0) | (wants_write ? MAY_WRITE : 0);
         if (int e = inode_permission(i, mask))
             err = static_cast<Errno>(-e);
+        else if ((flags & O_NOATIME) && current_cred()->fsuid != i->i_uid && !capable(CAP_FOWNER))
+            err = Errno::EPERM;
+        else if (wants_write && i->i_writecount < 0)
+            err = Errno::ETXTBSY; /* a running program's file */
     }
     if (err != Errno{})
         return err;
@@ -153,7 +187,7 @@ Result<file*> dentry_open(const path& p, unsigned flags)
         if (!r.ok())
             return r.error();
     }
-    file* f = alloc_file(p, flags, fops);
+    file* f = alloc_file(p, flags & ~__FMODE_EXEC, fops);
     if (!f)
         return Errno::ENOMEM;
     if (!(flags & O_PATH) && fops && fops->open) {

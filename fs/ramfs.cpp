@@ -3,7 +3,11 @@
  * regular file's data is its page cache; a symlink keeps its target string.
  * The root file system is one, filled from the initramfs.
  */
+#include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -57,6 +61,26 @@ Result<size_t> ramfs_read(file* f, iov_iter& to, loff_t* pos)
 
 Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
 {
+    inode* i = f->f_inode;
+    if ((i->i_mode & (S_ISUID | S_ISGID)) && !capable(CAP_FSETID))
+        kill_suid(i);
+    /* RLIMIT_FSIZE: a write stops at the limit; one starting past it raises
+     * SIGXFSZ and fails with EFBIG (Linux's generic_write_check_limits). */
+    unsigned long limit = rlimit(RLIMIT_FSIZE);
+    if (limit != RLIM_INFINITY && from.count()) {
+        if (static_cast<unsigned long>(*pos) >= limit) {
+            send_sig_info(SIGXFSZ, nullptr, current, false);
+            return Errno::EFBIG;
+        }
+        if (from.count() > limit - *pos) {
+            iov_iter head = from;
+            head.truncate(limit - *pos);
+            size_t n = TRY(filemap_write(i, head, *pos));
+            from.advance(n);
+            *pos += n;
+            return n;
+        }
+    }
     size_t n = TRY(filemap_write(f->f_inode, from, *pos));
     *pos += n;
     return n;

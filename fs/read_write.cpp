@@ -68,12 +68,16 @@ namespace {
 
 bool seekable(const file* f) { return f->f_op && f->f_op->llseek; }
 
-/* The position a write starts at: the end for O_APPEND. */
-loff_t* write_position(file* f)
+/* Where a write goes: at the end for O_APPEND (even for pwrite, which then
+ * ignores its offset, as Linux does), else at the explicit position or the
+ * file's. */
+loff_t* write_position(file* f, loff_t* explicit_pos)
 {
-    if (f->f_flags & O_APPEND)
+    if (f->f_flags & O_APPEND) {
         f->f_pos = f->f_inode->i_size;
-    return &f->f_pos;
+        return &f->f_pos;
+    }
+    return explicit_pos ? explicit_pos : &f->f_pos;
 }
 
 enum class Direction { Read, Write };
@@ -93,7 +97,7 @@ SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff
     auto it = iov_iter::user_single(buf, count);
     if (dir == Direction::Read)
         return vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
-    return vfs_write(f.get(), it, explicit_pos ? explicit_pos : write_position(f.get()));
+    return vfs_write(f.get(), it, write_position(f.get(), explicit_pos));
 }
 
 /* Copies and checks a user iovec array (Linux's import_iovec rules). */
@@ -136,7 +140,7 @@ SyscallResult do_readv_writev(Direction dir, int fd, user_in_ptr<const iovec> uv
     } else {
         auto it = iov_iter::user(vec, iovcnt, total.value());
         if (dir == Direction::Write)
-            ret = vfs_write(f.get(), it, explicit_pos ? explicit_pos : write_position(f.get()));
+            ret = vfs_write(f.get(), it, write_position(f.get(), explicit_pos));
         else
             ret = vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
     }
@@ -178,6 +182,51 @@ SYSCALL_DEFINE3(readv, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigne
 SYSCALL_DEFINE3(writev, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
 {
     return do_readv_writev(Direction::Write, static_cast<int>(fd), vec, vlen, nullptr);
+}
+
+/* The p-variants of readv/writev: the offset comes as two halves (low, high),
+ * which on x86-64 is the whole offset in pos_l. -1 means the file position
+ * (preadv2/pwritev2 only). */
+static SyscallResult do_prw(Direction dir, unsigned long fd, user_in_ptr<const iovec> vec, unsigned long vlen,
+                            unsigned long pos_l, bool minus_one_is_current, int flags)
+{
+    constexpr int RWF_SUPPORTED = 0x1f; /* RWF_HIPRI|DSYNC|SYNC|NOWAIT|APPEND */
+    if (flags & ~RWF_SUPPORTED)
+        return Errno::EOPNOTSUPP;
+    loff_t pos = static_cast<loff_t>(pos_l);
+    if (pos == -1 && minus_one_is_current)
+        return do_readv_writev(dir, static_cast<int>(fd), vec, vlen, nullptr);
+    if (pos < 0)
+        return Errno::EINVAL;
+    return do_readv_writev(dir, static_cast<int>(fd), vec, vlen, &pos);
+}
+
+SYSCALL_DEFINE5(preadv, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+                unsigned long, pos_h)
+{
+    (void)pos_h;
+    return do_prw(Direction::Read, fd, vec, vlen, pos_l, false, 0);
+}
+
+SYSCALL_DEFINE5(pwritev, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+                unsigned long, pos_h)
+{
+    (void)pos_h;
+    return do_prw(Direction::Write, fd, vec, vlen, pos_l, false, 0);
+}
+
+SYSCALL_DEFINE6(preadv2, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+                unsigned long, pos_h, int, flags)
+{
+    (void)pos_h;
+    return do_prw(Direction::Read, fd, vec, vlen, pos_l, true, flags);
+}
+
+SYSCALL_DEFINE6(pwritev2, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+                unsigned long, pos_h, int, flags)
+{
+    (void)pos_h;
+    return do_prw(Direction::Write, fd, vec, vlen, pos_l, true, flags);
 }
 
 SYSCALL_DEFINE3(lseek, unsigned int, fd, off_t, offset, unsigned int, whence)

@@ -207,8 +207,10 @@ void start_init()
     memcpy(t->signal->rlim, boot_signal.rlim, sizeof(boot_signal.rlim));
     t->signal->rlim[RLIMIT_NPROC] = {static_cast<unsigned long>(totalram_pages() / 8),
                                      static_cast<unsigned long>(totalram_pages() / 8)};
-    t->signal->pgrp = t->signal->session = t->pid;
-    t->signal->leader = true;
+    /* Like Linux's init: process group and session 0, not a session leader
+     * (a shell started from it calls setsid to get a terminal). */
+    t->signal->pgrp = t->signal->session = 0;
+    t->signal->leader = false;
     t->signal->flags |= SIGNAL_UNKILLABLE;
     t->signal->thread_head.add_tail(&t->thread_node);
     t->exit_signal = SIGCHLD;

@@ -30,6 +30,7 @@ void exit_mm(task_struct* t)
     mm_struct* mm = t->mm;
     if (!mm)
         return;
+    t->signal->maxrss_kib = max(t->signal->maxrss_kib, mm->hiwater_rss * (PAGE_SIZE / 1024));
     t->mm = nullptr;
     switch_pgd(init_pgd);
     mmput(mm);
@@ -119,8 +120,11 @@ void do_exit(int code)
     signal_struct* sig = t->signal;
     bool last_thread = --sig->live == 0;
     reparent_children(t);
-    if (last_thread)
+    if (last_thread) {
         exit_notify_session(t);
+        /* The process's status: exit_group's code, else the last thread's. */
+        t->group_leader->exit_code = sig->group_exit ? sig->group_exit_code : code;
+    }
     if (thread_group_leader(t) && last_thread) {
         t->exit_state = EXIT_ZOMBIE;
         do_notify_parent(t, t->exit_signal);
@@ -131,8 +135,13 @@ void do_exit(int code)
         t->exit_state = EXIT_DEAD;
         t->autoreap = true;
         task_struct* leader = t->group_leader;
-        if (last_thread && leader->exit_state == EXIT_ZOMBIE)
+        if (last_thread && leader->exit_state == EXIT_ZOMBIE) {
             do_notify_parent(leader, leader->exit_signal);
+            if (leader->autoreap) {
+                leader->exit_state = EXIT_DEAD;
+                release_task(leader); /* long off the CPU: free it now */
+            }
+        }
     } else {
         t->exit_state = EXIT_ZOMBIE; /* leader waits for its threads */
     }
@@ -254,6 +263,7 @@ Result<wait_result> do_wait(const wait_opts& wo)
             else {
                 me->cutime_ns += c->utime_ns + c->signal->cutime_ns;
                 me->cstime_ns += c->stime_ns + c->signal->cstime_ns;
+                me->cmaxrss_kib = max(me->cmaxrss_kib, max(c->signal->maxrss_kib, c->signal->cmaxrss_kib));
                 c->exit_state = EXIT_DEAD;
                 release_task(c);
             }

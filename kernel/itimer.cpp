@@ -4,8 +4,36 @@
 #include <linux/syscalls.h>
 #include <linux/time.h>
 
-void itimer_tick(u64 now)
+namespace {
+
+/* Charges one tick to a CPU-time timer; true when it expires (and re-arms). */
+bool cpu_timer_tick(u64& left, u64 interval)
 {
+    if (!left)
+        return false;
+    u64 tick = NSEC_PER_SEC / HZ;
+    if (left > tick) {
+        left -= tick;
+        return false;
+    }
+    left = interval;
+    return true;
+}
+
+} // namespace
+
+void itimer_tick(u64 now, bool user)
+{
+    /* The CPU-time timers of the running process. */
+    task_struct* cur = current;
+    if (!(cur->flags & PF_IDLE) && cur->signal) {
+        signal_struct* sig = cur->signal;
+        if (user && cpu_timer_tick(sig->virt_timer_left, sig->virt_timer_interval))
+            send_sig_info(SIGVTALRM, nullptr, cur->group_leader, true);
+        if (cpu_timer_tick(sig->prof_timer_left, sig->prof_timer_interval))
+            send_sig_info(SIGPROF, nullptr, cur->group_leader, true);
+    }
+    /* Real-time timers of every process. */
     list_for_each(pos, &task_list) {
         task_struct* t = list_entry(pos, task_struct, tasks);
         signal_struct* sig = t->signal;
@@ -62,11 +90,17 @@ itimerval_user real_timer_value(signal_struct* sig)
 
 SYSCALL_DEFINE2(getitimer, int, which, user_out_ptr<itimerval_user>, value)
 {
-    if (which == ITIMER_REAL)
-        return put_user(real_timer_value(current->signal), value);
-    if (which == ITIMER_VIRTUAL || which == ITIMER_PROF)
-        return put_user(itimerval_user{}, value); /* CPU-time timers are never armed here */
-    return Errno::EINVAL;
+    signal_struct* sig = current->signal;
+    switch (which) {
+    case ITIMER_REAL:
+        return put_user(real_timer_value(sig), value);
+    case ITIMER_VIRTUAL:
+        return put_user(itimerval_user{ns_timeval(sig->virt_timer_interval), ns_timeval(sig->virt_timer_left)}, value);
+    case ITIMER_PROF:
+        return put_user(itimerval_user{ns_timeval(sig->prof_timer_interval), ns_timeval(sig->prof_timer_left)}, value);
+    default:
+        return Errno::EINVAL;
+    }
 }
 
 SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value, user_out_ptr<itimerval_user>, ovalue)
@@ -79,13 +113,18 @@ SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value,
     if (v.it_value.tv_usec < 0 || v.it_value.tv_usec >= 1000000 || v.it_interval.tv_usec < 0 ||
         v.it_interval.tv_usec >= 1000000 || v.it_value.tv_sec < 0 || v.it_interval.tv_sec < 0)
         return Errno::EINVAL;
+    signal_struct* sig = current->signal;
     if (which != ITIMER_REAL) {
-        /* Accepted but never fire: no per-process CPU-time accounting yet. */
+        /* CPU-time timers count down by the ticks the process runs (in user
+         * mode only, for ITIMER_VIRTUAL). */
+        u64& left = which == ITIMER_VIRTUAL ? sig->virt_timer_left : sig->prof_timer_left;
+        u64& interval = which == ITIMER_VIRTUAL ? sig->virt_timer_interval : sig->prof_timer_interval;
         if (ovalue)
-            TRY(put_user(itimerval_user{}, ovalue));
+            TRY(put_user(itimerval_user{ns_timeval(interval), ns_timeval(left)}, ovalue));
+        left = timeval_ns(v.it_value);
+        interval = left ? timeval_ns(v.it_interval) : 0;
         return 0;
     }
-    signal_struct* sig = current->signal;
     if (ovalue)
         TRY(put_user(real_timer_value(sig), ovalue));
     u64 delay = timeval_ns(v.it_value);

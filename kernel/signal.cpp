@@ -379,7 +379,10 @@ void do_signal(pt_regs* regs)
             do_group_stop(sig);
             continue;
         }
-        do_group_exit(sig | (sig_kernel_coredump(sig) ? 0x80 : 0));
+        /* Dump core: Trapgate writes no core file, but the status says what
+         * Linux's would: the core bit only when RLIMIT_CORE allows a dump. */
+        bool core = sig_kernel_coredump(sig) && t->signal->rlim[RLIMIT_CORE].rlim_cur > 0;
+        do_group_exit(sig | (core ? 0x80 : 0));
     }
     handle_restart(regs, nullptr);
     if (t->restore_sigmask) {
@@ -504,12 +507,24 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
         if (pid == -1 ? (t->tgid == 1 || t->tgid == current->tgid) : t->signal->pgrp != pgrp)
             continue;
         int r = kill_one(t, sig, info, true);
+        if (pid == -1) {
+            /* Linux's rule for everyone: processes it may not signal don't count
+             * as failures; 0 if any process was found. */
+            any_sent = true;
+            if (r && r != errno_return(Errno::EPERM))
+                err = r;
+            else if (err == errno_return(Errno::ESRCH))
+                err = 0;
+            continue;
+        }
         if (r == 0)
             any_sent = true;
         else
             err = r;
     }
-    /* Success if any process got it; otherwise the last failure (ESRCH: none found). */
+    if (pid == -1)
+        return any_sent ? err : errno_return(Errno::ESRCH);
+    /* A group: success if any member got it; otherwise the last failure. */
     return any_sent ? 0 : err;
 }
 
@@ -551,7 +566,10 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, user_in_ptr<const kernel_sigaction_user>
     if (act) {
         kernel_sigaction_user n = TRY(get_user(act));
         ka.handler = n.handler;
-        ka.flags = n.flags;
+        /* Unknown bits are dropped, so programs can probe for new flags (Linux's UAPI_SA_FLAGS). */
+        constexpr unsigned long KNOWN = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART |
+                                        SA_NODEFER | SA_RESETHAND | SA_RESTORER | SA_EXPOSE_TAGBITS;
+        ka.flags = n.flags & KNOWN;
         ka.restorer = n.restorer;
         ka.mask.sig = n.mask & ~UNBLOCKABLE;
         /* Ignoring a signal discards what is pending of it (POSIX). */

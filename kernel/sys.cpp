@@ -8,6 +8,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/mm.h>
 #include <linux/time.h>
 #include <linux/printk.h>
 #include <linux/resource.h>
@@ -387,6 +388,15 @@ SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource, user_in_ptr<const
     task_struct* t = pid ? find_task_by_pid(pid) : current;
     if (!t)
         return Errno::ESRCH;
+    /* Another process's limits: only with all our ids matching its, or CAP_SYS_RESOURCE. */
+    if (t->tgid != current->tgid) {
+        const cred* c = current_cred();
+        const cred* tc = t->cred;
+        bool same = c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
+                    c->gid == tc->egid && c->gid == tc->sgid;
+        if (!same && !capable(CAP_SYS_RESOURCE))
+            return Errno::EPERM;
+    }
     rlimit64 updated{};
     if (new_rlim) {
         updated = TRY(get_user(new_rlim));
@@ -584,6 +594,10 @@ SYSCALL_DEFINE2(getrusage, int, who, user_out_ptr<rusage_out>, ru)
         return Errno::EINVAL;
     }
     rusage_out r{};
+    if (who == RUSAGE_CHILDREN)
+        r.maxrss = static_cast<long>(t->signal->cmaxrss_kib);
+    else
+        r.maxrss = static_cast<long>(max(t->signal->maxrss_kib, t->mm ? t->mm->hiwater_rss * (PAGE_SIZE / 1024) : 0UL));
     r.utime_sec = static_cast<long>(user / 1000000000), r.utime_usec = static_cast<long>(user / 1000 % 1000000);
     r.stime_sec = static_cast<long>(sys / 1000000000), r.stime_usec = static_cast<long>(sys / 1000 % 1000000);
     return copy_to_user(ru, &r);

@@ -78,6 +78,15 @@ int strncmp(const char* a, const char* b, size_t n)
     return 0;
 }
 
+void* memchr(const void* s, int c, size_t n)
+{
+    auto* p = static_cast<const u8*>(s);
+    for (size_t i = 0; i < n; i++)
+        if (p[i] == static_cast<u8>(c))
+            return const_cast<u8*>(p + i);
+    return nullptr;
+}
+
 char* strchr(const char* s, int c)
 {
     for (;; s++) {

@@ -28,7 +28,7 @@ page* copy_page(page* from)
     return to;
 }
 
-FaultResult fault_in_missing(vm_area_struct* vma, pteval_t* pte, unsigned long addr, bool write)
+FaultResult fault_in_missing(mm_struct* mm, vm_area_struct* vma, pteval_t* pte, unsigned long addr, bool write)
 {
     bool writable = vma->vm_flags & VM_WRITE;
     page* p;
@@ -55,6 +55,7 @@ FaultResult fault_in_missing(vm_area_struct* vma, pteval_t* pte, unsigned long a
             return FaultResult::OutOfMemory;
     }
     *pte = page_to_phys(p) | pte_flags(vma->vm_flags, writable);
+    mm_rss_add(mm, 1);
     return FaultResult::Handled;
 }
 
@@ -97,14 +98,14 @@ FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool 
     unsigned long flags = vma->vm_flags;
     if ((write && !(flags & VM_WRITE)) || (exec && !(flags & VM_EXEC)) ||
         !(flags & (VM_READ | VM_WRITE | VM_EXEC)))
-        return FaultResult::Segv;
+        return FaultResult::SegvAccess;
 
     pteval_t* pte = alloc_pte(mm->pgd, addr);
     if (!pte)
         return FaultResult::OutOfMemory;
     unsigned long page_addr = addr & PAGE_MASK;
     if (!(*pte & _PAGE_PRESENT))
-        return fault_in_missing(vma, pte, page_addr, write);
+        return fault_in_missing(mm, vma, pte, page_addr, write);
     if (write && !(*pte & _PAGE_RW))
         return fault_on_write_protected(vma, pte, page_addr);
     /* Already mapped as asked: a stale TLB entry. */

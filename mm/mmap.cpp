@@ -7,6 +7,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -17,10 +18,11 @@ namespace {
 
 void unmap_pages(mm_struct* mm, unsigned long start, unsigned long end)
 {
-    for_each_present_pte(mm->pgd, start, end, [](pteval_t* pte, unsigned long va) {
+    for_each_present_pte(mm->pgd, start, end, [mm](pteval_t* pte, unsigned long va) {
         put_page(phys_to_page(pte_phys(*pte)));
         *pte = 0;
         flush_tlb_one(va);
+        mm->rss--;
     });
 }
 
@@ -71,6 +73,18 @@ bool vm_enough_memory(unsigned long len, unsigned long vm_flags)
     return (len >> PAGE_SHIFT) <= totalram_pages();
 }
 
+/* RLIMIT_AS: may the address space grow by len bytes? */
+bool may_expand_vm(mm_struct* mm, unsigned long len)
+{
+    unsigned long limit = rlimit(RLIMIT_AS);
+    if (limit == RLIM_INFINITY)
+        return true;
+    unsigned long total = 0;
+    for (auto* v = mm->mmap; v; v = v->vm_next)
+        total += v->vm_end - v->vm_start;
+    return total + len <= limit;
+}
+
 bool range_is_free(mm_struct* mm, unsigned long start, unsigned long end)
 {
     for (auto* v = mm->mmap; v; v = v->vm_next)
@@ -99,6 +113,27 @@ Result<void> for_each_vma_in(mm_struct* mm, unsigned long start, unsigned long e
 
 } // namespace
 
+void unmap_mapping_range(inode* file, unsigned long first_index)
+{
+    /* Every address space once (threads share theirs), every area of the file. */
+    list_for_each(pos, &task_list) {
+        task_struct* t = list_entry(pos, task_struct, tasks);
+        mm_struct* mm = t->mm;
+        if (!mm || !thread_group_leader(t))
+            continue;
+        for (auto* v = mm->mmap; v; v = v->vm_next) {
+            if (v->vm_file != file)
+                continue;
+            unsigned long pages = (v->vm_end - v->vm_start) >> PAGE_SHIFT;
+            if (v->vm_pgoff + pages <= first_index)
+                continue;
+            unsigned long from = first_index > v->vm_pgoff ? v->vm_start + ((first_index - v->vm_pgoff) << PAGE_SHIFT)
+                                                           : v->vm_start;
+            unmap_pages(mm, from, v->vm_end);
+        }
+    }
+}
+
 mm_struct* mm_alloc()
 {
     auto* mm = static_cast<mm_struct*>(kzalloc(sizeof(mm_struct)));
@@ -123,8 +158,10 @@ void mmput(mm_struct* mm)
         free_vma(v);
         v = next;
     }
-    if (mm->exe_file)
+    if (mm->exe_file) {
+        allow_write_access(mm->exe_file);
         iput(mm->exe_file);
+    }
     if (read_cr3() == mm->pgd)
         write_cr3(init_pgd);
     pgd_free(mm->pgd);
@@ -141,8 +178,11 @@ mm_struct* dup_mm(mm_struct* old)
     mm->pgd = pgd;
     mm->users = 1;
     mm->mmap = nullptr;
-    if (mm->exe_file)
+    mm->rss = mm->hiwater_rss = 0;
+    if (mm->exe_file) {
         ihold(mm->exe_file);
+        deny_write_access(mm->exe_file);
+    }
     vm_area_struct** tail = &mm->mmap;
     for (auto* v = old->mmap; v; v = v->vm_next) {
         auto* copy = new_vma(v->vm_start, v->vm_end, v->vm_flags, v->vm_file, v->vm_pgoff);
@@ -166,6 +206,7 @@ mm_struct* dup_mm(mm_struct* old)
             }
             *dst = *src;
             get_page(phys_to_page(pte_phys(*src)));
+            mm_rss_add(mm, 1);
         });
         if (failed) {
             mmput(mm);
@@ -223,6 +264,8 @@ Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, u
                          unsigned long pgoff)
 {
     TRY(do_munmap(mm, addr, len));
+    if (!(vm_flags & VM_SHARED))
+        vm_flags |= VM_MAY_ALL; /* private memory may always be made writable (it is copied first) */
     auto* vma = new_vma(addr, addr + PAGE_ALIGN(len), vm_flags, file, pgoff);
     if (!vma)
         return Errno::ENOMEM;
@@ -247,14 +290,14 @@ SYSCALL_DEFINE1(brk, unsigned long, brk)
     unsigned long new_end = PAGE_ALIGN(brk);
     if (new_end > old_end) {
         if (new_end > mm->mmap_base || !range_is_free(mm, old_end, new_end) ||
-            !vm_enough_memory(new_end - mm->start_brk, VM_WRITE))
+            !vm_enough_memory(new_end - mm->start_brk, VM_WRITE) || !may_expand_vm(mm, new_end - old_end))
             return mm->brk;
         /* Grow the heap area if it ends where we start; else a new one. */
         vm_area_struct* heap = find_vma(mm, old_end - 1);
-        if (heap && heap->vm_end == old_end && !heap->vm_file && heap->vm_flags == (VM_READ | VM_WRITE) &&
-            old_end > mm->start_brk)
+        constexpr unsigned long HEAP = VM_READ | VM_WRITE | VM_MAY_ALL; /* as mmap_region makes it */
+        if (heap && heap->vm_end == old_end && !heap->vm_file && heap->vm_flags == HEAP && old_end > mm->start_brk)
             heap->vm_end = new_end;
-        else if (!mmap_region(mm, old_end, new_end - old_end, VM_READ | VM_WRITE, nullptr, 0).ok())
+        else if (!mmap_region(mm, old_end, new_end - old_end, HEAP, nullptr, 0).ok())
             return mm->brk;
     } else if (new_end < old_end) {
         if (!do_munmap(mm, new_end, old_end - new_end).ok())
@@ -281,8 +324,10 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
     if (len == 0 || len > TASK_SIZE_MAX)
         return Errno::ENOMEM;
 
-    unsigned long vm_flags = calc_vm_prot_bits(prot) | (type != MAP_PRIVATE ? VM_SHARED : 0);
+    unsigned long vm_flags = calc_vm_prot_bits(prot) | (type != MAP_PRIVATE ? VM_SHARED : 0) | VM_MAY_ALL;
     if (!(flags & MAP_NORESERVE) && !vm_enough_memory(len, vm_flags))
+        return Errno::ENOMEM;
+    if (!may_expand_vm(mm, len))
         return Errno::ENOMEM;
     inode* file_inode = nullptr;
     file* f = nullptr;
@@ -301,6 +346,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
             fput(f);
             return Errno::EACCES;
         }
+        if ((vm_flags & VM_SHARED) && !writable)
+            vm_flags &= ~VM_MAYWRITE;
     } else if (vm_flags & VM_SHARED) {
         /* Shared anonymous memory is an unnamed file, so fork shares its pages. */
         auto shm = shmem_file_setup(len);
@@ -369,6 +416,9 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
     if (covered < end)
         return Errno::ENOMEM;
     unsigned long new_bits = calc_vm_prot_bits(prot);
+    for (auto* v = mm->mmap; v && v->vm_start < end; v = v->vm_next)
+        if (v->vm_end > start && (new_bits & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
+            return Errno::EACCES;
     return for_each_vma_in(mm, start, end, [&](vm_area_struct* v) {
         v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | new_bits;
         for_each_present_pte(mm->pgd, v->vm_start, v->vm_end, [&](pteval_t* pte, unsigned long va) {
@@ -389,6 +439,31 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
             flush_tlb_one(va);
         });
     });
+}
+
+/* ---- msync ---- */
+
+SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
+{
+    constexpr int MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
+    if ((start & ~PAGE_MASK) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)))
+        return Errno::EINVAL;
+    if ((flags & MS_ASYNC) && (flags & MS_SYNC))
+        return Errno::EINVAL;
+    unsigned long end = start + PAGE_ALIGN(len);
+    if (end < start)
+        return Errno::ENOMEM;
+    /* Shared mappings are the page cache itself: nothing to write back. The
+     * whole range must be mapped, though (ENOMEM). */
+    unsigned long covered = start;
+    for (auto* v = current->mm->mmap; v && covered < end; v = v->vm_next) {
+        if (v->vm_end <= covered)
+            continue;
+        if (v->vm_start > covered)
+            break;
+        covered = v->vm_end;
+    }
+    return covered >= end ? SyscallResult(0) : SyscallResult(Errno::ENOMEM);
 }
 
 /* ---- mremap, madvise ---- */

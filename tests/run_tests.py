@@ -11,6 +11,7 @@ import argparse
 import concurrent.futures
 import difflib
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -72,7 +73,7 @@ def check(test, outcome):
     expected_exit = None if test.get("expect_panic") else test.get("exit", 0)
     if outcome.exit_status != expected_exit:
         problems.append("exit status %s, expected %s" % (outcome.exit_status, expected_exit))
-    if "FAIL" in out and not test.get("fail_ok"):
+    if re.search(r"^FAIL", out, re.M) and not test.get("fail_ok"):
         problems.append("the program reported failures")
     expected = test.get("stdout")
     if "stdout_file" in test:

@@ -52,6 +52,14 @@ public:
     /* Writes zeroes (reading a hole, /dev/zero). */
     size_t zero_iter(size_t n);
     bool faulted() const { return faulted_; }
+    /* Limits what is left to n bytes. */
+    void truncate(size_t n)
+    {
+        if (n < count_)
+            count_ = n;
+    }
+    /* Skips n bytes (consumed elsewhere, e.g. by a copy of this iterator). */
+    void advance(size_t n);
 
 private:
     iov_iter(const iovec* segs, size_t nr, size_t total, bool kern)
@@ -86,6 +94,9 @@ constexpr fmode_t FMODE_READ = 1;
 constexpr fmode_t FMODE_WRITE = 2;
 constexpr fmode_t FMODE_LSEEK = 4;
 constexpr fmode_t FMODE_PATH = 8;
+/* An open flag of the kernel's own (above every O_* bit): open for execve,
+ * which needs execute permission, not read. */
+constexpr unsigned __FMODE_EXEC = 0x80000000u;
 
 struct dir_context;
 
@@ -138,6 +149,7 @@ struct inode {
     unsigned long i_pages_cap;
     bool i_mapping_ok; /* can be mmap()ed */
     char* i_link;      /* symlink target (ramfs) */
+    int i_writecount;  /* > 0: open for writing; < 0: a running program (writes: ETXTBSY) */
     void* i_private;
     wait_queue_head i_wait; /* pipes and FIFOs */
 };
@@ -182,6 +194,14 @@ struct file {
 };
 
 /* ---- inodes and the page cache (fs/inode.cpp) ---- */
+
+/* Drops set-user-id, and set-group-id when the file is group-executable. */
+static inline void kill_suid(inode* i)
+{
+    i->i_mode &= ~S_ISUID;
+    if ((i->i_mode & (S_ISGID | 00010)) == (S_ISGID | 00010))
+        i->i_mode &= ~S_ISGID;
+}
 
 inode* new_inode(super_block* sb, umode_t mode);
 void ihold(inode* i);
@@ -249,6 +269,8 @@ Result<parent_path> kern_path_parent(int dirfd, const char* name);
  * makes: EEXIST, ENOENT/ENOTDIR for the parent, EACCES without write and
  * search permission on it. The umask is applied by the caller. */
 Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev);
+/* The same in a resolved parent (the name is known not to exist). */
+Result<dentry*> vfs_create(const parent_path& pp, umode_t mode, dev_t rdev);
 Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t mode);
 /* Opens what p names (the caller keeps its reference), with open()'s checks. */
 Result<file*> dentry_open(const path& p, unsigned flags);
@@ -283,6 +305,17 @@ struct files_struct {
 };
 /* Makes room for descriptor nr (ENOMEM, or EMFILE past NR_OPEN_MAX). */
 Result<void> expand_files(files_struct* files, int nr);
+
+/* A program's file can't be written while it runs, nor run while open for
+ * writing (ETXTBSY): i_writecount counts writers up and runners down. */
+static inline bool deny_write_access(inode* i)
+{
+    if (i->i_writecount > 0)
+        return false;
+    i->i_writecount--;
+    return true;
+}
+static inline void allow_write_access(inode* i) { i->i_writecount++; }
 files_struct* files_alloc();
 files_struct* dup_files(files_struct* old);
 void put_files(files_struct* files);

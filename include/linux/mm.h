@@ -19,6 +19,12 @@ constexpr unsigned long VM_READ = 0x1;
 constexpr unsigned long VM_WRITE = 0x2;
 constexpr unsigned long VM_EXEC = 0x4;
 constexpr unsigned long VM_SHARED = 0x8;
+/* What mprotect may add later: a shared mapping of a file opened read-only
+ * never gets VM_MAYWRITE (EACCES). */
+constexpr unsigned long VM_MAYREAD = 0x10;
+constexpr unsigned long VM_MAYWRITE = 0x20;
+constexpr unsigned long VM_MAYEXEC = 0x40;
+constexpr unsigned long VM_MAY_ALL = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr unsigned long VM_GROWSDOWN = 0x100;
 
 struct vm_area_struct {
@@ -41,6 +47,8 @@ struct mm_struct {
     unsigned long mmap_base; /* mmap searches downwards from here */
     unsigned long auxv[48];
     inode* exe_file; /* /proc/self/exe */
+    unsigned long rss;        /* pages mapped now */
+    unsigned long hiwater_rss; /* the most ever mapped (getrusage's ru_maxrss) */
     char exe_path[256];
 };
 
@@ -57,12 +65,25 @@ Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, u
 unsigned long get_unmapped_area(mm_struct* mm, unsigned long len);
 Result<void> do_munmap(mm_struct* mm, unsigned long addr, unsigned long len);
 
+/* Removes the pages of file from index first_index on from every mapping of
+ * it (a truncated file: later accesses there get SIGBUS, as on Linux). */
+void unmap_mapping_range(inode* file, unsigned long first_index);
+
 /* Resolves a fault at addr; false if the access is not allowed (SIGSEGV/EFAULT). */
-enum class FaultResult { Handled, Segv, Bus, OutOfMemory };
+/* Segv: nothing mapped there (SEGV_MAPERR); SegvAccess: mapped, but not for
+ * this kind of access (SEGV_ACCERR). */
+enum class FaultResult { Handled, Segv, SegvAccess, Bus, OutOfMemory };
 FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool exec);
 
 /* The page-fault exception (arch/x86_64/mm/fault.cpp). */
 void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long address);
+
+static inline void mm_rss_add(mm_struct* mm, long pages)
+{
+    mm->rss += pages;
+    if (mm->rss > mm->hiwater_rss)
+        mm->hiwater_rss = mm->rss;
+}
 
 /* vm_flags from PROT_* bits. */
 unsigned long calc_vm_prot_bits(unsigned long prot);

@@ -113,6 +113,7 @@ struct task_struct {
     u64 utime_ns;    /* time in user mode */
     u64 stime_ns;    /* time in the kernel */
     u64 last_switch; /* ns, when it last started running */
+    u64 sum_exec_runtime; /* ns on the CPU before last_switch (CLOCK_*_CPUTIME_ID) */
     int time_slice;  /* ticks left */
     int nice;        /* -20..19: reported, not (yet) used for scheduling */
 

@@ -42,9 +42,14 @@ struct signal_struct {
     /* ITIMER_REAL / alarm */
     u64 real_timer_expires; /* ns since boot, 0 = off */
     u64 real_timer_interval;
+    /* ITIMER_VIRTUAL (user time) and ITIMER_PROF (user + system): ns left, 0 = off */
+    u64 virt_timer_left, virt_timer_interval;
+    u64 prof_timer_left, prof_timer_interval;
 
     /* Resources of waited-for children, for times() and getrusage(). */
     u64 cutime_ns, cstime_ns;
+    unsigned long maxrss_kib;  /* the largest hiwater_rss of this process, kept past exit */
+    unsigned long cmaxrss_kib; /* the largest of the waited-for children */
 };
 
 enum : unsigned int {

@@ -13,8 +13,9 @@ void timekeeping_init();
 /* Sets CLOCK_REALTIME. */
 void do_settimeofday(s64 ns);
 
-/* The timer interrupt (arch/x86_64/kernel/apic.cpp) calls this HZ times a second. */
-void timer_tick();
+/* The timer interrupt calls this HZ times a second, saying whether it
+ * interrupted user code (the tick is charged to user or system time). */
+void timer_tick(bool user);
 extern volatile u64 jiffies;
 
 /* Reads the CMOS real-time clock (drivers/rtc/cmos.cpp): seconds since the epoch. */

@@ -36,15 +36,6 @@ void dequeue(task_struct* t)
     }
 }
 
-void account(task_struct* prev, u64 now)
-{
-    u64 ran = now - prev->last_switch;
-    /* Without per-entry accounting, split the slice by where it ends: good
-     * enough for times() and ps. */
-    prev->stime_ns += ran / 4;
-    prev->utime_ns += ran - ran / 4;
-}
-
 } // namespace
 
 void sched_init()
@@ -71,7 +62,7 @@ void schedule()
     task_struct* next = runqueue.empty() ? idle : list_entry(runqueue.next, task_struct, run_list);
     if (next != prev) {
         u64 now = ktime_get_ns();
-        account(prev, now);
+        prev->sum_exec_runtime += now - prev->last_switch;
         next->last_switch = now;
         next->time_slice = TIME_SLICE_TICKS;
         finish_task_switch(switch_to(prev, next));

@@ -6,14 +6,22 @@
 
 volatile u64 jiffies;
 
-void itimer_tick(u64 now);
+void itimer_tick(u64 now, bool user);
 
-void timer_tick()
+void timer_tick(bool user)
 {
     jiffies = jiffies + 1;
     u64 now = ktime_get_ns();
+    /* CPU time is sampled per tick, as Linux's tick-based accounting. */
+    task_struct* t = current;
+    if (!(t->flags & PF_IDLE)) {
+        if (user)
+            t->utime_ns += NSEC_PER_SEC / HZ;
+        else
+            t->stime_ns += NSEC_PER_SEC / HZ;
+    }
     run_expired_timers(now);
-    itimer_tick(now);
+    itimer_tick(now, user);
     scheduler_tick();
 }
 
@@ -38,10 +46,16 @@ Result<s64> clock_now(int which)
     case CLOCK_BOOTTIME:
     case CLOCK_BOOTTIME_ALARM:
         return static_cast<s64>(ktime_get_ns());
-    case CLOCK_PROCESS_CPUTIME_ID:
     case CLOCK_THREAD_CPUTIME_ID: {
         task_struct* t = current;
-        return static_cast<s64>(t->utime_ns + t->stime_ns + (ktime_get_ns() - t->last_switch));
+        return static_cast<s64>(t->sum_exec_runtime + (ktime_get_ns() - t->last_switch));
+    }
+    case CLOCK_PROCESS_CPUTIME_ID: {
+        /* Every thread's time, and this one's current run. */
+        s64 total = static_cast<s64>(ktime_get_ns() - current->last_switch);
+        list_for_each(pos, &current->signal->thread_head)
+            total += static_cast<s64>(list_entry(pos, task_struct, thread_node)->sum_exec_runtime);
+        return total;
     }
     default:
         return Errno::EINVAL;
@@ -121,7 +135,9 @@ SYSCALL_DEFINE2(clock_getres, int, which_clock, user_out_ptr<timespec_user>, tp)
     TRY(clock_now(which_clock));
     if (!tp)
         return 0;
-    return put_timespec(1, tp);
+    /* The coarse clocks move once a tick; the others to the nanosecond. */
+    bool coarse = which_clock == CLOCK_REALTIME_COARSE || which_clock == CLOCK_MONOTONIC_COARSE;
+    return put_timespec(coarse ? NSEC_PER_SEC / HZ : 1, tp);
 }
 
 SYSCALL_DEFINE2(gettimeofday, user_out_ptr<timeval_user>, tv, user_out_ptr<char>, tz)

@@ -19,7 +19,7 @@ extern "C" void do_irq(pt_regs* regs, unsigned long vector)
     if (vector == SPURIOUS_APIC_VECTOR)
         return; /* no EOI for spurious interrupts */
     if (vector == LOCAL_TIMER_VECTOR)
-        timer_tick();
+        timer_tick(user_mode(*regs));
     else if (handlers[vector])
         handlers[vector]();
     apic_eoi();

@@ -33,8 +33,9 @@ trap_signal signal_for_trap(unsigned long vector)
     case X86_TRAP_DE:
         return {SIGFPE, FPE_INTDIV};
     case X86_TRAP_DB:
-    case X86_TRAP_BP:
         return {SIGTRAP, TRAP_BRKPT};
+    case X86_TRAP_BP:
+        return {SIGTRAP, SI_KERNEL}; /* int3: Linux's do_int3 sends a plain kernel SIGTRAP */
     case X86_TRAP_UD:
         return {SIGILL, ILL_ILLOPN};
     case X86_TRAP_MF:

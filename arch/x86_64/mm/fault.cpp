@@ -22,7 +22,7 @@ void user_fault_signal(FaultResult result, pt_regs& regs, unsigned long address,
     else if (result == FaultResult::OutOfMemory)
         force_sig(SIGKILL); /* Linux's OOM killer would choose; we take the one that asked */
     else
-        force_sig_fault(SIGSEGV, (error_code & X86_PF_PROT) ? SEGV_ACCERR : SEGV_MAPERR, address, X86_TRAP_PF,
+        force_sig_fault(SIGSEGV, result == FaultResult::SegvAccess ? SEGV_ACCERR : SEGV_MAPERR, address, X86_TRAP_PF,
                         error_code);
 }
 
