@@ -296,6 +296,12 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
             break;
         if (!(r = copy_strings(bprm->argc, argv, *bprm)).ok())
             break;
+        /* An empty argv gets one empty argument, so argv[0] always exists (Linux 5.18+). */
+        if (bprm->argc == 0) {
+            if (!(r = copy_string_kernel("", *bprm)).ok())
+                break;
+            bprm->argc = 1;
+        }
         r = exec_binprm(*bprm);
     } while (false);
 

@@ -126,6 +126,7 @@ void init_boot_task()
     boot_signal.rlim[RLIMIT_MEMLOCK] = {8UL << 20, 8UL << 20};
     boot_signal.rlim[RLIMIT_NICE] = {0, 0};
     boot_signal.rlim[RLIMIT_RTPRIO] = {0, 0};
+    boot_signal.rlim[RLIMIT_MSGQUEUE] = {819200, 819200}; /* Linux's MQ_BYTES_MAX */
     t->signal = &boot_signal;
     t->group_leader = t;
     strscpy(t->comm, "swapper", sizeof(t->comm));
