@@ -43,7 +43,7 @@ static inline long long bench_mono_ns(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static void bench_init(int argc, char **argv)
+static inline void bench_init(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc > 1 && !strcmp(argv[1], "smoke"))
@@ -70,7 +70,7 @@ static inline struct bench_timer bench_start(void)
     return t;
 }
 
-static void bench_report(const char *name, struct bench_timer t, long n)
+static inline void bench_report(const char *name, struct bench_timer t, long n)
 {
     unsigned long long tsc = bench_rdtsc();
     long long ns = bench_mono_ns();
@@ -81,7 +81,7 @@ static void bench_report(const char *name, struct bench_timer t, long n)
         printf("bench %s %.0f %.0f\n", name, per_tsc, (double)(ns - t.ns) / (double)n);
 }
 
-static void bench_missing(const char *name, const char *what, int err)
+static inline void bench_missing(const char *name, const char *what, int err)
 {
     printf("bench %s missing %s: %s\n", name, what, strerror(err));
 }

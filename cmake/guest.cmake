@@ -13,7 +13,8 @@ set(GUEST_CXX_FLAGS -std=c++20 -static -nostdlib -ffreestanding -fno-exceptions 
   -I${CMAKE_SOURCE_DIR}/user/include -I${CMAKE_BINARY_DIR}/generated/user
   -I${CMAKE_BINARY_DIR}/generated/uapi)
 set(GUEST_C_FLAGS -static -O2 -Wall -Wextra -I${CMAKE_BINARY_DIR}/generated/uapi)
-file(GLOB_RECURSE USER_HEADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/user/include/*.h)
+file(GLOB_RECURSE USER_HEADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/user/include/*.h
+  ${CMAKE_SOURCE_DIR}/tests/guest/*.h ${CMAKE_SOURCE_DIR}/bench/*.h)
 
 set(GUEST_PROGRAMS)
 function(add_guest_program source outdir)
