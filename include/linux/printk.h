@@ -17,6 +17,11 @@ void pr_info(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
 extern bool printk_quiet;
 void console_write(const char* s, size_t len);
 
+/* The kernel log buffer (what dmesg reads): copies the newest bytes, up to size. */
+size_t log_buf_copy(char* dst, size_t size, bool clear);
+size_t log_buf_unread();
+void log_buf_clear();
+
 /* Prints the message, registers if given, a backtrace, and ends the machine
  * with a failure status. */
 [[noreturn]] void panic(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
