@@ -229,8 +229,10 @@ task_struct* find_reportable(const wait_opts& wo, bool& any, wait_result& r)
         signal_struct* sig = c->signal;
         if (c->exit_state == EXIT_ZOMBIE && sig->live == 0 && (wo.options & WEXITED)) {
             int st = c->exit_code;
+            u64 ut, stime;
+            thread_group_cputime(c, ut, stime);
             r = {c->tgid, st, (st & 0x7f) == 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED,
-                 (st & 0x7f) == 0 ? (st >> 8) & 0xff : st & 0x7f, c->cred->uid, c->utime_ns, c->stime_ns};
+                 (st & 0x7f) == 0 ? (st >> 8) & 0xff : st & 0x7f, c->cred->uid, ut, stime};
             return c;
         }
         if ((wo.options & WSTOPPED) && (sig->flags & SIGNAL_STOP_STOPPED) && !sig->stop_reported && !c->exit_state) {
@@ -261,8 +263,8 @@ Result<wait_result> do_wait(const wait_opts& wo)
             else if (r.code == CLD_CONTINUED)
                 c->signal->continued_reported = true;
             else {
-                me->cutime_ns += c->utime_ns + c->signal->cutime_ns;
-                me->cstime_ns += c->stime_ns + c->signal->cstime_ns;
+                me->cutime_ns += r.utime_ns + c->signal->cutime_ns;
+                me->cstime_ns += r.stime_ns + c->signal->cstime_ns;
                 me->cmaxrss_kib = max(me->cmaxrss_kib, max(c->signal->maxrss_kib, c->signal->cmaxrss_kib));
                 c->exit_state = EXIT_DEAD;
                 release_task(c);

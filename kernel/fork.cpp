@@ -268,3 +268,27 @@ SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp, user_ou
                          .parent_tid = parent_tidptr.addr(),
                          .child_tid = child_tidptr.addr()});
 }
+
+/* clone3: the arguments in a structure (struct clone_args, at least its first
+ * 64 bytes). The stack is given as base and size; the child starts at the top. */
+SYSCALL_DEFINE2(clone3, user_in_ptr<const u64>, uargs, size_t, size)
+{
+    constexpr size_t CLONE_ARGS_SIZE_VER0 = 64, CLONE_ARGS_SIZE_MAX = 88;
+    if (size < CLONE_ARGS_SIZE_VER0 || size > PAGE_SIZE)
+        return Errno::EINVAL;
+    u64 a[CLONE_ARGS_SIZE_MAX / 8] = {};
+    TRY(copy_from_user(reinterpret_cast<u8*>(a), uargs.cast<const u8>(), min(size, CLONE_ARGS_SIZE_MAX)));
+    enum { FLAGS, PIDFD, CHILD_TID, PARENT_TID, EXIT_SIGNAL, STACK, STACK_SIZE, TLS, SET_TID, SET_TID_SIZE, CGROUP };
+    if (a[EXIT_SIGNAL] & ~CSIGNAL || a[FLAGS] & CSIGNAL)
+        return Errno::EINVAL;
+    if (a[SET_TID] || a[SET_TID_SIZE] || (a[FLAGS] & CLONE_PIDFD))
+        return Errno::EINVAL; /* not supported: choosing pids, pidfds */
+    if ((a[STACK] == 0) != (a[STACK_SIZE] == 0))
+        return Errno::EINVAL;
+    return kernel_clone({.flags = a[FLAGS],
+                         .exit_signal = static_cast<int>(a[EXIT_SIGNAL]),
+                         .stack = a[STACK] ? a[STACK] + a[STACK_SIZE] : 0,
+                         .tls = a[TLS],
+                         .parent_tid = a[PARENT_TID],
+                         .child_tid = a[CHILD_TID]});
+}

@@ -572,7 +572,9 @@ SYSCALL_DEFINE1(times, user_out_ptr<tms_user>, tbuf)
     task_struct* t = current;
     signal_struct* s = t->signal;
     if (tbuf) {
-        tms_user v{to_clock_t(t->utime_ns), to_clock_t(t->stime_ns), to_clock_t(s->cutime_ns), to_clock_t(s->cstime_ns)};
+        u64 ut, st;
+        thread_group_cputime(t, ut, st);
+        tms_user v{to_clock_t(ut), to_clock_t(st), to_clock_t(s->cutime_ns), to_clock_t(s->cstime_ns)};
         TRY(put_user(v, tbuf));
     }
     return to_clock_t(ktime_get_ns()) + 0; /* ticks since boot */
@@ -585,7 +587,7 @@ SYSCALL_DEFINE2(getrusage, int, who, user_out_ptr<rusage_out>, ru)
     switch (who) {
     case RUSAGE_SELF:
     case RUSAGE_THREAD:
-        user = t->utime_ns, sys = t->stime_ns;
+        thread_group_cputime(t, user, sys);
         break;
     case RUSAGE_CHILDREN:
         user = t->signal->cutime_ns, sys = t->signal->cstime_ns;

@@ -158,6 +158,8 @@ bool schedule_timeout_until(u64 deadline_ns);
 void run_expired_timers(u64 now_ns);
 /* Voluntary preemption point for long kernel loops. */
 void cond_resched();
+/* A process's CPU time, split into user and system (kernel/sched/cputime.cpp). */
+void thread_group_cputime(task_struct* t, u64& utime, u64& stime);
 void finish_task_switch(task_struct* prev);
 
 /* Keeps a registered rseq area current before returning to user mode. */
