@@ -68,13 +68,6 @@ constexpr unsigned long MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE 
                         MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20, MS_UNBINDABLE = 1 << 17;
 constexpr int MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
 
-} // namespace
-
-/* Until fs/proc provides it. */
-__attribute__((weak)) super_block* proc_get_sb() { return nullptr; }
-
-namespace {
-
 Result<super_block*> get_sb_by_type(const char* type)
 {
     super_block* sb = nullptr;

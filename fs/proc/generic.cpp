@@ -19,21 +19,6 @@
 #include <linux/time.h>
 #include <uapi/linux/utsname.h>
 
-/* Until kernel/sys.cpp exports its utsname: a copy with the same values
- * (then uname() does not see a hostname written here, and /proc does not
- * see sethostname). */
-__attribute__((weak)) new_utsname* init_utsname()
-{
-    static new_utsname fallback = {
-        .sysname = "Linux",
-        .nodename = "(none)",
-        .release = "6.1.0-trapgate",
-        .version = "#1 SMP Trapgate",
-        .machine = "x86_64",
-        .domainname = "(none)",
-    };
-    return &fallback;
-}
 
 namespace procfs {
 

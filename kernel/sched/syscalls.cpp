@@ -19,6 +19,21 @@ constexpr unsigned CPUMASK_BYTES = 8; /* Linux's nr_cpu_ids rounded up to a long
 
 task_struct* task_or_current(pid_t pid) { return pid ? find_task_by_pid(pid) : current; }
 
+/* Does t belong to what getpriority/setpriority's (which, who) names? who 0: the caller's. */
+bool prio_match(const task_struct* t, int which, int who)
+{
+    if (t->exit_state || t->pid == 0)
+        return false;
+    switch (which) {
+    case PRIO_PROCESS:
+        return t->pid == (who ? who : current->pid);
+    case PRIO_PGRP:
+        return t->signal->pgrp == (who ? who : current->signal->pgrp);
+    default:
+        return t->cred->uid == static_cast<uid_t>(who ? who : current_cred()->uid);
+    }
+}
+
 } // namespace
 
 SYSCALL_DEFINE0(sched_yield)
@@ -103,12 +118,7 @@ SYSCALL_DEFINE2(getpriority, int, which, int, who)
     int best = -1;
     list_for_each(pos, &task_list) {
         task_struct* t = list_entry(pos, task_struct, tasks);
-        if (t->exit_state || t->pid == 0)
-            continue;
-        bool match = which == PRIO_PROCESS ? t->pid == (who ? who : current->pid)
-                     : which == PRIO_PGRP  ? t->signal->pgrp == (who ? who : current->signal->pgrp)
-                                           : t->cred->uid == static_cast<uid_t>(who ? who : current_cred()->uid);
-        if (match)
+        if (prio_match(t, which, who))
             best = max(best, 20 - t->nice); /* the kernel's form: 40..1 for nice -20..19 */
     }
     return best < 0 ? SyscallResult(Errno::ESRCH) : SyscallResult(best);
@@ -123,12 +133,7 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
     SyscallResult error = 0;
     list_for_each(pos, &task_list) {
         task_struct* t = list_entry(pos, task_struct, tasks);
-        if (t->exit_state || t->pid == 0)
-            continue;
-        bool match = which == PRIO_PROCESS ? t->pid == (who ? who : current->pid)
-                     : which == PRIO_PGRP  ? t->signal->pgrp == (who ? who : current->signal->pgrp)
-                                           : t->cred->uid == static_cast<uid_t>(who ? who : current_cred()->uid);
-        if (!match)
+        if (!prio_match(t, which, who))
             continue;
         found = true;
         const cred* c = current_cred();
