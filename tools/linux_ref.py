@@ -137,16 +137,20 @@ def install():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_init_lock = threading.Lock()  # boots are prepared from several threads at once
+
+
 def build_init():
     """build/linux/init from tools/linux_init.c (musl-gcc -static), if stale."""
-    if (os.path.exists(INIT_BINARY)
-            and os.path.getmtime(INIT_BINARY) >= os.path.getmtime(INIT_SOURCE)):
+    with _init_lock:
+        if (os.path.exists(INIT_BINARY)
+                and os.path.getmtime(INIT_BINARY) >= os.path.getmtime(INIT_SOURCE)):
+            return INIT_BINARY
+        os.makedirs(LINUX_DIR, exist_ok=True)
+        tmp = "%s.tmp.%d" % (INIT_BINARY, os.getpid())
+        subprocess.run(["musl-gcc", "-static", "-O2", "-Wall", "-Wextra", "-o", tmp, INIT_SOURCE], check=True)
+        os.replace(tmp, INIT_BINARY)
         return INIT_BINARY
-    os.makedirs(LINUX_DIR, exist_ok=True)
-    subprocess.run(["musl-gcc", "-static", "-O2", "-Wall", "-Wextra", "-o", INIT_BINARY + ".tmp", INIT_SOURCE],
-                   check=True)
-    os.replace(INIT_BINARY + ".tmp", INIT_BINARY)
-    return INIT_BINARY
 
 
 def identity():
