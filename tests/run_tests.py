@@ -23,11 +23,24 @@ import trapgate  # noqa: E402
 
 BUILD = trapgate.BUILD
 MANIFEST = os.path.join(ROOT, "tests", "guest", "manifest.toml")
+# More manifests, one per area (hardening, selftests, fuzz...), read after the
+# main one in name order; the same keys.
+MANIFEST_DIR = os.path.join(ROOT, "tests", "guest", "manifest.d")
 
 
 def load_manifest():
-    with open(MANIFEST, "rb") as f:
-        return tomllib.load(f)["test"]
+    paths = [MANIFEST]
+    if os.path.isdir(MANIFEST_DIR):
+        paths += [os.path.join(MANIFEST_DIR, n) for n in sorted(os.listdir(MANIFEST_DIR)) if n.endswith(".toml")]
+    tests, names = [], set()
+    for path in paths:
+        with open(path, "rb") as f:
+            for t in tomllib.load(f).get("test", []):
+                if t["name"] in names:
+                    raise ValueError("%s: test %r is defined twice" % (path, t["name"]))
+                names.add(t["name"])
+                tests.append(t)
+    return tests
 
 
 def image_for(test):
