@@ -4,7 +4,16 @@ it had on Trapgate.
 
 A test that is not compared says why, once, in the manifest:
     linux = "skip: <reason>"      not run on Linux
-    linux = "differs: <reason>"   run on both; a difference is expected
+    linux = "differs: <reason>"   run on both; a difference is expected, and
+                                  declared exactly by one or more of:
+    linux_lines = [RE, ...]       Linux's lines that differ (each RE must match
+                                  a whole line of Linux's output)
+    trapgate_lines = [RE, ...]    Trapgate's lines in their place (each RE must
+                                  match a whole line of Trapgate's output)
+    linux_exit = N                Linux's exit status, where it differs
+Every other line, and the exit status unless linux_exit is given, must still
+be the same: a test marked differs fails when anything else differs, and when
+a declared line is no longer there (the difference is gone or has moved).
 Tests that boot through GRUB, expect a panic or pass Trapgate's own kernel
 command-line options (boot, expect_panic, cmdline_extra) test Trapgate itself
 and are skipped without a key.
@@ -19,6 +28,7 @@ import difflib
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -38,6 +48,9 @@ def policy(test):
         kind = kind.strip()
         if kind not in ("skip", "differs"):
             raise ValueError("%s: linux = %r must start with 'skip:' or 'differs:'" % (test["name"], key))
+        if kind == "differs" and not any(k in test for k in ("linux_lines", "trapgate_lines", "linux_exit")):
+            raise ValueError("%s: a 'differs' test declares what differs (linux_lines, trapgate_lines, linux_exit)"
+                             % test["name"])
         return kind, reason.strip()
     if test.get("boot"):
         return "skip", "boots Trapgate through %s" % test["boot"]
@@ -117,6 +130,38 @@ def run_linux(tests, image_for, jobs=2, fresh=False):
     return results, from_cache, logs
 
 
+def _declared_lines(out, patterns):
+    """The output's lines less those a declared pattern matches whole; and the
+    patterns that matched no line."""
+    regs = [re.compile(p) for p in patterns]
+    kept, used = [], set()
+    for line in out.decode(errors="replace").splitlines(keepends=True):
+        hit = [i for i, r in enumerate(regs) if r.fullmatch(line.rstrip("\n"))]
+        if hit:
+            used.update(hit)
+        else:
+            kept.append(line)
+    return "".join(kept).encode(), [p for i, p in enumerate(patterns) if i not in used]
+
+
+def expected_difference(test, lin, tg):
+    """For a 'differs' test: the problems left once the declared difference is
+    taken out (empty when the kernels differ exactly as declared)."""
+    problems = []
+    lin_rest, lin_unused = _declared_lines(lin.stdout, test.get("linux_lines", []))
+    tg_rest, tg_unused = _declared_lines(tg.stdout, test.get("trapgate_lines", []))
+    problems += ["declared Linux line not in Linux's output: %r" % p for p in lin_unused]
+    problems += ["declared Trapgate line not in Trapgate's output: %r" % p for p in tg_unused]
+    if "linux_exit" in test:
+        if lin.exit_status != test["linux_exit"]:
+            problems.append("Linux's exit status %s, declared %s" % (lin.exit_status, test["linux_exit"]))
+    elif lin.exit_status != tg.exit_status:
+        problems.append("exit status: linux %s, trapgate %s (not declared)" % (lin.exit_status, tg.exit_status))
+    if lin_rest != tg_rest:
+        problems.append("undeclared lines differ:\n" + side_by_side(_show(lin_rest), _show(tg_rest)))
+    return problems
+
+
 def side_by_side(left, right, left_title="linux", right_title="trapgate", width=60):
     """Two outputs in columns, differing lines marked (| changed, < only left, > only right)."""
     a, b = left.splitlines(), right.splitlines()
@@ -173,8 +218,17 @@ def compare(tests, trapgate_outcomes, image_for, jobs=2, fresh=False, verbose=Fa
         same_out = lin.stdout == tg.stdout
         same_status = lin.exit_status == tg.exit_status
         if kind == "differs":
-            note = "" if not (same_out and same_status) else " (but now the same: drop its linux key)"
-            print("%-40s differs as expected: %s%s" % (label, reason, note))
+            if lin.exit_status is None:
+                problems = ["Linux gave no result (the boot ended first)"]
+            else:
+                problems = expected_difference(test, lin, tg)
+            if not problems:
+                print("%-40s differs as expected: %s" % (label, reason))
+                continue
+            failed.append(label)
+            print("%-40s FAIL (declared difference: %s)" % (label, reason))
+            for p in problems:
+                print("  " + p)
             continue
         if same_out and same_status:
             print("%-40s ok" % label)
