@@ -2,30 +2,73 @@
  * Dentries: the tree of names. A dentry names an inode in its parent
  * directory; ramfs keeps its directories as nothing but this tree. Procfs
  * dentries are transient: made on lookup and freed when the last user goes.
+ *
+ * A linked name is found by a hash of (parent, name), in O(1) whatever the
+ * directory's size, and listed from its parent's tree of children (newest
+ * first, as on tmpfs), in O(log n) per readdir call. For ramfs the tree is
+ * the whole directory, so a miss in the hash is the answer (ENOENT) without
+ * asking the file system: no negative dentries are needed there.
  */
 #include <linux/fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+
+namespace {
+
+/* All linked names, by (parent, name). 2^13 chains: a directory of 10,000
+ * names costs about one comparison per lookup. */
+constexpr unsigned D_HASH_BITS = 13;
+hlist_head dentry_heads[1u << D_HASH_BITS];
+hash_table dentry_hashtable{dentry_heads, D_HASH_BITS};
+
+/* Readdir order: newest first. */
+bool newer(rb_node* a, rb_node* b)
+{
+    return rb_entry(a, dentry, d_child)->d_offset > rb_entry(b, dentry, d_child)->d_offset;
+}
+
+/* Keeps d_rb_count, the linked dentries in a d_child subtree, for seeks by position. */
+struct child_count {
+    static void recompute(rb_node* n)
+    {
+        u32 c = 1;
+        if (n->left)
+            c += rb_entry(n->left, dentry, d_child)->d_rb_count;
+        if (n->right)
+            c += rb_entry(n->right, dentry, d_child)->d_rb_count;
+        rb_entry(n, dentry, d_child)->d_rb_count = c;
+    }
+};
+
+} // namespace
+
+Result<void> d_set_name(dentry* d, const char* name, size_t len)
+{
+    auto* copy = static_cast<char*>(kmalloc(len + 1));
+    if (!copy)
+        return Errno::ENOMEM;
+    memcpy(copy, name, len);
+    copy[len] = 0;
+    kfree(d->d_name);
+    d->d_name = copy;
+    d->d_name_len = static_cast<u32>(len);
+    return {};
+}
 
 dentry* d_alloc(dentry* parent, const char* name, size_t len)
 {
     auto* d = static_cast<dentry*>(kzalloc(sizeof(dentry)));
     if (!d)
         return nullptr;
-    d->d_name = static_cast<char*>(kmalloc(len + 1));
-    if (!d->d_name) {
+    if (!d_set_name(d, name, len).ok()) {
         kfree(d);
         return nullptr;
     }
-    memcpy(d->d_name, name, len);
-    d->d_name[len] = 0;
     d->d_count = 1;
-    d->d_child.init();
-    d->d_subdirs.init();
+    d->d_next_offset = 1;
     if (parent) {
         d->d_parent = dget(parent);
         d->d_sb = parent->d_sb;
-        parent->d_subdirs.add_tail(&d->d_child);
     } else {
         d->d_parent = d;
     }
@@ -39,10 +82,18 @@ dentry* dget(dentry* d)
     return d;
 }
 
+void d_unlink_name(dentry* d)
+{
+    if (!d->d_linked())
+        return;
+    hash_table::del(&d->d_hash);
+    rb_erase<child_count>(&d->d_child, &d->d_parent->d_children);
+}
+
 static void d_free(dentry* d)
 {
     dentry* parent = d->d_parent;
-    list_head::del(&d->d_child);
+    d_unlink_name(d);
     if (d->d_inode)
         iput(d->d_inode);
     kfree(d->d_name);
@@ -64,32 +115,28 @@ void dput(dentry* d)
 
 dentry* d_lookup(dentry* parent, const char* name, size_t len)
 {
-    list_for_each(pos, &parent->d_subdirs) {
-        dentry* d = list_entry(pos, dentry, d_child);
-        if (d->d_inode && strlen(d->d_name) == len && !memcmp(d->d_name, name, len))
+    u64 h = full_name_hash(parent, name, len);
+    hlist_for_each_safe(pos, dentry_hashtable.bucket(h)) {
+        dentry* d = hlist_entry(pos, dentry, d_hash);
+        if (d->d_name_hash == h && d->d_parent == parent && d->d_name_len == len && !memcmp(d->d_name, name, len))
             return dget(d);
     }
     return nullptr;
 }
 
-/* Children stay sorted by inode number, which is what directory positions are
- * made of (fs/ramfs.cpp): entries removed while a directory is being read
- * can't make the reader skip others. */
+/* Links a named dentry under its parent (the hash and, as the newest entry,
+ * the parent's children); a dentry that is its own parent is only given its inode. */
 void d_instantiate(dentry* d, inode* i)
 {
     d->d_inode = i;
     dentry* parent = d->d_parent;
     if (!i || parent == d)
         return;
-    list_head::del(&d->d_child);
-    list_head* pos = parent->d_subdirs.prev;
-    while (pos != &parent->d_subdirs) {
-        dentry* other = list_entry(pos, dentry, d_child);
-        if (other->d_inode && other->d_inode->i_ino <= i->i_ino)
-            break;
-        pos = pos->prev;
-    }
-    pos->add(&d->d_child);
+    d_unlink_name(d);
+    d->d_name_hash = full_name_hash(parent, d->d_name, d->d_name_len);
+    dentry_hashtable.add(&d->d_hash, d->d_name_hash);
+    d->d_offset = parent->d_next_offset++;
+    rb_add<child_count>(&d->d_child, &parent->d_children, newer);
 }
 
 void d_delete(dentry* d)
@@ -97,10 +144,108 @@ void d_delete(dentry* d)
     /* Unlink the name: lookups no longer find it, but whoever still holds the
      * dentry (an open file, a working directory) keeps it and its inode until
      * the last reference goes. */
-    list_head::del(&d->d_child);
+    d_unlink_name(d);
     d->d_unlinked = true;
     /* The tree held one reference on behalf of the name. */
     dput(d);
+}
+
+bool dir_has_children(const dentry* d) { return !d->d_children.empty(); }
+
+namespace {
+
+/* The entry `index` places from the newest (0-based), or null: a walk down
+ * the subtree counts, for a reader that seeked. */
+dentry* nth_child(const dentry* dir, u64 index)
+{
+    rb_node* n = dir->d_children.node;
+    while (n) {
+        u64 left = n->left ? rb_entry(n->left, dentry, d_child)->d_rb_count : 0;
+        if (index < left) {
+            n = n->left;
+        } else if (index == left) {
+            return rb_entry(n, dentry, d_child);
+        } else {
+            index -= left + 1;
+            n = n->right;
+        }
+    }
+    return nullptr;
+}
+
+/* The newest entry older than `offset`: where a reader continues. */
+dentry* child_older_than(const dentry* dir, u64 offset)
+{
+    rb_node* n = dir->d_children.node;
+    dentry* best = nullptr;
+    while (n) {
+        dentry* d = rb_entry(n, dentry, d_child);
+        if (d->d_offset < offset) {
+            best = d;
+            n = n->left; /* a newer one that is still older than offset? */
+        } else {
+            n = n->right;
+        }
+    }
+    return best;
+}
+
+} // namespace
+
+/*
+ * Positions as Linux's dcache_readdir gives them: 0 is ".", 1 "..", and
+ * each entry after one more. A reader that goes on from where it stopped
+ * continues from the entry it returned last (its d_offset), so names
+ * created meanwhile (newer, so before it) are not seen and names removed are
+ * not missed; a reader that seeked counts entries from the newest.
+ */
+Result<void> dcache_readdir(file* f, dir_context& ctx)
+{
+    dentry* dir = f->f_path.dentry;
+    if (ctx.pos == 0) {
+        if (!ctx.actor(&ctx, ".", 1, 1, dir->d_inode->i_ino, DT_DIR))
+            return {};
+        ctx.pos = 1;
+    }
+    if (ctx.pos == 1) {
+        dentry* parent = dir->d_parent;
+        if (!ctx.actor(&ctx, "..", 2, 2, parent->d_inode->i_ino, DT_DIR))
+            return {};
+        ctx.pos = 2;
+    }
+    dentry* d;
+    if (ctx.pos == 2)
+        d = rb_entry(rb_first(&dir->d_children), dentry, d_child);
+    else if (ctx.pos == f->f_dir_cursor_pos)
+        d = child_older_than(dir, f->f_dir_cursor);
+    else
+        d = nth_child(dir, static_cast<u64>(ctx.pos - 2));
+    for (; d; d = rb_entry(rb_next(&d->d_child), dentry, d_child)) {
+        if (!ctx.actor(&ctx, d->d_name, static_cast<int>(d->d_name_len), ctx.pos + 1, d->d_inode->i_ino,
+                       dt_type(d->d_inode->i_mode)))
+            break;
+        ctx.pos++;
+        f->f_dir_cursor = d->d_offset;
+        f->f_dir_cursor_pos = ctx.pos;
+    }
+    return {};
+}
+
+/* Linux's dcache_dir_lseek: SEEK_SET and SEEK_CUR to a position >= 0. */
+Result<loff_t> dcache_dir_lseek(file* f, loff_t offset, int whence)
+{
+    loff_t pos;
+    if (whence == SEEK_SET)
+        pos = offset;
+    else if (whence == SEEK_CUR) {
+        if (__builtin_add_overflow(f->f_pos, offset, &pos))
+            return Errno::EINVAL;
+    } else
+        return Errno::EINVAL;
+    if (pos < 0)
+        return Errno::EINVAL;
+    f->f_pos = pos;
+    return pos;
 }
 
 Result<char*> d_path(const path& p, char* buf, size_t size)

@@ -357,13 +357,7 @@ bool may_delete_sticky(inode* dir, inode* victim)
     return fsuid == victim->i_uid || fsuid == dir->i_uid || capable(CAP_FOWNER);
 }
 
-bool dir_is_empty(dentry* d)
-{
-    list_for_each(pos, &d->d_subdirs)
-        if (list_entry(pos, dentry, d_child)->d_inode)
-            return false;
-    return true;
-}
+bool dir_is_empty(dentry* d) { return !dir_has_children(d); }
 
 bool is_ancestor(dentry* maybe_ancestor, dentry* d)
 {
@@ -488,19 +482,17 @@ Result<void> do_rmdir(int dirfd, const char* name)
 /* Moves dentry d under new_parent with a new name. */
 Result<void> d_move(dentry* d, dentry* new_parent, const char* name)
 {
-    size_t len = strlen(name);
-    auto* copy = static_cast<char*>(kmalloc(len + 1));
-    if (!copy)
-        return Errno::ENOMEM;
-    memcpy(copy, name, len + 1);
-    kfree(d->d_name);
-    d->d_name = copy;
+    d_unlink_name(d);
+    if (auto r = d_set_name(d, name, strlen(name)); !r.ok()) {
+        d_instantiate(d, d->d_inode); /* back where it was */
+        return r;
+    }
     if (d->d_parent != new_parent) {
         dentry* old = d->d_parent;
         d->d_parent = dget(new_parent);
         dput(old);
     }
-    d_instantiate(d, d->d_inode); /* re-links it in order under the (new) parent */
+    d_instantiate(d, d->d_inode); /* relinks it, as the newest entry, under the (new) parent */
     return {};
 }
 

@@ -86,38 +86,6 @@ Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
     return n;
 }
 
-/* Directory positions: 0 is ".", 1 is "..", and a child's entry ends at its
- * inode number + 2 (children are kept in inode order, see d_instantiate), so
- * a position stays valid when entries come and go between reads. */
-Result<void> ramfs_iterate(file* f, dir_context& ctx)
-{
-    dentry* dir = f->f_path.dentry;
-    if (ctx.pos == 0) {
-        if (!ctx.actor(&ctx, ".", 1, 1, dir->d_inode->i_ino, DT_DIR))
-            return {};
-        ctx.pos = 1;
-    }
-    if (ctx.pos == 1) {
-        dentry* parent = dir->d_parent;
-        if (!ctx.actor(&ctx, "..", 2, 2, parent->d_inode->i_ino, DT_DIR))
-            return {};
-        ctx.pos = 2;
-    }
-    list_for_each(pos, &dir->d_subdirs) {
-        dentry* d = list_entry(pos, dentry, d_child);
-        if (!d->d_inode)
-            continue;
-        loff_t end = static_cast<loff_t>(d->d_inode->i_ino) + 2;
-        if (end <= ctx.pos)
-            continue;
-        if (!ctx.actor(&ctx, d->d_name, static_cast<int>(strlen(d->d_name)), end, d->d_inode->i_ino,
-                       dt_type(d->d_inode->i_mode)))
-            return {};
-        ctx.pos = end;
-    }
-    return {};
-}
-
 Result<inode*> ramfs_create(inode* dir, umode_t mode, dev_t rdev)
 {
     inode* i = new_inode(dir->i_sb, mode);
@@ -164,10 +132,10 @@ const file_operations ramfs_file_operations = {
 const file_operations ramfs_dir_operations = {
     .read_iter = nullptr,
     .write_iter = nullptr,
-    .llseek = generic_file_llseek,
+    .llseek = dcache_dir_lseek,
     .ioctl = nullptr,
     .poll = nullptr,
-    .iterate = ramfs_iterate,
+    .iterate = dcache_readdir,
     .open = nullptr,
     .release = nullptr,
 };

@@ -277,10 +277,9 @@ Result<size_t> path_name(const path& p, char* buf, size_t size)
 static bool file_unlinked(file* f)
 {
     dentry* d = f->f_path.dentry;
-    /* d_delete takes the name out of its parent's list (and, for now, the
-     * inode off the dentry); a dentry that is its own parent is a file
-     * system root or an anonymous file, never "deleted". */
-    return d && d->d_parent != d && (!d->d_inode || d->d_child.empty());
+    /* d_delete takes the name out of its parent; a dentry that is its own
+     * parent is a file system root or an anonymous file, never "deleted". */
+    return d && d->d_parent != d && (!d->d_inode || d->d_unlinked);
 }
 
 Result<size_t> file_link_name(file* f, char* buf, size_t size)

@@ -12,6 +12,8 @@
 #include <linux/types.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include "../../lib/hashtable.h"
+#include "../../lib/rbtree.h"
 #include <uapi/linux/fcntl.h>
 #include <uapi/linux/stat.h>
 
@@ -154,17 +156,32 @@ struct inode {
     wait_queue_head i_wait; /* pipes and FIFOs */
 };
 
+/*
+ * A name. Linked names (an inode, not unlinked, under a parent) are in two
+ * places (fs/dcache.cpp): the hash of (parent, name) that lookups use, and
+ * their parent's d_children tree, ordered newest first as Linux's
+ * d_subdirs list is, which is what readdir walks. Nothing locks them yet:
+ * the kernel runs one task at a time and never in interrupt context here.
+ */
 struct dentry {
     int d_count;
     char* d_name;
-    inode* d_inode; /* nullptr: a negative dentry (no such name) */
+    u32 d_name_len;
+    u64 d_name_hash;     /* full_name_hash(parent, name) */
+    inode* d_inode;      /* nullptr: a negative dentry (no such name) */
     dentry* d_parent;
-    list_head d_child;   /* in parent's d_subdirs */
-    list_head d_subdirs;
+    hlist_node d_hash;   /* in the dentry hash while linked */
+    rb_node d_child;     /* in d_parent->d_children while linked */
+    u64 d_offset;        /* when it was linked in its parent: larger is newer */
+    u32 d_rb_count;      /* linked dentries in this one's d_child subtree (readdir seeks) */
+    rb_root d_children;  /* linked children, newest first */
+    u64 d_next_offset;   /* the next d_offset a child of this directory gets */
     super_block* d_sb;
     vfsmount* d_mounted; /* the mount covering this dentry, if any */
     bool d_transient;    /* procfs: forget when unused */
     bool d_unlinked;     /* removed from its directory, alive while still used */
+
+    bool d_linked() const { return !d_hash.unhashed(); }
 };
 
 struct vfsmount {
@@ -191,6 +208,11 @@ struct file {
     fmode_t f_mode;
     loff_t f_pos;
     void* private_data;
+    /* Directories of the dentry tree: where the last readdir stopped (the
+     * d_offset of the last entry it returned, valid while f_pos is still
+     * f_dir_cursor_pos), so entries coming and going don't move it. */
+    u64 f_dir_cursor;
+    loff_t f_dir_cursor_pos;
 };
 
 /* ---- inodes and the page cache (fs/inode.cpp) ---- */
@@ -225,6 +247,15 @@ void dput(dentry* d);
 dentry* d_lookup(dentry* parent, const char* name, size_t len);
 void d_instantiate(dentry* d, inode* i);
 void d_delete(dentry* d);
+/* Takes a linked name out of its parent (for a rename to relink it). */
+void d_unlink_name(dentry* d);
+/* Sets a dentry's name (and its hash under its parent); ENOMEM. */
+Result<void> d_set_name(dentry* d, const char* name, size_t len);
+/* Directory reading over the dentry tree (ramfs), with Linux tmpfs's order
+ * (newest first) and positions (. is 0, .. is 1, then one per entry). */
+Result<void> dcache_readdir(file* f, dir_context& ctx);
+Result<loff_t> dcache_dir_lseek(file* f, loff_t offset, int whence);
+bool dir_has_children(const dentry* d);
 /* The absolute path of p as seen from root; into buf; returns the start. */
 Result<char*> d_path(const path& p, char* buf, size_t size);
 
