@@ -32,10 +32,14 @@ import linux_ref  # noqa: E402
 import qemu  # noqa: E402
 import trapgate  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scaling  # noqa: E402
+
 BUILD = trapgate.BUILD
 BENCH_BIN = os.path.join(BUILD, "bench")
 DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 SVG = os.path.join(ROOT, "docs", "benchmarks.svg")
+SCALING_SVG = os.path.join(ROOT, "docs", "benchmarks-scaling.svg")
 MEM = "512M"  # as REFERENCE.md's figures
 # -icount alone leaves Linux's figures varying by a few tenths of a percent from
 # run to run: its random numbers (RDRAND: address-space layout, hashing) and the
@@ -44,7 +48,9 @@ DETERMINISTIC = ("-seed", "1", "-rtc", "base=2020-01-01T00:00:00,clock=vm")
 MEMORY_SIZES_MIB = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 80, 96, 128, 192, 256, 384, 512]
 
 # Programs, in the order they run; each prints "bench NAME ..." lines.
-PROGRAMS = ["boot", "lat_syscall", "lat_pipe", "lat_mem", "lat_proc", "prompt"]
+PROGRAMS = ["boot", "lat_syscall", "lat_pipe", "lat_mem", "lat_proc", "prompt", scaling.PROGRAM]
+# Host seconds a program may take under TCG (the scaling rows have guest-time budgets of their own).
+TIMEOUTS = {scaling.PROGRAM: 1800}
 
 # Linux runs programs in a PID namespace under a wrapper, where the busybox
 # system's poweroff can't end the machine: the prompt figure is Trapgate's.
@@ -115,7 +121,7 @@ def run_trapgate(args, icount=True, kvm=False, mem=MEM, timeout=180):
         image.write(initrd)
         boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(guest, args), mem=mem, icount=icount, kvm=kvm,
                          extra=DETERMINISTIC if icount else ())
-        o = qemu.run(boot, timeout=timeout)
+        o = qemu.run(boot, timeout=TIMEOUTS.get(name, timeout))
         problem = None
         if o.timed_out:
             problem = "timed out"
@@ -148,8 +154,8 @@ def run_linux(args, icount=True, kvm=False, fresh=False):
     jobs = []
     for name in LINUX_PROGRAMS:
         image, guest = image_for(name)
-        jobs.append(linux_ref.Job(name, image, guest, list(args), timeout=900))
-    batch = linux_ref.run(jobs, mem=MEM, icount=icount, kvm=kvm, boot_timeout=900,
+        jobs.append(linux_ref.Job(name, image, guest, list(args), timeout=max(900, TIMEOUTS.get(name, 0))))
+    batch = linux_ref.run(jobs, mem=MEM, icount=icount, kvm=kvm, boot_timeout=900 + sum(TIMEOUTS.values()),
                           extra=DETERMINISTIC if icount else ())
     programs = {}
     for name in LINUX_PROGRAMS:
@@ -162,6 +168,16 @@ def run_linux(args, icount=True, kvm=False, fresh=False):
             json.dump({"programs": programs, "boot_tsc": batch.boot_tsc}, f)
     return {k: (parse(v["stdout"].encode("latin-1")), v["problem"], batch.kernel_log) for k, v in programs.items()}, \
         batch.boot_tsc, False
+
+
+def scale_figures(results):
+    """bench/scale.c's figures: {name: instructions | ("missing", why)}."""
+    figures, problem, _log = results.get(scaling.PROGRAM, ({}, "not run", ""))
+    out = {k: (v if v[0] == "missing" else v[0]) for k, v in figures.items()}
+    for row, _c, _w, sizes in scaling.ROWS:
+        for n in sizes:
+            out.setdefault(scaling.key(row, n), ("missing", problem or "not reported"))
+    return out
 
 
 def collect(results, boot_tsc=None):
@@ -359,7 +375,7 @@ def missing_notes(lin, tg):
     return notes
 
 
-def write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, linux_cached):
+def write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, linux_cached, scale):
     mem_mib = int(MEM.rstrip("M"))
     today = datetime.date.today().isoformat()
     out = ["# Benchmarks: Trapgate and Linux, in guest instructions", "",
@@ -433,6 +449,7 @@ def write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, linux_
     if cross:
         out += ["", "Check of the method: clock_gettime(CLOCK_MONOTONIC) agrees with the TSC within %.2f %% on" % (
             100 * max(cross)), "every figure above (each kernel calibrates its clock against the emulated timers)."]
+    out += scaling.markdown(*scale)
     with open(DOC, "w") as f:
         f.write("\n".join(out) + "\n")
 
@@ -550,6 +567,11 @@ def main():
 
     rows = table_rows(lin, tg)
     print_table(rows, "benchmarks: guest instructions per operation (-icount shift=0; lower is better)")
+    lin_scale, tg_scale = scale_figures(lin_results), scale_figures(tg_results)
+    print("scaling: guest instructions per operation against N (Linux / Trapgate)")
+    for row, _counts, what, ns_ in scaling.ROWS:
+        print("  %-36s %s" % (what, "   ".join("N=%d: %s / %s" % (n, fmt(lin_scale[scaling.key(row, n)]),
+                                                                  fmt(tg_scale[scaling.key(row, n)])) for n in ns_)))
     sizes = kernel_sizes()
     memory = memory_figures(o.memory)
     mem_mib = int(MEM.rstrip("M"))
@@ -563,9 +585,12 @@ def main():
     for p in problems:
         print("bench: " + p)
     if not o.no_docs:
-        write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, cached)
+        scale = (lin_scale, tg_scale)
+        write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, cached, scale)
         write_svg(lin, tg)
-        print("wrote %s and %s" % (os.path.relpath(DOC), os.path.relpath(SVG)))
+        with open(SCALING_SVG, "w") as f:
+            f.write(scaling.svg(*scale, linux_ref.kernel_version() or ""))
+        print("wrote %s, %s and %s" % (os.path.relpath(DOC), os.path.relpath(SVG), os.path.relpath(SCALING_SVG)))
     return 0
 
 
