@@ -1,8 +1,11 @@
 /*
- * Loading static ELF64 programs (ET_EXEC, and ET_DYN: static PIE). Segments
- * are file mappings of the page cache, so a program's text is shared, not
- * copied; the initial stack gets argc, argv, envp and the auxiliary vector
- * exactly as Linux lays them out (fs/binfmt_elf.c, create_elf_tables).
+ * Loading ELF64 programs: static (ET_EXEC), static PIE (ET_DYN without an
+ * interpreter) and dynamically linked ones (PT_INTERP: the program and its
+ * interpreter, ld.so, are both mapped, and the interpreter starts first with
+ * AT_BASE and AT_ENTRY telling it where each is). Segments are file mappings
+ * of the page cache, so a program's text is shared, not copied; the initial
+ * stack gets argc, argv, envp and the auxiliary vector exactly as Linux lays
+ * them out (fs/binfmt_elf.c, create_elf_tables).
  */
 #include "../lib/elf.h"
 #include <asm/processor.h>
@@ -26,18 +29,65 @@ unsigned long elf_vm_flags(u32 p_flags)
 }
 
 struct elf_layout {
-    unsigned long entry;
+    unsigned long entry;     /* where the program starts (AT_ENTRY) */
     unsigned long phdr_addr;
     unsigned long phnum;
+    unsigned long interp_base;  /* AT_BASE: where the interpreter is, or 0 */
+    unsigned long start;        /* the first instruction run: the interpreter's entry, if any */
 };
 
-Result<void> map_segments(linux_binprm& bprm, const Elf64_Ehdr& eh, const Elf64_Phdr* ph, unsigned long bias,
-                          elf_layout& out)
+/* An ELF image being loaded: its file, header and program headers. */
+struct elf_image {
+    file* f = nullptr;
+    Elf64_Ehdr eh{};
+    Elf64_Phdr* ph = nullptr;
+
+    ~elf_image() { kfree(ph); }
+    /* Reads and checks the header (from buf, the file's first bytes) and the program headers. */
+    Result<void> load_headers(file* from, const void* buf, size_t buf_len)
+    {
+        f = from;
+        inode* i = f->f_inode;
+        if (elf_check_header(buf, buf_len, i->i_size) != ElfCheck::Ok)
+            return Errno::ENOEXEC;
+        memcpy(&eh, buf, sizeof(eh));
+        size_t table = eh.e_phnum * sizeof(Elf64_Phdr);
+        ph = static_cast<Elf64_Phdr*>(kmalloc(table));
+        if (!ph)
+            return Errno::ENOMEM;
+        auto n = kernel_read(f, ph, table, static_cast<loff_t>(eh.e_phoff));
+        if (!n.ok() || n.value() != table)
+            return Errno::EIO;
+        for (int k = 0; k < eh.e_phnum; k++)
+            if (elf_check_phdr(ph[k], i->i_size) != ElfCheck::Ok)
+                return Errno::ENOEXEC;
+        return {};
+    }
+    /* The span of the PT_LOAD segments, page-aligned: [lo, hi). */
+    void load_span(unsigned long& lo, unsigned long& hi) const
+    {
+        lo = ~0UL;
+        hi = 0;
+        for (int k = 0; k < eh.e_phnum; k++) {
+            if (ph[k].p_type != PT_LOAD)
+                continue;
+            lo = min(lo, ph[k].p_vaddr & PAGE_MASK);
+            hi = max(hi, PAGE_ALIGN(ph[k].p_vaddr + ph[k].p_memsz));
+        }
+    }
+};
+
+/* Maps an image's PT_LOAD segments at their addresses plus bias. The
+ * program's own mapping (not the interpreter's) also sets the code, data and
+ * brk boundaries of the address space. */
+Result<void> map_segments(mm_struct* mm, const elf_image& img, unsigned long bias, bool is_program, elf_layout& out)
 {
-    mm_struct* mm = bprm.mm;
-    inode* file = bprm.file->f_inode;
+    const Elf64_Ehdr& eh = img.eh;
+    const Elf64_Phdr* ph = img.ph;
+    inode* file = img.f->f_inode;
     unsigned long brk = 0;
-    mm->start_code = ~0UL;
+    if (is_program)
+        mm->start_code = ~0UL;
     for (int i = 0; i < eh.e_phnum; i++) {
         const Elf64_Phdr& p = ph[i];
         if (p.p_type != PT_LOAD)
@@ -57,6 +107,8 @@ Result<void> map_segments(linux_binprm& bprm, const Elf64_Ehdr& eh, const Elf64_
             if (PAGE_ALIGN(mem_end) > anon_start)
                 TRY(mmap_region(mm, anon_start, PAGE_ALIGN(mem_end) - anon_start, flags, nullptr, 0));
         }
+        if (!is_program)
+            continue;
         if (p.p_flags & PF_X) {
             mm->start_code = min(mm->start_code, start);
             mm->end_code = max(mm->end_code, file_end);
@@ -69,11 +121,49 @@ Result<void> map_segments(linux_binprm& bprm, const Elf64_Ehdr& eh, const Elf64_
         if (!out.phdr_addr && eh.e_phoff >= p.p_offset && eh.e_phoff < p.p_offset + p.p_filesz)
             out.phdr_addr = eh.e_phoff - p.p_offset + vaddr;
     }
+    if (!is_program)
+        return {};
     for (int i = 0; i < eh.e_phnum; i++)
         if (ph[i].p_type == PT_PHDR)
             out.phdr_addr = ph[i].p_vaddr + bias;
     mm->start_brk = mm->brk = PAGE_ALIGN(brk);
     return {};
+}
+
+/*
+ * The interpreter named by PT_INTERP, opened for execution as Linux's
+ * open_exec does (ENOENT if missing, EACCES without x), and its headers: it
+ * must be an ELF image too (ELIBBAD otherwise, as Linux says).
+ */
+Result<void> open_interpreter(const elf_image& prog, const Elf64_Phdr& interp_ph, elf_image& interp)
+{
+    if (interp_ph.p_filesz < 2 || interp_ph.p_filesz > PATH_MAX)
+        return Errno::ENOEXEC;
+    auto* name = static_cast<char*>(kmalloc(interp_ph.p_filesz));
+    if (!name)
+        return Errno::ENOMEM;
+    Result<void> r;
+    auto got = kernel_read(prog.f, name, interp_ph.p_filesz, static_cast<loff_t>(interp_ph.p_offset));
+    if (!got.ok() || got.value() != interp_ph.p_filesz || name[interp_ph.p_filesz - 1] != 0) {
+        r = Errno::ENOEXEC; /* the name must end with its NUL, as Linux checks */
+    } else if (auto f = open_exec_file(AT_FDCWD, name, LOOKUP_FOLLOW); !f.ok()) {
+        r = f.error();
+    } else {
+        char buf[sizeof(Elf64_Ehdr)] = {};
+        auto n = kernel_read(f.value(), buf, sizeof(buf), 0);
+        if (!n.ok())
+            r = n.error();
+        else if (n.value() != sizeof(buf))
+            r = Errno::EIO; /* shorter than an ELF header: Linux's elf_read says EIO */
+        else
+            r = interp.load_headers(f.value(), buf, n.value());
+        if (!interp.f)
+            fput(f.value());
+        if (!r.ok() && r.error() == Errno::ENOEXEC)
+            r = Errno::ELIBBAD;
+    }
+    kfree(name);
+    return r;
 }
 
 /* argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL, at a 16-byte aligned sp. */
@@ -100,7 +190,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
         AT_PHDR, layout.phdr_addr,
         AT_PHENT, sizeof(Elf64_Phdr),
         AT_PHNUM, layout.phnum,
-        AT_BASE, 0,
+        AT_BASE, layout.interp_base,
         AT_FLAGS, 0,
         AT_ENTRY, layout.entry,
         AT_UID, c->uid,
@@ -129,16 +219,16 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
     /* The strings sit contiguously from bprm.p: argv's, then envp's. */
     unsigned long str = bprm.p;
     mm->arg_start = str;
-    for (int i = 0; i < bprm.argc + bprm.envc; i++) {
-        if (i == bprm.argc) {
-            TRY(push(0));
-            mm->arg_end = mm->env_start = str;
-        }
+    for (int i = 0; i < bprm.argc; i++) {
         TRY(push(str));
         str += TRY(new_mm_strlen(mm, str)) + 1;
     }
-    if (bprm.envc == 0)
-        mm->arg_end = mm->env_start = str;
+    TRY(push(0)); /* argv's NULL, also when there is no environment */
+    mm->arg_end = mm->env_start = str;
+    for (int i = 0; i < bprm.envc; i++) {
+        TRY(push(str));
+        str += TRY(new_mm_strlen(mm, str)) + 1;
+    }
     mm->env_end = str;
     TRY(push(0));
     TRY(copy_to_new_mm(mm, at, auxv, sizeof(auxv)));
@@ -150,58 +240,56 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
 
 Result<void> load_elf_binary(linux_binprm& bprm)
 {
-    inode* i = bprm.file->f_inode;
-    switch (elf_check_header(bprm.buf, sizeof(bprm.buf), i->i_size)) {
-    case ElfCheck::Ok:
-        break;
-    default:
-        return Errno::ENOEXEC;
-    }
-    Elf64_Ehdr eh;
-    memcpy(&eh, bprm.buf, sizeof(eh));
-    size_t table = eh.e_phnum * sizeof(Elf64_Phdr);
-    auto* ph = static_cast<Elf64_Phdr*>(kmalloc(table));
-    if (!ph)
-        return Errno::ENOMEM;
+    elf_image prog, interp;
+    TRY(prog.load_headers(bprm.file, bprm.buf, sizeof(bprm.buf)));
     Result<void> r;
+    for (int k = 0; k < prog.eh.e_phnum; k++) {
+        if (prog.ph[k].p_type != PT_INTERP)
+            continue;
+        if (interp.f) {
+            fput(interp.f);
+            return Errno::EINVAL; /* two interpreters: Linux refuses too */
+        }
+        r = open_interpreter(prog, prog.ph[k], interp);
+        if (!r.ok()) {
+            if (interp.f)
+                fput(interp.f);
+            return r;
+        }
+    }
     do {
-        auto n = kernel_read(bprm.file, ph, table, static_cast<loff_t>(eh.e_phoff));
-        if (!n.ok() || n.value() != table) {
-            r = Errno::EIO;
+        mm_struct* mm = bprm.mm;
+        mm->mmap_base = STACK_TOP - MMAP_GAP - max<unsigned long>(rlimit(RLIMIT_STACK), 8UL << 20);
+        /* A position-independent program goes where Linux puts one
+         * (ELF_ET_DYN_BASE, not randomized here: randomize_va_space is 0). */
+        unsigned long bias = prog.eh.e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
+        elf_layout layout{prog.eh.e_entry + bias, 0, prog.eh.e_phnum, 0, prog.eh.e_entry + bias};
+        if (!(r = map_segments(mm, prog, bias, true, layout)).ok())
             break;
-        }
-        for (int k = 0; k < eh.e_phnum && r.ok(); k++) {
-            if (elf_check_phdr(ph[k], i->i_size) != ElfCheck::Ok)
-                r = Errno::ENOEXEC;
-            else if (ph[k].p_type == PT_INTERP) {
-                /* A dynamically linked program: Linux would load its
-                 * interpreter; Trapgate runs static programs only. Missing
-                 * interpreter: ENOENT, as Linux says. */
-                char interp[PATH_MAX];
-                size_t len = min<size_t>(ph[k].p_filesz, sizeof(interp) - 1);
-                auto got = kernel_read(bprm.file, interp, len, static_cast<loff_t>(ph[k].p_offset));
-                interp[got.ok() ? got.value() : 0] = 0;
-                auto found = kern_path(interp, LOOKUP_FOLLOW);
-                if (found.ok())
-                    path_put(found.value());
-                r = found.ok() ? Errno::ENOEXEC : Errno::ENOENT;
+        if (interp.f) {
+            /* The interpreter, whole, in the first free range below mmap_base. */
+            unsigned long lo, hi;
+            interp.load_span(lo, hi);
+            unsigned long at = hi > lo ? get_unmapped_area(mm, hi - lo) : 0;
+            if (!at) {
+                r = Errno::ENOMEM;
+                break;
             }
+            unsigned long ibias = interp.eh.e_type == ET_DYN ? at - lo : 0;
+            if (!(r = map_segments(mm, interp, ibias, false, layout)).ok())
+                break;
+            layout.interp_base = ibias;
+            layout.start = interp.eh.e_entry + ibias;
         }
-        if (!r.ok())
-            break;
-        unsigned long bias = eh.e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
-        elf_layout layout{eh.e_entry + bias, 0, eh.e_phnum};
-        if (!(r = map_segments(bprm, eh, ph, bias, layout)).ok())
-            break;
-        bprm.mm->mmap_base = STACK_TOP - MMAP_GAP - max<unsigned long>(rlimit(RLIMIT_STACK), 8UL << 20);
         auto sp = create_elf_tables(bprm, layout);
         if (!sp.ok()) {
             r = sp.error();
             break;
         }
         begin_new_exec(bprm);
-        start_thread(current_pt_regs(), layout.entry, sp.value());
+        start_thread(current_pt_regs(), layout.start, sp.value());
     } while (false);
-    kfree(ph);
+    if (interp.f)
+        fput(interp.f);
     return r;
 }

@@ -156,9 +156,8 @@ Result<void> remove_arg_zero(linux_binprm& bprm)
     return {};
 }
 
-Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bprm)
+Result<file*> open_exec_file(int dirfd, const char* name, unsigned lookup)
 {
-    unsigned lookup = ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
     path p = TRY(path_lookupat(dirfd, name, lookup));
     auto opened = dentry_open(p, O_RDONLY | __FMODE_EXEC);
     path_put(p);
@@ -177,6 +176,13 @@ Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bpr
         fput(f);
         return err;
     }
+    return f;
+}
+
+Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bprm)
+{
+    unsigned lookup = ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+    file* f = TRY(open_exec_file(dirfd, name, lookup));
     if (bprm.file)
         fput(bprm.file);
     bprm.file = f;

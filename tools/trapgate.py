@@ -66,8 +66,10 @@ def program_image(program, files):
     guest = "/" + os.path.basename(program)
     image.host_file(guest, program)
     for spec in files:
+        # HOST:GUEST; an absolute HOST alone keeps its path (the host's view),
+        # a relative one goes to /its-name.
         host, _, where = spec.partition(":")
-        image.host_file(where or "/" + os.path.basename(host), host)
+        image.host_file(where or (host if os.path.isabs(host) else "/" + os.path.basename(host)), host)
     return image, guest
 
 

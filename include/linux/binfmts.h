@@ -34,6 +34,9 @@ Result<void> remove_arg_zero(linux_binprm& bprm);
 /* Opens the program (relative to dirfd; flags AT_EMPTY_PATH, AT_SYMLINK_NOFOLLOW)
  * and reads its first bytes into bprm.buf. */
 Result<void> open_exec(int dirfd, const char* name, int flags, linux_binprm& bprm);
+/* Opens a file for execution (lookup: LOOKUP_* flags) with exec's checks:
+ * a regular file, x permission, not open for writing (ETXTBSY). */
+Result<file*> open_exec_file(int dirfd, const char* name, unsigned lookup);
 
 /* Formats: each returns ENOEXEC if the file is not its kind. */
 Result<void> load_elf_binary(linux_binprm& bprm);
