@@ -13,6 +13,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import initramfs  # noqa: E402
+import elfdeps  # noqa: E402
 import qemu  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -62,9 +63,14 @@ def system_image():
 
 
 def program_image(program, files):
+    """The base image with the program at /NAME, its interpreter and shared
+    libraries (if dynamically linked) where the guest's loader looks for them
+    (tools/elfdeps.py), and the extra files."""
     image = base_image()
     guest = "/" + os.path.basename(program)
     image.host_file(guest, program)
+    for where, host in elfdeps.needed_files(program):
+        image.host_file(where, host)
     for spec in files:
         # HOST:GUEST; an absolute HOST alone keeps its path (the host's view),
         # a relative one goes to /its-name.
