@@ -45,6 +45,11 @@ file(GLOB EXAMPLE_SOURCES CONFIGURE_DEPENDS
 foreach(src ${EXAMPLE_SOURCES})
   add_guest_program(${src} examples)
 endforeach()
+# The LTP runner (tools/ltp.py boots it as the first process).
+file(GLOB LTP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/ltp/*.c)
+foreach(src ${LTP_SOURCES})
+  add_guest_program(${src} ltp)
+endforeach()
 file(GLOB BENCH_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/bench/*.c)
 foreach(src ${BENCH_SOURCES})
   add_guest_program(${src} bench)

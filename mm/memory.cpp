@@ -88,12 +88,10 @@ FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool 
         /* Below the stack: grow it, down to its limit. */
         if (!(vma->vm_flags & VM_GROWSDOWN) || addr < mm->stack_limit)
             return FaultResult::Segv;
-        vm_area_struct* prev = nullptr;
-        for (auto* v = mm->mmap; v != vma; v = v->vm_next)
-            prev = v;
+        vm_area_struct* prev = vma->vm_prev;
         if (prev && prev->vm_end > (addr & PAGE_MASK))
             return FaultResult::Segv;
-        vma->vm_start = addr & PAGE_MASK;
+        vma_set_range(mm, vma, addr & PAGE_MASK, vma->vm_end);
     }
     unsigned long flags = vma->vm_flags;
     if ((write && !(flags & VM_WRITE)) || (exec && !(flags & VM_EXEC)) ||

@@ -1,7 +1,10 @@
 /*
  * Address-space areas, and the system calls that shape them: brk, mmap,
- * munmap, mprotect. Areas are a sorted singly linked list: processes have tens
- * of them, and a list is easy to read.
+ * munmap, mprotect, msync, mremap, madvise. Areas are in a range tree
+ * (find_vma, free gaps: O(log n)) and a sorted list (in-order walks); every
+ * change goes through vma_link, vma_unlink and vma_set_range, which keep both
+ * and the counts. Adjacent areas that differ in nothing but their addresses
+ * merge, as Linux's vma_merge does.
  */
 #include <asm/pgtable.h>
 #include <linux/fs.h>
@@ -35,32 +38,91 @@ void free_vma(vm_area_struct* vma)
 
 vm_area_struct* new_vma(unsigned long start, unsigned long end, unsigned long flags, inode* file, unsigned long pgoff)
 {
-    auto* vma = new vm_area_struct{start, end, flags, file, pgoff, nullptr};
-    if (vma && file)
+    auto* vma = new vm_area_struct{};
+    if (!vma)
+        return nullptr;
+    vma->vm_start = start;
+    vma->vm_end = end;
+    vma->vm_flags = flags;
+    vma->vm_file = file;
+    vma->vm_pgoff = pgoff;
+    if (file)
         ihold(file);
     return vma;
 }
 
+unsigned long vma_pages(const vm_area_struct* v) { return (v->vm_end - v->vm_start) >> PAGE_SHIFT; }
+
+/* Puts an area (clear of all others) into the tree and the list. */
+void vma_link(mm_struct* mm, vm_area_struct* vma)
+{
+    rb_node* before = mm->mm_rb.find_prev(vma->vm_start);
+    vm_area_struct* prev = before ? vma_range_traits::vma(before) : nullptr;
+    vm_area_struct* next = prev ? prev->vm_next : mm->mmap;
+    vma->vm_prev = prev;
+    vma->vm_next = next;
+    if (prev)
+        prev->vm_next = vma;
+    else
+        mm->mmap = vma;
+    if (next)
+        next->vm_prev = vma;
+    mm->mm_rb.insert(&vma->vm_rb);
+    mm->total_vm += vma_pages(vma);
+    mm->map_count++;
+}
+
+void vma_unlink(mm_struct* mm, vm_area_struct* vma)
+{
+    if (vma->vm_prev)
+        vma->vm_prev->vm_next = vma->vm_next;
+    else
+        mm->mmap = vma->vm_next;
+    if (vma->vm_next)
+        vma->vm_next->vm_prev = vma->vm_prev;
+    mm->mm_rb.erase(&vma->vm_rb);
+    mm->total_vm -= vma_pages(vma);
+    mm->map_count--;
+}
+
 /* Splits vma at addr (inside it): vma keeps the low part. */
-Result<void> split_vma(vm_area_struct* vma, unsigned long addr)
+Result<void> split_vma(mm_struct* mm, vm_area_struct* vma, unsigned long addr)
 {
     unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
     auto* high = new_vma(addr, vma->vm_end, vma->vm_flags, vma->vm_file, pgoff);
     if (!high)
         return Errno::ENOMEM;
-    high->vm_next = vma->vm_next;
-    vma->vm_next = high;
-    vma->vm_end = addr;
+    vma_set_range(mm, vma, vma->vm_start, addr);
+    vma_link(mm, high);
     return {};
 }
 
-void insert_vma(mm_struct* mm, vm_area_struct* vma)
+/* Can b, starting where a ends, become part of a? The same flags and file,
+ * the file's pages continuing (anonymous memory has none to continue). */
+bool can_merge(const vm_area_struct* a, const vm_area_struct* b)
 {
-    vm_area_struct** link = &mm->mmap;
-    while (*link && (*link)->vm_start < vma->vm_start)
-        link = &(*link)->vm_next;
-    vma->vm_next = *link;
-    *link = vma;
+    if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file)
+        return false;
+    return !a->vm_file || a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
+}
+
+/* Merges vma with its neighbours where they are compatible; returns the area that holds vma's range. */
+vm_area_struct* vma_merge(mm_struct* mm, vm_area_struct* vma)
+{
+    if (vm_area_struct* next = vma->vm_next; next && can_merge(vma, next)) {
+        unsigned long end = next->vm_end;
+        vma_unlink(mm, next);
+        free_vma(next);
+        vma_set_range(mm, vma, vma->vm_start, end);
+    }
+    if (vm_area_struct* prev = vma->vm_prev; prev && can_merge(prev, vma)) {
+        unsigned long end = vma->vm_end;
+        vma_unlink(mm, vma);
+        free_vma(vma);
+        vma_set_range(mm, prev, prev->vm_start, end);
+        return prev;
+    }
+    return vma;
 }
 
 /* Linux's heuristic overcommit (mode 0): private writable memory may be
@@ -79,36 +141,40 @@ bool may_expand_vm(mm_struct* mm, unsigned long len)
     unsigned long limit = rlimit(RLIMIT_AS);
     if (limit == RLIM_INFINITY)
         return true;
-    unsigned long total = 0;
-    for (auto* v = mm->mmap; v; v = v->vm_next)
-        total += v->vm_end - v->vm_start;
-    return total + len <= limit;
+    return (mm->total_vm << PAGE_SHIFT) + len <= limit;
 }
 
 bool range_is_free(mm_struct* mm, unsigned long start, unsigned long end)
 {
-    for (auto* v = mm->mmap; v; v = v->vm_next)
-        if (v->vm_start < end && start < v->vm_end)
-            return false;
-    return true;
+    return !mm->mm_rb.overlaps(start, end);
 }
 
 /* Applies fn to each area piece inside [start, end), splitting areas at the edges. */
 template <typename Fn>
 Result<void> for_each_vma_in(mm_struct* mm, unsigned long start, unsigned long end, Fn fn)
 {
-    for (auto* v = mm->mmap; v && v->vm_start < end; v = v->vm_next) {
-        if (v->vm_end <= start)
-            continue;
+    for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
         if (v->vm_start < start) {
-            TRY(split_vma(v, start));
+            TRY(split_vma(mm, v, start));
             continue; /* the next iteration sees the part from start */
         }
         if (v->vm_end > end)
-            TRY(split_vma(v, end));
+            TRY(split_vma(mm, v, end));
         fn(v);
     }
     return {};
+}
+
+/* Is [start, end) mapped without a hole? */
+bool range_is_mapped(mm_struct* mm, unsigned long start, unsigned long end)
+{
+    unsigned long covered = start;
+    for (auto* v = find_vma(mm, start); v && covered < end; v = v->vm_next) {
+        if (v->vm_start > covered)
+            break;
+        covered = v->vm_end;
+    }
+    return covered >= end;
 }
 
 } // namespace
@@ -155,7 +221,7 @@ void mmput(mm_struct* mm)
     for (auto* v = mm->mmap; v;) {
         auto* next = v->vm_next;
         unmap_pages(mm, v->vm_start, v->vm_end);
-        free_vma(v);
+        free_vma(v); /* the whole tree goes: no need to unlink one by one */
         v = next;
     }
     if (mm->exe_file) {
@@ -178,20 +244,21 @@ mm_struct* dup_mm(mm_struct* old)
     mm->pgd = pgd;
     mm->users = 1;
     mm->mmap = nullptr;
+    mm->mm_rb = {};
+    mm->total_vm = 0;
+    mm->map_count = 0;
     mm->rss = mm->hiwater_rss = 0;
     if (mm->exe_file) {
         ihold(mm->exe_file);
         deny_write_access(mm->exe_file);
     }
-    vm_area_struct** tail = &mm->mmap;
     for (auto* v = old->mmap; v; v = v->vm_next) {
         auto* copy = new_vma(v->vm_start, v->vm_end, v->vm_flags, v->vm_file, v->vm_pgoff);
         if (!copy) {
             mmput(mm);
             return nullptr;
         }
-        *tail = copy;
-        tail = &copy->vm_next;
+        vma_link(mm, copy);
         bool cow = !(v->vm_flags & VM_SHARED);
         bool failed = false;
         for_each_present_pte(old->pgd, v->vm_start, v->vm_end, [&](pteval_t* src, unsigned long va) {
@@ -218,44 +285,37 @@ mm_struct* dup_mm(mm_struct* old)
 
 vm_area_struct* find_vma(mm_struct* mm, unsigned long addr)
 {
-    for (auto* v = mm->mmap; v; v = v->vm_next)
-        if (addr < v->vm_end)
-            return v;
-    return nullptr;
+    rb_node* n = mm->mm_rb.find(addr);
+    return n ? vma_range_traits::vma(n) : nullptr;
+}
+
+void vma_set_range(mm_struct* mm, vm_area_struct* vma, unsigned long start, unsigned long end)
+{
+    mm->total_vm -= vma_pages(vma);
+    vma->vm_start = start;
+    vma->vm_end = end;
+    mm->total_vm += vma_pages(vma);
+    range_tree<vma_range_traits>::update(&vma->vm_rb);
 }
 
 unsigned long get_unmapped_area(mm_struct* mm, unsigned long len)
 {
-    /* Top-down below mmap_base, as Linux lays out 64-bit processes. */
-    unsigned long end = mm->mmap_base;
-    for (;;) {
-        if (end < len || end - len < MMAP_MIN_ADDR)
-            return 0;
-        unsigned long start = end - len;
-        vm_area_struct* blocker = nullptr;
-        for (auto* v = mm->mmap; v; v = v->vm_next)
-            if (v->vm_start < end && start < v->vm_end && (!blocker || v->vm_start < blocker->vm_start))
-                blocker = v;
-        if (!blocker)
-            return start;
-        end = blocker->vm_start;
-    }
+    /* Top-down below mmap_base, as Linux lays out 64-bit processes: the
+     * highest gap that fits, found in the tree. */
+    unsigned long addr;
+    return mm->mm_rb.gap_topdown(len, MMAP_MIN_ADDR, mm->mmap_base, &addr) ? addr : 0;
 }
 
 Result<void> do_munmap(mm_struct* mm, unsigned long start, unsigned long len)
 {
     unsigned long end = start + PAGE_ALIGN(len);
     TRY(for_each_vma_in(mm, start, end, [](vm_area_struct*) {}));
-    vm_area_struct** link = &mm->mmap;
-    while (*link) {
-        vm_area_struct* v = *link;
-        if (v->vm_start >= start && v->vm_end <= end) {
-            unmap_pages(mm, v->vm_start, v->vm_end);
-            *link = v->vm_next;
-            free_vma(v);
-        } else {
-            link = &v->vm_next;
-        }
+    for (auto* v = find_vma(mm, start); v && v->vm_start < end;) {
+        auto* next = v->vm_next;
+        unmap_pages(mm, v->vm_start, v->vm_end);
+        vma_unlink(mm, v);
+        free_vma(v);
+        v = next;
     }
     return {};
 }
@@ -269,7 +329,8 @@ Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, u
     auto* vma = new_vma(addr, addr + PAGE_ALIGN(len), vm_flags, file, pgoff);
     if (!vma)
         return Errno::ENOMEM;
-    insert_vma(mm, vma);
+    vma_link(mm, vma);
+    vma_merge(mm, vma);
     return {};
 }
 
@@ -296,7 +357,7 @@ SYSCALL_DEFINE1(brk, unsigned long, brk)
         vm_area_struct* heap = find_vma(mm, old_end - 1);
         constexpr unsigned long HEAP = VM_READ | VM_WRITE | VM_MAY_ALL; /* as mmap_region makes it */
         if (heap && heap->vm_end == old_end && !heap->vm_file && heap->vm_flags == HEAP && old_end > mm->start_brk)
-            heap->vm_end = new_end;
+            vma_set_range(mm, heap, heap->vm_start, new_end);
         else if (!mmap_region(mm, old_end, new_end - old_end, HEAP, nullptr, 0).ok())
             return mm->brk;
     } else if (new_end < old_end) {
@@ -405,21 +466,13 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
     if (len == 0)
         return 0;
     /* Every page in the range must be mapped. */
-    unsigned long covered = start;
-    for (auto* v = mm->mmap; v && covered < end; v = v->vm_next) {
-        if (v->vm_end <= covered)
-            continue;
-        if (v->vm_start > covered)
-            break;
-        covered = v->vm_end;
-    }
-    if (covered < end)
+    if (!range_is_mapped(mm, start, end))
         return Errno::ENOMEM;
     unsigned long new_bits = calc_vm_prot_bits(prot);
-    for (auto* v = mm->mmap; v && v->vm_start < end; v = v->vm_next)
-        if (v->vm_end > start && (new_bits & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
+    for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next)
+        if ((new_bits & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
             return Errno::EACCES;
-    return for_each_vma_in(mm, start, end, [&](vm_area_struct* v) {
+    auto r = for_each_vma_in(mm, start, end, [&](vm_area_struct* v) {
         v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | new_bits;
         for_each_present_pte(mm->pgd, v->vm_start, v->vm_end, [&](pteval_t* pte, unsigned long va) {
             /* Dropping write or exec takes effect now; gaining write waits for
@@ -439,6 +492,10 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
             flush_tlb_one(va);
         });
     });
+    /* Areas that now differ from their neighbours in nothing but addresses merge. */
+    for (auto* v = find_vma(mm, start ? start - 1 : 0); v && v->vm_start <= end;)
+        v = vma_merge(mm, v)->vm_next;
+    return r;
 }
 
 /* ---- msync ---- */
@@ -455,15 +512,7 @@ SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
         return Errno::ENOMEM;
     /* Shared mappings are the page cache itself: nothing to write back. The
      * whole range must be mapped, though (ENOMEM). */
-    unsigned long covered = start;
-    for (auto* v = current->mm->mmap; v && covered < end; v = v->vm_next) {
-        if (v->vm_end <= covered)
-            continue;
-        if (v->vm_start > covered)
-            break;
-        covered = v->vm_end;
-    }
-    return covered >= end ? SyscallResult(0) : SyscallResult(Errno::ENOMEM);
+    return range_is_mapped(current->mm, start, end) ? SyscallResult(0) : SyscallResult(Errno::ENOMEM);
 }
 
 /* ---- mremap, madvise ---- */
@@ -493,7 +542,7 @@ SYSCALL_DEFINE5(mremap, unsigned long, addr, unsigned long, old_len, unsigned lo
     /* Grow in place if the space after is free and this is the area's end. */
     if (!(flags & MREMAP_FIXED) && addr + old_len == vma->vm_end &&
         range_is_free(mm, addr + old_len, addr + new_len) && addr + new_len <= TASK_SIZE_MAX) {
-        vma->vm_end = addr + new_len;
+        vma_set_range(mm, vma, vma->vm_start, addr + new_len);
         return addr;
     }
     if (!(flags & MREMAP_MAYMOVE))
@@ -503,10 +552,10 @@ SYSCALL_DEFINE5(mremap, unsigned long, addr, unsigned long, old_len, unsigned lo
     if (!dest || (dest & ~PAGE_MASK))
         return (flags & MREMAP_FIXED) ? Errno::EINVAL : Errno::ENOMEM;
     if (vma->vm_start < addr)
-        TRY(split_vma(vma, addr));
+        TRY(split_vma(mm, vma, addr));
     vma = find_vma(mm, addr);
     if (vma->vm_end > addr + old_len)
-        TRY(split_vma(vma, addr + old_len));
+        TRY(split_vma(mm, vma, addr + old_len));
     unsigned long vm_flags = vma->vm_flags;
     inode* file = vma->vm_file;
     unsigned long pgoff = vma->vm_pgoff;
@@ -540,8 +589,8 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, size_t, len, int, behavior)
     case MADV_FREE: {
         /* Private anonymous pages read back as zero afterwards: drop them. */
         mm_struct* mm = current->mm;
-        for (auto* v = mm->mmap; v && v->vm_start < start + len; v = v->vm_next) {
-            if (v->vm_end <= start || (v->vm_flags & VM_SHARED))
+        for (auto* v = find_vma(mm, start); v && v->vm_start < start + len; v = v->vm_next) {
+            if (v->vm_flags & VM_SHARED)
                 continue;
             unmap_pages(mm, max(v->vm_start, start), min(v->vm_end, start + len));
         }

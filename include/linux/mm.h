@@ -1,6 +1,9 @@
 /*
- * Address spaces. An mm_struct is a process's user half: its page table and a
- * sorted list of areas (vm_area_struct). Pages arrive on demand: a fault in an
+ * Address spaces. An mm_struct is a process's user half: its page table and
+ * its areas (vm_area_struct), kept twice as Linux kept them before 6.1: in a
+ * tree of address ranges (lib/range_tree.h) that finds the area at an address
+ * and the free gaps in O(log n), and in a sorted list for walking them in
+ * order. Adjacent compatible areas merge, as on Linux. Pages arrive on demand: a fault in an
  * area maps a zeroed page (anonymous) or the file's page-cache page (file
  * mappings), and a write to a page shared after fork or from the page cache
  * copies it first (copy-on-write).
@@ -10,6 +13,7 @@
 #include <asm/ptrace.h>
 #include <linux/result.h>
 #include <linux/types.h>
+#include "../../lib/range_tree.h"
 
 struct inode;
 struct page;
@@ -33,12 +37,27 @@ struct vm_area_struct {
     unsigned long vm_flags;
     inode* vm_file;       /* the mapped file (a reference), or nullptr for anonymous memory */
     unsigned long vm_pgoff; /* file offset of vm_start, in pages */
-    vm_area_struct* vm_next;
+    vm_area_struct* vm_next; /* the next area up, in address order */
+    vm_area_struct* vm_prev;
+    rb_node vm_rb;           /* in mm_struct::mm_rb */
+    range_aug vm_aug;
 };
 
+struct vma_range_traits {
+    static vm_area_struct* vma(const rb_node* n) { return rb_entry(const_cast<rb_node*>(n), vm_area_struct, vm_rb); }
+    static unsigned long start(const rb_node* n) { return vma(n)->vm_start; }
+    static unsigned long end(const rb_node* n) { return vma(n)->vm_end; }
+    static range_aug& aug(rb_node* n) { return vma(n)->vm_aug; }
+};
+
+/* The areas of an address space, and its counts; the mm's owner (its one
+ * user thread group) is the only one changing them: no lock yet. */
 struct mm_struct {
     phys_addr_t pgd;
-    vm_area_struct* mmap; /* sorted by address */
+    vm_area_struct* mmap; /* the lowest area; vm_next goes up */
+    range_tree<vma_range_traits> mm_rb;
+    unsigned long total_vm; /* pages in all areas (RLIMIT_AS) */
+    int map_count;          /* areas */
     int users;
     unsigned long start_code, end_code, start_data, end_data;
     unsigned long start_brk, brk;
@@ -57,7 +76,10 @@ void mmput(mm_struct* mm);
 /* A copy for fork: private pages become copy-on-write in both. */
 mm_struct* dup_mm(mm_struct* old);
 
+/* The first area that ends above addr (holding it, or the next one up), or null. */
 vm_area_struct* find_vma(mm_struct* mm, unsigned long addr);
+/* Moves an area's bounds (staying clear of its neighbours), keeping the tree and counts. */
+void vma_set_range(mm_struct* mm, vm_area_struct* vma, unsigned long start, unsigned long end);
 /* Maps [addr, addr + len) with vm_flags; an existing mapping there is replaced. */
 Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, unsigned long vm_flags, inode* file,
                          unsigned long pgoff);

@@ -1,0 +1,448 @@
+"""The Linux Test Project's system-call suite on Trapgate and on Linux.
+
+  ./trapgate ltp [--src DIR|TARBALL] [--list FILE] [-k PATTERN] [--smp N] [--linux]
+                 [-j N] [--timeout S] [--check] [--update-expected] [--no-docs]
+
+Builds LTP's syscall tests statically (glibc, LDFLAGS=-static) from the source
+in --src, $LTP_SRC or ../shared/ltp/ (a tarball or a tree), once: the build is
+cached outside the clone in /var/cache/trapgate/ltp-KEY/ ($TRAPGATE_CACHE),
+KEY being the source's hash and this recipe's version. Then it boots Trapgate
+(and with --linux the reference Linux, tools/linux_ref.py) with batches of
+tests and tests/ltp/ltp_runner.c as the first process, each test with a time
+limit, and prints a table: test, Linux's result, Trapgate's, and the cause (the
+first TFAIL/TBROK/TCONF line, or how the run ended).
+
+  --check            run tests/ltp/expected-pass.txt on Trapgate; fail if one of
+                     them does not pass (the ratchet ./trapgate test runs)
+  --update-expected  add the tests that now pass on Trapgate (and on Linux) to
+                     tests/ltp/expected-pass.txt; never removes one
+  --linux            also run Linux (results cached per test binary) and, for a
+                     whole-suite run, write docs/ltp.md
+
+Results: pass (exit 0), conf (32: TCONF, the test does not apply), fail (any
+other exit, a signal, the time limit), died (the kernel ended the boot during
+the test; the rest of the batch runs in a new boot).
+"""
+
+import argparse
+import concurrent.futures
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+import linux_ref  # noqa: E402
+import qemu  # noqa: E402
+import trapgate  # noqa: E402
+
+CACHE_ROOT = os.environ.get("TRAPGATE_CACHE", "/var/cache/trapgate")
+RECIPE = "static-glibc-syscalls-v1"  # change when the build steps change
+BUILD_PACKAGES = ["autoconf", "automake", "bison", "flex", "m4", "libtool", "make", "gcc", "libc6-dev", "pkg-config"]
+EXPECTED = os.path.join(ROOT, "tests", "ltp", "expected-pass.txt")
+DOC = os.path.join(ROOT, "docs", "ltp.md")
+RUNNER = os.path.join(trapgate.BUILD, "ltp", "ltp_runner")
+GUEST_BIN = "opt/ltp/testcases/bin"
+MEM = "1G"
+BATCH_BYTES = 160 << 20  # test binaries (and their helpers) per boot
+BATCH_TESTS = 40
+
+
+def log(msg):
+    print("ltp: " + msg, file=sys.stderr, flush=True)
+
+
+# ---- the source and the build ----
+
+def find_source(arg):
+    for candidate in (arg, os.environ.get("LTP_SRC")):
+        if candidate:
+            if not os.path.exists(candidate):
+                sys.exit("ltp: %s does not exist" % candidate)
+            return os.path.abspath(candidate)
+    shared = os.path.join(os.path.dirname(ROOT), "shared", "ltp")
+    if os.path.isdir(shared):
+        for name in sorted(os.listdir(shared)):
+            if name.endswith((".tar.gz", ".tgz", ".tar.xz")):
+                return os.path.join(shared, name)
+    return None
+
+
+def source_key(src):
+    h = hashlib.sha256(RECIPE.encode())
+    if os.path.isfile(src):
+        with open(src, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+    else:  # a tree: its path and the commit it says it is (or its VERSION)
+        h.update(os.path.abspath(src).encode())
+        for name in (".git/HEAD", "VERSION"):
+            p = os.path.join(src, name)
+            if os.path.exists(p):
+                with open(p, "rb") as f:
+                    h.update(f.read())
+    return h.hexdigest()[:16]
+
+
+def ensure_packages(names):
+    missing = [n for n in names if subprocess.run(["dpkg-query", "-W", "-f=${Status}", n], capture_output=True,
+                                                  text=True).stdout.find("install ok installed") < 0]
+    if not missing:
+        return
+    log("installing " + " ".join(missing))
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True)
+    subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + missing, check=True,
+                   env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"))
+
+
+def build(src):
+    """The install directory of the cached build (built now if missing)."""
+    top = os.path.join(CACHE_ROOT, "ltp-" + source_key(src))
+    install = os.path.join(top, "destdir", "opt", "ltp")  # LTP's default prefix, under DESTDIR
+    if os.path.exists(os.path.join(top, "done")):
+        return install
+    ensure_packages(BUILD_PACKAGES)
+    shutil.rmtree(top, ignore_errors=True)
+    os.makedirs(top)
+    tree = os.path.join(top, "src")
+    if os.path.isfile(src):
+        log("unpacking %s" % src)
+        with tarfile.open(src) as t:
+            t.extractall(os.path.join(top, "unpack"))
+        (inner,) = os.listdir(os.path.join(top, "unpack"))
+        os.rename(os.path.join(top, "unpack", inner), tree)
+    else:
+        shutil.copytree(src, tree, symlinks=True)
+    jobs = str(os.cpu_count() or 2)
+    steps = [["make", "autotools"],
+             ["./configure", "LDFLAGS=-static"],
+             ["make", "-j" + jobs, "-C", "lib"],
+             ["make", "-j" + jobs, "-C", "testcases/kernel/syscalls"],
+             ["make", "-C", "testcases/kernel/syscalls", "install", "DESTDIR=" + os.path.join(top, "destdir")]]
+    with open(os.path.join(top, "build.log"), "w") as logf:
+        for step in steps:
+            log("build: " + " ".join(step) + " (log: %s)" % logf.name)
+            r = subprocess.run(step, cwd=tree, stdout=logf, stderr=subprocess.STDOUT)
+            if r.returncode:
+                sys.exit("ltp: build step failed: %s (see %s)" % (" ".join(step), logf.name))
+    os.makedirs(os.path.join(install, "runtest"), exist_ok=True)
+    shutil.copy(os.path.join(tree, "runtest", "syscalls"), os.path.join(install, "runtest", "syscalls"))
+    shutil.rmtree(tree)  # the install is what runs; the tree is 1 GiB of objects
+    open(os.path.join(top, "done"), "w").close()
+    return install
+
+
+# ---- the tests ----
+
+def runtest(install):
+    """[(name, command)] of runtest/syscalls whose program was built."""
+    bin_dir = os.path.join(install, "testcases", "bin")
+    out = []
+    with open(os.path.join(install, "runtest", "syscalls")) as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            name, _, cmd = line.partition(" ")
+            cmd = cmd.strip()
+            prog = cmd.split()[0] if cmd else ""
+            if prog and os.path.exists(os.path.join(bin_dir, prog)):
+                out.append((name, cmd))
+    return out
+
+
+class Deps:
+    """Which files of testcases/bin a test needs: its program, and every file
+    of the directory whose name appears in the program as a string (helpers
+    it executes, data files it opens)."""
+
+    def __init__(self, bin_dir):
+        self.bin_dir = bin_dir
+        self.names = set(os.listdir(bin_dir))
+        self.cache = {}
+
+    def of(self, cmd):
+        words = set(re.findall(r"[A-Za-z0-9_.+-]{3,}", cmd))
+        prog = cmd.split()[0]
+        if prog not in self.cache:
+            with open(os.path.join(self.bin_dir, prog), "rb") as f:
+                data = f.read()
+            found = {w.decode() for w in re.findall(rb"[A-Za-z0-9_.+-]{3,}", data)}
+            self.cache[prog] = {n for n in found & self.names}
+        return {prog} | self.cache[prog] | (words & self.names)
+
+    def size(self, names):
+        return sum(os.path.getsize(os.path.join(self.bin_dir, n)) for n in names)
+
+
+def batches(tests, deps):
+    out, cur, files = [], [], set()
+    for t in tests:
+        need = deps.of(t[1])
+        if cur and (len(cur) >= BATCH_TESTS or deps.size(files | need) > BATCH_BYTES):
+            out.append((cur, files))
+            cur, files = [], set()
+        cur.append(t)
+        files |= need
+    if cur:
+        out.append((cur, files))
+    return out
+
+
+def image_for(tests, files, bin_dir, timeout):
+    image = trapgate.system_image()
+    image.host_file("ltp_runner", RUNNER)
+    for d in ("dev/shm", "opt", "opt/ltp", "opt/ltp/testcases", GUEST_BIN, "ltp"):
+        image.dir(d)
+    for n in sorted(files):
+        image.host_file(GUEST_BIN + "/" + n, os.path.join(bin_dir, n))
+    image.file("ltp/list.txt", "".join("%s\t%s\n" % t for t in tests).encode())
+    return image, "/ltp_runner", ["/ltp/list.txt", str(timeout)]
+
+
+END = re.compile(rb"\n?@@LTP-END (\S+) (\S+)@@\n")
+BEGIN = re.compile(rb"@@LTP-BEGIN (\S+)@@\n")
+
+
+def parse(out):
+    """{name: (ending, output)} for the tests that ended; and the name of one that began and never ended."""
+    results, started = {}, None
+    for m in BEGIN.finditer(out):
+        name = m.group(1).decode()
+        e = END.search(out, m.end())
+        nxt = BEGIN.search(out, m.end())
+        if e and (not nxt or e.start() < nxt.start()) and e.group(1).decode() == name:
+            results[name] = (e.group(2).decode(), out[m.end():e.start()].decode(errors="replace"))
+        else:
+            started = name
+            results[name] = ("died", out[m.end():nxt.start() if nxt else len(out)].decode(errors="replace"))
+    return results, started
+
+
+def classify(ending, output):
+    """(result, cause)."""
+    first = next((line.strip() for line in output.splitlines() if re.search(r"\b(TFAIL|TBROK|TCONF)\b", line)), "")
+    if ending == "exit=0":
+        return "pass", ""
+    if ending == "exit=32":
+        return "conf", first
+    if ending == "timeout":
+        return "fail", "time limit" + (": " + first if first else "")
+    if ending == "died":
+        return "died", "the kernel ended the boot" + (": " + first if first else "")
+    return "fail", (first or ending)
+
+
+def run_trapgate_batch(tests, files, bin_dir, timeout, smp):
+    """{name: (result, cause)}: reboots for what is left when the kernel dies during a test."""
+    results = {}
+    todo = list(tests)
+    while todo:
+        image, prog, args = image_for(todo, files, bin_dir, timeout)
+        initrd = os.path.join(trapgate.BUILD, "ltp", "batch-%d.cpio" % os.getpid())
+        image.write(initrd)
+        boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(prog, args), smp=smp, mem=MEM)
+        o = qemu.run(boot, timeout=60 + len(todo) * (timeout + 10))
+        os.unlink(initrd)
+        got, _died = parse(o.stdout.replace(b"\r\n", b"\n"))
+        for name, (ending, output) in got.items():
+            results[name] = classify(ending, output)
+            if ending == "died" and (o.panicked or "Kernel fault" in o.kernel_log):
+                results[name] = ("died", "kernel panic: " + _panic_line(o.kernel_log))
+        left = [t for t in todo if t[0] not in results]
+        if len(left) == len(todo):  # nothing ran: don't loop
+            for name, _ in left:
+                results[name] = ("died", "the boot ran no test (QEMU status %s)" % o.qemu_status)
+            break
+        todo = left
+    return results
+
+
+def _panic_line(klog):
+    for line in klog.splitlines():
+        if "Kernel fault" in line or "panic" in line.lower():
+            return line.strip()[:120]
+    return "?"
+
+
+def linux_cache_dir():
+    return os.path.join(CACHE_ROOT, "ltp-linux-results")
+
+
+def linux_key(name, cmd, files, bin_dir, timeout):
+    h = hashlib.sha256(json.dumps([name, cmd, timeout, MEM, linux_ref.identity(), RECIPE]).encode())
+    for n in sorted(files):
+        with open(os.path.join(bin_dir, n), "rb") as f:
+            h.update(hashlib.sha256(f.read()).digest())
+    return h.hexdigest()[:32]
+
+
+def run_linux_batch(tests, files, bin_dir, timeout, deps):
+    results, todo = {}, []
+    os.makedirs(linux_cache_dir(), exist_ok=True)
+    keys = {}
+    for name, cmd in tests:
+        keys[name] = linux_key(name, cmd, deps.of(cmd), bin_dir, timeout)
+        p = os.path.join(linux_cache_dir(), keys[name] + ".json")
+        if os.path.exists(p):
+            with open(p) as f:
+                results[name] = tuple(json.load(f))
+        else:
+            todo.append((name, cmd))
+    while todo:
+        image, prog, args = image_for(todo, files, bin_dir, timeout)
+        job = linux_ref.Job("ltp", image, prog, args, timeout=60 + len(todo) * (timeout + 10))
+        batch = linux_ref.run([job], mem=MEM, boot_timeout=300)
+        got, _ = parse(batch.results["ltp"].stdout)
+        for name, (ending, output) in got.items():
+            results[name] = classify(ending, output)
+            if results[name][0] != "died":
+                with open(os.path.join(linux_cache_dir(), keys[name] + ".json"), "w") as f:
+                    json.dump(results[name], f)
+        left = [t for t in todo if t[0] not in results]
+        if len(left) == len(todo):
+            for name, _ in left:
+                results[name] = ("died", "the Linux boot ran no test")
+            break
+        todo = left
+    return results
+
+
+# ---- reports ----
+
+def read_expected():
+    if not os.path.exists(EXPECTED):
+        return []
+    with open(EXPECTED) as f:
+        return [line.split("#", 1)[0].strip() for line in f if line.split("#", 1)[0].strip()]
+
+
+def write_expected(names):
+    head = ("# LTP tests (runtest/syscalls names) that pass on Trapgate: ./trapgate test runs them and\n"
+            "# fails when one stops passing. tools/ltp.py --update-expected adds; nothing removes.\n")
+    with open(EXPECTED, "w") as f:
+        f.write(head + "".join(n + "\n" for n in sorted(set(names))))
+
+
+def syscall_of(name):
+    return re.sub(r"(_\d+)?\d*$", "", name) or name
+
+
+def write_doc(tests, lin, tg):
+    names = [n for n, _ in tests]
+    lp = [n for n in names if lin.get(n, ("",))[0] == "pass"]
+    tp = [n for n in names if tg.get(n, ("",))[0] == "pass"]
+    both = [n for n in lp if n in tp]
+    out = ["# LTP system-call tests: Linux and Trapgate", "",
+           "Generated by `./trapgate ltp --linux` (tools/ltp.py); do not edit by hand. LTP's",
+           "`runtest/syscalls`, built statically, run on both kernels under QEMU (TCG, 1 CPU, %s)" % MEM,
+           "with proc, sysfs and tmpfs mounted by tests/ltp/ltp_runner.c.", "",
+           "| | tests |", "|---|---:|",
+           "| built and run | %d |" % len(names),
+           "| pass on Linux | %d |" % len(lp),
+           "| pass on Trapgate | %d |" % len(tp),
+           "| pass on both | %d (%.0f %% of Linux's) |" % (len(both), 100.0 * len(both) / max(1, len(lp))),
+           "| pass on Trapgate, not on Linux | %d |" % len([n for n in tp if n not in lp]), "",
+           "## By system call", "",
+           "| system call | tests | pass on Linux | pass on Trapgate | Trapgate's failures (cause) |",
+           "|---|---:|---:|---:|---|"]
+    groups = {}
+    for n in names:
+        groups.setdefault(syscall_of(n), []).append(n)
+    for sc in sorted(groups):
+        ns = groups[sc]
+        fails = ["%s (%s)" % (n, (tg.get(n, ("", "not run"))[1] or tg.get(n, ("?",))[0]).replace("|", "\\|")[:90])
+                 for n in ns if lin.get(n, ("",))[0] == "pass" and tg.get(n, ("",))[0] != "pass"]
+        out.append("| %s | %d | %d | %d | %s |" % (sc, len(ns), sum(lin.get(n, ("",))[0] == "pass" for n in ns),
+                                                 sum(tg.get(n, ("",))[0] == "pass" for n in ns), "; ".join(fails)))
+    with open(DOC, "w") as f:
+        f.write("\n".join(out) + "\n")
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="trapgate ltp", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--src")
+    ap.add_argument("--list")
+    ap.add_argument("-k", dest="pattern")
+    ap.add_argument("--smp", type=int, default=1)
+    ap.add_argument("--linux", action="store_true")
+    ap.add_argument("-j", type=int, default=os.cpu_count() or 2, help="boots at once")
+    ap.add_argument("--timeout", type=int, default=120, help="seconds per test")
+    ap.add_argument("--check", action="store_true")
+    ap.add_argument("--update-expected", action="store_true")
+    ap.add_argument("--no-docs", action="store_true")
+    o = ap.parse_args()
+    src = find_source(o.src)
+    if not src:
+        msg = ("no LTP source: give --src DIR|TARBALL, set LTP_SRC, or put the tarball in ../shared/ltp/ "
+               "(the LTP project's public repository, github.com/linux-test-project/ltp)")
+        if o.check:
+            print("ltp: skipped: " + msg)
+            return 0
+        sys.exit("ltp: " + msg)
+    install = build(src)
+    bin_dir = os.path.join(install, "testcases", "bin")
+    tests = runtest(install)
+    whole = not (o.list or o.pattern or o.check)
+    if o.check:
+        wanted = set(read_expected())
+        tests = [t for t in tests if t[0] in wanted]
+        missing = wanted - {t[0] for t in tests}
+        if missing:
+            print("ltp: expected tests not built: " + " ".join(sorted(missing)))
+            return 1
+    if o.list:
+        with open(o.list) as f:
+            wanted = {line.strip() for line in f if line.strip() and not line.startswith("#")}
+        tests = [t for t in tests if t[0] in wanted]
+    if o.pattern:
+        tests = [t for t in tests if o.pattern in t[0]]
+    deps = Deps(bin_dir)
+    plan = batches(tests, deps)
+    log("%d tests in %d boots per kernel" % (len(tests), len(plan)))
+    tg, lin = {}, {}
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, o.j)) as pool:
+        futs = [pool.submit(run_trapgate_batch, b, f, bin_dir, o.timeout, o.smp) for b, f in plan]
+        if o.linux:
+            futs += [pool.submit(run_linux_batch, b, f, bin_dir, o.timeout, deps) for b, f in plan]
+        for i, fut in enumerate(futs):
+            r = fut.result()
+            (tg if i < len(plan) else lin).update(r)
+            log("boot %d of %d done" % (i + 1, len(futs)))
+    width = max([len(n) for n, _ in tests] + [4])
+    print("%-*s  %-6s  %-8s  %s" % (width, "test", "linux", "trapgate", "cause (trapgate)"))
+    for name, _ in tests:
+        t = tg.get(name, ("?", ""))
+        print("%-*s  %-6s  %-8s  %s" % (width, name, lin.get(name, ("-",))[0] if o.linux else "-", t[0], t[1][:100]))
+    counts = {k: sum(1 for n, _ in tests if tg.get(n, ("",))[0] == k) for k in ("pass", "conf", "fail", "died")}
+    print("trapgate: %(pass)d pass, %(conf)d conf, %(fail)d fail, %(died)d died" % counts)
+    if o.linux:
+        lp = [n for n, _ in tests if lin.get(n, ("",))[0] == "pass"]
+        both = [n for n in lp if tg.get(n, ("",))[0] == "pass"]
+        print("linux: %d pass; trapgate passes %d of them (%.0f %%)" % (len(lp), len(both),
+                                                                        100.0 * len(both) / max(1, len(lp))))
+        if whole and not o.no_docs:
+            write_doc(tests, lin, tg)
+            log("wrote " + os.path.relpath(DOC))
+    if o.update_expected:
+        now = [n for n, _ in tests if tg.get(n, ("",))[0] == "pass" and (not o.linux or lin.get(n, ("",))[0] == "pass")]
+        write_expected(read_expected() + now)
+        log("tests/ltp/expected-pass.txt: %d tests" % len(set(read_expected())))
+    if o.check:
+        bad = [n for n, _ in tests if tg.get(n, ("",))[0] != "pass"]
+        for n in bad:
+            print("ltp: FAIL %s: %s %s" % (n, tg.get(n, ("?",))[0], tg.get(n, ("", ""))[1]))
+        print("ltp expected-pass: %d passed, %d failed" % (len(tests) - len(bad), len(bad)))
+        return 1 if bad else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
