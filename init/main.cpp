@@ -106,7 +106,6 @@ void init_boot_task()
     t->children.init();
     t->sibling.init();
     t->thread_node.init();
-    t->run_list.init();
     t->timer_list.init();
     t->pending.list.init();
     t->vfork_wait.head.init();

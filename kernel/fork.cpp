@@ -59,7 +59,6 @@ task_struct* alloc_task_struct()
     t->sibling.init();
     t->thread_node.init();
     t->tasks.init();
-    t->run_list.init();
     t->timer_list.init();
     t->pending.list.init();
     t->vfork_wait.head.init();

@@ -13,6 +13,7 @@
 #include <linux/signal_types.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include "../../lib/rbtree.h"
 
 struct mm_struct;
 struct files_struct;
@@ -90,8 +91,12 @@ struct task_struct {
     task_struct* group_leader;
     list_head thread_node; /* in signal->thread_head */
     list_head tasks;       /* all tasks */
-    list_head run_list;    /* the run queue */
-    int on_rq;
+    rb_node run_node;      /* in the run queue's tree while runnable and not running */
+    int on_rq;             /* runnable (queued, or running) */
+    u64 vruntime;          /* ns run, scaled by NICE_0_LOAD / se_weight */
+    u64 exec_start;        /* when vruntime was last charged */
+    u64 slice_start_runtime; /* vruntime when it was last picked */
+    unsigned long se_weight; /* from nice */
 
     int exit_state;
     bool autoreap;   /* nobody will wait: free it once it has switched away */
@@ -114,8 +119,7 @@ struct task_struct {
     u64 stime_ns;    /* time in the kernel */
     u64 last_switch; /* ns, when it last started running */
     u64 sum_exec_runtime; /* ns on the CPU before last_switch (CLOCK_*_CPUTIME_ID) */
-    int time_slice;  /* ticks left */
-    int nice;        /* -20..19: reported, not (yet) used for scheduling */
+    int nice;        /* -20..19: the weight in the scheduler (set_user_nice) */
 
     /* Whatever the task sleeps on with a timeout. */
     u64 sleep_deadline;
@@ -142,6 +146,11 @@ extern task_struct* init_task_ptr;
 
 /* Scheduler. */
 void sched_init();
+/* Changes t's nice value and so its weight in the run queue. */
+void set_user_nice(task_struct* t, int nice);
+/* sched_yield: the caller goes behind the next runnable task. */
+void yield_current();
+bool runqueue_has_work();
 void schedule();
 /* Puts a sleeping task back on the run queue; true if it was asleep. */
 bool wake_up_process(task_struct* t);

@@ -1,6 +1,6 @@
 /*
- * Scheduling calls. Every task runs under SCHED_OTHER with one round-robin
- * queue; nice values are remembered and reported but don't change the share.
+ * Scheduling calls. Every task runs under SCHED_OTHER (kernel/sched/core.cpp:
+ * a CFS-like queue by virtual runtime), its nice value giving its weight.
  * Affinity masks name every present CPU, as on Linux, although user code
  * runs on the boot CPU.
  */
@@ -38,7 +38,7 @@ bool prio_match(const task_struct* t, int which, int who)
 
 SYSCALL_DEFINE0(sched_yield)
 {
-    set_tsk_thread_flag(current, TIF_NEED_RESCHED);
+    yield_current();
     return 0;
 }
 
@@ -142,7 +142,7 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
         else if (niceval < t->nice && !capable(CAP_SYS_NICE))
             error = Errno::EACCES; /* only the privileged lower it */
         else
-            t->nice = niceval;
+            set_user_nice(t, niceval);
     }
     return found ? error : SyscallResult(Errno::ESRCH);
 }
