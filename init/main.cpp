@@ -226,6 +226,7 @@ void start_init()
     *f = frame{0, 0, 0, 0, 0, 0, reinterpret_cast<unsigned long>(run_init)};
     t->thread.sp = reinterpret_cast<unsigned long>(f);
     task_list.add_tail(&t->tasks);
+    attach_pid(t);
     init_task_ptr = t;
     wake_up_new_task(t);
 }

@@ -86,7 +86,7 @@ void release_task(task_struct* t)
     if (--t->sighand->count == 0)
         kfree(t->sighand);
     put_cred(t->cred);
-    free_pid(t->pid);
+    detach_pid(t);
     free_task_struct(t);
 }
 
@@ -204,6 +204,7 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
     if (p->real_parent)
         p->real_parent->children.add_tail(&p->sibling);
     task_list.add_tail(&p->tasks);
+    attach_pid(p);
     nr_threads++;
     return p;
 

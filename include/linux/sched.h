@@ -13,6 +13,7 @@
 #include <linux/signal_types.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include "../../lib/hashtable.h"
 #include "../../lib/rbtree.h"
 
 struct mm_struct;
@@ -91,6 +92,7 @@ struct task_struct {
     task_struct* group_leader;
     list_head thread_node; /* in signal->thread_head */
     list_head tasks;       /* all tasks */
+    hlist_node pid_link;   /* in the pid hash (kernel/pid.cpp) */
     rb_node run_node;      /* in the run queue's tree while runnable and not running */
     int on_rq;             /* runnable (queued, or running) */
     u64 vruntime;          /* ns run, scaled by NICE_0_LOAD / se_weight */
@@ -183,7 +185,9 @@ void futex_wake_address(unsigned long uaddr);
 /* pid lookup and allocation (kernel/pid.cpp). */
 task_struct* find_task_by_pid(pid_t pid);
 pid_t alloc_pid();
-void free_pid(pid_t pid);
+/* Makes t findable by its pid (at fork), and no longer (at release). */
+void attach_pid(task_struct* t);
+void detach_pid(task_struct* t);
 constexpr int PID_MAX_DEFAULT = 32768;
 
 /* Process lifetime (kernel/fork.cpp, kernel/exit.cpp). */
