@@ -127,5 +127,16 @@ int main(int argc, char **argv)
             bench_report("stat", t, n);
         }
     }
+
+    /* clock_gettime through the C library: musl calls the vDSO when the
+     * kernel passes one (AT_SYSINFO_EHDR), else makes the system call. */
+    {
+        struct timespec ts;
+        long n = iters(100000);
+        struct bench_timer t = bench_start();
+        for (long i = 0; i < n; i++)
+            clock_gettime(CLOCK_MONOTONIC, &ts);
+        bench_report("clock_gettime", t, n);
+    }
     return 0;
 }

@@ -66,6 +66,7 @@ OPERATIONS = [
     ("read_zero", "lat_syscall", "read 1 byte, /dev/zero", None, None),
     ("open_close", "lat_syscall", "open + close (ramfs file)", None, None),
     ("stat", "lat_syscall", "stat (ramfs file)", None, None),
+    ("clock_gettime", "lat_syscall", "clock_gettime(CLOCK_MONOTONIC), via the vDSO", 100, None),
     ("pipe_rw", "lat_pipe", "pipe: 1-byte write + read, one process", 800, 2389),
     ("pipe_pingpong", "lat_pipe", "pipe ping-pong, 2 processes (round trip)", None, None),
     ("fork_exit", "lat_proc", "fork + _exit + waitpid", 30000, 183000),

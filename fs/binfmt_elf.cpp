@@ -9,6 +9,7 @@
  */
 #include "../lib/elf.h"
 #include <asm/processor.h>
+#include <asm/vdso.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
 #include <linux/random.h>
@@ -33,6 +34,7 @@ struct elf_layout {
     unsigned long phdr_addr;
     unsigned long phnum;
     unsigned long interp_base;  /* AT_BASE: where the interpreter is, or 0 */
+    unsigned long vdso_base;    /* AT_SYSINFO_EHDR */
     unsigned long start;        /* the first instruction run: the interpreter's entry, if any */
 };
 
@@ -184,6 +186,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
 
     const cred* c = current_cred();
     unsigned long auxv[] = {
+        AT_SYSINFO_EHDR, layout.vdso_base,
         AT_HWCAP, cpuid(1).edx,
         AT_PAGESZ, PAGE_SIZE,
         AT_CLKTCK, 100,
@@ -263,7 +266,7 @@ Result<void> load_elf_binary(linux_binprm& bprm)
         /* A position-independent program goes where Linux puts one
          * (ELF_ET_DYN_BASE, not randomized here: randomize_va_space is 0). */
         unsigned long bias = prog.eh.e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
-        elf_layout layout{prog.eh.e_entry + bias, 0, prog.eh.e_phnum, 0, prog.eh.e_entry + bias};
+        elf_layout layout{prog.eh.e_entry + bias, 0, prog.eh.e_phnum, 0, 0, prog.eh.e_entry + bias};
         if (!(r = map_segments(mm, prog, bias, true, layout)).ok())
             break;
         if (interp.f) {
@@ -281,6 +284,8 @@ Result<void> load_elf_binary(linux_binprm& bprm)
             layout.interp_base = ibias;
             layout.start = interp.eh.e_entry + ibias;
         }
+        /* The vDSO, below the interpreter (Linux puts it near the stack; any free range works). */
+        layout.vdso_base = arch_setup_additional_pages(mm);
         auto sp = create_elf_tables(bprm, layout);
         if (!sp.ok()) {
             r = sp.error();

@@ -8,6 +8,7 @@
 
 #include <asm/pgtable.h>
 #include <drivers/acpi.h>
+#include <asm/vdso.h>
 #include <linux/cred.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -362,14 +363,17 @@ Result<void> show_maps(seqbuf& m, task_struct* t, bool)
     for (vm_area_struct* v = mm->mmap; v; v = v->vm_next) {
         size_t line = m.len;
         unsigned long flags = v->vm_flags;
-        dev_t dev = v->vm_file ? v->vm_file->i_sb->s_dev : 0;
-        unsigned long ino = v->vm_file ? v->vm_file->i_ino : 0;
-        unsigned long pgoff = v->vm_file ? v->vm_pgoff << PAGE_SHIFT : 0;
+        const char* special = arch_vma_name(v); /* [vdso], [vvar]: no file to show */
+        inode* file = special ? nullptr : v->vm_file;
+        dev_t dev = file ? file->i_sb->s_dev : 0;
+        unsigned long ino = file ? file->i_ino : 0;
+        unsigned long pgoff = file ? v->vm_pgoff << PAGE_SHIFT : 0;
         m.printf("%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu ", v->vm_start, v->vm_end, (flags & VM_READ) ? 'r' : '-',
                  (flags & VM_WRITE) ? 'w' : '-', (flags & VM_EXEC) ? 'x' : '-', (flags & VM_SHARED) ? 's' : 'p',
                  pgoff, MAJOR(dev), MINOR(dev), ino);
-        const char* label = nullptr;
-        if (v->vm_file) {
+        const char* label = special;
+        if (special) {
+        } else if (v->vm_file) {
             if (mapped_file_name(t, v->vm_file, name, PATH_MAX))
                 label = name;
         } else if (v->vm_start <= mm->brk && v->vm_end >= mm->start_brk) {

@@ -3,6 +3,7 @@
  * adds the CMOS clock's reading at boot (and settimeofday's adjustments).
  */
 #include <asm/tsc.h>
+#include <asm/vdso.h>
 #include <linux/time.h>
 
 namespace {
@@ -18,4 +19,10 @@ void timekeeping_init()
     realtime_offset_ns = rtc_read_seconds() * NSEC_PER_SEC - static_cast<s64>(tsc_ns());
 }
 
-void do_settimeofday(s64 ns) { realtime_offset_ns = ns - static_cast<s64>(tsc_ns()); }
+void do_settimeofday(s64 ns)
+{
+    realtime_offset_ns = ns - static_cast<s64>(tsc_ns());
+    vdso_update_realtime(realtime_offset_ns); /* the vDSO's copy */
+}
+
+s64 realtime_offset() { return realtime_offset_ns; }

@@ -63,5 +63,6 @@ enum : unsigned long {
     AT_RANDOM = 25,
     AT_HWCAP2 = 26,
     AT_EXECFN = 31,
+    AT_SYSINFO_EHDR = 33,
     AT_MINSIGSTKSZ = 51,
 };

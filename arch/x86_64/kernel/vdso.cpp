@@ -1,0 +1,104 @@
+/*
+ * The vDSO's kernel side: the image (arch/x86_64/entry/vdso/, carried by
+ * vdso-image.S) and the [vvar] data page live in the page caches of two
+ * unnamed in-memory files, made at the first exec; every exec maps them into
+ * the new address space, [vvar] read-only (never writable), [vdso] private
+ * read-and-execute right above it (so a debugger's breakpoint copies the
+ * page), and passes the vDSO's address as AT_SYSINFO_EHDR.
+ *
+ * The kernel is the only writer of the data page (settimeofday); it runs on
+ * one CPU, so the sequence count's odd/even protocol is what protects readers.
+ */
+#include <asm/processor.h>
+#include <asm/tsc.h>
+#include <asm/vdso.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <linux/string.h>
+
+extern "C" const u8 vdso_image_start[], vdso_image_end[];
+s64 realtime_offset();
+
+namespace {
+
+constexpr u32 MSR_TSC_AUX = 0xc0000103;
+
+inode* vdso_inode;
+inode* vvar_inode;
+vdso_data* vdata;  /* the [vvar] page, through the kernel's direct map */
+unsigned long vdso_len;
+
+bool vdso_init()
+{
+    if (vdso_inode)
+        return true;
+    vdso_len = PAGE_ALIGN(static_cast<unsigned long>(vdso_image_end - vdso_image_start));
+    auto code = shmem_file_setup(vdso_len);
+    auto data = shmem_file_setup(VVAR_SIZE);
+    if (!code.ok() || !data.ok())
+        return false;
+    for (unsigned long off = 0; off < vdso_len; off += PAGE_SIZE) {
+        auto p = filemap_get_page(code.value(), off >> PAGE_SHIFT);
+        if (!p.ok())
+            return false;
+        unsigned long n = min<unsigned long>(PAGE_SIZE, static_cast<unsigned long>(vdso_image_end - vdso_image_start) - off);
+        memset(page_address(p.value()), 0, PAGE_SIZE);
+        memcpy(page_address(p.value()), vdso_image_start + off, n);
+    }
+    auto p = filemap_get_page(data.value(), 0);
+    if (!p.ok())
+        return false;
+    vdata = static_cast<vdso_data*>(page_address(p.value()));
+    memset(vdata, 0, VVAR_SIZE);
+    vdata->tsc_at_boot = tsc_at_boot;
+    vdata->tsc_to_ns_mult = tsc_to_ns_mult;
+    vdata->realtime_offset_ns = realtime_offset();
+    /* getcpu reads the CPU number with rdtscp: TSC_AUX is the CPU (0 here). */
+    wrmsr(MSR_TSC_AUX, 0);
+    vdso_inode = code.value();
+    vvar_inode = data.value();
+    return true;
+}
+
+} // namespace
+
+unsigned long arch_setup_additional_pages(mm_struct* mm)
+{
+    if (!vdso_init())
+        return 0;
+    unsigned long addr = get_unmapped_area(mm, VVAR_SIZE + vdso_len);
+    if (!addr)
+        return 0;
+    /* [vvar]: private and read-only for good (Linux: no VM_MAYWRITE, so
+     * mprotect cannot make it writable); a private mapping of the page cache
+     * still reads the kernel's page, as long as nobody writes it. */
+    if (!mmap_region(mm, addr, VVAR_SIZE, VM_READ, vvar_inode, 0).ok())
+        return 0;
+    if (vm_area_struct* v = find_vma(mm, addr))
+        v->vm_flags &= ~(VM_MAYWRITE | VM_MAYEXEC);
+    if (!mmap_region(mm, addr + VVAR_SIZE, vdso_len, VM_READ | VM_EXEC, vdso_inode, 0).ok())
+        return 0;
+    return addr + VVAR_SIZE;
+}
+
+const char* arch_vma_name(const vm_area_struct* vma)
+{
+    if (vma->vm_file && vma->vm_file == vdso_inode)
+        return "[vdso]";
+    if (vma->vm_file && vma->vm_file == vvar_inode)
+        return "[vvar]";
+    return nullptr;
+}
+
+void vdso_update_realtime(s64 realtime_offset_ns)
+{
+    if (!vdata)
+        return;
+    WRITE_ONCE(vdata->seq, vdata->seq + 1); /* odd: readers wait */
+    barrier();
+    vdata->realtime_offset_ns = realtime_offset_ns;
+    barrier();
+    WRITE_ONCE(vdata->seq, vdata->seq + 1);
+}

@@ -1,0 +1,22 @@
+# The vDSO: a small shared object of its own (arch/x86_64/entry/vdso/),
+# linked with vdso.lds and vdso.map, stripped, and carried in the kernel's
+# read-only data by vdso-image.S (.incbin finds it through -Wa,-I).
+set(VDSO_DIR ${CMAKE_SOURCE_DIR}/arch/x86_64/entry/vdso)
+set(VDSO_OUT ${CMAKE_BINARY_DIR}/vdso)
+add_custom_command(OUTPUT ${VDSO_OUT}/vdso.so
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${VDSO_OUT}
+  COMMAND ${CMAKE_CXX_COMPILER} -std=c++20 -O2 -fPIC -shared -nostdlib -ffreestanding -fno-exceptions -fno-rtti
+          -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none -fno-plt -mgeneral-regs-only
+          -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/arch/x86_64/include
+          -Wl,-soname=linux-vdso.so.1 -Wl,-T,${VDSO_DIR}/vdso.lds -Wl,--version-script=${VDSO_DIR}/vdso.map
+          -Wl,--hash-style=both -Wl,-Bsymbolic -Wl,-z,defs -Wl,-z,noexecstack -Wl,--build-id=none
+          -o ${VDSO_OUT}/vdso.so.dbg ${VDSO_DIR}/vclock_gettime.cc
+  COMMAND objcopy --strip-debug ${VDSO_OUT}/vdso.so.dbg ${VDSO_OUT}/vdso.so
+  DEPENDS ${VDSO_DIR}/vclock_gettime.cc ${VDSO_DIR}/vdso.lds ${VDSO_DIR}/vdso.map
+          ${CMAKE_SOURCE_DIR}/arch/x86_64/include/asm/vdso.h
+  COMMENT "vDSO"
+  VERBATIM)
+add_custom_target(vdso_image DEPENDS ${VDSO_OUT}/vdso.so)
+add_dependencies(kernel_objs vdso_image)
+target_compile_options(kernel_objs PRIVATE $<$<COMPILE_LANGUAGE:ASM>:-Wa,-I${VDSO_OUT}>)
+set_source_files_properties(${VDSO_DIR}/vdso-image.S PROPERTIES OBJECT_DEPENDS ${VDSO_OUT}/vdso.so)
