@@ -52,6 +52,29 @@ struct mm_struct {
     char exe_path[256];
 };
 
+/* User space is [0, TASK_SIZE): 4-level page tables, and a guard page below
+ * the non-canonical hole (arch/x86_64/include/asm/page.h). */
+constexpr unsigned long TASK_SIZE = TASK_SIZE_MAX;
+
+/*
+ * Does [addr, addr + len) lie inside user space, without wrapping? The one
+ * check every call that takes an address range makes before it looks at the
+ * areas or the page table (Linux's TASK_SIZE checks in get_unmapped_area,
+ * do_munmap, mremap_to, check_brk_limits): a range that reaches the kernel
+ * half or the non-canonical hole never becomes an area or a page-table entry.
+ */
+[[nodiscard]] constexpr bool range_in_user_space(unsigned long addr, unsigned long len)
+{
+    return len <= TASK_SIZE && addr <= TASK_SIZE - len;
+}
+/* The same as a result: err (the answer Linux gives for that call) if not. */
+[[nodiscard]] inline Result<void> check_user_range(unsigned long addr, unsigned long len, Errno err)
+{
+    if (!range_in_user_space(addr, len))
+        return err;
+    return {};
+}
+
 mm_struct* mm_alloc();
 void mmput(mm_struct* mm);
 /* A copy for fork: private pages become copy-on-write in both. */
@@ -63,7 +86,21 @@ Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, u
                          unsigned long pgoff);
 /* A free range of len bytes, searching down from mmap_base (0 if none). */
 unsigned long get_unmapped_area(mm_struct* mm, unsigned long len);
+/* Unmaps [addr, addr + len): EINVAL for an unaligned or empty range or one
+ * outside user space (Linux's do_munmap). */
 Result<void> do_munmap(mm_struct* mm, unsigned long addr, unsigned long len);
+
+/* For mm/mremap.cpp and mm/madvise.cpp: */
+/* Splits vma at addr (inside it): vma keeps the low part. */
+Result<void> split_vma(vm_area_struct* vma, unsigned long addr);
+/* No area meets [start, end). */
+bool range_is_free(mm_struct* mm, unsigned long start, unsigned long end);
+/* RLIMIT_AS: may the address space grow by len bytes? */
+bool may_expand_vm(mm_struct* mm, unsigned long len);
+/* Drops the pages mapped in [start, end) (the areas stay). */
+void zap_page_range(mm_struct* mm, unsigned long start, unsigned long end);
+/* Is [start, end) covered by areas, without a hole? */
+bool range_is_mapped(mm_struct* mm, unsigned long start, unsigned long end);
 
 /* Removes the pages of file from index first_index on from every mapping of
  * it (a truncated file: later accesses there get SIGBUS, as on Linux). */
