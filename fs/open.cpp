@@ -214,10 +214,12 @@ static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, un
         putname(name);
         return fd.error();
     }
-    auto f = do_filp_open(dirfd, name, flags, mode);
+    auto f = do_filp_open(dirfd, name, flags, mode); /* may sleep: the number stays reserved */
     putname(name);
-    if (!f.ok())
+    if (!f.ok()) {
+        put_unused_fd(fd.value());
         return f.error();
+    }
     fd_install(fd.value(), f.value());
     return fd.value();
 }
