@@ -82,18 +82,41 @@ loff_t* write_position(file* f, loff_t* explicit_pos)
 
 enum class Direction { Read, Write };
 
+/* vfs_read's and vfs_write's first checks, which Linux makes before it looks
+ * at the buffer: the file's direction (EBADF), then whether it can move data
+ * at all (EINVAL; a directory's read is EISDIR, later). */
+Result<void> rw_check_file(file* f, Direction dir)
+{
+    if (dir == Direction::Read) {
+        if (!(f->f_mode & FMODE_READ))
+            return Errno::EBADF;
+        if (!S_ISDIR(f->f_inode->i_mode) && (!f->f_op || !f->f_op->read_iter))
+            return Errno::EINVAL;
+    } else {
+        if (!(f->f_mode & FMODE_WRITE))
+            return Errno::EBADF;
+        if (!f->f_op || !f->f_op->write_iter)
+            return Errno::EINVAL;
+    }
+    return {};
+}
+
 /* read/write/pread64/pwrite64: one user buffer, at the file position or at
- * explicit_pos (the p-variants, which need a seekable file). */
+ * explicit_pos (the p-variants, which need a seekable file). Linux's order:
+ * EBADF, ESPIPE, the file's direction, then the whole buffer [buf, buf +
+ * count) must pass access_ok (EFAULT: read(fd, buf, (size_t)-1) moves
+ * nothing), and only then is count cut to MAX_RW_COUNT. */
 SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff_t* explicit_pos)
 {
     FdRef f(fd);
     if (!f)
         return Errno::EBADF;
-    count = min(count, MAX_RW_COUNT);
-    if (!access_ok(buf, count))
-        return Errno::EFAULT;
     if (explicit_pos && !seekable(f.get()))
         return Errno::ESPIPE;
+    TRY(rw_check_file(f.get(), dir));
+    if (!access_ok(buf, count))
+        return Errno::EFAULT;
+    count = min(count, MAX_RW_COUNT);
     auto it = iov_iter::user_single(buf, count);
     if (dir == Direction::Read)
         return vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
