@@ -1,6 +1,7 @@
 /*
  * madvise and msync (Linux's mm/madvise.c and mm/msync.c): advice about a
- * range of areas, and writing shared mappings back. Both answer ENOMEM for a
+ * range of areas (MADV_DONTFORK and MADV_WIPEONFORK change what fork copies,
+ * mm/mmap.cpp dup_mm), and writing shared mappings back. Both answer ENOMEM for a
  * range with a hole in it or outside user space, after doing what they can
  * with the mapped part, as Linux does.
  */
@@ -30,8 +31,9 @@ SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
 namespace {
 
 constexpr int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3, MADV_DONTNEED = 4,
-              MADV_FREE = 8, MADV_DONTFORK = 10, MADV_DOFORK = 11, MADV_MERGEABLE = 12, MADV_HUGEPAGE = 14,
-              MADV_NOHUGEPAGE = 15, MADV_DONTDUMP = 16, MADV_DODUMP = 17;
+              MADV_FREE = 8, MADV_DONTFORK = 10, MADV_DOFORK = 11, MADV_MERGEABLE = 12, MADV_UNMERGEABLE = 13,
+              MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15, MADV_DONTDUMP = 16, MADV_DODUMP = 17,
+              MADV_WIPEONFORK = 18, MADV_KEEPONFORK = 19, MADV_COLD = 20, MADV_PAGEOUT = 21;
 
 bool madvise_behavior_valid(int behavior)
 {
@@ -45,14 +47,41 @@ bool madvise_behavior_valid(int behavior)
     case MADV_DONTFORK:
     case MADV_DOFORK:
     case MADV_MERGEABLE:
+    case MADV_UNMERGEABLE:
     case MADV_HUGEPAGE:
     case MADV_NOHUGEPAGE:
     case MADV_DONTDUMP:
     case MADV_DODUMP:
+    case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK:
+    case MADV_COLD:
+    case MADV_PAGEOUT:
         return true;
     default:
         return false;
     }
+}
+
+/* The advice that changes an area's flags (what fork copies). */
+Result<void> madvise_update_vma(vm_area_struct* v, int behavior)
+{
+    switch (behavior) {
+    case MADV_DONTFORK:
+        v->vm_flags |= VM_DONTCOPY;
+        break;
+    case MADV_DOFORK:
+        v->vm_flags &= ~VM_DONTCOPY;
+        break;
+    case MADV_WIPEONFORK:
+        if (v->vm_file || (v->vm_flags & VM_SHARED))
+            return Errno::EINVAL; /* private anonymous memory only */
+        v->vm_flags |= VM_WIPEONFORK;
+        break;
+    case MADV_KEEPONFORK:
+        v->vm_flags &= ~VM_WIPEONFORK;
+        break;
+    }
+    return {};
 }
 
 } // namespace
@@ -72,16 +101,29 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, size_t, len_in, int, behavior)
     if (end == start)
         return 0;
     mm_struct* mm = current->mm;
-    if (behavior == MADV_DONTNEED || behavior == MADV_FREE) {
+    switch (behavior) {
+    case MADV_DONTNEED:
+    case MADV_FREE:
         /* Private pages read back as zero (or as the file) afterwards: drop them. */
         for (auto* v = mm->mmap; v && v->vm_start < end; v = v->vm_next) {
             if (v->vm_end <= start || (v->vm_flags & VM_SHARED))
                 continue;
             zap_page_range(mm, max(v->vm_start, start), min(v->vm_end, end));
         }
+        break;
+    case MADV_DONTFORK:
+    case MADV_DOFORK:
+    case MADV_WIPEONFORK:
+    case MADV_KEEPONFORK:
+        TRY(for_each_vma_in(mm, start, end, [&](vm_area_struct* v) { return madvise_update_vma(v, behavior); }));
+        break;
+    default:
+        /* Access patterns, huge pages, merging, core dumps, reclaim (there is
+         * no swap): hints that change nothing here. */
+        break;
     }
-    /* The other advice changes nothing here. A hole, or a range reaching
-     * past user space, is ENOMEM once the mapped part is done. */
+    /* A hole, or a range reaching past user space, is ENOMEM once the mapped
+     * part is done. */
     if (!range_in_user_space(start, len) || !range_is_mapped(mm, start, end))
         return Errno::ENOMEM;
     return 0;

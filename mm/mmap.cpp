@@ -113,24 +113,6 @@ bool range_is_mapped(mm_struct* mm, unsigned long start, unsigned long end)
 
 namespace {
 
-/* Applies fn to each area piece inside [start, end), splitting areas at the edges. */
-template <typename Fn>
-Result<void> for_each_vma_in(mm_struct* mm, unsigned long start, unsigned long end, Fn fn)
-{
-    for (auto* v = mm->mmap; v && v->vm_start < end; v = v->vm_next) {
-        if (v->vm_end <= start)
-            continue;
-        if (v->vm_start < start) {
-            TRY(split_vma(v, start));
-            continue; /* the next iteration sees the part from start */
-        }
-        if (v->vm_end > end)
-            TRY(split_vma(v, end));
-        fn(v);
-    }
-    return {};
-}
-
 } // namespace
 
 void unmap_mapping_range(inode* file, unsigned long first_index)
@@ -205,6 +187,8 @@ mm_struct* dup_mm(mm_struct* old)
     }
     vm_area_struct** tail = &mm->mmap;
     for (auto* v = old->mmap; v; v = v->vm_next) {
+        if (v->vm_flags & VM_DONTCOPY)
+            continue; /* MADV_DONTFORK: not in the child at all */
         auto* copy = new_vma(v->vm_start, v->vm_end, v->vm_flags, v->vm_file, v->vm_pgoff);
         if (!copy) {
             mmput(mm);
@@ -212,6 +196,8 @@ mm_struct* dup_mm(mm_struct* old)
         }
         *tail = copy;
         tail = &copy->vm_next;
+        if (v->vm_flags & VM_WIPEONFORK)
+            continue; /* the child's copy starts empty: zero pages on demand */
         bool cow = !(v->vm_flags & VM_SHARED);
         bool failed = false;
         for_each_present_pte(old->pgd, v->vm_start, v->vm_end, [&](pteval_t* src, unsigned long va) {
@@ -270,7 +256,7 @@ Result<void> do_munmap(mm_struct* mm, unsigned long start, unsigned long len)
     unsigned long end = start + PAGE_ALIGN(len);
     if (end == start)
         return Errno::EINVAL;
-    TRY(for_each_vma_in(mm, start, end, [](vm_area_struct*) {}));
+    TRY(for_each_vma_in(mm, start, end, [](vm_area_struct*) -> Result<void> { return {}; }));
     vm_area_struct** link = &mm->mmap;
     while (*link) {
         vm_area_struct* v = *link;
@@ -375,12 +361,21 @@ Result<unsigned long> mmap_address(mm_struct* mm, unsigned long addr, unsigned l
 }
 
 /* The file side of mmap (Linux's order of checks): the area's flags, or why not. */
-Result<unsigned long> mmap_file_flags(file* f, unsigned long type, unsigned long prot, unsigned long vm_flags)
+Result<unsigned long> mmap_file_flags(file* f, unsigned long flags, unsigned long prot, unsigned long vm_flags)
 {
+    /* The flags MAP_SHARED has always ignored when unknown; MAP_SHARED_VALIDATE
+     * refuses anything else (Linux's LEGACY_MAP_MASK). */
+    constexpr unsigned long MAP_UNINITIALIZED = 0x4000000;
+    constexpr unsigned long LEGACY_MAP_MASK = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE |
+                                              MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |
+                                              MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB;
     bool readable = f->f_mode & FMODE_READ, writable = f->f_mode & FMODE_WRITE;
-    switch (type) {
-    case MAP_SHARED:
+    switch (flags & MAP_TYPE) {
     case MAP_SHARED_VALIDATE:
+        if (flags & ~LEGACY_MAP_MASK)
+            return Errno::EOPNOTSUPP;
+        [[fallthrough]];
+    case MAP_SHARED:
         if ((prot & PROT_WRITE) && !writable)
             return Errno::EACCES;
         vm_flags |= VM_SHARED;
@@ -425,14 +420,14 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
         if ((flags & MAP_FIXED_NOREPLACE) && !range_is_free(mm, addr, addr + len)) {
             where = Errno::EEXIST;
         } else if (f) {
-            auto fl = mmap_file_flags(f, type, prot, vm_flags);
+            auto fl = mmap_file_flags(f, flags, prot, vm_flags);
             if (fl.ok()) {
                 vm_flags = fl.value();
                 file_inode = f->f_inode;
             } else {
                 where = fl.error();
             }
-        } else if (type == MAP_SHARED || type == MAP_SHARED_VALIDATE) {
+        } else if (type == MAP_SHARED) { /* MAP_SHARED_VALIDATE is for files only (EINVAL), as in 6.1 */
             /* Shared anonymous memory is an unnamed file, so fork shares its pages. */
             vm_flags |= VM_SHARED;
             off = 0;
@@ -495,7 +490,7 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
     for (auto* v = mm->mmap; v && v->vm_start < end; v = v->vm_next)
         if (v->vm_end > start && (new_bits & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
             return Errno::EACCES;
-    return for_each_vma_in(mm, start, end, [&](vm_area_struct* v) {
+    return for_each_vma_in(mm, start, end, [&](vm_area_struct* v) -> Result<void> {
         v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | new_bits;
         for_each_present_pte(mm->pgd, v->vm_start, v->vm_end, [&](pteval_t* pte, unsigned long va) {
             /* Dropping write or exec takes effect now; gaining write waits for
@@ -514,5 +509,6 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
                 *pte &= ~_PAGE_USER;
             flush_tlb_one(va);
         });
+        return {};
     });
 }

@@ -26,6 +26,8 @@ constexpr unsigned long VM_MAYWRITE = 0x20;
 constexpr unsigned long VM_MAYEXEC = 0x40;
 constexpr unsigned long VM_MAY_ALL = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr unsigned long VM_GROWSDOWN = 0x100;
+constexpr unsigned long VM_DONTCOPY = 0x20000;      /* madvise(MADV_DONTFORK): fork leaves it out */
+constexpr unsigned long VM_WIPEONFORK = 0x2000000;  /* madvise(MADV_WIPEONFORK): the child's copy is empty */
 
 struct vm_area_struct {
     unsigned long vm_start;
@@ -101,6 +103,24 @@ bool may_expand_vm(mm_struct* mm, unsigned long len);
 void zap_page_range(mm_struct* mm, unsigned long start, unsigned long end);
 /* Is [start, end) covered by areas, without a hole? */
 bool range_is_mapped(mm_struct* mm, unsigned long start, unsigned long end);
+
+/* Applies fn to each area piece inside [start, end), splitting areas at the edges. */
+template <typename Fn>
+Result<void> for_each_vma_in(mm_struct* mm, unsigned long start, unsigned long end, Fn fn)
+{
+    for (auto* v = mm->mmap; v && v->vm_start < end; v = v->vm_next) {
+        if (v->vm_end <= start)
+            continue;
+        if (v->vm_start < start) {
+            TRY(split_vma(v, start));
+            continue; /* the next iteration sees the part from start */
+        }
+        if (v->vm_end > end)
+            TRY(split_vma(v, end));
+        TRY(fn(v));
+    }
+    return {};
+}
 
 /* Removes the pages of file from index first_index on from every mapping of
  * it (a truncated file: later accesses there get SIGBUS, as on Linux). */
