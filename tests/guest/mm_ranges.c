@@ -2,10 +2,10 @@
  * mm_ranges: every memory call that takes an address range refuses one
  * outside user space as Linux 6.1 does (mm/mmap.c get_unmapped_area and
  * do_mas_munmap, mm/mremap.c mremap_to, mm/mprotect.c, mm/madvise.c,
- * mm/msync.c, brk): a kernel address (the direct map, the kernel text), a
- * non-canonical address, a range ending past TASK_SIZE (0x7ffffffff000), a
- * length that wraps around. The answers are Linux's: ENOMEM for mmap
- * MAP_FIXED, mprotect, madvise, msync; EINVAL for munmap and mremap's
+ * mm/msync.c, mm/mincore.c, brk): a kernel address (the direct map, the
+ * kernel text), a non-canonical address, a range ending past TASK_SIZE
+ * (0x7ffffffff000 with 4-level paging), a length that wraps around. The answers are Linux's: ENOMEM for mmap
+ * MAP_FIXED, mprotect, madvise, msync, mincore; EINVAL for munmap and mremap's
  * destination; brk keeps the old break. mremap with MREMAP_FIXED or
  * MREMAP_DONTUNMAP into the kernel half used to move pages there; the process
  * then forks, and parent and child still see their memory.
@@ -13,11 +13,13 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -237,6 +239,51 @@ static void test_munmap_mprotect_madvise_msync(void)
     munmap(p, PG);
 }
 
+static void test_mincore(void)
+{
+    char what[160];
+    unsigned char vec[4];
+    SECTION("mincore");
+    for (unsigned i = 0; i < NBAD; i++) {
+        snprintf(what, sizeof what, "mincore(%s, 1 page)", bad[i].name);
+        show(what, sys(SYS_mincore, bad[i].addr, PG, (long)vec, 0, 0, 0), -ENOMEM);
+    }
+    show("mincore(TOP - 1 page, 2 pages)", sys(SYS_mincore, TOP - PG, 2 * PG, (long)vec, 0, 0, 0), -ENOMEM);
+    char *p = map_pages(2);
+    if (!p)
+        return;
+    munmap(p + PG, PG); /* a hole after the first page */
+    show("mincore(page + 1, 1 page)", sys(SYS_mincore, (long)p + 1, PG, (long)vec, 0, 0, 0), -EINVAL);
+    show("mincore(page, 0)", sys(SYS_mincore, (long)p, 0, (long)vec, 0, 0, 0), 0);
+    show("mincore(page, -1)", sys(SYS_mincore, (long)p, -1L, (long)vec, 0, 0, 0), -ENOMEM);
+    show("mincore(page, 1 page, direct map)", sys(SYS_mincore, (long)p, PG, 0xffff888000000000L, 0, 0, 0), -EFAULT);
+    vec[0] = 7;
+    show("mincore(page, 1 page) untouched", sys(SYS_mincore, (long)p, PG, (long)vec, 0, 0, 0), 0);
+    TRUE(vec[0] == 0);
+    p[0] = 1;
+    show("mincore(page, 1) touched", sys(SYS_mincore, (long)p, 1, (long)vec, 0, 0, 0), 0);
+    TRUE(vec[0] == 1);
+    vec[0] = vec[1] = 7;
+    show("mincore(page and the hole after it)", sys(SYS_mincore, (long)p, 2 * PG, (long)vec, 0, 0, 0), -ENOMEM);
+    TRUE(vec[0] == 1 && vec[1] == 7); /* the part before the hole is written */
+    munmap(p, PG);
+
+    /* A file mapping: resident when the page cache has the page, mapped or not. */
+    mkdir("/tmp", 01777);
+    int f = open("/tmp/mincore", O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if (f < 0 || write(f, "data", 4) != 4 || ftruncate(f, 2 * PG) != 0)
+        printf("FAIL: making /tmp/mincore\n");
+    char *m = mmap(NULL, 2 * PG, PROT_READ, MAP_PRIVATE, f, 0);
+    if (m != MAP_FAILED) {
+        vec[0] = vec[1] = 7;
+        show("mincore(file mapping, 2 pages)", sys(SYS_mincore, (long)m, 2 * PG, (long)vec, 0, 0, 0), 0);
+        TRUE(vec[0] == 1 && vec[1] == 0); /* written, and a hole */
+        munmap(m, 2 * PG);
+    }
+    close(f);
+    unlink("/tmp/mincore");
+}
+
 static char data_marker[64] = "program data";
 
 static void test_brk(void)
@@ -357,6 +404,7 @@ int main(void)
     find_task_size();
     test_mmap();
     test_munmap_mprotect_madvise_msync();
+    test_mincore();
     test_brk();
     test_mremap();
     return summary();
