@@ -22,7 +22,13 @@ Result<int> replace_fd(int newfd, file* f, unsigned flags)
         return room.error() == Errno::EMFILE ? Errno::EBADF : room.error();
     }
     file* old = files->fd[newfd];
+    if (!old && files->fd_is_open(newfd)) {
+        /* Reserved by an open still under way in another thread (Linux: EBUSY). */
+        fput(f);
+        return Errno::EBUSY;
+    }
     files->fd[newfd] = f;
+    files->set_open_fd(newfd);
     set_close_on_exec(newfd, flags & O_CLOEXEC);
     if (old)
         fput(old);

@@ -13,6 +13,7 @@ files_struct* files_alloc()
         files->max_fds = files_struct::NR_OPEN_DEFAULT;
         files->fd = files->fd_array;
         files->close_on_exec = files->close_on_exec_init;
+        files->open_fds = files->open_fds_init;
     }
     return files;
 }
@@ -27,20 +28,23 @@ Result<void> expand_files(files_struct* files, int nr)
     while (size <= nr)
         size *= 2;
     auto** fds = static_cast<file**>(kzalloc(size * sizeof(file*)));
-    auto* cloexec = static_cast<u64*>(kzalloc(size / 64 * sizeof(u64)));
-    if (!fds || !cloexec) {
+    /* One allocation for both bitmaps: close_on_exec, then open_fds. */
+    auto* bits = static_cast<u64*>(kzalloc(2 * (size / 64) * sizeof(u64)));
+    if (!fds || !bits) {
         kfree(fds);
-        kfree(cloexec);
+        kfree(bits);
         return Errno::ENOMEM;
     }
     memcpy(fds, files->fd, files->max_fds * sizeof(file*));
-    memcpy(cloexec, files->close_on_exec, files->max_fds / 64 * sizeof(u64));
+    memcpy(bits, files->close_on_exec, files->max_fds / 64 * sizeof(u64));
+    memcpy(bits + size / 64, files->open_fds, files->max_fds / 64 * sizeof(u64));
     if (files->fd != files->fd_array) {
         kfree(files->fd);
         kfree(files->close_on_exec);
     }
     files->fd = fds;
-    files->close_on_exec = cloexec;
+    files->close_on_exec = bits;
+    files->open_fds = bits + size / 64;
     files->max_fds = size;
     return {};
 }
@@ -63,9 +67,14 @@ files_struct* dup_files(files_struct* old)
         put_files(files);
         return nullptr;
     }
-    for (int n = 0; n <= last; n++)
-        if (old->fd[n])
+    /* Installed descriptors only: a slot reserved by an open under way in
+     * another thread stays free in the copy, as in Linux's dup_fd. */
+    for (int n = 0; n <= last; n++) {
+        if (old->fd[n]) {
             files->fd[n] = get_file(old->fd[n]);
+            files->set_open_fd(n);
+        }
+    }
     memcpy(files->close_on_exec, old->close_on_exec, (last / 64 + 1) * sizeof(u64));
     return files;
 }
@@ -98,6 +107,7 @@ void do_close_on_exec(files_struct* files)
         if (files->fd[fd] && (files->close_on_exec[fd / 64] & (1ULL << (fd % 64)))) {
             fput(files->fd[fd]);
             files->fd[fd] = nullptr;
+            files->clear_open_fd(fd);
             set_cloexec(files, fd, false);
         }
     }
@@ -125,7 +135,8 @@ Result<int> get_unused_fd_flags(unsigned flags, int start)
     for (int fd = start; fd < limit; fd++) {
         if (fd >= files->max_fds)
             TRY(expand_files(files, fd));
-        if (!files->fd[fd]) {
+        if (!files->fd_is_open(fd)) {
+            files->set_open_fd(fd);
             set_cloexec(files, fd, flags & O_CLOEXEC);
             return fd;
         }
@@ -133,7 +144,19 @@ Result<int> get_unused_fd_flags(unsigned flags, int start)
     return Errno::EMFILE;
 }
 
-void fd_install(int fd, file* f) { current->files->fd[fd] = f; }
+void put_unused_fd(int fd)
+{
+    files_struct* files = current->files;
+    files->clear_open_fd(fd);
+    set_cloexec(files, fd, false);
+}
+
+void fd_install(int fd, file* f)
+{
+    files_struct* files = current->files;
+    files->set_open_fd(fd); /* reserved already, except for the boot console */
+    files->fd[fd] = f;
+}
 
 Result<int> open_file_install(file* f, unsigned flags)
 {
@@ -153,6 +176,7 @@ Result<void> close_fd(int fd)
     if (!f)
         return Errno::EBADF;
     files->fd[fd] = nullptr;
+    files->clear_open_fd(fd);
     set_cloexec(files, fd, false);
     fput(f);
     return {};

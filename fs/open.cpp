@@ -18,16 +18,18 @@ file* alloc_file(const path& p, unsigned flags, const file_operations* fops)
     /* The file holds its inode itself: unlinking the name must not free it. */
     f->f_inode = p.dentry->d_inode;
     ihold(f->f_inode);
-    if ((flags & O_ACCMODE) != O_RDONLY && !(flags & O_PATH) && S_ISREG(f->f_inode->i_mode))
-        f->f_inode->i_writecount++; /* execve refuses (ETXTBSY) while it is open for writing */
     f->f_op = fops;
     f->f_flags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
     unsigned acc = flags & O_ACCMODE;
+    /* Access mode 3 is neither reader nor writer (ioctl only), as on Linux. */
     if (flags & O_PATH)
         f->f_mode = FMODE_PATH;
     else
         f->f_mode = (acc == O_RDONLY || acc == O_RDWR ? FMODE_READ : 0) |
                     (acc == O_WRONLY || acc == O_RDWR ? FMODE_WRITE : 0) | FMODE_LSEEK;
+    /* execve refuses (ETXTBSY) while it is open for writing; fput undoes this. */
+    if ((f->f_mode & FMODE_WRITE) && S_ISREG(f->f_inode->i_mode))
+        f->f_inode->i_writecount++;
     return f;
 }
 
@@ -151,7 +153,9 @@ Result<file*> dentry_open(const path& p, unsigned flags)
 {
     inode* i = p.dentry->d_inode;
     unsigned acc = flags & O_ACCMODE;
-    bool wants_write = acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC);
+    /* Access mode 3 asks for read and write permission (Linux's ACC_MODE). */
+    bool wants_read = acc == O_RDONLY || acc == O_RDWR || acc == O_ACCMODE;
+    bool wants_write = acc == O_WRONLY || acc == O_RDWR || acc == O_ACCMODE || (flags & O_TRUNC);
     Errno err{};
     if (S_ISLNK(i->i_mode) && !(flags & O_PATH))
         err = Errno::ELOOP;
@@ -162,13 +166,13 @@ Result<file*> dentry_open(const path& p, unsigned flags)
     else if (!(flags & O_PATH)) {
         /* execve opens for execution: read permission is not needed. */
         int mask = (flags & __FMODE_EXEC) ? MAY_EXEC
-                                           : (acc == O_RDONLY || acc == O_RDWR ? MAY_READ : 0) | (wants_write ? MAY_WRITE : 0);
+                                           : (wants_read ? MAY_READ : 0) | (wants_write ? MAY_WRITE : 0);
         if (int e = inode_permission(i, mask))
             err = static_cast<Errno>(-e);
         else if ((flags & O_NOATIME) && current_cred()->fsuid != i->i_uid && !capable(CAP_FOWNER))
             err = Errno::EPERM;
-        else if (wants_write && i->i_writecount < 0)
-            err = Errno::ETXTBSY; /* a running program's file */
+        else if ((acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)) && i->i_writecount < 0)
+            err = Errno::ETXTBSY; /* a running program's file (access mode 3 writes nothing) */
     }
     if (err != Errno{})
         return err;
@@ -210,10 +214,12 @@ static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, un
         putname(name);
         return fd.error();
     }
-    auto f = do_filp_open(dirfd, name, flags, mode);
+    auto f = do_filp_open(dirfd, name, flags, mode); /* may sleep: the number stays reserved */
     putname(name);
-    if (!f.ok())
+    if (!f.ok()) {
+        put_unused_fd(fd.value());
         return f.error();
+    }
     fd_install(fd.value(), f.value());
     return fd.value();
 }

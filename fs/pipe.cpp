@@ -147,6 +147,16 @@ Result<long> pipe_ioctl(file* f, unsigned int cmd, unsigned long arg)
     return 0;
 }
 
+/* Frees the pipe once no file refers to it: no reader, no writer. */
+void put_pipe_info(inode* i)
+{
+    auto* p = static_cast<pipe_inode_info*>(i->i_private);
+    if (p && !p->readers && !p->writers) {
+        free_pipe_info(p);
+        i->i_private = nullptr;
+    }
+}
+
 void pipe_release(inode* i, file* f)
 {
     auto* p = static_cast<pipe_inode_info*>(i->i_private);
@@ -156,41 +166,41 @@ void pipe_release(inode* i, file* f)
         p->writers--;
     wake_up(&p->rd_wait);
     wake_up(&p->wr_wait);
-    if (!p->readers && !p->writers) {
-        free_pipe_info(p);
-        i->i_private = nullptr;
-    }
+    put_pipe_info(i);
 }
 
 /* Opening a FIFO: readers wait for a writer and writers for a reader, unless
- * O_NONBLOCK (then a lone writer gets ENXIO), as POSIX says. */
+ * O_NONBLOCK (then a lone writer gets ENXIO), as POSIX says. A file opened
+ * for neither (access mode 3) is EINVAL, as on Linux: it would count as
+ * neither reader nor writer. Every failure leaves the counts as they were. */
 super_block* pipefs_sb;
 
 Result<void> fifo_open(inode* i, file* f)
 {
+    bool rd = f->f_mode & FMODE_READ, wr = f->f_mode & FMODE_WRITE;
+    if (!rd && !wr)
+        return Errno::EINVAL;
     if (!i->i_private && !(i->i_private = alloc_pipe_info()))
         return Errno::ENOMEM;
-    auto* pipe = static_cast<pipe_inode_info*>(i->i_private);
+    auto* p = static_cast<pipe_inode_info*>(i->i_private);
     if (i->i_sb == pipefs_sb) {
         /* Reopening an anonymous pipe (/proc/self/fd/N): no partner to wait for. */
-        if (f->f_mode & FMODE_READ)
-            pipe->readers++;
-        if (f->f_mode & FMODE_WRITE)
-            pipe->writers++;
+        if (rd)
+            p->readers++;
+        if (wr)
+            p->writers++;
         return {};
     }
-    auto* p = static_cast<pipe_inode_info*>(i->i_private);
-    bool rd = f->f_mode & FMODE_READ, wr = f->f_mode & FMODE_WRITE;
+    if (wr && !rd && !p->readers && (f->f_flags & O_NONBLOCK)) {
+        put_pipe_info(i); /* counted nothing: free it if it was made for this open */
+        return Errno::ENXIO;
+    }
     if (rd) {
         p->readers++;
         p->r_counter++;
         wake_up(&p->wr_wait);
     }
     if (wr) {
-        if (!rd && !p->readers && (f->f_flags & O_NONBLOCK)) {
-            pipe_release(i, f);
-            return Errno::ENXIO;
-        }
         p->writers++;
         p->w_counter++;
         wake_up(&p->rd_wait);

@@ -82,22 +82,62 @@ loff_t* write_position(file* f, loff_t* explicit_pos)
 
 enum class Direction { Read, Write };
 
+/* vfs_read's and vfs_write's first checks, which Linux makes before it looks
+ * at the buffer: the file's direction (EBADF), then whether it can move data
+ * at all (EINVAL; a directory's read is EISDIR, later). */
+Result<void> rw_check_file(file* f, Direction dir)
+{
+    if (dir == Direction::Read) {
+        if (!(f->f_mode & FMODE_READ))
+            return Errno::EBADF;
+        if (!S_ISDIR(f->f_inode->i_mode) && (!f->f_op || !f->f_op->read_iter))
+            return Errno::EINVAL;
+    } else {
+        if (!(f->f_mode & FMODE_WRITE))
+            return Errno::EBADF;
+        if (!f->f_op || !f->f_op->write_iter)
+            return Errno::EINVAL;
+    }
+    return {};
+}
+
+/* Linux's rw_verify_area: the range [pos, pos + count) of a file with a
+ * position (not a pipe or socket) must not start below 0 nor end past
+ * LLONG_MAX (EINVAL). */
+Result<void> rw_verify_area(file* f, loff_t pos, size_t count)
+{
+    umode_t mode = f->f_inode->i_mode;
+    if (S_ISFIFO(mode) || S_ISSOCK(mode))
+        return {};
+    loff_t end;
+    if (pos < 0 || count > (~0UL >> 1) ||
+        __builtin_add_overflow(pos, static_cast<loff_t>(count), &end))
+        return Errno::EINVAL;
+    return {};
+}
+
 /* read/write/pread64/pwrite64: one user buffer, at the file position or at
- * explicit_pos (the p-variants, which need a seekable file). */
+ * explicit_pos (the p-variants, which need a seekable file). Linux's order:
+ * EBADF, ESPIPE, the file's direction, then the whole buffer [buf, buf +
+ * count) must pass access_ok (EFAULT: read(fd, buf, (size_t)-1) moves
+ * nothing), and only then is count cut to MAX_RW_COUNT. */
 SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff_t* explicit_pos)
 {
     FdRef f(fd);
     if (!f)
         return Errno::EBADF;
-    count = min(count, MAX_RW_COUNT);
-    if (!access_ok(buf, count))
-        return Errno::EFAULT;
     if (explicit_pos && !seekable(f.get()))
         return Errno::ESPIPE;
+    TRY(rw_check_file(f.get(), dir));
+    if (!access_ok(buf, count))
+        return Errno::EFAULT;
+    loff_t* pos = dir == Direction::Read ? (explicit_pos ? explicit_pos : &f->f_pos) : write_position(f.get(), explicit_pos);
+    TRY(rw_verify_area(f.get(), *pos, count));
+    count = min(count, MAX_RW_COUNT);
     auto it = iov_iter::user_single(buf, count);
     if (dir == Direction::Read)
-        return vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
-    return vfs_write(f.get(), it, write_position(f.get(), explicit_pos));
+        return vfs_read(f.get(), it, pos);
+    return vfs_write(f.get(), it, pos);
 }
 
 /* Copies and checks a user iovec array (Linux's import_iovec rules). */
@@ -139,10 +179,14 @@ SyscallResult do_readv_writev(Direction dir, int fd, user_in_ptr<const iovec> uv
         ret = total.error();
     } else {
         auto it = iov_iter::user(vec, iovcnt, total.value());
-        if (dir == Direction::Write)
-            ret = vfs_write(f.get(), it, write_position(f.get(), explicit_pos));
+        loff_t* pos = dir == Direction::Write ? write_position(f.get(), explicit_pos)
+                                              : (explicit_pos ? explicit_pos : &f->f_pos);
+        if (auto verified = rw_verify_area(f.get(), *pos, total.value()); !verified.ok())
+            ret = verified.error();
+        else if (dir == Direction::Write)
+            ret = vfs_write(f.get(), it, pos);
         else
-            ret = vfs_read(f.get(), it, explicit_pos ? explicit_pos : &f->f_pos);
+            ret = vfs_read(f.get(), it, pos);
     }
     kfree(vec);
     return ret;

@@ -65,7 +65,9 @@ SyscallResult do_getdents(unsigned int fd, unsigned long dirent, unsigned int co
         return Errno::EFAULT;
     if (!S_ISDIR(f->f_inode->i_mode) || !f->f_op || !f->f_op->iterate)
         return Errno::ENOTDIR;
-    getdents_ctx g{{filldir, f->f_pos}, dirent, count, 0, old_format, Errno{}};
+    /* Linux counts the room in an int: 2^31 or more is negative, no room at all. */
+    size_t room = static_cast<int>(count) < 0 ? 0 : count;
+    getdents_ctx g{{filldir, f->f_pos}, dirent, room, 0, old_format, Errno{}};
     auto r = f->f_op->iterate(f.get(), g.ctx);
     f->f_pos = g.ctx.pos;
     if (!r.ok())

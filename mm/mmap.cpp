@@ -1,12 +1,13 @@
 /*
  * Address-space areas, and the system calls that shape them: brk, mmap,
- * munmap, mprotect, msync, mremap, madvise. Areas are in a range tree
- * (find_vma, free gaps: O(log n)) and a sorted list (in-order walks); every
- * change goes through vma_link, vma_unlink and vma_set_range, which keep both
- * and the counts. Adjacent areas that differ in nothing but their addresses
- * merge, as Linux's vma_merge does.
+ * munmap, mprotect, msync (mremap and madvise have files of their own).
+ * Areas are in a range tree (find_vma, free gaps: O(log n)) and a sorted
+ * list (in-order walks); every change goes through vma_link, vma_unlink and
+ * vma_set_range, which keep both and the counts. Adjacent areas that differ
+ * in nothing but their addresses merge, as Linux's vma_merge does.
  */
 #include <asm/pgtable.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -17,9 +18,7 @@
 #include <linux/syscalls.h>
 #include <uapi/linux/mman.h>
 
-namespace {
-
-void unmap_pages(mm_struct* mm, unsigned long start, unsigned long end)
+void zap_page_range(mm_struct* mm, unsigned long start, unsigned long end)
 {
     for_each_present_pte(mm->pgd, start, end, [mm](pteval_t* pte, unsigned long va) {
         put_page(phys_to_page(pte_phys(*pte)));
@@ -28,6 +27,8 @@ void unmap_pages(mm_struct* mm, unsigned long start, unsigned long end)
         mm->rss--;
     });
 }
+
+namespace {
 
 void free_vma(vm_area_struct* vma)
 {
@@ -85,18 +86,6 @@ void vma_unlink(mm_struct* mm, vm_area_struct* vma)
     mm->map_count--;
 }
 
-/* Splits vma at addr (inside it): vma keeps the low part. */
-Result<void> split_vma(mm_struct* mm, vm_area_struct* vma, unsigned long addr)
-{
-    unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
-    auto* high = new_vma(addr, vma->vm_end, vma->vm_flags, vma->vm_file, pgoff);
-    if (!high)
-        return Errno::ENOMEM;
-    vma_set_range(mm, vma, vma->vm_start, addr);
-    vma_link(mm, high);
-    return {};
-}
-
 /* Can b, starting where a ends, become part of a? The same flags and file,
  * the file's pages continuing (anonymous memory has none to continue). */
 bool can_merge(const vm_area_struct* a, const vm_area_struct* b)
@@ -106,7 +95,18 @@ bool can_merge(const vm_area_struct* a, const vm_area_struct* b)
     return !a->vm_file || a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }
 
-/* Merges vma with its neighbours where they are compatible; returns the area that holds vma's range. */
+/* Linux's heuristic overcommit (mode 0): private writable memory may be
+ * promised beyond what is free, but not a single request larger than all of
+ * RAM (there is no swap). */
+bool vm_enough_memory(unsigned long len, unsigned long vm_flags)
+{
+    if (!(vm_flags & VM_WRITE) || (vm_flags & VM_SHARED))
+        return true;
+    return (len >> PAGE_SHIFT) <= totalram_pages();
+}
+
+} // namespace
+
 vm_area_struct* vma_merge(mm_struct* mm, vm_area_struct* vma)
 {
     if (vm_area_struct* next = vma->vm_next; next && can_merge(vma, next)) {
@@ -125,17 +125,17 @@ vm_area_struct* vma_merge(mm_struct* mm, vm_area_struct* vma)
     return vma;
 }
 
-/* Linux's heuristic overcommit (mode 0): private writable memory may be
- * promised beyond what is free, but not a single request larger than all of
- * RAM (there is no swap). */
-bool vm_enough_memory(unsigned long len, unsigned long vm_flags)
+Result<void> split_vma(mm_struct* mm, vm_area_struct* vma, unsigned long addr)
 {
-    if (!(vm_flags & VM_WRITE) || (vm_flags & VM_SHARED))
-        return true;
-    return (len >> PAGE_SHIFT) <= totalram_pages();
+    unsigned long pgoff = vma->vm_pgoff + ((addr - vma->vm_start) >> PAGE_SHIFT);
+    auto* high = new_vma(addr, vma->vm_end, vma->vm_flags, vma->vm_file, pgoff);
+    if (!high)
+        return Errno::ENOMEM;
+    vma_set_range(mm, vma, vma->vm_start, addr);
+    vma_link(mm, high);
+    return {};
 }
 
-/* RLIMIT_AS: may the address space grow by len bytes? */
 bool may_expand_vm(mm_struct* mm, unsigned long len)
 {
     unsigned long limit = rlimit(RLIMIT_AS);
@@ -149,23 +149,6 @@ bool range_is_free(mm_struct* mm, unsigned long start, unsigned long end)
     return !mm->mm_rb.overlaps(start, end);
 }
 
-/* Applies fn to each area piece inside [start, end), splitting areas at the edges. */
-template <typename Fn>
-Result<void> for_each_vma_in(mm_struct* mm, unsigned long start, unsigned long end, Fn fn)
-{
-    for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
-        if (v->vm_start < start) {
-            TRY(split_vma(mm, v, start));
-            continue; /* the next iteration sees the part from start */
-        }
-        if (v->vm_end > end)
-            TRY(split_vma(mm, v, end));
-        fn(v);
-    }
-    return {};
-}
-
-/* Is [start, end) mapped without a hole? */
 bool range_is_mapped(mm_struct* mm, unsigned long start, unsigned long end)
 {
     unsigned long covered = start;
@@ -176,8 +159,6 @@ bool range_is_mapped(mm_struct* mm, unsigned long start, unsigned long end)
     }
     return covered >= end;
 }
-
-} // namespace
 
 void unmap_mapping_range(inode* file, unsigned long first_index)
 {
@@ -195,7 +176,7 @@ void unmap_mapping_range(inode* file, unsigned long first_index)
                 continue;
             unsigned long from = first_index > v->vm_pgoff ? v->vm_start + ((first_index - v->vm_pgoff) << PAGE_SHIFT)
                                                            : v->vm_start;
-            unmap_pages(mm, from, v->vm_end);
+            zap_page_range(mm, from, v->vm_end);
         }
     }
 }
@@ -220,7 +201,7 @@ void mmput(mm_struct* mm)
         return;
     for (auto* v = mm->mmap; v;) {
         auto* next = v->vm_next;
-        unmap_pages(mm, v->vm_start, v->vm_end);
+        zap_page_range(mm, v->vm_start, v->vm_end);
         free_vma(v); /* the whole tree goes: no need to unlink one by one */
         v = next;
     }
@@ -253,12 +234,16 @@ mm_struct* dup_mm(mm_struct* old)
         deny_write_access(mm->exe_file);
     }
     for (auto* v = old->mmap; v; v = v->vm_next) {
+        if (v->vm_flags & VM_DONTCOPY)
+            continue; /* MADV_DONTFORK: not in the child at all */
         auto* copy = new_vma(v->vm_start, v->vm_end, v->vm_flags, v->vm_file, v->vm_pgoff);
         if (!copy) {
             mmput(mm);
             return nullptr;
         }
         vma_link(mm, copy);
+        if (v->vm_flags & VM_WIPEONFORK)
+            continue; /* the child's copy starts empty: zero pages on demand */
         bool cow = !(v->vm_flags & VM_SHARED);
         bool failed = false;
         for_each_present_pte(old->pgd, v->vm_start, v->vm_end, [&](pteval_t* src, unsigned long va) {
@@ -308,11 +293,16 @@ unsigned long get_unmapped_area(mm_struct* mm, unsigned long len)
 
 Result<void> do_munmap(mm_struct* mm, unsigned long start, unsigned long len)
 {
+    if (start & ~PAGE_MASK)
+        return Errno::EINVAL;
+    TRY(check_user_range(start, len, Errno::EINVAL));
     unsigned long end = start + PAGE_ALIGN(len);
-    TRY(for_each_vma_in(mm, start, end, [](vm_area_struct*) {}));
+    if (end == start)
+        return Errno::EINVAL;
+    TRY(for_each_vma_in(mm, start, end, [](vm_area_struct*) -> Result<void> { return {}; }));
     for (auto* v = find_vma(mm, start); v && v->vm_start < end;) {
         auto* next = v->vm_next;
-        unmap_pages(mm, v->vm_start, v->vm_end);
+        zap_page_range(mm, v->vm_start, v->vm_end);
         vma_unlink(mm, v);
         free_vma(v);
         v = next;
@@ -348,27 +338,102 @@ SYSCALL_DEFINE1(brk, unsigned long, brk)
     if (brk < mm->start_brk)
         return mm->brk;
     unsigned long old_end = PAGE_ALIGN(mm->brk);
-    unsigned long new_end = PAGE_ALIGN(brk);
-    if (new_end > old_end) {
-        if (new_end > mm->mmap_base || !range_is_free(mm, old_end, new_end) ||
-            !vm_enough_memory(new_end - mm->start_brk, VM_WRITE) || !may_expand_vm(mm, new_end - old_end))
-            return mm->brk;
-        /* Grow the heap area if it ends where we start; else a new one. */
-        vm_area_struct* heap = find_vma(mm, old_end - 1);
-        constexpr unsigned long HEAP = VM_READ | VM_WRITE | VM_MAY_ALL; /* as mmap_region makes it */
-        if (heap && heap->vm_end == old_end && !heap->vm_file && heap->vm_flags == HEAP && old_end > mm->start_brk)
-            vma_set_range(mm, heap, heap->vm_start, new_end);
-        else if (!mmap_region(mm, old_end, new_end - old_end, HEAP, nullptr, 0).ok())
-            return mm->brk;
-    } else if (new_end < old_end) {
+    unsigned long new_end = PAGE_ALIGN(brk); /* 0 when brk is in the last page of the address space */
+    if (new_end == old_end) {
+        mm->brk = brk;
+        return brk;
+    }
+    if (brk <= mm->brk) {
+        /* Shrinking is always allowed. */
         if (!do_munmap(mm, new_end, old_end - new_end).ok())
             return mm->brk;
+        mm->brk = brk;
+        return brk;
     }
+    /* Growing: the new part must be user space (Linux's check_brk_limits),
+     * free, below the mmap area, and within the memory limits. */
+    unsigned long grow = new_end - old_end;
+    if (!range_in_user_space(old_end, grow) || new_end > mm->mmap_base || !range_is_free(mm, old_end, new_end) ||
+        !vm_enough_memory(new_end - mm->start_brk, VM_WRITE) || !may_expand_vm(mm, grow))
+        return mm->brk;
+    /* Grow the heap area if it ends where we start; else a new one. */
+    vm_area_struct* heap = find_vma(mm, old_end - 1);
+    constexpr unsigned long HEAP = VM_READ | VM_WRITE | VM_MAY_ALL; /* as mmap_region makes it */
+    if (heap && heap->vm_end == old_end && !heap->vm_file && heap->vm_flags == HEAP && old_end > mm->start_brk)
+        vma_set_range(mm, heap, heap->vm_start, new_end);
+    else if (!mmap_region(mm, old_end, grow, HEAP, nullptr, 0).ok())
+        return mm->brk;
     mm->brk = brk;
     return brk;
 }
 
 /* ---- mmap, munmap, mprotect ---- */
+
+namespace {
+
+/*
+ * Where a mapping of len (page-aligned, non-zero) bytes goes, as Linux's
+ * get_unmapped_area decides: MAP_FIXED takes addr as it is; otherwise a hint
+ * is used when the whole range is user space and free, and else the search
+ * picks a place. Then the range must be user space (ENOMEM), aligned
+ * (EINVAL), and at or above mmap_min_addr unless CAP_SYS_RAWIO (EPERM).
+ */
+Result<unsigned long> mmap_address(mm_struct* mm, unsigned long addr, unsigned long len, unsigned long flags)
+{
+    if (len > TASK_SIZE)
+        return Errno::ENOMEM;
+    if (!(flags & MAP_FIXED)) {
+        /* Linux's round_hint_to_min: a low hint means the lowest allowed address. */
+        addr &= PAGE_MASK;
+        if (addr && addr < MMAP_MIN_ADDR)
+            addr = MMAP_MIN_ADDR;
+        if (!addr || !range_in_user_space(addr, len) || !range_is_free(mm, addr, addr + len))
+            addr = get_unmapped_area(mm, len);
+        if (!addr)
+            return Errno::ENOMEM;
+    }
+    TRY(check_user_range(addr, len, Errno::ENOMEM));
+    if (addr & ~PAGE_MASK)
+        return Errno::EINVAL;
+    if (addr < MMAP_MIN_ADDR && !capable(CAP_SYS_RAWIO))
+        return Errno::EPERM;
+    return addr;
+}
+
+/* The file side of mmap (Linux's order of checks): the area's flags, or why not. */
+Result<unsigned long> mmap_file_flags(file* f, unsigned long flags, unsigned long prot, unsigned long vm_flags)
+{
+    /* The flags MAP_SHARED has always ignored when unknown; MAP_SHARED_VALIDATE
+     * refuses anything else (Linux's LEGACY_MAP_MASK). */
+    constexpr unsigned long MAP_UNINITIALIZED = 0x4000000;
+    constexpr unsigned long LEGACY_MAP_MASK = MAP_SHARED | MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS | MAP_DENYWRITE |
+                                              MAP_EXECUTABLE | MAP_UNINITIALIZED | MAP_GROWSDOWN | MAP_LOCKED |
+                                              MAP_NORESERVE | MAP_POPULATE | MAP_NONBLOCK | MAP_STACK | MAP_HUGETLB;
+    bool readable = f->f_mode & FMODE_READ, writable = f->f_mode & FMODE_WRITE;
+    switch (flags & MAP_TYPE) {
+    case MAP_SHARED_VALIDATE:
+        if (flags & ~LEGACY_MAP_MASK)
+            return Errno::EOPNOTSUPP;
+        [[fallthrough]];
+    case MAP_SHARED:
+        if ((prot & PROT_WRITE) && !writable)
+            return Errno::EACCES;
+        vm_flags |= VM_SHARED;
+        if (!writable)
+            vm_flags &= ~VM_MAYWRITE;
+        [[fallthrough]];
+    case MAP_PRIVATE:
+        if (!readable)
+            return Errno::EACCES;
+        if (!f->f_inode->i_mapping_ok)
+            return Errno::ENODEV;
+        return vm_flags;
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+} // namespace
 
 SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, prot, unsigned long, flags,
                 int, fd, unsigned long, off)
@@ -376,103 +441,96 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
     mm_struct* mm = current->mm;
     if (off & ~PAGE_MASK)
         return Errno::EINVAL;
-    if (len == 0)
-        return Errno::EINVAL;
-    unsigned long type = flags & MAP_TYPE;
-    if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
-        return Errno::EINVAL;
-    len = PAGE_ALIGN(len);
-    if (len == 0 || len > TASK_SIZE_MAX)
-        return Errno::ENOMEM;
-
-    unsigned long vm_flags = calc_vm_prot_bits(prot) | (type != MAP_PRIVATE ? VM_SHARED : 0) | VM_MAY_ALL;
-    if (!(flags & MAP_NORESERVE) && !vm_enough_memory(len, vm_flags))
-        return Errno::ENOMEM;
-    if (!may_expand_vm(mm, len))
-        return Errno::ENOMEM;
-    inode* file_inode = nullptr;
     file* f = nullptr;
-    if (!(flags & MAP_ANONYMOUS)) {
-        f = fget(fd);
-        if (!f)
-            return Errno::EBADF;
-        file_inode = f->f_inode;
-        if (!file_inode->i_mapping_ok) {
-            fput(f);
-            return Errno::ENODEV;
+    if (!(flags & MAP_ANONYMOUS) && !(f = fget(fd)))
+        return Errno::EBADF;
+    /* The rest in do_mmap's order: length, address, then the kind of mapping. */
+    Result<unsigned long> where = Errno::EINVAL;
+    unsigned long type = flags & MAP_TYPE;
+    unsigned long vm_flags = calc_vm_prot_bits(prot) | VM_MAY_ALL;
+    inode* file_inode = nullptr;
+    if (flags & MAP_FIXED_NOREPLACE)
+        flags |= MAP_FIXED;
+    if (len == 0) {
+        where = Errno::EINVAL;
+    } else if (!(len = PAGE_ALIGN(len))) {
+        where = Errno::ENOMEM;
+    } else if ((where = mmap_address(mm, addr, len, flags)).ok()) {
+        addr = where.value();
+        if ((flags & MAP_FIXED_NOREPLACE) && !range_is_free(mm, addr, addr + len)) {
+            where = Errno::EEXIST;
+        } else if (f) {
+            auto fl = mmap_file_flags(f, flags, prot, vm_flags);
+            if (fl.ok()) {
+                vm_flags = fl.value();
+                file_inode = f->f_inode;
+            } else {
+                where = fl.error();
+            }
+        } else if (type == MAP_SHARED) { /* MAP_SHARED_VALIDATE is for files only (EINVAL), as in 6.1 */
+            /* Shared anonymous memory is an unnamed file, so fork shares its pages. */
+            vm_flags |= VM_SHARED;
+            off = 0;
+        } else if (type != MAP_PRIVATE) {
+            where = Errno::EINVAL;
         }
-        bool readable = f->f_mode & FMODE_READ;
-        bool writable = f->f_mode & FMODE_WRITE;
-        if (!readable || ((vm_flags & VM_SHARED) && (prot & PROT_WRITE) && !writable)) {
-            fput(f);
-            return Errno::EACCES;
-        }
-        if ((vm_flags & VM_SHARED) && !writable)
-            vm_flags &= ~VM_MAYWRITE;
-    } else if (vm_flags & VM_SHARED) {
-        /* Shared anonymous memory is an unnamed file, so fork shares its pages. */
+    }
+    if (where.ok() && (!may_expand_vm(mm, len) || (!(flags & MAP_NORESERVE) && !vm_enough_memory(len, vm_flags))))
+        where = Errno::ENOMEM;
+    if (where.ok() && !f && (vm_flags & VM_SHARED)) {
         auto shm = shmem_file_setup(len);
-        if (!shm.ok())
-            return shm.error();
-        file_inode = shm.value();
-        off = 0;
+        if (shm.ok())
+            file_inode = shm.value();
+        else
+            where = shm.error();
     }
-
-    Result<void> r;
-    if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
-        if (addr & ~PAGE_MASK)
-            r = Errno::EINVAL;
-        else if (addr < MMAP_MIN_ADDR || addr > TASK_SIZE_MAX - len)
-            r = Errno::ENOMEM;
-        else if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !range_is_free(mm, addr, addr + len))
-            r = Errno::EEXIST;
-    } else {
-        addr &= PAGE_MASK;
-        if (!addr || addr < MMAP_MIN_ADDR || addr > TASK_SIZE_MAX - len || !range_is_free(mm, addr, addr + len))
-            addr = get_unmapped_area(mm, len);
-        if (!addr)
-            r = Errno::ENOMEM;
+    if (where.ok()) {
+        auto r = mmap_region(mm, addr, len, vm_flags, file_inode, off >> PAGE_SHIFT);
+        if (!r.ok())
+            where = r.error();
     }
-    if (r.ok())
-        r = mmap_region(mm, addr, len, vm_flags, file_inode, off >> PAGE_SHIFT);
     if (f)
         fput(f);
     else if (file_inode)
         iput(file_inode); /* the area holds its own reference */
-    if (!r.ok())
-        return r.error();
+    if (!where.ok())
+        return where.error();
     return addr;
 }
 
 SYSCALL_DEFINE2(munmap, unsigned long, addr, size_t, len)
 {
-    if ((addr & ~PAGE_MASK) || len == 0 || addr > TASK_SIZE_MAX || len > TASK_SIZE_MAX - addr)
-        return Errno::EINVAL;
     return do_munmap(current->mm, addr, len);
 }
 
 SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot)
 {
     mm_struct* mm = current->mm;
+    /* Linux's order: both growth directions, alignment, an empty range, a
+     * range that wraps, the protection bits, then the areas. */
+    if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
+        return Errno::EINVAL;
+    prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
     if (start & ~PAGE_MASK)
         return Errno::EINVAL;
-    constexpr unsigned long PROT_SEM = 0x8; /* accepted and meaningless on x86, as on Linux */
-    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM | PROT_GROWSDOWN | PROT_GROWSUP))
-        return Errno::EINVAL;
-    len = PAGE_ALIGN(len);
-    unsigned long end = start + len;
-    if (end < start)
-        return Errno::ENOMEM;
     if (len == 0)
         return 0;
-    /* Every page in the range must be mapped. */
+    len = PAGE_ALIGN(len);
+    unsigned long end = start + len;
+    if (end <= start)
+        return Errno::ENOMEM;
+    constexpr unsigned long PROT_SEM = 0x8; /* accepted and meaningless on x86, as on Linux */
+    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM))
+        return Errno::EINVAL;
+    /* Every page in the range must be mapped (so in user space). */
+    TRY(check_user_range(start, len, Errno::ENOMEM));
     if (!range_is_mapped(mm, start, end))
         return Errno::ENOMEM;
     unsigned long new_bits = calc_vm_prot_bits(prot);
     for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next)
         if ((new_bits & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
             return Errno::EACCES;
-    auto r = for_each_vma_in(mm, start, end, [&](vm_area_struct* v) {
+    auto r = for_each_vma_in(mm, start, end, [&](vm_area_struct* v) -> Result<void> {
         v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | new_bits;
         for_each_present_pte(mm->pgd, v->vm_start, v->vm_end, [&](pteval_t* pte, unsigned long va) {
             /* Dropping write or exec takes effect now; gaining write waits for
@@ -491,124 +549,10 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
                 *pte &= ~_PAGE_USER;
             flush_tlb_one(va);
         });
+        return {};
     });
     /* Areas that now differ from their neighbours in nothing but addresses merge. */
     for (auto* v = find_vma(mm, start ? start - 1 : 0); v && v->vm_start <= end;)
         v = vma_merge(mm, v)->vm_next;
     return r;
-}
-
-/* ---- msync ---- */
-
-SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
-{
-    constexpr int MS_ASYNC = 1, MS_INVALIDATE = 2, MS_SYNC = 4;
-    if ((start & ~PAGE_MASK) || (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC)))
-        return Errno::EINVAL;
-    if ((flags & MS_ASYNC) && (flags & MS_SYNC))
-        return Errno::EINVAL;
-    unsigned long end = start + PAGE_ALIGN(len);
-    if (end < start)
-        return Errno::ENOMEM;
-    /* Shared mappings are the page cache itself: nothing to write back. The
-     * whole range must be mapped, though (ENOMEM). */
-    return range_is_mapped(current->mm, start, end) ? SyscallResult(0) : SyscallResult(Errno::ENOMEM);
-}
-
-/* ---- mremap, madvise ---- */
-
-SYSCALL_DEFINE5(mremap, unsigned long, addr, unsigned long, old_len, unsigned long, new_len, unsigned long, flags,
-                unsigned long, new_addr)
-{
-    mm_struct* mm = current->mm;
-    if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP))
-        return Errno::EINVAL;
-    if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
-        return Errno::EINVAL;
-    if (addr & ~PAGE_MASK)
-        return Errno::EINVAL;
-    old_len = PAGE_ALIGN(old_len);
-    new_len = PAGE_ALIGN(new_len);
-    if (!new_len)
-        return Errno::EINVAL;
-    vm_area_struct* vma = find_vma(mm, addr);
-    if (!vma || vma->vm_start > addr || old_len == 0 || addr + old_len > vma->vm_end)
-        return Errno::EFAULT;
-    if (new_len <= old_len && !(flags & MREMAP_FIXED)) {
-        if (new_len < old_len)
-            TRY(do_munmap(mm, addr + new_len, old_len - new_len));
-        return addr;
-    }
-    /* Grow in place if the space after is free and this is the area's end. */
-    if (!(flags & MREMAP_FIXED) && addr + old_len == vma->vm_end &&
-        range_is_free(mm, addr + old_len, addr + new_len) && addr + new_len <= TASK_SIZE_MAX) {
-        vma_set_range(mm, vma, vma->vm_start, addr + new_len);
-        return addr;
-    }
-    if (!(flags & MREMAP_MAYMOVE))
-        return Errno::ENOMEM;
-    /* Move: map a new area and carry the page-table entries across. */
-    unsigned long dest = (flags & MREMAP_FIXED) ? new_addr : get_unmapped_area(mm, new_len);
-    if (!dest || (dest & ~PAGE_MASK))
-        return (flags & MREMAP_FIXED) ? Errno::EINVAL : Errno::ENOMEM;
-    if (vma->vm_start < addr)
-        TRY(split_vma(mm, vma, addr));
-    vma = find_vma(mm, addr);
-    if (vma->vm_end > addr + old_len)
-        TRY(split_vma(mm, vma, addr + old_len));
-    unsigned long vm_flags = vma->vm_flags;
-    inode* file = vma->vm_file;
-    unsigned long pgoff = vma->vm_pgoff;
-    TRY(mmap_region(mm, dest, new_len, vm_flags, file, pgoff));
-    for (unsigned long off = 0; off < old_len; off += PAGE_SIZE) {
-        pteval_t* src = lookup_pte(mm->pgd, addr + off);
-        if (!src || !(*src & _PAGE_PRESENT))
-            continue;
-        pteval_t* dst = alloc_pte(mm->pgd, dest + off);
-        if (!dst)
-            return Errno::ENOMEM;
-        *dst = *src;
-        *src = 0;
-        flush_tlb_one(addr + off);
-    }
-    if (!(flags & MREMAP_DONTUNMAP))
-        TRY(do_munmap(mm, addr, old_len));
-    return dest;
-}
-
-SYSCALL_DEFINE3(madvise, unsigned long, start, size_t, len, int, behavior)
-{
-    constexpr int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3, MADV_DONTNEED = 4,
-                  MADV_FREE = 8, MADV_DONTFORK = 10, MADV_DOFORK = 11, MADV_MERGEABLE = 12, MADV_HUGEPAGE = 14,
-                  MADV_NOHUGEPAGE = 15, MADV_DONTDUMP = 16, MADV_DODUMP = 17;
-    if (start & ~PAGE_MASK)
-        return Errno::EINVAL;
-    len = PAGE_ALIGN(len);
-    switch (behavior) {
-    case MADV_DONTNEED:
-    case MADV_FREE: {
-        /* Private anonymous pages read back as zero afterwards: drop them. */
-        mm_struct* mm = current->mm;
-        for (auto* v = find_vma(mm, start); v && v->vm_start < start + len; v = v->vm_next) {
-            if (v->vm_flags & VM_SHARED)
-                continue;
-            unmap_pages(mm, max(v->vm_start, start), min(v->vm_end, start + len));
-        }
-        return 0;
-    }
-    case MADV_NORMAL:
-    case MADV_RANDOM:
-    case MADV_SEQUENTIAL:
-    case MADV_WILLNEED:
-    case MADV_DONTFORK:
-    case MADV_DOFORK:
-    case MADV_MERGEABLE:
-    case MADV_HUGEPAGE:
-    case MADV_NOHUGEPAGE:
-    case MADV_DONTDUMP:
-    case MADV_DODUMP:
-        return 0;
-    default:
-        return Errno::EINVAL;
-    }
 }

@@ -314,8 +314,13 @@ file* alloc_file(const path& p, unsigned flags, const file_operations* fops);
 file* get_file(file* f);
 void fput(file* f);
 file* fget(int fd);
-/* An unused descriptor >= start, or EMFILE. */
+/* Reserves an unused descriptor >= start (EMFILE if none): from here until
+ * put_unused_fd or close, no other open can get it, even while this one
+ * sleeps before fd_install (Linux's open_fds bit). */
 Result<int> get_unused_fd_flags(unsigned flags, int start = 0);
+/* Gives back a reserved descriptor that was never installed. */
+void put_unused_fd(int fd);
+/* Puts f (a reference) in the reserved slot fd. */
 void fd_install(int fd, file* f);
 Result<void> close_fd(int fd);
 Result<int> open_file_install(file* f, unsigned flags);
@@ -329,10 +334,18 @@ struct files_struct {
     int max_fds;      /* slots in fd[] */
     file** fd;
     u64* close_on_exec;
+    /* A bit per slot in use: installed, or reserved by an open still under
+     * way (then fd[n] is nullptr). Only the owner of the table changes it,
+     * in process context (no interrupt handler touches descriptors). */
+    u64* open_fds;
     file* fd_array[NR_OPEN_DEFAULT];
     u64 close_on_exec_init[NR_OPEN_DEFAULT / 64];
+    u64 open_fds_init[NR_OPEN_DEFAULT / 64];
 
     file* get(int n) const { return n >= 0 && n < max_fds ? fd[n] : nullptr; }
+    bool fd_is_open(int n) const { return n >= 0 && n < max_fds && (open_fds[n / 64] >> (n % 64)) & 1; }
+    void set_open_fd(int n) { open_fds[n / 64] |= 1ULL << (n % 64); }
+    void clear_open_fd(int n) { open_fds[n / 64] &= ~(1ULL << (n % 64)); }
 };
 /* Makes room for descriptor nr (ENOMEM, or EMFILE past NR_OPEN_MAX). */
 Result<void> expand_files(files_struct* files, int nr);

@@ -30,6 +30,8 @@ constexpr unsigned long VM_MAYWRITE = 0x20;
 constexpr unsigned long VM_MAYEXEC = 0x40;
 constexpr unsigned long VM_MAY_ALL = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr unsigned long VM_GROWSDOWN = 0x100;
+constexpr unsigned long VM_DONTCOPY = 0x20000;      /* madvise(MADV_DONTFORK): fork leaves it out */
+constexpr unsigned long VM_WIPEONFORK = 0x2000000;  /* madvise(MADV_WIPEONFORK): the child's copy is empty */
 
 struct vm_area_struct {
     unsigned long vm_start;
@@ -71,6 +73,29 @@ struct mm_struct {
     char exe_path[256];
 };
 
+/* User space is [0, TASK_SIZE): 4-level page tables, and a guard page below
+ * the non-canonical hole (arch/x86_64/include/asm/page.h). */
+constexpr unsigned long TASK_SIZE = TASK_SIZE_MAX;
+
+/*
+ * Does [addr, addr + len) lie inside user space, without wrapping? The one
+ * check every call that takes an address range makes before it looks at the
+ * areas or the page table (Linux's TASK_SIZE checks in get_unmapped_area,
+ * do_munmap, mremap_to, check_brk_limits): a range that reaches the kernel
+ * half or the non-canonical hole never becomes an area or a page-table entry.
+ */
+[[nodiscard]] constexpr bool range_in_user_space(unsigned long addr, unsigned long len)
+{
+    return len <= TASK_SIZE && addr <= TASK_SIZE - len;
+}
+/* The same as a result: err (the answer Linux gives for that call) if not. */
+[[nodiscard]] inline Result<void> check_user_range(unsigned long addr, unsigned long len, Errno err)
+{
+    if (!range_in_user_space(addr, len))
+        return err;
+    return {};
+}
+
 mm_struct* mm_alloc();
 void mmput(mm_struct* mm);
 /* A copy for fork: private pages become copy-on-write in both. */
@@ -85,7 +110,40 @@ Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, u
                          unsigned long pgoff);
 /* A free range of len bytes, searching down from mmap_base (0 if none). */
 unsigned long get_unmapped_area(mm_struct* mm, unsigned long len);
+/* Unmaps [addr, addr + len): EINVAL for an unaligned or empty range or one
+ * outside user space (Linux's do_munmap). */
 Result<void> do_munmap(mm_struct* mm, unsigned long addr, unsigned long len);
+
+/* For mm/mremap.cpp and mm/madvise.cpp: */
+/* Splits vma at addr (inside it): vma keeps the low part. */
+Result<void> split_vma(mm_struct* mm, vm_area_struct* vma, unsigned long addr);
+/* Merges vma with its neighbours where they differ in nothing but addresses
+ * (Linux's vma_merge); returns the area that now holds vma's range. */
+vm_area_struct* vma_merge(mm_struct* mm, vm_area_struct* vma);
+/* No area meets [start, end). */
+bool range_is_free(mm_struct* mm, unsigned long start, unsigned long end);
+/* RLIMIT_AS: may the address space grow by len bytes? */
+bool may_expand_vm(mm_struct* mm, unsigned long len);
+/* Drops the pages mapped in [start, end) (the areas stay). */
+void zap_page_range(mm_struct* mm, unsigned long start, unsigned long end);
+/* Is [start, end) covered by areas, without a hole? */
+bool range_is_mapped(mm_struct* mm, unsigned long start, unsigned long end);
+
+/* Applies fn to each area piece inside [start, end), splitting areas at the edges. */
+template <typename Fn>
+Result<void> for_each_vma_in(mm_struct* mm, unsigned long start, unsigned long end, Fn fn)
+{
+    for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
+        if (v->vm_start < start) {
+            TRY(split_vma(mm, v, start));
+            continue; /* the next iteration sees the part from start */
+        }
+        if (v->vm_end > end)
+            TRY(split_vma(mm, v, end));
+        TRY(fn(v));
+    }
+    return {};
+}
 
 /* Removes the pages of file from index first_index on from every mapping of
  * it (a truncated file: later accesses there get SIGBUS, as on Linux). */

@@ -78,21 +78,22 @@ Result<void> put_timespec(s64 ns, user_out_ptr<timespec_user> u)
 }
 
 /*
- * Sleeps until the monotonic deadline. Interrupted by a signal: EINTR, with
- * the time left in rem for relative sleeps (Linux then restarts the call
+ * Sleeps until the monotonic deadline (at most KTIME_MAX: a longer request
+ * is a sleep until a signal, as on Linux). Interrupted by a signal: EINTR,
+ * with the time left in rem for relative sleeps (Linux then restarts the call
  * through restart_syscall only for SA_RESTART handlers after a stop; plain
  * EINTR is what programs see with handlers).
  */
-SyscallResult do_nanosleep(u64 deadline, user_out_ptr<timespec_user> rem)
+SyscallResult do_nanosleep(s64 deadline, user_out_ptr<timespec_user> rem)
 {
-    while (ktime_get_ns() < deadline) {
+    while (static_cast<s64>(ktime_get_ns()) < deadline) {
         set_current_state(TASK_INTERRUPTIBLE);
-        schedule_timeout_until(deadline);
+        schedule_timeout_until(static_cast<u64>(deadline));
         set_current_state(TASK_RUNNING);
         if (signal_pending(current)) {
-            u64 now = ktime_get_ns();
+            s64 now = static_cast<s64>(ktime_get_ns());
             if (rem && now < deadline)
-                TRY(put_timespec(static_cast<s64>(deadline - now), rem));
+                TRY(put_timespec(deadline - now, rem));
             return Errno::EINTR;
         }
     }
@@ -104,7 +105,7 @@ SyscallResult do_nanosleep(u64 deadline, user_out_ptr<timespec_user> rem)
 SYSCALL_DEFINE2(nanosleep, user_in_ptr<const timespec_user>, rqtp, user_out_ptr<timespec_user>, rmtp)
 {
     timespec64 t = TRY(get_timespec(rqtp));
-    return do_nanosleep(ktime_get_ns() + timespec64_to_ns(t), rmtp);
+    return do_nanosleep(ktime_add_safe(static_cast<s64>(ktime_get_ns()), timespec64_to_ns(t)), rmtp);
 }
 
 SYSCALL_DEFINE4(clock_nanosleep, int, which_clock, int, flags, user_in_ptr<const timespec_user>, rqtp,
@@ -116,9 +117,12 @@ SYSCALL_DEFINE4(clock_nanosleep, int, which_clock, int, flags, user_in_ptr<const
     auto t = get_timespec(rqtp);
     if (!t.ok())
         return t.error();
+    /* The expiry on the sleep's own clock, saturated at KTIME_MAX as Linux's
+     * hrtimer does; then the wait, on the monotonic clock. */
     s64 ns = timespec64_to_ns(t.value());
-    s64 delta = (flags & TIMER_ABSTIME) ? ns - now : ns;
-    u64 deadline = ktime_get_ns() + (delta > 0 ? static_cast<u64>(delta) : 0);
+    s64 expires = (flags & TIMER_ABSTIME) ? ns : ktime_add_safe(now, ns);
+    s64 delta = expires > now ? expires - now : 0;
+    s64 deadline = ktime_add_safe(static_cast<s64>(ktime_get_ns()), delta);
     /* clock_nanosleep returns the error number itself, not -1/errno. The
      * libc wrapper handles that; the system call still returns -errno. */
     return do_nanosleep(deadline, (flags & TIMER_ABSTIME) ? user_out_ptr<timespec_user>() : rmtp);

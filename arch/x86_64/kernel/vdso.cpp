@@ -68,7 +68,15 @@ unsigned long arch_setup_additional_pages(mm_struct* mm)
 {
     if (!vdso_init())
         return 0;
-    unsigned long addr = get_unmapped_area(mm, VVAR_SIZE + vdso_len);
+    /* Linux puts the vDSO near the stack, away from the mmap area, so a
+     * program's mappings never sit next to it: here it goes into the gap
+     * between the top of the mmap area and the lowest the stack may grow to
+     * (binfmt_elf.cpp leaves 128 MiB there), half way up; anywhere free if
+     * that is taken. */
+    unsigned long len = VVAR_SIZE + vdso_len;
+    unsigned long addr = mm->mmap_base + (64UL << 20);
+    if (!range_is_free(mm, addr, addr + len) || addr + len > mm->stack_limit)
+        addr = get_unmapped_area(mm, len);
     if (!addr)
         return 0;
     /* [vvar]: private and read-only for good (Linux: no VM_MAYWRITE, so
