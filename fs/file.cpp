@@ -14,6 +14,7 @@ files_struct* files_alloc()
         files->fd = files->fd_array;
         files->close_on_exec = files->close_on_exec_init;
         files->open_fds = files->open_fds_init;
+        files->full_fds_bits = files->full_fds_bits_init;
     }
     return files;
 }
@@ -27,24 +28,30 @@ Result<void> expand_files(files_struct* files, int nr)
     int size = files->max_fds;
     while (size <= nr)
         size *= 2;
+    if (size > files_struct::NR_OPEN_MAX)
+        size = files_struct::NR_OPEN_MAX;
+    size_t words = static_cast<size_t>(size) / 64, old_words = static_cast<size_t>(files->max_fds) / 64;
+    size_t summary_words = BITS_TO_LONGS(words), old_summary = BITS_TO_LONGS(old_words);
     auto** fds = static_cast<file**>(kzalloc(size * sizeof(file*)));
-    /* One allocation for both bitmaps: close_on_exec, then open_fds. */
-    auto* bits = static_cast<u64*>(kzalloc(2 * (size / 64) * sizeof(u64)));
+    /* One allocation for the bitmaps: close_on_exec, open_fds, then open_fds' summary. */
+    auto* bits = static_cast<u64*>(kzalloc((2 * words + summary_words) * sizeof(u64)));
     if (!fds || !bits) {
         kfree(fds);
         kfree(bits);
         return Errno::ENOMEM;
     }
     memcpy(fds, files->fd, files->max_fds * sizeof(file*));
-    memcpy(bits, files->close_on_exec, files->max_fds / 64 * sizeof(u64));
-    memcpy(bits + size / 64, files->open_fds, files->max_fds / 64 * sizeof(u64));
+    memcpy(bits, files->close_on_exec, old_words * sizeof(u64));
+    memcpy(bits + words, files->open_fds, old_words * sizeof(u64));
+    memcpy(bits + 2 * words, files->full_fds_bits, old_summary * sizeof(u64));
     if (files->fd != files->fd_array) {
         kfree(files->fd);
         kfree(files->close_on_exec);
     }
     files->fd = fds;
     files->close_on_exec = bits;
-    files->open_fds = bits + size / 64;
+    files->open_fds = bits + words;
+    files->full_fds_bits = bits + 2 * words;
     files->max_fds = size;
     return {};
 }
@@ -132,16 +139,19 @@ Result<int> get_unused_fd_flags(unsigned flags, int start)
 {
     files_struct* files = current->files;
     int limit = static_cast<int>(min<unsigned long>(rlimit(RLIMIT_NOFILE), files_struct::NR_OPEN_MAX));
-    for (int fd = start; fd < limit; fd++) {
-        if (fd >= files->max_fds)
-            TRY(expand_files(files, fd));
-        if (!files->fd_is_open(fd)) {
-            files->set_open_fd(fd);
-            set_cloexec(files, fd, flags & O_CLOEXEC);
-            return fd;
-        }
-    }
-    return Errno::EMFILE;
+    if (start >= limit)
+        return Errno::EMFILE;
+    /* The lowest free slot at or after start: the summary skips full words. */
+    int fd = static_cast<int>(files->open_map().find_next_zero(static_cast<size_t>(start)));
+    if (fd >= files->max_fds)
+        fd = max(files->max_fds, start); /* all taken: the first slot past the table */
+    if (fd >= limit)
+        return Errno::EMFILE;
+    if (fd >= files->max_fds)
+        TRY(expand_files(files, fd));
+    files->set_open_fd(fd);
+    set_cloexec(files, fd, flags & O_CLOEXEC);
+    return fd;
 }
 
 void put_unused_fd(int fd)

@@ -175,8 +175,11 @@ SyscallResult do_select(int n, unsigned long inp, unsigned long outp, unsigned l
 {
     if (n < 0)
         return Errno::EINVAL;
-    n = min(n, files_struct::NR_OPEN_MAX);
-    constexpr int WORDS = files_struct::NR_OPEN_MAX / 64;
+    /* Linux looks no further than the table's size; the sets live on the
+     * stack here, so at most SELECT_MAX descriptors (glibc's FD_SETSIZE is 1024). */
+    constexpr int SELECT_MAX = 4096;
+    n = min(n, min(current->files->max_fds, SELECT_MAX));
+    constexpr int WORDS = SELECT_MAX / 64;
     size_t bytes = ((n + 63) / 64) * sizeof(u64);
     u64 in[WORDS] = {}, out[WORDS] = {}, ex[WORDS] = {};
     if ((inp && raw_copy_from_user(in, inp, bytes)) || (outp && raw_copy_from_user(out, outp, bytes)) ||

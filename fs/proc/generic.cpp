@@ -465,7 +465,13 @@ Result<void> show_uuid(seqbuf& m)
 }
 
 constexpr umode_t R = S_IFREG | 0444, W = S_IFREG | 0644, D = S_IFDIR | 0555, L = S_IFLNK | 0777;
-enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21 };
+Result<void> show_nr_open(seqbuf& m)
+{
+    m.printf("%d\n", files_struct::NR_OPEN_MAX);
+    return {};
+}
+
+enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24 };
 
 } // namespace
 
@@ -495,6 +501,8 @@ const static_entry static_entries[] = {
     /* 21 */ {"random", SYS_KERNEL, D, nullptr, nullptr, nullptr},
     /* 22 */ {"boot_id", SYS_KERNEL_RANDOM, R, show_boot_id, nullptr, nullptr},
     /* 23 */ {"uuid", SYS_KERNEL_RANDOM, R, show_uuid, nullptr, nullptr},
+    /* 24 */ {"fs", SYS, D, nullptr, nullptr, nullptr},
+    /* 25 */ {"nr_open", SYS_FS, R, show_nr_open, nullptr, nullptr}, /* read-only here */
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

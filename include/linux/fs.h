@@ -12,6 +12,7 @@
 #include <linux/types.h>
 #include <linux/uaccess.h>
 #include <linux/wait.h>
+#include "../../lib/bitmap.h"
 #include "../../lib/hashtable.h"
 #include "../../lib/rbtree.h"
 #include <uapi/linux/fcntl.h>
@@ -326,10 +327,13 @@ Result<void> close_fd(int fd);
 Result<int> open_file_install(file* f, unsigned flags);
 
 /* A process's descriptor table: 64 slots inside the structure (most
- * processes never need more), grown on demand up to NR_OPEN_MAX. */
+ * processes never need more), grown on demand up to NR_OPEN_MAX (Linux's
+ * /proc/sys/fs/nr_open). The lowest free slot comes from open_fds and its
+ * summary full_fds_bits (a bit per word of open_fds that is full, as Linux's
+ * fdtable): O(1) amortized however many descriptors are open. */
 struct files_struct {
     static constexpr int NR_OPEN_DEFAULT = 64;
-    static constexpr int NR_OPEN_MAX = 4096; /* RLIMIT_NOFILE's default hard limit */
+    static constexpr int NR_OPEN_MAX = 1 << 20; /* Linux's nr_open */
     int count;
     int max_fds;      /* slots in fd[] */
     file** fd;
@@ -338,14 +342,21 @@ struct files_struct {
      * way (then fd[n] is nullptr). Only the owner of the table changes it,
      * in process context (no interrupt handler touches descriptors). */
     u64* open_fds;
+    u64* full_fds_bits; /* bit w: open_fds[w] is all ones */
     file* fd_array[NR_OPEN_DEFAULT];
     u64 close_on_exec_init[NR_OPEN_DEFAULT / 64];
     u64 open_fds_init[NR_OPEN_DEFAULT / 64];
+    u64 full_fds_bits_init[1];
 
     file* get(int n) const { return n >= 0 && n < max_fds ? fd[n] : nullptr; }
     bool fd_is_open(int n) const { return n >= 0 && n < max_fds && (open_fds[n / 64] >> (n % 64)) & 1; }
-    void set_open_fd(int n) { open_fds[n / 64] |= 1ULL << (n % 64); }
-    void clear_open_fd(int n) { open_fds[n / 64] &= ~(1ULL << (n % 64)); }
+    summary_bitmap open_map() const
+    {
+        return summary_bitmap{reinterpret_cast<unsigned long*>(open_fds), reinterpret_cast<unsigned long*>(full_fds_bits),
+                              static_cast<size_t>(max_fds)};
+    }
+    void set_open_fd(int n) { open_map().set(static_cast<size_t>(n)); }
+    void clear_open_fd(int n) { open_map().clear(static_cast<size_t>(n)); }
 };
 /* Makes room for descriptor nr (ENOMEM, or EMFILE past NR_OPEN_MAX). */
 Result<void> expand_files(files_struct* files, int nr);
