@@ -162,8 +162,10 @@ void do_group_exit(int exit_code)
         list_for_each(pos, &sig->thread_head) {
             task_struct* t = list_entry(pos, task_struct, thread_node);
             if (t != current) {
+                u64 flags = local_irq_save(); /* the pending set: see send_signal */
                 t->pending.signal.add(SIGKILL);
                 set_tsk_thread_flag(t, TIF_SIGPENDING);
+                local_irq_restore(flags);
                 wake_up_process(t);
             }
         }

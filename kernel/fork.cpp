@@ -77,9 +77,13 @@ void set_task_comm(task_struct* t, const char* name) { strscpy(t->comm, name, si
 
 void release_task(task_struct* t)
 {
-    list_head::del(&t->tasks);
+    /* Interrupts off: the timer walks task_list (itimer_tick) and the
+     * terminal's interrupt signals process groups (kill_pgrp). */
+    u64 flags = local_irq_save();
+    list_del(&t->tasks);
     list_head::del(&t->sibling);
-    list_head::del(&t->thread_node);
+    list_del(&t->thread_node);
+    local_irq_restore(flags);
     nr_threads--;
     signal_struct* sig = t->signal;
     if (--sig->count == 0)
@@ -192,7 +196,6 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
         p->tgid = pid;
         p->group_leader = p;
     }
-    p->signal->thread_head.add_tail(&p->thread_node);
 
     copy_thread(p, *current_pt_regs(), args.stack, args.tls, flags & CLONE_SETTLS);
     if (flags & CLONE_CHILD_CLEARTID)
@@ -202,9 +205,14 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
 
     p->real_parent = (flags & (CLONE_PARENT | CLONE_THREAD)) ? parent->group_leader->real_parent
                                                                : parent->group_leader;
-    if (p->real_parent)
-        p->real_parent->children.add_tail(&p->sibling);
-    task_list.add_tail(&p->tasks);
+    {
+        u64 irqflags = local_irq_save(); /* task_list and thread lists: see release_task */
+        p->signal->thread_head.add_tail(&p->thread_node);
+        if (p->real_parent)
+            p->real_parent->children.add_tail(&p->sibling);
+        task_list.add_tail(&p->tasks);
+        local_irq_restore(irqflags);
+    }
     nr_threads++;
     return p;
 

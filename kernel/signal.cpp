@@ -46,19 +46,22 @@ void flush_sigqueue_of(sigpending& p, u64 mask)
     list_for_each_safe(pos, n, &p.list) {
         auto* q = list_entry(pos, sigqueue, list);
         if (mask & bit(q->info.si_signo)) {
-            list_head::del(&q->list);
+            list_del(&q->list);
             kfree(q);
         }
     }
     p.signal.sig &= ~mask;
 }
 
-/* Removes mask from every pending set of the process. */
+/* Removes mask from every pending set of the process. Interrupts off: the
+ * timer and the serial interrupt queue signals on these lists. */
 void flush_process_signals(task_struct* t, u64 mask)
 {
+    u64 flags = local_irq_save();
     flush_sigqueue_of(t->signal->shared_pending, mask);
     list_for_each(pos, &t->signal->thread_head)
         flush_sigqueue_of(list_entry(pos, task_struct, thread_node)->pending, mask);
+    local_irq_restore(flags);
 }
 
 siginfo_t kernel_info(int sig)
@@ -168,7 +171,14 @@ void recalc_sigpending_tsk(task_struct* t)
 
 void recalc_sigpending() { recalc_sigpending_tsk(current); }
 
-/* Queues sig for t (group: for its whole process). Returns 0 or -errno. */
+/*
+ * Queues sig for t (group: for its whole process). Returns 0 or -errno. May
+ * run in interrupt context (the timer's SIGALRM/SIGVTALRM/SIGPROF, the
+ * terminal's SIGINT): everything it reaches is interrupt-safe (kmalloc,
+ * wake_up_state, do_notify_parent_cldstop; docs/locking.md). Interrupts stay
+ * off for the whole update of the pending sets and queues, which every
+ * process-context change to them also does.
+ */
 static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool group, bool force)
 {
     u64 flags = local_irq_save();
@@ -245,7 +255,7 @@ static bool dequeue_from(sigpending& p, u64 allowed, siginfo_t& info)
             break;
         }
         info = q->info;
-        list_head::del(&q->list);
+        list_del(&q->list);
         kfree(q);
         found = true;
     }

@@ -1,0 +1,27 @@
+/*
+ * Poison values (Linux's numbers) and the debug checks built on them: freed
+ * slab objects and pages are filled with a pattern that allocation checks
+ * (CONFIG_DEBUG_KERNEL, the TRAPGATE_DEBUG CMake option); a deleted list node
+ * points at addresses that fault.
+ */
+#pragma once
+#include <linux/types.h>
+
+constexpr u8 POISON_FREE = 0x6b; /* a freed slab object */
+constexpr u8 PAGE_POISON = 0xaa; /* a freed page */
+/* Non-canonical: a use of a deleted list node faults (Linux's 0xdead... delta). */
+#define LIST_POISON1 (reinterpret_cast<list_head*>(0xdead000000000100UL))
+#define LIST_POISON2 (reinterpret_cast<list_head*>(0xdead000000000122UL))
+
+#ifdef CONFIG_DEBUG_KERNEL
+constexpr bool debug_kernel = true;
+#else
+constexpr bool debug_kernel = false;
+#endif
+
+/* The first byte in [p, p + len) that is not `pattern`, or nullptr. */
+const u8* memchr_inv(const void* p, u8 pattern, size_t len);
+
+/* debug_selftest=WHAT on the command line: slab_uaf, page_uaf, list_del,
+ * page_refcount (mm/debug.cpp); each ends in the check's panic. */
+void run_debug_selftest(const char* what);
