@@ -248,8 +248,10 @@ static SyscallResult kernel_clone(const kernel_clone_args& args)
         p->vfork_done_pending = true;
     wake_up_new_task(p);
     if (args.flags & CLONE_VFORK) {
-        /* The parent sleeps until the child execs or exits. */
-        wait_event(p->vfork_wait, !p->vfork_done_pending);
+        /* The parent sleeps until the child execs or exits, or until it is
+         * killed (Linux's wait_for_vfork_done): then it dies on its way out
+         * and the child's later wake-up finds nobody on its own vfork_wait. */
+        (void)wait_event_killable(p->vfork_wait, !p->vfork_done_pending);
     }
     return pid;
 }

@@ -86,7 +86,7 @@ task_struct* pick_thread(task_struct* leader, int sig)
 void signal_wake_up(task_struct* t, bool fatal)
 {
     set_tsk_thread_flag(t, TIF_SIGPENDING);
-    wake_up_state(t, fatal ? TASK_INTERRUPTIBLE | TASK_STOPPED : TASK_INTERRUPTIBLE);
+    wake_up_state(t, fatal ? TASK_INTERRUPTIBLE | TASK_STOPPED | TASK_WAKEKILL : TASK_INTERRUPTIBLE);
 }
 
 /* SIGCONT resumes a stopped process; a stop signal cancels a pending SIGCONT. */
@@ -122,6 +122,12 @@ bool may_signal(task_struct* t, int sig)
 }
 
 } // namespace
+
+bool fatal_signal_pending(const task_struct* t)
+{
+    return signal_pending(t) && (t->pending.signal.has(SIGKILL) || t->signal->shared_pending.signal.has(SIGKILL) ||
+                                 t->signal->group_exit);
+}
 
 bool sig_kernel_ignore(int sig) { return sig < SIGRTMIN && (SIG_KERNEL_IGNORE_MASK & bit(sig)); }
 bool sig_kernel_stop(int sig) { return sig < SIGRTMIN && (SIG_KERNEL_STOP_MASK & bit(sig)); }

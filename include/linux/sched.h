@@ -28,6 +28,8 @@ enum : long {
     TASK_INTERRUPTIBLE = 1,
     TASK_UNINTERRUPTIBLE = 2,
     TASK_STOPPED = 4,
+    TASK_WAKEKILL = 128,                                   /* a fatal signal wakes it */
+    TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE, /* only a fatal signal ends the sleep */
 };
 enum : int {
     EXIT_DEAD = 16,
@@ -132,6 +134,8 @@ static inline pt_regs* task_pt_regs(task_struct* t)
 static inline bool signal_pending(const task_struct* t) { return t->thread_flags & TIF_SIGPENDING; }
 static inline void set_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_or_fetch(&t->thread_flags, f, __ATOMIC_RELAXED); }
 static inline void clear_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_and_fetch(&t->thread_flags, ~f, __ATOMIC_RELAXED); }
+/* SIGKILL is pending (or the group is exiting): the task will die on its way out. */
+bool fatal_signal_pending(const task_struct* t);
 static inline bool need_resched() { return current->thread_flags & TIF_NEED_RESCHED; }
 static inline bool thread_group_leader(const task_struct* t) { return t->group_leader == t; }
 
