@@ -1,6 +1,8 @@
 /* Credentials: the ids, capable(), and the id-changing system calls' shared rules. */
 #include <linux/cred.h>
+#include <linux/fs.h>
 #include <linux/sched.h>
+#include <linux/signal.h>
 #include <linux/slab.h>
 
 cred root_cred = {
@@ -27,8 +29,16 @@ cred* prepare_creds()
 
 void commit_creds(cred* new_cred)
 {
-    cred* old = current->cred;
-    current->cred = new_cred;
+    task_struct* t = current;
+    cred* old = t->cred;
+    /* A process whose ids change may not be dumped (nor ptraced) by its old
+     * self, and its parent may no longer signal it at death (Linux). */
+    if (old->euid != new_cred->euid || old->egid != new_cred->egid || old->fsuid != new_cred->fsuid ||
+        old->fsgid != new_cred->fsgid || (new_cred->cap_permitted & ~old->cap_permitted)) {
+        t->signal->dumpable = suid_dumpable;
+        t->pdeath_signal = 0;
+    }
+    t->cred = new_cred;
     put_cred(old);
 }
 
@@ -55,4 +65,43 @@ bool in_group_p(gid_t gid)
         if (c->groups[i] == gid)
             return true;
     return false;
+}
+
+/*
+ * execve's new credentials, installed at its point of no return (Linux's
+ * bprm_fill_uid and cap_bprm_creds_from_file for a file without file
+ * capabilities). n is a prepared copy of the caller's credentials; i the
+ * program's inode; readable whether the caller could read it.
+ *   - a set-user-ID file makes its owner the effective uid, a set-group-ID
+ *     file (with group execute) its group the effective gid, unless the task
+ *     has no_new_privs;
+ *   - root's capabilities follow the ids: all permitted when the real or the
+ *     effective uid is 0, effective only when the effective uid is; with
+ *     no_new_privs never more than before;
+ *   - the saved and file-system ids become the effective ones;
+ *   - dumpable is reset: 1, or suid_dumpable when the ids differ or the file
+ *     could not be read; a privilege-raising exec clears pdeath_signal.
+ */
+void exec_commit_creds(cred* n, const inode* i, bool readable)
+{
+    task_struct* t = current;
+    const cred* old = t->cred;
+    if (!t->no_new_privs) {
+        if (i->i_mode & S_ISUID)
+            n->euid = i->i_uid;
+        if ((i->i_mode & (S_ISGID | 00010)) == (S_ISGID | 00010))
+            n->egid = i->i_gid;
+    }
+    n->cap_permitted = (n->euid == 0 || n->uid == 0) ? CAP_FULL_SET : 0;
+    if (t->no_new_privs)
+        n->cap_permitted &= old->cap_permitted;
+    n->cap_effective = n->euid == 0 ? n->cap_permitted : 0;
+    n->suid = n->fsuid = n->euid;
+    n->sgid = n->fsgid = n->egid;
+    bool secure = n->euid != old->uid || n->egid != old->gid ||
+                  (n->uid != 0 && (n->cap_effective || (n->cap_permitted & ~old->cap_permitted)));
+    commit_creds(n);
+    t->signal->dumpable = (!readable || n->euid != n->uid || n->egid != n->gid) ? suid_dumpable : SUID_DUMP_USER;
+    if (secure)
+        t->pdeath_signal = 0;
 }

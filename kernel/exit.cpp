@@ -36,10 +36,52 @@ void exit_mm(task_struct* t)
     mmput(mm);
 }
 
-/* Children of a dying process go to init (pid 1). */
-void reparent_children(task_struct* dying)
+/* The process that takes the orphans of a dying one: the nearest living
+ * ancestor that made itself a subreaper (PR_SET_CHILD_SUBREAPER), else init
+ * (Linux's find_new_reaper). */
+task_struct* find_new_reaper(task_struct* dying)
 {
-    task_struct* reaper = init_task_ptr;
+    for (task_struct* r = dying->group_leader->real_parent; r && r != init_task_ptr; r = r->group_leader->real_parent)
+        if (r->signal->is_child_subreaper && r->signal->live > 0)
+            return r->group_leader;
+    return init_task_ptr;
+}
+
+/*
+ * The tasks the exiting thread t created pass to another live thread of its
+ * process, or (t being the last) to the reaper; each that asked for a
+ * pdeath_signal gets it now, as on Linux, where it follows the parent *thread*
+ * even when the parent process lives on.
+ */
+void forget_original_parent_thread(task_struct* t, task_struct* reaper)
+{
+    task_struct* heir = reaper;
+    list_for_each(pos, &t->signal->thread_head) {
+        task_struct* o = list_entry(pos, task_struct, thread_node);
+        if (o != t && !(o->flags & PF_EXITING)) {
+            heir = o;
+            break;
+        }
+    }
+    list_for_each(pos, &task_list) {
+        task_struct* c = list_entry(pos, task_struct, tasks);
+        if (c->parent_thread != t)
+            continue;
+        c->parent_thread = heir;
+        if (c->pdeath_signal && !c->exit_state) {
+            siginfo_t info{};
+            info.si_signo = c->pdeath_signal;
+            info.si_code = SI_USER;
+            info.kill.pid = t->tgid;
+            info.kill.uid = t->cred->uid;
+            send_sig_info(c->pdeath_signal, &info, c, true);
+        }
+    }
+}
+
+/* Children of a dying process go to the reaper (a subreaper, or init). */
+void reparent_children(task_struct* dying, task_struct* reaper)
+{
     bool zombies = false;
     list_for_each_safe(pos, n, &dying->children) {
         task_struct* child = list_entry(pos, task_struct, sibling);
@@ -119,7 +161,11 @@ void do_exit(int code)
     local_irq_disable();
     signal_struct* sig = t->signal;
     bool last_thread = --sig->live == 0;
-    reparent_children(t);
+    task_struct* reaper = find_new_reaper(t);
+    forget_original_parent_thread(t, reaper);
+    /* The children belong to the process: they stay while a thread lives. */
+    if (last_thread)
+        reparent_children(t->group_leader, reaper);
     if (last_thread) {
         exit_notify_session(t);
         /* The process's status: exit_group's code, else the last thread's. */

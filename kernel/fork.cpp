@@ -193,6 +193,7 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
         p->signal->session = ps->session;
         p->signal->tty = ps->tty;
         memcpy(p->signal->rlim, ps->rlim, sizeof(ps->rlim));
+        p->signal->dumpable = ps->dumpable; /* is_child_subreaper is not inherited */
         p->tgid = pid;
         p->group_leader = p;
     }
@@ -205,6 +206,9 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
 
     p->real_parent = (flags & (CLONE_PARENT | CLONE_THREAD)) ? parent->group_leader->real_parent
                                                                : parent->group_leader;
+    p->parent_thread = (flags & (CLONE_PARENT | CLONE_THREAD)) ? parent->parent_thread : parent;
+    p->pdeath_signal = 0;                    /* not inherited */
+    p->no_new_privs = parent->no_new_privs;  /* inherited, for good */
     {
         u64 irqflags = local_irq_save(); /* task_list and thread lists: see release_task */
         p->signal->thread_head.add_tail(&p->thread_node);

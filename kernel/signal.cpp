@@ -148,6 +148,7 @@ signal_struct* signal_alloc()
         return nullptr;
     s->count = 1;
     s->live = 1;
+    s->dumpable = SUID_DUMP_USER;
     s->thread_head.init();
     s->shared_pending.list.init();
     s->wait_chldexit.head.init();

@@ -87,6 +87,9 @@ struct task_struct {
     int sas_ss_flags;
 
     task_struct* real_parent;
+    task_struct* parent_thread; /* the thread that created it (Linux's real_parent), for pdeath_signal */
+    int pdeath_signal;          /* sent to this task's process when parent_thread exits (prctl) */
+    bool no_new_privs;          /* exec grants no privileges (prctl PR_SET_NO_NEW_PRIVS); sticky, inherited */
     list_head children; /* of this process (on the group leader) */
     list_head sibling;  /* in real_parent's children */
     task_struct* group_leader;
