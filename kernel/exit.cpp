@@ -250,7 +250,8 @@ struct wait_result {
     int code;     /* waitid's si_code */
     int si_status;
     uid_t uid;
-    u64 utime_ns, stime_ns;
+    u64 utime_ns, stime_ns; /* the child's own CPU time */
+    u64 cutime_ns, cstime_ns; /* that of the children it waited for, for the rusage */
 };
 
 bool matches(const wait_opts& wo, task_struct* child)
@@ -281,15 +282,21 @@ task_struct* find_reportable(const wait_opts& wo, bool& any, wait_result& r)
             thread_group_cputime(c, ut, stime);
             r = {c->tgid, st, (st & 0x7f) == 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED,
                  (st & 0x7f) == 0 ? (st >> 8) & 0xff : st & 0x7f, c->cred->uid, ut, stime};
+            r.cutime_ns = sig->cutime_ns, r.cstime_ns = sig->cstime_ns;
             return c;
         }
+        /* A stopped or continued child's rusage is what it has used so far. */
         if ((wo.options & WSTOPPED) && (sig->flags & SIGNAL_STOP_STOPPED) && !sig->stop_reported && !c->exit_state) {
-            r = {c->tgid, 0x7f | (sig->stop_signal << 8), CLD_STOPPED, sig->stop_signal, c->cred->uid, 0, 0};
+            u64 ut, stime;
+            thread_group_cputime(c, ut, stime);
+            r = {c->tgid, 0x7f | (sig->stop_signal << 8), CLD_STOPPED, sig->stop_signal, c->cred->uid, ut, stime};
             return c;
         }
         if ((wo.options & WCONTINUED) && (sig->flags & SIGNAL_STOP_CONTINUED) && !sig->continued_reported &&
             !c->exit_state) {
-            r = {c->tgid, 0xffff, CLD_CONTINUED, SIGCONT, c->cred->uid, 0, 0};
+            u64 ut, stime;
+            thread_group_cputime(c, ut, stime);
+            r = {c->tgid, 0xffff, CLD_CONTINUED, SIGCONT, c->cred->uid, ut, stime};
             return c;
         }
     }
@@ -341,6 +348,17 @@ struct rusage_user {
 };
 static_assert(sizeof(rusage_user) == 144);
 
+/* The reported child's usage, as Linux's getrusage(child, RUSAGE_BOTH): its
+ * own time and that of the children it waited for. */
+Result<void> put_child_rusage(const wait_result& r, user_out_ptr<rusage_user> ru)
+{
+    u64 ut = r.utime_ns + r.cutime_ns, st = r.stime_ns + r.cstime_ns;
+    rusage_user u{};
+    u.utime_sec = static_cast<long>(ut / NSEC_PER_SEC), u.utime_usec = static_cast<long>(ut / 1000 % 1000000);
+    u.stime_sec = static_cast<long>(st / NSEC_PER_SEC), u.stime_usec = static_cast<long>(st / 1000 % 1000000);
+    return copy_to_user(ru, &u);
+}
+
 } // namespace
 
 SYSCALL_DEFINE4(wait4, pid_t, upid, user_out_ptr<int>, stat_addr, int, options, user_out_ptr<rusage_user>, ru)
@@ -360,12 +378,8 @@ SYSCALL_DEFINE4(wait4, pid_t, upid, user_out_ptr<int>, stat_addr, int, options, 
     wait_result r = TRY(do_wait(wo));
     if (r.pid && stat_addr)
         TRY(put_user(r.status, stat_addr));
-    if (ru) {
-        rusage_user u{};
-        u.utime_sec = static_cast<long>(r.utime_ns / 1000000000), u.utime_usec = static_cast<long>(r.utime_ns / 1000 % 1000000);
-        u.stime_sec = static_cast<long>(r.stime_ns / 1000000000), u.stime_usec = static_cast<long>(r.stime_ns / 1000 % 1000000);
-        TRY(copy_to_user(ru, &u));
-    }
+    if (ru)
+        TRY(put_child_rusage(r, ru));
     return r.pid;
 }
 
@@ -395,7 +409,9 @@ SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop,
         return Errno::EINVAL;
     }
     wait_result r = TRY(do_wait(wo));
-    (void)ru;
+    /* Only a reported child writes the rusage (WNOHANG with nothing leaves it). */
+    if (ru && r.pid)
+        TRY(put_child_rusage(r, ru));
     if (infop) {
         siginfo_t info{};
         if (r.pid) {
