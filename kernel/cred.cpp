@@ -1,6 +1,7 @@
 /* Credentials: the ids, capable(), and the id-changing system calls' shared rules. */
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -44,13 +45,13 @@ void commit_creds(cred* new_cred)
 
 cred* get_cred(cred* c)
 {
-    c->usage++;
+    refcount_inc(c->usage, "cred", c);
     return c;
 }
 
 void put_cred(cred* c)
 {
-    if (--c->usage == 0 && c != &root_cred)
+    if (refcount_dec_and_test(c->usage, "cred", c) && c != &root_cred)
         kfree(c);
 }
 

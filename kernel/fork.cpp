@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/refcount.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -86,9 +87,9 @@ void release_task(task_struct* t)
     local_irq_restore(flags);
     nr_threads--;
     signal_struct* sig = t->signal;
-    if (--sig->count == 0)
+    if (refcount_dec_and_test(sig->count, "signal_struct", sig))
         kfree(sig);
-    if (--t->sighand->count == 0)
+    if (refcount_dec_and_test(t->sighand->count, "sighand_struct", t->sighand))
         kfree(t->sighand);
     put_cred(t->cred);
     free_pid(t->pid);

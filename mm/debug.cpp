@@ -9,6 +9,7 @@
 #include <linux/list.h>
 #include <linux/poison.h>
 #include <linux/printk.h>
+#include <linux/refcount.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
@@ -108,6 +109,19 @@ __attribute__((noinline)) void selftest_page_refcount()
     panic("debug_selftest: the refcount underflow went unnoticed");
 }
 
+/* The checks every counted kernel object (file, inode, cred, signal_struct)
+ * goes through, on an object of its own. */
+__attribute__((noinline)) void selftest_refcount()
+{
+    struct counted {
+        int count;
+    } obj{1};
+    pr_info("debug_selftest: dropping a reference nobody holds\n");
+    if (refcount_dec_and_test(obj.count, "selftest object", &obj))
+        (void)refcount_dec_and_test(obj.count, "selftest object", &obj); /* the bug */
+    panic("debug_selftest: the refcount underflow went unnoticed");
+}
+
 } // namespace
 
 void run_debug_selftest(const char* what)
@@ -124,6 +138,13 @@ void run_debug_selftest(const char* what)
         selftest_double_list_del();
     else if (!strcmp(what, "page_refcount"))
         selftest_page_refcount();
+    else if (!strcmp(what, "refcount"))
+        selftest_refcount();
     else
         printk("debug_selftest: unknown test '%s'\n", what);
+}
+
+void refcount_error(const char* what, const void* obj, const char* how, long count)
+{
+    panic("refcount %s: %s %p (count %ld)", how, what, obj, count);
 }

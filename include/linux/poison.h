@@ -23,5 +23,5 @@ constexpr bool debug_kernel = false;
 const u8* memchr_inv(const void* p, u8 pattern, size_t len);
 
 /* debug_selftest=WHAT on the command line: slab_uaf, page_uaf, list_del,
- * page_refcount (mm/debug.cpp); each ends in the check's panic. */
+ * page_refcount, refcount (mm/debug.cpp); each ends in the check's panic. */
 void run_debug_selftest(const char* what);
