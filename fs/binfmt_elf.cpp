@@ -92,7 +92,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
     unsigned long u_random = p;
     TRY(copy_to_new_mm(mm, p, random, sizeof(random)));
 
-    const cred* c = current_cred();
+    const cred* c = bprm.cred;
     unsigned long auxv[] = {
         AT_HWCAP, cpuid(1).edx,
         AT_PAGESZ, PAGE_SIZE,
@@ -107,7 +107,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
         AT_EUID, c->euid,
         AT_GID, c->gid,
         AT_EGID, c->egid,
-        AT_SECURE, 0,
+        AT_SECURE, bprm.secureexec ? 1UL : 0UL,
         AT_RANDOM, u_random,
         AT_HWCAP2, 0,
         AT_EXECFN, bprm.exec,
@@ -194,6 +194,8 @@ Result<void> load_elf_binary(linux_binprm& bprm)
         if (!(r = map_segments(bprm, eh, ph, bias, layout)).ok())
             break;
         bprm.mm->mmap_base = STACK_TOP - MMAP_GAP - max<unsigned long>(rlimit(RLIMIT_STACK), 8UL << 20);
+        /* The ids the program runs with, for the auxiliary vector too. */
+        bprm.secureexec = exec_compute_creds(bprm.cred, bprm.file->f_inode);
         auto sp = create_elf_tables(bprm, layout);
         if (!sp.ok()) {
             r = sp.error();

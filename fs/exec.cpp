@@ -220,8 +220,8 @@ void begin_new_exec(linux_binprm& bprm)
     if (exe_path.ok())
         memmove(t->mm->exe_path, exe_path.value(), strlen(exe_path.value()) + 1);
 
-    /* The program's set-id bits, root's capabilities, dumpable, pdeath_signal. */
-    exec_commit_creds(bprm.cred, bprm.file->f_inode, inode_permission(bprm.file->f_inode, 4 /* MAY_READ */) == 0);
+    /* The credentials computed for the program (dumpable, pdeath_signal with them). */
+    exec_commit_creds(bprm.cred, bprm.secureexec, inode_permission(bprm.file->f_inode, 4 /* MAY_READ */) == 0);
     bprm.cred = nullptr;
 
     do_close_on_exec(t->files);

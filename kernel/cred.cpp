@@ -69,21 +69,19 @@ bool in_group_p(gid_t gid)
 }
 
 /*
- * execve's new credentials, installed at its point of no return (Linux's
- * bprm_fill_uid and cap_bprm_creds_from_file for a file without file
- * capabilities). n is a prepared copy of the caller's credentials; i the
- * program's inode; readable whether the caller could read it.
+ * execve's new credentials (Linux's bprm_fill_uid and cap_bprm_creds_from_file
+ * for a file without file capabilities), computed into n, a prepared copy of
+ * the caller's, once the program's inode i is known; nothing is installed yet.
  *   - a set-user-ID file makes its owner the effective uid, a set-group-ID
  *     file (with group execute) its group the effective gid, unless the task
  *     has no_new_privs;
  *   - root's capabilities follow the ids: all permitted when the real or the
  *     effective uid is 0, effective only when the effective uid is; with
  *     no_new_privs never more than before;
- *   - the saved and file-system ids become the effective ones;
- *   - dumpable is reset: 1, or suid_dumpable when the ids differ or the file
- *     could not be read; a privilege-raising exec clears pdeath_signal.
+ *   - the saved and file-system ids become the effective ones.
+ * Returns whether the exec raises privileges (Linux's secureexec: AT_SECURE).
  */
-void exec_commit_creds(cred* n, const inode* i, bool readable)
+bool exec_compute_creds(cred* n, const inode* i)
 {
     task_struct* t = current;
     const cred* old = t->cred;
@@ -99,10 +97,18 @@ void exec_commit_creds(cred* n, const inode* i, bool readable)
     n->cap_effective = n->euid == 0 ? n->cap_permitted : 0;
     n->suid = n->fsuid = n->euid;
     n->sgid = n->fsgid = n->egid;
-    bool secure = n->euid != old->uid || n->egid != old->gid ||
-                  (n->uid != 0 && (n->cap_effective || (n->cap_permitted & ~old->cap_permitted)));
+    return n->euid != old->uid || n->egid != old->gid ||
+           (n->uid != 0 && (n->cap_effective || (n->cap_permitted & ~old->cap_permitted)));
+}
+
+/* Installs them at the point of no return: the process becomes dumpable again
+ * (suid_dumpable when its ids differ or it could not read the program), and a
+ * privilege-raising exec clears pdeath_signal. */
+void exec_commit_creds(cred* n, bool secureexec, bool readable)
+{
+    task_struct* t = current;
     commit_creds(n);
     t->signal->dumpable = (!readable || n->euid != n->uid || n->egid != n->gid) ? suid_dumpable : SUID_DUMP_USER;
-    if (secure)
+    if (secureexec)
         t->pdeath_signal = 0;
 }

@@ -21,6 +21,7 @@ struct linux_binprm {
     unsigned long exec;      /* address of the filename string on the new stack */
     int depth;               /* #! nesting */
     struct cred* cred;       /* the credentials to run with, prepared before the point of no return */
+    bool secureexec;         /* the exec raises privileges (AT_SECURE) */
 };
 
 /* Copies len bytes into the new address space at addr (faulting pages in). */

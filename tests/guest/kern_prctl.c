@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -42,6 +43,8 @@ static int print_state(void)
     prctl(PR_GET_PDEATHSIG, &pdeath, 0, 0, 0);
     printf("  exec'd: uid=%d euid=%d gid=%d egid=%d nnp=%d dumpable=%d pdeathsig=%d\n", (int)getuid(), (int)geteuid(),
            (int)getgid(), (int)getegid(), nnp, dumpable, pdeath);
+    printf("  auxv: AT_UID=%lu AT_EUID=%lu AT_GID=%lu AT_EGID=%lu AT_SECURE=%lu\n", getauxval(AT_UID),
+           getauxval(AT_EUID), getauxval(AT_GID), getauxval(AT_EGID), getauxval(AT_SECURE));
     /* The status line, as Linux prints it. */
     FILE *f = fopen("/proc/self/status", "r");
     char line[256];
