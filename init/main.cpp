@@ -8,6 +8,7 @@
  *   fault_selftest   fault in the kernel on purpose after boot (tests the
  *                    register dump, the backtrace and the failure exit)
  *   debug_selftest=WHAT  break a rule the debug checks watch (mm/debug.cpp)
+ *   debug_poison=off     no poisoning of freed memory in a debug build
  *   NAME=VALUE       passed to init's environment
  *   -- ARGS...       init's arguments ("..." quotes an argument with spaces)
  */
@@ -94,6 +95,8 @@ void parse_cmdline()
             fault_selftest = true;
         } else if (!strncmp(word, "debug_selftest=", 15)) {
             debug_selftest = word + 15;
+        } else if (!strcmp(word, "debug_poison=off")) {
+            debug_poisoning = false;
         } else if (!strcmp(word, "quiet")) {
             printk_quiet = true;
         } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {

@@ -14,6 +14,8 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
+bool debug_poisoning = debug_kernel;
+
 const u8* memchr_inv(const void* p, u8 pattern, size_t len)
 {
     auto* b = static_cast<const u8*>(p);

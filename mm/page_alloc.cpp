@@ -140,7 +140,7 @@ page* alloc_pages(unsigned order)
         p = buddy.alloc(order);
     }
     if (p) {
-        if (debug_kernel)
+        if (poisoning())
             check_page_poison(p, order);
         p->flags = PG_head;
         p->refcount = 1;
@@ -164,7 +164,7 @@ void __free_pages(page* p, unsigned order)
               (p->flags & PG_buddy) ? "already free (double free)" : "reserved");
     p->flags = 0;
     p->slab = nullptr;
-    if (debug_kernel)
+    if (poisoning())
         poison_pages(p, order);
     spin_guard guard(&zone_lock);
     buddy.free(p, order);

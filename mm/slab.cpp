@@ -50,14 +50,14 @@ kmem_cache* cache_for(size_t size)
 
 void poison_object(kmem_cache* cache, void* obj)
 {
-    if (debug_kernel)
+    if (poisoning())
         memset(static_cast<u8*>(obj) + LINK, POISON_FREE, cache->object_size - LINK);
 }
 
 /* A free object whose poison was overwritten: someone wrote to it after kfree. */
 void check_poison(kmem_cache* cache, void* obj)
 {
-    if (!debug_kernel)
+    if (!poisoning())
         return;
     const u8* bad = memchr_inv(static_cast<u8*>(obj) + LINK, POISON_FREE, cache->object_size - LINK);
     if (unlikely(bad))
@@ -67,7 +67,7 @@ void check_poison(kmem_cache* cache, void* obj)
 
 void check_double_free(kmem_cache* cache, page* p, void* obj)
 {
-    if (!debug_kernel)
+    if (!poisoning())
         return;
     /* Cheap test first: a live object rarely holds the whole pattern. */
     if (memchr_inv(static_cast<u8*>(obj) + LINK, POISON_FREE, cache->object_size - LINK))

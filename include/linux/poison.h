@@ -19,6 +19,12 @@ constexpr bool debug_kernel = true;
 constexpr bool debug_kernel = false;
 #endif
 
+/* Poisoning of freed slab objects and pages (the costly checks: a freed page
+ * is written whole and read back on allocation): on in debug builds, off with
+ * "debug_poison=off" on the command line (the benchmarks boot that way). */
+extern bool debug_poisoning;
+static inline bool poisoning() { return debug_kernel && debug_poisoning; }
+
 /* The first byte in [p, p + len) that is not `pattern`, or nullptr. */
 const u8* memchr_inv(const void* p, u8 pattern, size_t len);
 
