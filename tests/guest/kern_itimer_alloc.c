@@ -9,7 +9,8 @@
  * whose interrupt path shares a non-reentrant allocator with them, this
  * corrupts the allocator. What is printed is deterministic: each worker's
  * "done" line (in pid order, from the parent) and whether any timer signal
- * arrived at all.
+ * arrived at all. On the kernel before the fix, 8 runs of 8 panicked in
+ * kmalloc called from itimer_tick (6000 rounds; about 1 in 3 survives 1500).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,7 +27,7 @@
 #include "musl_check.h"
 
 enum { WORKERS = 4, FILES = 40 };
-static int ROUNDS = 4000;
+static int ROUNDS = 6000;
 
 static volatile unsigned long timer_signals;
 static int debug_counts;
