@@ -29,6 +29,14 @@ target_compile_options(kernel_objs PRIVATE
   $<$<COMPILE_LANGUAGE:ASM>:-mcmodel=kernel -fno-pic>)
 target_compile_definitions(kernel_objs PRIVATE __KERNEL__)
 
+# The kernel's checks on itself (poisoned frees, list and reference-count
+# invariants: docs/locking.md). On by default: the guest tests and the fuzzer
+# run on this build. -DTRAPGATE_DEBUG=OFF builds without them.
+option(TRAPGATE_DEBUG "kernel self-checks (CONFIG_DEBUG_KERNEL)" ON)
+if(TRAPGATE_DEBUG)
+  target_compile_definitions(kernel_objs PRIVATE CONFIG_DEBUG_KERNEL=1)
+endif()
+
 set(KERNEL_LDS ${CMAKE_SOURCE_DIR}/arch/x86_64/kernel.ld)
 set(KERNEL_LINK ${CMAKE_CXX_COMPILER} -nostdlib -static -no-pie -Wl,--build-id=none
   -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -T ${KERNEL_LDS})

@@ -184,7 +184,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
     unsigned long u_random = p;
     TRY(copy_to_new_mm(mm, p, random, sizeof(random)));
 
-    const cred* c = current_cred();
+    const cred* c = bprm.cred;
     unsigned long auxv[] = {
         AT_SYSINFO_EHDR, layout.vdso_base,
         AT_HWCAP, cpuid(1).edx,
@@ -200,7 +200,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
         AT_EUID, c->euid,
         AT_GID, c->gid,
         AT_EGID, c->egid,
-        AT_SECURE, 0,
+        AT_SECURE, bprm.secureexec ? 1UL : 0UL,
         AT_RANDOM, u_random,
         AT_HWCAP2, 0,
         AT_EXECFN, bprm.exec,
@@ -284,8 +284,10 @@ Result<void> load_elf_binary(linux_binprm& bprm)
             layout.interp_base = ibias;
             layout.start = interp.eh.e_entry + ibias;
         }
-        /* The vDSO, below the interpreter (Linux puts it near the stack; any free range works). */
+        /* The vDSO, away from the mmap area (arch/x86_64/kernel/vdso.cpp). */
         layout.vdso_base = arch_setup_additional_pages(mm);
+        /* The ids the program runs with, for the auxiliary vector too. */
+        bprm.secureexec = exec_compute_creds(bprm.cred, bprm.file->f_inode);
         auto sp = create_elf_tables(bprm, layout);
         if (!sp.ok()) {
             r = sp.error();

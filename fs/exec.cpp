@@ -226,6 +226,10 @@ void begin_new_exec(linux_binprm& bprm)
     if (exe_path.ok())
         memmove(t->mm->exe_path, exe_path.value(), strlen(exe_path.value()) + 1);
 
+    /* The credentials computed for the program (dumpable, pdeath_signal with them). */
+    exec_commit_creds(bprm.cred, bprm.secureexec, inode_permission(bprm.file->f_inode, 4 /* MAY_READ */) == 0);
+    bprm.cred = nullptr;
+
     do_close_on_exec(t->files);
     flush_signal_handlers(t);
     t->sas_ss_sp = 0;
@@ -263,6 +267,10 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
         }
         if (!(r = open_exec(fd, filename, flags, *bprm)).ok())
             break;
+        if (!(bprm->cred = prepare_creds())) {
+            r = Errno::ENOMEM;
+            break;
+        }
         strscpy(bprm->interp, bprm->filename, sizeof(bprm->interp));
         int argc_or_err;
         auto argc = count_strings(argv);
@@ -315,6 +323,8 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
         mmput(bprm->mm);
     if (bprm->file)
         fput(bprm->file);
+    if (bprm->cred)
+        put_cred(bprm->cred);
     kfree(bprm);
     return r;
 }

@@ -1,6 +1,7 @@
 /* Inodes, the page cache of memory-backed files, and iov_iter. */
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/refcount.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -26,11 +27,11 @@ inode* new_inode(super_block* sb, umode_t mode)
     return i;
 }
 
-void ihold(inode* i) { i->i_count++; }
+void ihold(inode* i) { refcount_inc(i->i_count, "inode", i); }
 
 void iput(inode* i)
 {
-    if (!i || --i->i_count > 0)
+    if (!i || !refcount_dec_and_test(i->i_count, "inode", i))
         return;
     for (unsigned long n = 0; n < i->i_pages_cap; n++)
         if (i->i_pages[n])

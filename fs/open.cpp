@@ -1,6 +1,7 @@
 /* Opening and closing files: open, openat, creat, close. */
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -35,13 +36,13 @@ file* alloc_file(const path& p, unsigned flags, const file_operations* fops)
 
 file* get_file(file* f)
 {
-    f->f_count++;
+    refcount_inc(f->f_count, "file", f);
     return f;
 }
 
 void fput(file* f)
 {
-    if (--f->f_count > 0)
+    if (!refcount_dec_and_test(f->f_count, "file", f))
         return;
     if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
         f->f_op->release(f->f_inode, f);

@@ -7,6 +7,8 @@
  *   quiet            fewer boot messages
  *   fault_selftest   fault in the kernel on purpose after boot (tests the
  *                    register dump, the backtrace and the failure exit)
+ *   debug_selftest=WHAT  break a rule the debug checks watch (mm/debug.cpp)
+ *   debug_poison=off     no poisoning of freed memory in a debug build
  *   NAME=VALUE       passed to init's environment
  *   -- ARGS...       init's arguments ("..." quotes an argument with spaces)
  */
@@ -23,6 +25,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/poison.h>
 #include <linux/printk.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -49,6 +52,7 @@ const char* init_path = "/init";
 const char* init_argv[MAX_INIT_ARGS + 2];
 const char* init_envp[MAX_INIT_ARGS + 3] = {"HOME=/", "TERM=linux"};
 bool fault_selftest;
+const char* debug_selftest;
 
 /* Splits the command line in place: spaces separate, double quotes group. */
 char* next_word(char*& at)
@@ -89,6 +93,10 @@ void parse_cmdline()
             syscall_tracing = true;
         } else if (!strcmp(word, "fault_selftest")) {
             fault_selftest = true;
+        } else if (!strncmp(word, "debug_selftest=", 15)) {
+            debug_selftest = word + 15;
+        } else if (!strcmp(word, "debug_poison=off")) {
+            debug_poisoning = false;
         } else if (!strcmp(word, "quiet")) {
             printk_quiet = true;
         } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {
@@ -263,6 +271,8 @@ extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
 
     if (fault_selftest)
         provoke_kernel_fault();
+    if (debug_selftest)
+        run_debug_selftest(debug_selftest);
     start_init();
     cpu_idle_loop();
 }

@@ -1,6 +1,9 @@
 /* Credentials: the ids, capable(), and the id-changing system calls' shared rules. */
 #include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/signal.h>
 #include <linux/slab.h>
 
 cred root_cred = {
@@ -27,20 +30,28 @@ cred* prepare_creds()
 
 void commit_creds(cred* new_cred)
 {
-    cred* old = current->cred;
-    current->cred = new_cred;
+    task_struct* t = current;
+    cred* old = t->cred;
+    /* A process whose ids change may not be dumped (nor ptraced) by its old
+     * self, and its parent may no longer signal it at death (Linux). */
+    if (old->euid != new_cred->euid || old->egid != new_cred->egid || old->fsuid != new_cred->fsuid ||
+        old->fsgid != new_cred->fsgid || (new_cred->cap_permitted & ~old->cap_permitted)) {
+        t->signal->dumpable = suid_dumpable;
+        t->pdeath_signal = 0;
+    }
+    t->cred = new_cred;
     put_cred(old);
 }
 
 cred* get_cred(cred* c)
 {
-    c->usage++;
+    refcount_inc(c->usage, "cred", c);
     return c;
 }
 
 void put_cred(cred* c)
 {
-    if (--c->usage == 0 && c != &root_cred)
+    if (refcount_dec_and_test(c->usage, "cred", c) && c != &root_cred)
         kfree(c);
 }
 
@@ -55,4 +66,49 @@ bool in_group_p(gid_t gid)
         if (c->groups[i] == gid)
             return true;
     return false;
+}
+
+/*
+ * execve's new credentials (Linux's bprm_fill_uid and cap_bprm_creds_from_file
+ * for a file without file capabilities), computed into n, a prepared copy of
+ * the caller's, once the program's inode i is known; nothing is installed yet.
+ *   - a set-user-ID file makes its owner the effective uid, a set-group-ID
+ *     file (with group execute) its group the effective gid, unless the task
+ *     has no_new_privs;
+ *   - root's capabilities follow the ids: all permitted when the real or the
+ *     effective uid is 0, effective only when the effective uid is; with
+ *     no_new_privs never more than before;
+ *   - the saved and file-system ids become the effective ones.
+ * Returns whether the exec raises privileges (Linux's secureexec: AT_SECURE).
+ */
+bool exec_compute_creds(cred* n, const inode* i)
+{
+    task_struct* t = current;
+    const cred* old = t->cred;
+    if (!t->no_new_privs) {
+        if (i->i_mode & S_ISUID)
+            n->euid = i->i_uid;
+        if ((i->i_mode & (S_ISGID | 00010)) == (S_ISGID | 00010))
+            n->egid = i->i_gid;
+    }
+    n->cap_permitted = (n->euid == 0 || n->uid == 0) ? CAP_FULL_SET : 0;
+    if (t->no_new_privs)
+        n->cap_permitted &= old->cap_permitted;
+    n->cap_effective = n->euid == 0 ? n->cap_permitted : 0;
+    n->suid = n->fsuid = n->euid;
+    n->sgid = n->fsgid = n->egid;
+    return n->euid != old->uid || n->egid != old->gid ||
+           (n->uid != 0 && (n->cap_effective || (n->cap_permitted & ~old->cap_permitted)));
+}
+
+/* Installs them at the point of no return: the process becomes dumpable again
+ * (suid_dumpable when its ids differ or it could not read the program), and a
+ * privilege-raising exec clears pdeath_signal. */
+void exec_commit_creds(cred* n, bool secureexec, bool readable)
+{
+    task_struct* t = current;
+    commit_creds(n);
+    t->signal->dumpable = (!readable || n->euid != n->uid || n->egid != n->gid) ? suid_dumpable : SUID_DUMP_USER;
+    if (secureexec)
+        t->pdeath_signal = 0;
 }

@@ -36,10 +36,52 @@ void exit_mm(task_struct* t)
     mmput(mm);
 }
 
-/* Children of a dying process go to init (pid 1). */
-void reparent_children(task_struct* dying)
+/* The process that takes the orphans of a dying one: the nearest living
+ * ancestor that made itself a subreaper (PR_SET_CHILD_SUBREAPER), else init
+ * (Linux's find_new_reaper). */
+task_struct* find_new_reaper(task_struct* dying)
 {
-    task_struct* reaper = init_task_ptr;
+    for (task_struct* r = dying->group_leader->real_parent; r && r != init_task_ptr; r = r->group_leader->real_parent)
+        if (r->signal->is_child_subreaper && r->signal->live > 0)
+            return r->group_leader;
+    return init_task_ptr;
+}
+
+/*
+ * The tasks the exiting thread t created pass to another live thread of its
+ * process, or (t being the last) to the reaper; each that asked for a
+ * pdeath_signal gets it now, as on Linux, where it follows the parent *thread*
+ * even when the parent process lives on.
+ */
+void forget_original_parent_thread(task_struct* t, task_struct* reaper)
+{
+    task_struct* heir = reaper;
+    list_for_each(pos, &t->signal->thread_head) {
+        task_struct* o = list_entry(pos, task_struct, thread_node);
+        if (o != t && !(o->flags & PF_EXITING)) {
+            heir = o;
+            break;
+        }
+    }
+    list_for_each(pos, &task_list) {
+        task_struct* c = list_entry(pos, task_struct, tasks);
+        if (c->parent_thread != t)
+            continue;
+        c->parent_thread = heir;
+        if (c->pdeath_signal && !c->exit_state) {
+            siginfo_t info{};
+            info.si_signo = c->pdeath_signal;
+            info.si_code = SI_USER;
+            info.kill.pid = t->tgid;
+            info.kill.uid = t->cred->uid;
+            send_sig_info(c->pdeath_signal, &info, c, true);
+        }
+    }
+}
+
+/* Children of a dying process go to the reaper (a subreaper, or init). */
+void reparent_children(task_struct* dying, task_struct* reaper)
+{
     bool zombies = false;
     list_for_each_safe(pos, n, &dying->children) {
         task_struct* child = list_entry(pos, task_struct, sibling);
@@ -119,7 +161,11 @@ void do_exit(int code)
     local_irq_disable();
     signal_struct* sig = t->signal;
     bool last_thread = --sig->live == 0;
-    reparent_children(t);
+    task_struct* reaper = find_new_reaper(t);
+    forget_original_parent_thread(t, reaper);
+    /* The children belong to the process: they stay while a thread lives. */
+    if (last_thread)
+        reparent_children(t->group_leader, reaper);
     if (last_thread) {
         exit_notify_session(t);
         /* The process's status: exit_group's code, else the last thread's. */
@@ -162,8 +208,10 @@ void do_group_exit(int exit_code)
         list_for_each(pos, &sig->thread_head) {
             task_struct* t = list_entry(pos, task_struct, thread_node);
             if (t != current) {
+                u64 flags = local_irq_save(); /* the pending set: see send_signal */
                 t->pending.signal.add(SIGKILL);
                 set_tsk_thread_flag(t, TIF_SIGPENDING);
+                local_irq_restore(flags);
                 wake_up_process(t);
             }
         }
@@ -202,7 +250,8 @@ struct wait_result {
     int code;     /* waitid's si_code */
     int si_status;
     uid_t uid;
-    u64 utime_ns, stime_ns;
+    u64 utime_ns, stime_ns; /* the child's own CPU time */
+    u64 cutime_ns, cstime_ns; /* that of the children it waited for, for the rusage */
 };
 
 bool matches(const wait_opts& wo, task_struct* child)
@@ -233,15 +282,21 @@ task_struct* find_reportable(const wait_opts& wo, bool& any, wait_result& r)
             thread_group_cputime(c, ut, stime);
             r = {c->tgid, st, (st & 0x7f) == 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED,
                  (st & 0x7f) == 0 ? (st >> 8) & 0xff : st & 0x7f, c->cred->uid, ut, stime};
+            r.cutime_ns = sig->cutime_ns, r.cstime_ns = sig->cstime_ns;
             return c;
         }
+        /* A stopped or continued child's rusage is what it has used so far. */
         if ((wo.options & WSTOPPED) && (sig->flags & SIGNAL_STOP_STOPPED) && !sig->stop_reported && !c->exit_state) {
-            r = {c->tgid, 0x7f | (sig->stop_signal << 8), CLD_STOPPED, sig->stop_signal, c->cred->uid, 0, 0};
+            u64 ut, stime;
+            thread_group_cputime(c, ut, stime);
+            r = {c->tgid, 0x7f | (sig->stop_signal << 8), CLD_STOPPED, sig->stop_signal, c->cred->uid, ut, stime};
             return c;
         }
         if ((wo.options & WCONTINUED) && (sig->flags & SIGNAL_STOP_CONTINUED) && !sig->continued_reported &&
             !c->exit_state) {
-            r = {c->tgid, 0xffff, CLD_CONTINUED, SIGCONT, c->cred->uid, 0, 0};
+            u64 ut, stime;
+            thread_group_cputime(c, ut, stime);
+            r = {c->tgid, 0xffff, CLD_CONTINUED, SIGCONT, c->cred->uid, ut, stime};
             return c;
         }
     }
@@ -293,6 +348,17 @@ struct rusage_user {
 };
 static_assert(sizeof(rusage_user) == 144);
 
+/* The reported child's usage, as Linux's getrusage(child, RUSAGE_BOTH): its
+ * own time and that of the children it waited for. */
+Result<void> put_child_rusage(const wait_result& r, user_out_ptr<rusage_user> ru)
+{
+    u64 ut = r.utime_ns + r.cutime_ns, st = r.stime_ns + r.cstime_ns;
+    rusage_user u{};
+    u.utime_sec = static_cast<long>(ut / NSEC_PER_SEC), u.utime_usec = static_cast<long>(ut / 1000 % 1000000);
+    u.stime_sec = static_cast<long>(st / NSEC_PER_SEC), u.stime_usec = static_cast<long>(st / 1000 % 1000000);
+    return copy_to_user(ru, &u);
+}
+
 } // namespace
 
 SYSCALL_DEFINE4(wait4, pid_t, upid, user_out_ptr<int>, stat_addr, int, options, user_out_ptr<rusage_user>, ru)
@@ -312,12 +378,8 @@ SYSCALL_DEFINE4(wait4, pid_t, upid, user_out_ptr<int>, stat_addr, int, options, 
     wait_result r = TRY(do_wait(wo));
     if (r.pid && stat_addr)
         TRY(put_user(r.status, stat_addr));
-    if (ru) {
-        rusage_user u{};
-        u.utime_sec = static_cast<long>(r.utime_ns / 1000000000), u.utime_usec = static_cast<long>(r.utime_ns / 1000 % 1000000);
-        u.stime_sec = static_cast<long>(r.stime_ns / 1000000000), u.stime_usec = static_cast<long>(r.stime_ns / 1000 % 1000000);
-        TRY(copy_to_user(ru, &u));
-    }
+    if (ru)
+        TRY(put_child_rusage(r, ru));
     return r.pid;
 }
 
@@ -347,7 +409,9 @@ SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop,
         return Errno::EINVAL;
     }
     wait_result r = TRY(do_wait(wo));
-    (void)ru;
+    /* Only a reported child writes the rusage (WNOHANG with nothing leaves it). */
+    if (ru && r.pid)
+        TRY(put_child_rusage(r, ru));
     if (infop) {
         siginfo_t info{};
         if (r.pid) {

@@ -8,6 +8,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/refcount.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -76,14 +77,18 @@ void set_task_comm(task_struct* t, const char* name) { strscpy(t->comm, name, si
 
 void release_task(task_struct* t)
 {
-    list_head::del(&t->tasks);
+    /* Interrupts off: the timer walks task_list (itimer_tick) and the
+     * terminal's interrupt signals process groups (kill_pgrp). */
+    u64 flags = local_irq_save();
+    list_del(&t->tasks);
     list_head::del(&t->sibling);
-    list_head::del(&t->thread_node);
+    list_del(&t->thread_node);
+    local_irq_restore(flags);
     nr_threads--;
     signal_struct* sig = t->signal;
-    if (--sig->count == 0)
+    if (refcount_dec_and_test(sig->count, "signal_struct", sig))
         kfree(sig);
-    if (--t->sighand->count == 0)
+    if (refcount_dec_and_test(t->sighand->count, "sighand_struct", t->sighand))
         kfree(t->sighand);
     put_cred(t->cred);
     detach_pid(t);
@@ -188,10 +193,10 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
         p->signal->session = ps->session;
         p->signal->tty = ps->tty;
         memcpy(p->signal->rlim, ps->rlim, sizeof(ps->rlim));
+        p->signal->dumpable = ps->dumpable; /* is_child_subreaper is not inherited */
         p->tgid = pid;
         p->group_leader = p;
     }
-    p->signal->thread_head.add_tail(&p->thread_node);
 
     copy_thread(p, *current_pt_regs(), args.stack, args.tls, flags & CLONE_SETTLS);
     if (flags & CLONE_CHILD_CLEARTID)
@@ -201,10 +206,18 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
 
     p->real_parent = (flags & (CLONE_PARENT | CLONE_THREAD)) ? parent->group_leader->real_parent
                                                                : parent->group_leader;
-    if (p->real_parent)
-        p->real_parent->children.add_tail(&p->sibling);
-    task_list.add_tail(&p->tasks);
-    attach_pid(p);
+    p->parent_thread = (flags & (CLONE_PARENT | CLONE_THREAD)) ? parent->parent_thread : parent;
+    p->pdeath_signal = 0;                    /* not inherited */
+    p->no_new_privs = parent->no_new_privs;  /* inherited, for good */
+    {
+        u64 irqflags = local_irq_save(); /* task_list and thread lists: see release_task */
+        p->signal->thread_head.add_tail(&p->thread_node);
+        if (p->real_parent)
+            p->real_parent->children.add_tail(&p->sibling);
+        task_list.add_tail(&p->tasks);
+        attach_pid(p);
+        local_irq_restore(irqflags);
+    }
     nr_threads++;
     return p;
 
@@ -240,8 +253,10 @@ static SyscallResult kernel_clone(const kernel_clone_args& args)
         p->vfork_done_pending = true;
     wake_up_new_task(p);
     if (args.flags & CLONE_VFORK) {
-        /* The parent sleeps until the child execs or exits. */
-        wait_event(p->vfork_wait, !p->vfork_done_pending);
+        /* The parent sleeps until the child execs or exits, or until it is
+         * killed (Linux's wait_for_vfork_done): then it dies on its way out
+         * and the child's later wake-up finds nobody on its own vfork_wait. */
+        (void)wait_event_killable(p->vfork_wait, !p->vfork_done_pending);
     }
     return pid;
 }

@@ -1,4 +1,11 @@
-/* ITIMER_REAL and alarm(): SIGALRM when the process's real timer expires. */
+/*
+ * ITIMER_REAL and alarm(): SIGALRM when the process's real timer expires;
+ * ITIMER_VIRTUAL and ITIMER_PROF: SIGVTALRM and SIGPROF by CPU time.
+ * itimer_tick runs in the timer interrupt: it allocates nothing itself and
+ * queues the signals through send_sig_info, which is interrupt-safe. The
+ * system calls change a timer with interrupts off, so the tick never sees
+ * half of an update.
+ */
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
@@ -56,8 +63,10 @@ SYSCALL_DEFINE1(alarm, unsigned int, seconds)
         if (!left)
             left = 1;
     }
+    u64 flags = local_irq_save(); /* the tick reads both */
     sig->real_timer_expires = seconds ? now + seconds * static_cast<u64>(NSEC_PER_SEC) : 0;
     sig->real_timer_interval = 0;
+    local_irq_restore(flags);
     return left;
 }
 
@@ -121,14 +130,18 @@ SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value,
         u64& interval = which == ITIMER_VIRTUAL ? sig->virt_timer_interval : sig->prof_timer_interval;
         if (ovalue)
             TRY(put_user(itimerval_user{ns_timeval(interval), ns_timeval(left)}, ovalue));
+        u64 flags = local_irq_save(); /* the tick counts them down */
         left = timeval_ns(v.it_value);
         interval = left ? timeval_ns(v.it_interval) : 0;
+        local_irq_restore(flags);
         return 0;
     }
     if (ovalue)
         TRY(put_user(real_timer_value(sig), ovalue));
     u64 delay = timeval_ns(v.it_value);
+    u64 flags = local_irq_save(); /* the tick reads and re-arms them */
     sig->real_timer_expires = delay ? ktime_get_ns() + delay : 0;
     sig->real_timer_interval = delay ? timeval_ns(v.it_interval) : 0;
+    local_irq_restore(flags);
     return 0;
 }

@@ -46,19 +46,22 @@ void flush_sigqueue_of(sigpending& p, u64 mask)
     list_for_each_safe(pos, n, &p.list) {
         auto* q = list_entry(pos, sigqueue, list);
         if (mask & bit(q->info.si_signo)) {
-            list_head::del(&q->list);
+            list_del(&q->list);
             kfree(q);
         }
     }
     p.signal.sig &= ~mask;
 }
 
-/* Removes mask from every pending set of the process. */
+/* Removes mask from every pending set of the process. Interrupts off: the
+ * timer and the serial interrupt queue signals on these lists. */
 void flush_process_signals(task_struct* t, u64 mask)
 {
+    u64 flags = local_irq_save();
     flush_sigqueue_of(t->signal->shared_pending, mask);
     list_for_each(pos, &t->signal->thread_head)
         flush_sigqueue_of(list_entry(pos, task_struct, thread_node)->pending, mask);
+    local_irq_restore(flags);
 }
 
 siginfo_t kernel_info(int sig)
@@ -83,7 +86,7 @@ task_struct* pick_thread(task_struct* leader, int sig)
 void signal_wake_up(task_struct* t, bool fatal)
 {
     set_tsk_thread_flag(t, TIF_SIGPENDING);
-    wake_up_state(t, fatal ? TASK_INTERRUPTIBLE | TASK_STOPPED : TASK_INTERRUPTIBLE);
+    wake_up_state(t, fatal ? TASK_INTERRUPTIBLE | TASK_STOPPED | TASK_WAKEKILL : TASK_INTERRUPTIBLE);
 }
 
 /* SIGCONT resumes a stopped process; a stop signal cancels a pending SIGCONT. */
@@ -120,6 +123,12 @@ bool may_signal(task_struct* t, int sig)
 
 } // namespace
 
+bool fatal_signal_pending(const task_struct* t)
+{
+    return signal_pending(t) && (t->pending.signal.has(SIGKILL) || t->signal->shared_pending.signal.has(SIGKILL) ||
+                                 t->signal->group_exit);
+}
+
 bool sig_kernel_ignore(int sig) { return sig < SIGRTMIN && (SIG_KERNEL_IGNORE_MASK & bit(sig)); }
 bool sig_kernel_stop(int sig) { return sig < SIGRTMIN && (SIG_KERNEL_STOP_MASK & bit(sig)); }
 bool sig_kernel_coredump(int sig) { return sig < SIGRTMIN && (SIG_KERNEL_COREDUMP_MASK & bit(sig)); }
@@ -139,6 +148,7 @@ signal_struct* signal_alloc()
         return nullptr;
     s->count = 1;
     s->live = 1;
+    s->dumpable = SUID_DUMP_USER;
     s->thread_head.init();
     s->shared_pending.list.init();
     s->wait_chldexit.head.init();
@@ -168,7 +178,14 @@ void recalc_sigpending_tsk(task_struct* t)
 
 void recalc_sigpending() { recalc_sigpending_tsk(current); }
 
-/* Queues sig for t (group: for its whole process). Returns 0 or -errno. */
+/*
+ * Queues sig for t (group: for its whole process). Returns 0 or -errno. May
+ * run in interrupt context (the timer's SIGALRM/SIGVTALRM/SIGPROF, the
+ * terminal's SIGINT): everything it reaches is interrupt-safe (kmalloc,
+ * wake_up_state, do_notify_parent_cldstop; docs/locking.md). Interrupts stay
+ * off for the whole update of the pending sets and queues, which every
+ * process-context change to them also does.
+ */
 static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool group, bool force)
 {
     u64 flags = local_irq_save();
@@ -245,7 +262,7 @@ static bool dequeue_from(sigpending& p, u64 allowed, siginfo_t& info)
             break;
         }
         info = q->info;
-        list_head::del(&q->list);
+        list_del(&q->list);
         kfree(q);
         found = true;
     }

@@ -340,10 +340,12 @@ SYSCALL_DEFINE1(umask, int, mask)
 
 /* ---- prctl ---- */
 
+/* Every option Trapgate knows does what Linux's does; the rest are EINVAL
+ * (Linux's answer for an option it doesn't have). */
 SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, unsigned long, arg4,
                 unsigned long, arg5)
 {
-    (void)arg3, (void)arg4, (void)arg5;
+    task_struct* me = current;
     switch (option) {
     case PR_SET_NAME: {
         char name[TASK_COMM_LEN];
@@ -356,21 +358,35 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
     case PR_GET_NAME:
         return copy_to_user(user_out_ptr<char>(arg2), current->comm, TASK_COMM_LEN);
     case PR_GET_DUMPABLE:
-        return 1;
+        return me->signal->dumpable;
     case PR_SET_DUMPABLE:
-        return arg2 <= 1 ? SyscallResult(0) : SyscallResult(Errno::EINVAL);
-    case PR_SET_PDEATHSIG:
-        return arg2 < _NSIG + 1 ? SyscallResult(0) : SyscallResult(Errno::EINVAL);
-    case PR_GET_PDEATHSIG:
-        return put_user(0, user_out_ptr<int>(arg2));
-    case PR_SET_NO_NEW_PRIVS:
-        return arg2 == 1 ? SyscallResult(0) : SyscallResult(Errno::EINVAL);
-    case PR_GET_NO_NEW_PRIVS:
+        /* 2 (SUID_DUMP_ROOT) is only for the sysctl, not for prctl. */
+        if (arg2 != SUID_DUMP_DISABLE && arg2 != SUID_DUMP_USER)
+            return Errno::EINVAL;
+        me->signal->dumpable = static_cast<int>(arg2);
         return 0;
+    case PR_SET_PDEATHSIG:
+        if (arg2 > _NSIG)
+            return Errno::EINVAL;
+        me->pdeath_signal = static_cast<int>(arg2);
+        return 0;
+    case PR_GET_PDEATHSIG:
+        return put_user(me->pdeath_signal, user_out_ptr<int>(arg2));
+    case PR_SET_NO_NEW_PRIVS:
+        /* One way only: there is no unsetting it. */
+        if (arg2 != 1 || arg3 || arg4 || arg5)
+            return Errno::EINVAL;
+        me->no_new_privs = true;
+        return 0;
+    case PR_GET_NO_NEW_PRIVS:
+        if (arg2 || arg3 || arg4 || arg5)
+            return Errno::EINVAL;
+        return me->no_new_privs ? 1 : 0;
     case PR_SET_CHILD_SUBREAPER:
+        me->signal->is_child_subreaper = arg2 != 0;
         return 0;
     case PR_GET_CHILD_SUBREAPER:
-        return put_user(0, user_out_ptr<int>(arg2));
+        return put_user(me->signal->is_child_subreaper ? 1 : 0, user_out_ptr<int>(arg2));
     default:
         return Errno::EINVAL;
     }

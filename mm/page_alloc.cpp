@@ -1,9 +1,18 @@
-/* The kernel's page allocator: one buddy allocator over all of RAM. */
+/*
+ * The kernel's page allocator: one buddy allocator over all of RAM. It may be
+ * called from interrupt context (through kmalloc): zone_lock, taken with
+ * interrupts off, covers every change to the free lists. In debug builds a
+ * freed page is filled with PAGE_POISON and allocation checks it, so a write
+ * to a page after its last put_page panics; so does a reference count that
+ * goes below zero.
+ */
 #include "buddy.h"
 #include <asm/bootparam.h>
 #include <linux/gfp.h>
+#include <linux/poison.h>
 #include <linux/printk.h>
 #include <linux/compiler.h>
+#include <linux/spinlock.h>
 #include <linux/string.h>
 
 extern "C" char _phys_start[], _end[];
@@ -11,6 +20,8 @@ extern "C" char _phys_start[], _end[];
 namespace {
 
 BuddyAllocator buddy;
+/* Protects buddy (its free lists and free count) and total_pages. */
+spinlock_t zone_lock("zone_lock");
 u64 total_pages;
 constexpr u64 EARLY_MAPPED = 1ULL << 30;
 memory_region reserved[5];
@@ -41,6 +52,7 @@ void free_ram(u64 lo, u64 hi)
                     first = &res;
             u64 run_end = first ? max(start, first->base & PAGE_MASK) : end;
             if (run_end > start) {
+                spin_guard guard(&zone_lock);
                 buddy.free_range(start >> PAGE_SHIFT, (run_end - start) >> PAGE_SHIFT);
                 total_pages += (run_end - start) >> PAGE_SHIFT;
             }
@@ -93,10 +105,43 @@ void page_alloc_init()
 
 void page_alloc_init_late() { free_ram(EARLY_MAPPED, ~0ULL); }
 
+namespace {
+
+/* Debug builds: a freed block is poisoned page by page (PG_poisoned says which
+ * pages hold the pattern; pages that never went through __free_pages don't). */
+void poison_pages(page* p, unsigned order)
+{
+    for (u64 i = 0; i < (1ULL << order); i++) {
+        memset(page_address(p + i), PAGE_POISON, PAGE_SIZE);
+        p[i].flags |= PG_poisoned;
+    }
+}
+
+void check_page_poison(page* p, unsigned order)
+{
+    for (u64 i = 0; i < (1ULL << order); i++) {
+        if (!(p[i].flags & PG_poisoned))
+            continue;
+        p[i].flags &= ~PG_poisoned;
+        auto* base = static_cast<const u8*>(page_address(p + i));
+        if (const u8* bad = memchr_inv(base, PAGE_POISON, PAGE_SIZE))
+            panic("page_alloc: use after free: page 0x%lx written at offset 0x%lx (0x%02x) after it was freed",
+                  page_to_phys(p + i), static_cast<unsigned long>(bad - base), *bad);
+    }
+}
+
+} // namespace
+
 page* alloc_pages(unsigned order)
 {
-    page* p = buddy.alloc(order);
+    page* p;
+    {
+        spin_guard guard(&zone_lock);
+        p = buddy.alloc(order);
+    }
     if (p) {
+        if (poisoning())
+            check_page_poison(p, order);
         p->flags = PG_head;
         p->refcount = 1;
         p->order = static_cast<u8>(order);
@@ -114,14 +159,23 @@ page* alloc_zeroed_page()
 
 void __free_pages(page* p, unsigned order)
 {
+    if (debug_kernel && (p->flags & (PG_buddy | PG_reserved)))
+        panic("page_alloc: freeing page 0x%lx that is %s", page_to_phys(p),
+              (p->flags & PG_buddy) ? "already free (double free)" : "reserved");
     p->flags = 0;
     p->slab = nullptr;
+    if (poisoning())
+        poison_pages(p, order);
+    spin_guard guard(&zone_lock);
     buddy.free(p, order);
 }
 
 void put_page(page* p)
 {
-    if (--p->refcount == 0)
+    int left = __atomic_sub_fetch(&p->refcount, 1, __ATOMIC_ACQ_REL);
+    if (debug_kernel && unlikely(left < 0))
+        panic("refcount underflow: put_page on page 0x%lx with no references", page_to_phys(p));
+    if (left == 0)
         __free_pages(p, p->order);
 }
 
@@ -136,8 +190,16 @@ void free_initrd_mem()
     u64 first = PAGE_ALIGN(rd.base) >> PAGE_SHIFT;
     u64 last = (rd.base + rd.size) >> PAGE_SHIFT;
     if (rd.size && last > first) {
+        spin_guard guard(&zone_lock);
         buddy.free_range(first, last - first);
         total_pages += last - first;
     }
     rd.size = 0;
+}
+
+void get_page(page* p)
+{
+    int now = __atomic_add_fetch(&p->refcount, 1, __ATOMIC_RELAXED);
+    if (debug_kernel && unlikely(now <= 1))
+        panic("refcount %s: get_page on page 0x%lx", now == 1 ? "use after free" : "overflow", page_to_phys(p));
 }

@@ -243,7 +243,8 @@ Result<void> show_status(seqbuf& m, task_struct* t, bool thread)
     put_sigset(m, "CapEff:", c ? c->cap_effective : 0);
     put_sigset(m, "CapBnd:", CAP_FULL_SET);
     put_sigset(m, "CapAmb:", 0);
-    m.puts("NoNewPrivs:\t0\nSeccomp:\t0\nSeccomp_filters:\t0\n");
+    m.printf("NoNewPrivs:\t%d\n", t->no_new_privs ? 1 : 0);
+    m.puts("Seccomp:\t0\nSeccomp_filters:\t0\n");
     m.puts("Speculation_Store_Bypass:\tthread vulnerable\nSpeculationIndirectBranch:\tconditional enabled\n");
     int cpus = acpi.nr_present_cpus > 0 ? acpi.nr_present_cpus : 1;
     u64 mask = cpus >= 64 ? ~0ULL : (1ULL << cpus) - 1;

@@ -20,6 +20,8 @@ struct linux_binprm {
     char fd_name[PATH_MAX];  /* "/dev/fd/N/name" for execveat with a dirfd */
     unsigned long exec;      /* address of the filename string on the new stack */
     int depth;               /* #! nesting */
+    struct cred* cred;       /* the credentials to run with, prepared before the point of no return */
+    bool secureexec;         /* the exec raises privileges (AT_SECURE) */
 };
 
 /* Copies len bytes into the new address space at addr (faulting pages in). */

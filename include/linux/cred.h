@@ -30,6 +30,11 @@ void put_cred(cred* c);
 
 /* Does the current task hold this capability? */
 [[nodiscard]] bool capable(int cap);
+/* execve: the program's set-id bits and root's capability rules, computed into
+ * new_cred (true: a privilege-raising exec), then installed (kernel/cred.cpp). */
+struct inode;
+bool exec_compute_creds(cred* new_cred, const inode* program);
+void exec_commit_creds(cred* new_cred, bool secureexec, bool readable);
 bool in_group_p(gid_t gid);
 
 constexpr u64 CAP_FULL_SET = (1ULL << (CAP_LAST_CAP + 1)) - 1;

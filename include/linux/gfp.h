@@ -10,7 +10,9 @@ page* alloc_zeroed_page();
 void __free_pages(page* p, unsigned order);
 
 /* References: a page returns to the allocator when its last reference goes. */
-static inline void get_page(page* p) { p->refcount++; }
+/* Atomic, so a future second CPU needs no change; put_page checks underflow in
+ * debug builds, get_page a count that wrapped. */
+void get_page(page* p);
 void put_page(page* p);
 
 phys_addr_t page_to_phys(const page* p);

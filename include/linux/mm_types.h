@@ -24,4 +24,5 @@ enum page_flags : u32 {
     PG_reserved = 1 << 1, /* not RAM we manage (firmware, kernel image) */
     PG_slab = 1 << 2,     /* owned by kmalloc */
     PG_head = 1 << 3,     /* first page of an allocated 2^order block */
+    PG_poisoned = 1 << 4, /* free, and filled with PAGE_POISON (debug builds) */
 };

@@ -30,6 +30,8 @@ enum : long {
     TASK_INTERRUPTIBLE = 1,
     TASK_UNINTERRUPTIBLE = 2,
     TASK_STOPPED = 4,
+    TASK_WAKEKILL = 128,                                   /* a fatal signal wakes it */
+    TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE, /* only a fatal signal ends the sleep */
 };
 enum : int {
     EXIT_DEAD = 16,
@@ -87,6 +89,9 @@ struct task_struct {
     int sas_ss_flags;
 
     task_struct* real_parent;
+    task_struct* parent_thread; /* the thread that created it (Linux's real_parent), for pdeath_signal */
+    int pdeath_signal;          /* sent to this task's process when parent_thread exits (prctl) */
+    bool no_new_privs;          /* exec grants no privileges (prctl PR_SET_NO_NEW_PRIVS); sticky, inherited */
     list_head children; /* of this process (on the group leader) */
     list_head sibling;  /* in real_parent's children */
     task_struct* group_leader;
@@ -138,6 +143,8 @@ static inline pt_regs* task_pt_regs(task_struct* t)
 static inline bool signal_pending(const task_struct* t) { return t->thread_flags & TIF_SIGPENDING; }
 static inline void set_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_or_fetch(&t->thread_flags, f, __ATOMIC_RELAXED); }
 static inline void clear_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_and_fetch(&t->thread_flags, ~f, __ATOMIC_RELAXED); }
+/* SIGKILL is pending (or the group is exiting): the task will die on its way out. */
+bool fatal_signal_pending(const task_struct* t);
 static inline bool need_resched() { return current->thread_flags & TIF_NEED_RESCHED; }
 static inline bool thread_group_leader(const task_struct* t) { return t->group_leader == t; }
 

@@ -39,6 +39,12 @@ struct signal_struct {
 
     rlimit64 rlim[RLIM_NLIMITS];
 
+    /* prctl PR_SET_CHILD_SUBREAPER: orphaned descendants come here, not to init. */
+    bool is_child_subreaper;
+    /* prctl PR_SET_DUMPABLE (Linux keeps it in the mm): SUID_DUMP_DISABLE (0)
+     * or SUID_DUMP_USER (1); exec and credential changes reset it. */
+    int dumpable;
+
     /* ITIMER_REAL / alarm */
     u64 real_timer_expires; /* ns since boot, 0 = off */
     u64 real_timer_interval;
@@ -85,6 +91,10 @@ bool pgrp_in_session(pid_t pgrp, pid_t session);
 /* Builds the handler's frame on the user stack (arch/x86_64/kernel/signal.cpp);
  * false if the stack can't take it. */
 bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs);
+
+constexpr int SUID_DUMP_DISABLE = 0, SUID_DUMP_USER = 1;
+/* /proc/sys/fs/suid_dumpable: what a process that changed ids becomes. */
+constexpr int suid_dumpable = SUID_DUMP_DISABLE;
 
 sighand_struct* sighand_alloc();
 signal_struct* signal_alloc();

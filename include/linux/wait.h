@@ -47,6 +47,31 @@ static inline bool waitqueue_active(const wait_queue_head* wq) { return !wq->hea
         _ret;                                                                  \
     })
 
+/* Sleeps until cond holds or a fatal signal (SIGKILL) arrives: returns
+ * -ERESTARTSYS then (the task dies on its way out), else 0. Other signals
+ * don't end the sleep. Linux's wait_event_killable. */
+#define wait_event_killable(wq, cond)                                          \
+    ({                                                                         \
+        long _ret = 0;                                                         \
+        if (!(cond)) {                                                         \
+            wait_queue_entry _wait{current, {}};                               \
+            add_wait_queue(&(wq), &_wait);                                     \
+            for (;;) {                                                         \
+                set_current_state(TASK_KILLABLE);                              \
+                if (cond)                                                      \
+                    break;                                                     \
+                if (fatal_signal_pending(current)) {                           \
+                    _ret = errno_return(Errno::ERESTARTSYS);                   \
+                    break;                                                     \
+                }                                                              \
+                schedule();                                                    \
+            }                                                                  \
+            set_current_state(TASK_RUNNING);                                   \
+            remove_wait_queue(&(wq), &_wait);                                  \
+        }                                                                      \
+        _ret;                                                                  \
+    })
+
 #define wait_event(wq, cond)                                                   \
     do {                                                                       \
         if (!(cond)) {                                                         \

@@ -163,6 +163,8 @@ void schedule()
     clear_tsk_thread_flag(prev, TIF_NEED_RESCHED);
     if (prev->state == TASK_INTERRUPTIBLE && signal_pending(prev))
         prev->state = TASK_RUNNING; /* a signal arrived before we slept */
+    else if ((prev->state & TASK_WAKEKILL) && fatal_signal_pending(prev))
+        prev->state = TASK_RUNNING; /* killed before we slept */
     u64 now = ktime_get_ns();
     update_curr(now);
     if (prev->state != TASK_RUNNING)

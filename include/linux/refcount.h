@@ -1,0 +1,37 @@
+/*
+ * Checked reference counts for the kernel's plain int counters. In debug builds
+ * (CONFIG_DEBUG_KERNEL) taking a reference on an object whose count is zero or
+ * below (it was freed: a use after free) or at INT_MAX, and dropping one below
+ * zero, panic with the object's kind and address; otherwise they are ++ and --.
+ * They run in process context only (no object counted this way is touched
+ * from an interrupt).
+ */
+#pragma once
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+[[noreturn]] void refcount_error(const char* what, const void* obj, const char* how, long count);
+
+/* A new reference. */
+static inline void refcount_inc(int& count, const char* what, const void* obj)
+{
+#ifdef CONFIG_DEBUG_KERNEL
+    if (unlikely(count <= 0 || count == 0x7fffffff))
+        refcount_error(what, obj, count <= 0 ? "get on a freed object (use after free)" : "overflow", count);
+#else
+    (void)what, (void)obj;
+#endif
+    count++;
+}
+
+/* Drops a reference; true when it was the last. */
+[[nodiscard]] static inline bool refcount_dec_and_test(int& count, const char* what, const void* obj)
+{
+#ifdef CONFIG_DEBUG_KERNEL
+    if (unlikely(count <= 0))
+        refcount_error(what, obj, "underflow (put without a reference)", count);
+#else
+    (void)what, (void)obj;
+#endif
+    return --count == 0;
+}
