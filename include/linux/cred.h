@@ -33,7 +33,7 @@ void put_cred(cred* c);
 /* execve: the program's set-id bits and root's capability rules, computed into
  * new_cred (true: a privilege-raising exec), then installed (kernel/cred.cpp). */
 struct inode;
-bool exec_compute_creds(cred* new_cred, const inode* program);
+[[nodiscard]] bool exec_compute_creds(cred* new_cred, const inode* program);
 void exec_commit_creds(cred* new_cred, bool secureexec, bool readable);
 bool in_group_p(gid_t gid);
 

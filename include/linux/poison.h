@@ -26,7 +26,7 @@ extern bool debug_poisoning;
 static inline bool poisoning() { return debug_kernel && debug_poisoning; }
 
 /* The first byte in [p, p + len) that is not `pattern`, or nullptr. */
-const u8* memchr_inv(const void* p, u8 pattern, size_t len);
+[[nodiscard]] const u8* memchr_inv(const void* p, u8 pattern, size_t len);
 
 /* debug_selftest=WHAT on the command line: slab_uaf, page_uaf, list_del,
  * page_refcount, refcount (mm/debug.cpp); each ends in the check's panic. */

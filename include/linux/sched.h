@@ -144,7 +144,7 @@ static inline bool signal_pending(const task_struct* t) { return t->thread_flags
 static inline void set_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_or_fetch(&t->thread_flags, f, __ATOMIC_RELAXED); }
 static inline void clear_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_and_fetch(&t->thread_flags, ~f, __ATOMIC_RELAXED); }
 /* SIGKILL is pending (or the group is exiting): the task will die on its way out. */
-bool fatal_signal_pending(const task_struct* t);
+[[nodiscard]] bool fatal_signal_pending(const task_struct* t);
 static inline bool need_resched() { return current->thread_flags & TIF_NEED_RESCHED; }
 static inline bool thread_group_leader(const task_struct* t) { return t->group_leader == t; }
 
