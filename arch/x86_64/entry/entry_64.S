@@ -6,10 +6,17 @@
  *   exceptions   -> exception_N        -> do_exception        (arch/x86_64/kernel/traps.cpp)
  *   interrupts   -> irq_N              -> do_irq              (arch/x86_64/kernel/irq.cpp)
  * and leaves through sysretq (syscall, when Linux's conditions hold) or iretq.
+ *
+ * The kernel runs with DF and AC clear whatever user mode left in them (C++
+ * code assumes string instructions go forward, and AC set would open SMAP's
+ * window): syscall clears both through MSR_SYSCALL_MASK; every other gate
+ * starts with clac and cld, as Linux's does. iretq gives user mode its own
+ * flags back.
  */
 #include <asm/boot.h>
 #include <asm/percpu.h>
 #include <asm/ptrace.h>
+#include <asm/smap.h>
 
 #define ENOSYS 38
 
@@ -96,6 +103,8 @@
 	.globl \name
 	.balign 16
 \name:
+	ASM_CLAC
+	cld
 	pushq	%rax				/* pt_regs->orig_ax */
 	swapgs
 	PUSH_REGS rax=$-ENOSYS
@@ -142,6 +151,8 @@ ret_from_fork:
 .macro INTERRUPT_STUB vector, has_error_code, handler
 	.balign 16
 \handler\()_\vector:
+	ASM_CLAC
+	cld
 	.if \has_error_code == 0
 	pushq	$-1
 	.endif
@@ -155,13 +166,11 @@ ret_from_fork:
 
 	.balign 16
 exception_common:
-	cld
 	movq	%rsp, %rdi
 	call	do_exception
 	jmp	return_from_interrupt
 
 irq_common:
-	cld
 	movq	%rsp, %rdi
 	call	do_irq
 return_from_interrupt:
