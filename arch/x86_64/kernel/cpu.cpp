@@ -121,6 +121,10 @@ void setup_gdt_tss()
                  "movl %%eax, %%es\n\t"
                  "movl %%eax, %%fs\n\t"
                  "movl %%eax, %%gs\n\t"
+                 /* A null LDT: out of reset the LDTR still describes 64 KiB at
+                  * address 0, and an LDT selector a program puts in SS or CS
+                  * (sigreturn) would make the CPU read its descriptor there. */
+                 "lldt %%ax\n\t"
                  "ltr %w3"
                  :
                  : "m"(gdtr), "i"(__KERNEL_CS), "i"(__KERNEL_DS), "r"(__TSS_SEL)

@@ -25,16 +25,31 @@ struct fork_frame {
     unsigned long ret_addr;
 };
 
-} // namespace
-
-void fpu_init_task(task_struct* t)
+void capture_initial_fpu_state()
 {
     static bool captured;
     if (!captured) {
         asm volatile("fninit; fxsave64 %0" : "=m"(initial_fpu_state));
         captured = true;
     }
+}
+
+} // namespace
+
+void fpu_init_task(task_struct* t)
+{
+    capture_initial_fpu_state();
     memcpy(t->thread.fpu, initial_fpu_state, FPU_STATE_SIZE);
+}
+
+u32 mxcsr_feature_mask()
+{
+    /* fxsave's MXCSR_MASK field (offset 28) is the CPU's; 0 means the
+     * default 0xffbf (Intel SDM, "Guidelines for Writing to the MXCSR"). */
+    capture_initial_fpu_state();
+    u32 mask;
+    memcpy(&mask, initial_fpu_state + 28, sizeof(mask));
+    return mask ? mask : 0xffbf;
 }
 
 extern "C" task_struct* __switch_to(task_struct* prev, task_struct* next)
