@@ -109,7 +109,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
         AT_EGID, c->egid,
         AT_SECURE, 0,
         AT_RANDOM, u_random,
-        AT_HWCAP2, 0,
+        AT_HWCAP2, elf_hwcap2(),
         AT_EXECFN, bprm.exec,
         AT_PLATFORM, u_platform,
         AT_NULL, 0,

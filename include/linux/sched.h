@@ -54,8 +54,10 @@ constexpr size_t FPU_STATE_SIZE = 512; /* fxsave area */
 
 struct thread_struct {
     unsigned long sp;     /* kernel stack pointer while switched out (offset 0: the switch code uses it) */
-    unsigned long fsbase; /* user TLS bases */
+    unsigned long fsbase; /* user TLS bases, saved when switched out (the MSRs are live) */
     unsigned long gsbase;
+    unsigned short fsindex; /* the user's %fs and %gs selectors, saved when switched out */
+    unsigned short gsindex;
     /* The last user fault (Linux's thread.trap_nr, error_code, cr2): the
      * signal frame's sigcontext reports them. */
     unsigned long trap_nr;

@@ -162,8 +162,11 @@ void setup_control_registers()
         cr4 |= CR4_SMAP;
     if (boot_cpu.umip)
         cr4 |= CR4_UMIP;
-    /* CR4.FSGSBASE stays off: user code must change its TLS bases through
-     * arch_prctl, so the context switch knows them. */
+    /* User code may read and write its TLS bases with rdfsbase/wrfsbase and
+     * rdgsbase/wrgsbase, as on Linux (AT_HWCAP2 says so): the context switch
+     * saves the bases from the MSRs. */
+    if (boot_cpu.fsgsbase)
+        cr4 |= CR4_FSGSBASE;
     write_cr4(cr4);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 }
@@ -217,4 +220,10 @@ void smap_init()
         code[1] = 0x1f;
         code[2] = 0x00;
     }
+}
+
+unsigned long elf_hwcap2()
+{
+    constexpr unsigned long HWCAP2_FSGSBASE = 1UL << 1;
+    return boot_cpu.fsgsbase ? HWCAP2_FSGSBASE : 0;
 }
