@@ -91,8 +91,6 @@ static void handle_exception(pt_regs* regs, unsigned long vector, unsigned long 
         do_page_fault(*regs, error_code, read_cr2());
         return;
     }
-    if (vector == X86_TRAP_NMI)
-        return;
     if (user_mode(*regs)) {
         auto [signo, code] = signal_for_trap(vector);
         if (vector != X86_TRAP_BP && vector != X86_TRAP_DB) { /* Linux's do_int3 and debug leave them */
@@ -114,6 +112,16 @@ static void handle_exception(pt_regs* regs, unsigned long vector, unsigned long 
 
 extern "C" void do_exception(pt_regs* regs, unsigned long vector)
 {
+    /* NMI, #DF and #MC arrive on their own IST stacks, at any point, even
+     * inside a critical section with interrupts off: nothing here may
+     * schedule, take a lock or deliver a signal (no exit_to_user_mode).
+     * An NMI has nothing to do (no watchdog, no NMI IPIs); a double fault
+     * or a machine check stops the machine, from user mode too. */
+    if (vector == X86_TRAP_NMI)
+        return;
+    if (vector == X86_TRAP_DF || vector == X86_TRAP_MC)
+        die(trap_names[vector], *regs, regs->orig_ax);
+
     /* The stubs of vectors without an error code push -1; Linux counts it 0. */
     unsigned long error_code = regs->orig_ax == ~0UL ? 0 : regs->orig_ax;
     regs->orig_ax = static_cast<unsigned long>(-1); /* not a system call: nothing to restart */
