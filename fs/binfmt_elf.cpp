@@ -11,6 +11,7 @@
 #include <linux/random.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
+#include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
@@ -94,6 +95,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
 
     const cred* c = current_cred();
     unsigned long auxv[] = {
+        AT_MINSIGSTKSZ, sigframe_size(), /* first, as Linux's ARCH_DLINFO */
         AT_HWCAP, cpuid(1).edx,
         AT_PAGESZ, PAGE_SIZE,
         AT_CLKTCK, 100,

@@ -90,6 +90,8 @@ bool pgrp_in_session(pid_t pgrp, pid_t session);
 /* Builds the handler's frame on the user stack (arch/x86_64/kernel/signal.cpp);
  * false if the stack can't take it. */
 bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs);
+/* The most stack a signal frame takes (AT_MINSIGSTKSZ, as Linux's get_sigframe_size). */
+unsigned long sigframe_size();
 
 sighand_struct* sighand_alloc();
 signal_struct* signal_alloc();

@@ -65,6 +65,14 @@ void force_valid_ss(pt_regs* regs)
 
 } // namespace
 
+unsigned long sigframe_size()
+{
+    /* setup_rt_frame's worst case from the top of a stack: the FPU state
+     * aligned down to 64 bytes, the frame aligned down to 16 less 8. */
+    unsigned long worst = FPU_STATE_SIZE + 63 + sizeof(rt_sigframe) + 15 + 8;
+    return (worst + 15) & ~15UL;
+}
+
 bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs)
 {
     task_struct* t = current;
