@@ -58,6 +58,9 @@ struct thread_struct {
     unsigned long gsbase;
     unsigned short fsindex; /* the user's %fs and %gs selectors, saved when switched out */
     unsigned short gsindex;
+    struct io_bitmap* io_bitmap; /* ioperm's ports (arch/x86_64/kernel/ioport.cpp), or null */
+    u8 iopl_emul;                /* iopl's level: 3 allows every port */
+    bool iopl_warn;              /* the cli/sti warning was printed */
     /* The last user fault (Linux's thread.trap_nr, error_code, cr2): the
      * signal frame's sigcontext reports them. */
     unsigned long trap_nr;

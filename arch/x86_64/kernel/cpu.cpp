@@ -4,6 +4,7 @@
  */
 #include <asm/desc.h>
 #include <asm/entry.h>
+#include <asm/ioport.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -23,7 +24,17 @@ percpu boot_percpu;
 
 namespace {
 
-tss_struct boot_tss __aligned(64);
+/* The TSS, followed by the I/O permission bitmap the CPU checks for in/out
+ * from user mode (and the byte of ones it reads past the last port). */
+struct tss_full {
+    tss_struct x86_tss;
+    u8 io_bitmap[IO_BITMAP_BYTES + 1];
+} __packed;
+tss_full cpu_tss __aligned(64);
+tss_struct& boot_tss = cpu_tss.x86_tss;
+/* An offset past the TSS's limit: every port is denied. */
+constexpr u16 IO_BITMAP_OFFSET_VALID = offsetof(tss_full, io_bitmap);
+constexpr u16 IO_BITMAP_OFFSET_INVALID = sizeof(tss_full);
 u64 gdt[GDT_ENTRIES] __aligned(16);
 
 struct idt_entry {
@@ -101,9 +112,10 @@ void setup_gdt_tss()
 
     for (int i = 0; i < 3; i++)
         boot_tss.ist[i] = reinterpret_cast<u64>(ist_stacks[i] + IST_STACK_SIZE);
-    boot_tss.io_bitmap_base = sizeof(tss_struct); /* no I/O bitmap: all ports denied to user mode */
-    auto base = reinterpret_cast<u64>(&boot_tss);
-    u64 limit = sizeof(tss_struct) - 1;
+    memset(cpu_tss.io_bitmap, 0xff, sizeof(cpu_tss.io_bitmap));
+    boot_tss.io_bitmap_base = IO_BITMAP_OFFSET_INVALID; /* until a task has ioperm/iopl: all ports denied */
+    auto base = reinterpret_cast<u64>(&cpu_tss);
+    u64 limit = sizeof(tss_full) - 1;
     gdt[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) | ((base >> 24 & 0xff) << 56);
     gdt[GDT_ENTRY_TSS + 1] = base >> 32;
 
@@ -226,4 +238,12 @@ unsigned long elf_hwcap2()
 {
     constexpr unsigned long HWCAP2_FSGSBASE = 1UL << 1;
     return boot_cpu.fsgsbase ? HWCAP2_FSGSBASE : 0;
+}
+
+tss_io_bitmap& cpu_tss_io_bitmap()
+{
+    /* The field is 2-byte aligned (offset 102 of a 64-byte aligned TSS). */
+    auto* base = reinterpret_cast<u16*>(reinterpret_cast<u8*>(&cpu_tss) + offsetof(tss_struct, io_bitmap_base));
+    static tss_io_bitmap t{cpu_tss.io_bitmap, base, IO_BITMAP_OFFSET_VALID, IO_BITMAP_OFFSET_INVALID};
+    return t;
 }

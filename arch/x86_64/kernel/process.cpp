@@ -1,6 +1,7 @@
 /* The architecture's part of tasks: switching, new stacks, fresh programs, TLS. */
 #include <asm/desc.h>
 #include <asm/entry.h>
+#include <asm/ioport.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <linux/mm.h>
@@ -106,6 +107,7 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
         wrmsr(MSR_FS_BASE, next->thread.fsbase);
     if (gs_loaded || prev->thread.gsbase != next->thread.gsbase)
         wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
+    switch_io_bitmap(prev, next);
     if (next->mm)
         switch_pgd(next->mm->pgd);
     return __switch_to_asm(prev, next);

@@ -5,6 +5,7 @@
  * stops the machine with a register dump and a backtrace.
  */
 #include <asm/entry.h>
+#include <asm/ioport.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
 #include <linux/kallsyms.h>
@@ -92,6 +93,8 @@ static void handle_exception(pt_regs* regs, unsigned long vector, unsigned long 
         return;
     }
     if (user_mode(*regs)) {
+        if (vector == X86_TRAP_GP && fixup_iopl_exception(regs))
+            return;
         auto [signo, code] = signal_for_trap(vector);
         if (vector != X86_TRAP_BP && vector != X86_TRAP_DB) { /* Linux's do_int3 and debug leave them */
             current->thread.trap_nr = vector;
