@@ -165,7 +165,9 @@ void setup_control_registers()
 {
     u64 cr0 = read_cr0();
     cr0 &= ~static_cast<u64>(CR0_EM | CR0_TS);
-    cr0 |= CR0_MP | CR0_WP;
+    /* AM: user mode with EFLAGS.AC set gets alignment checks, as on Linux
+     * (QEMU's TCG does not emulate them, so no test sees it there). */
+    cr0 |= CR0_MP | CR0_WP | CR0_AM;
     write_cr0(cr0);
     u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE;
     if (boot_cpu.smep)

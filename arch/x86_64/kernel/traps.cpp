@@ -102,7 +102,7 @@ static void handle_exception(pt_regs* regs, unsigned long vector, unsigned long 
         }
         local_irq_enable();
         /* Linux gives si_addr only where the code says where (SI_KERNEL: none). */
-        force_sig_fault(signo, code, code == SI_KERNEL ? 0 : regs->ip, vector, error_code);
+        force_sig_fault(signo, code, code == SI_KERNEL || vector == X86_TRAP_AC ? 0 : regs->ip, vector, error_code);
         return;
     }
     if (regs->ip == reinterpret_cast<unsigned long>(iret_to_user) &&
