@@ -15,6 +15,7 @@
 #include <linux/random.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
+#include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
@@ -186,7 +187,8 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
 
     const cred* c = bprm.cred;
     unsigned long auxv[] = {
-        AT_SYSINFO_EHDR, layout.vdso_base,
+        AT_SYSINFO_EHDR, layout.vdso_base, /* first, as Linux's ARCH_DLINFO */
+        AT_MINSIGSTKSZ, sigframe_size(),
         AT_HWCAP, cpuid(1).edx,
         AT_PAGESZ, PAGE_SIZE,
         AT_CLKTCK, 100,
@@ -202,7 +204,7 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
         AT_EGID, c->egid,
         AT_SECURE, bprm.secureexec ? 1UL : 0UL,
         AT_RANDOM, u_random,
-        AT_HWCAP2, 0,
+        AT_HWCAP2, elf_hwcap2(),
         AT_EXECFN, bprm.exec,
         AT_PLATFORM, u_platform,
         AT_NULL, 0,

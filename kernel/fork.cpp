@@ -3,6 +3,7 @@
  * share) of the parent's address space, files, fs context and signal
  * handlers, and starts life returning 0 from the same system call.
  */
+#include <asm/ioport.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -69,6 +70,7 @@ task_struct* alloc_task_struct()
 
 void free_task_struct(task_struct* t)
 {
+    io_bitmap_exit(t);
     __free_pages(virt_to_page(t->stack), STACK_ORDER);
     kfree(t);
 }
@@ -135,6 +137,7 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
     }
     p->pid = pid;
     memcpy(&p->thread, &parent->thread, sizeof(p->thread));
+    io_bitmap_share(p); /* the child shares the parent's I/O port permissions */
     asm volatile("fxsave64 %0" : "=m"(p->thread.fpu)); /* the parent's live FPU state */
     memcpy(p->comm, parent->comm, sizeof(p->comm));
     p->cred = get_cred(parent->cred);

@@ -29,13 +29,13 @@ int wake(mm_struct* mm, unsigned long uaddr, int n)
     int woken = 0;
     list_for_each_safe(pos, next, &waiters) {
         auto* w = list_entry(pos, futex_waiter, node);
-        if (woken >= n)
-            break;
         if (w->uaddr == uaddr && w->mm == mm) {
             list_head::del(&w->node);
             w->woken = true;
             wake_up_process(w->task);
-            woken++;
+            /* Counted after the wake, as Linux's futex_wake: n = 0 wakes one. */
+            if (++woken >= n)
+                break;
         }
     }
     return woken;

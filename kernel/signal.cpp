@@ -242,6 +242,22 @@ void force_sig_fault(int sig, int code, unsigned long addr, unsigned long trapno
 
 void force_sig(int sig) { force_sig_fault(sig, SI_KERNEL, 0); }
 
+void force_fatal_sig(int sig)
+{
+    task_struct* t = current;
+    t->blocked.del(sig);
+    action(t, sig).handler = SIG_DFL;
+    force_sig(sig);
+}
+
+void force_sigsegv(int sig)
+{
+    if (sig == SIGSEGV)
+        force_fatal_sig(SIGSEGV);
+    else
+        force_sig(SIGSEGV);
+}
+
 /* ---- the receiving side ---- */
 
 static bool dequeue_from(sigpending& p, u64 allowed, siginfo_t& info)
@@ -374,7 +390,7 @@ void do_signal(pt_regs* regs)
             sigset_t old = t->restore_sigmask ? t->saved_sigmask : t->blocked;
             t->restore_sigmask = false;
             if (!setup_rt_frame(sig, taken, info, old, regs)) {
-                force_sig(SIGSEGV);
+                force_sigsegv(sig);
                 continue;
             }
             t->blocked.sig |= taken.mask.sig;

@@ -131,6 +131,14 @@ def build(src):
             r = subprocess.run(step, cwd=tree, stdout=logf, stderr=subprocess.STDOUT)
             if r.returncode:
                 sys.exit("ltp: build step failed: %s (see %s)" % (" ".join(step), logf.name))
+    log("stripping debug information (2.8 GiB of binaries become 2)")
+    bin_dir = os.path.join(install, "testcases", "bin")
+    for name in os.listdir(bin_dir):
+        path = os.path.join(bin_dir, name)
+        with open(path, "rb") as f:
+            elf = f.read(4) == b"\x7fELF"
+        if elf:
+            subprocess.run(["strip", "--strip-debug", path], check=True)
     os.makedirs(os.path.join(install, "runtest"), exist_ok=True)
     shutil.copy(os.path.join(tree, "runtest", "syscalls"), os.path.join(install, "runtest", "syscalls"))
     shutil.rmtree(tree)  # the install is what runs; the tree is 1 GiB of objects

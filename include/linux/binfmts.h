@@ -6,7 +6,11 @@
 constexpr size_t BINPRM_BUF_SIZE = 256;
 constexpr size_t MAX_ARG_STRLEN = 32 * PAGE_SIZE; /* one argument, Linux's limit */
 constexpr int MAX_ARG_STRINGS = 0x7fffffff;
-constexpr unsigned long STACK_TOP = TASK_SIZE_MAX;
+/* Linux puts the stack's top a random distance (up to 16 GiB) below TASK_SIZE;
+ * Trapgate does not randomise, but leaves a fixed gap so that, as on Linux,
+ * the last pages of the user address space are free for a program to map
+ * (Linux's sysret_rip selftest moves code to the last canonical page). */
+constexpr unsigned long STACK_TOP = TASK_SIZE_MAX - (1UL << 30);
 
 struct linux_binprm {
     mm_struct* mm;           /* the new address space, being built */

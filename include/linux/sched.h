@@ -58,8 +58,18 @@ constexpr size_t FPU_STATE_SIZE = 512; /* fxsave area */
 
 struct thread_struct {
     unsigned long sp;     /* kernel stack pointer while switched out (offset 0: the switch code uses it) */
-    unsigned long fsbase; /* user TLS bases */
+    unsigned long fsbase; /* user TLS bases, saved when switched out (the MSRs are live) */
     unsigned long gsbase;
+    unsigned short fsindex; /* the user's %fs and %gs selectors, saved when switched out */
+    unsigned short gsindex;
+    struct io_bitmap* io_bitmap; /* ioperm's ports (arch/x86_64/kernel/ioport.cpp), or null */
+    u8 iopl_emul;                /* iopl's level: 3 allows every port */
+    bool iopl_warn;              /* the cli/sti warning was printed */
+    /* The last user fault (Linux's thread.trap_nr, error_code, cr2): the
+     * signal frame's sigcontext reports them. */
+    unsigned long trap_nr;
+    unsigned long error_code;
+    unsigned long cr2;
     alignas(16) u8 fpu[FPU_STATE_SIZE];
 };
 
@@ -213,6 +223,8 @@ void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsi
 /* Resets the user registers for a fresh program (execve). */
 void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp);
 void fpu_init_task(task_struct* t);
+/* The MXCSR bits this CPU implements: sigreturn keeps only those. */
+u32 mxcsr_feature_mask();
 void set_task_comm(task_struct* t, const char* name);
 
 /* The system's names as uname() reports them (kernel/sys.cpp); procfs shows

@@ -70,6 +70,11 @@ int send_sig_info(int sig, const siginfo_t* info, task_struct* t, bool group);
  * resetting a handler that would make the fault repeat. */
 void force_sig_fault(int sig, int code, unsigned long addr, unsigned long trapno = 0, unsigned long error_code = 0);
 void force_sig(int sig);
+/* sig's handler is reset to SIG_DFL and unblocked before sig is sent: it kills. */
+void force_fatal_sig(int sig);
+/* A signal frame for sig could not be written (or read back): SIGSEGV, fatal
+ * when sig was SIGSEGV itself, so that delivery cannot fail for ever. */
+void force_sigsegv(int sig);
 /* Signals a process group; returns 0 or -errno. */
 int kill_pgrp(pid_t pgrp, int sig, int si_code);
 /* Delivers pending signals on the way back to user mode (called with irqs on). */
@@ -91,6 +96,8 @@ bool pgrp_in_session(pid_t pgrp, pid_t session);
 /* Builds the handler's frame on the user stack (arch/x86_64/kernel/signal.cpp);
  * false if the stack can't take it. */
 bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs);
+/* The most stack a signal frame takes (AT_MINSIGSTKSZ, as Linux's get_sigframe_size). */
+unsigned long sigframe_size();
 
 constexpr int SUID_DUMP_DISABLE = 0, SUID_DUMP_USER = 1;
 /* /proc/sys/fs/suid_dumpable: what a process that changed ids becomes. */

@@ -6,10 +6,17 @@
  *   exceptions   -> exception_N        -> do_exception        (arch/x86_64/kernel/traps.cpp)
  *   interrupts   -> irq_N              -> do_irq              (arch/x86_64/kernel/irq.cpp)
  * and leaves through sysretq (syscall, when Linux's conditions hold) or iretq.
+ *
+ * The kernel runs with DF and AC clear whatever user mode left in them (C++
+ * code assumes string instructions go forward, and AC set would open SMAP's
+ * window): syscall clears both through MSR_SYSCALL_MASK; every other gate
+ * starts with clac and cld, as Linux's does. iretq gives user mode its own
+ * flags back.
  */
 #include <asm/boot.h>
 #include <asm/percpu.h>
 #include <asm/ptrace.h>
+#include <asm/smap.h>
 
 #define ENOSYS 38
 
@@ -96,6 +103,8 @@
 	.globl \name
 	.balign 16
 \name:
+	ASM_CLAC
+	cld
 	pushq	%rax				/* pt_regs->orig_ax */
 	swapgs
 	PUSH_REGS rax=$-ENOSYS
@@ -122,6 +131,12 @@ return_via_iret:
 	POP_REGS
 	addq	$8, %rsp			/* orig_ax */
 	swapgs
+	/* iretq may fault on a bad user CS or SS (sigreturn lets user space choose
+	 * them): #GP, #NP or #SS in kernel mode here, with the user's %gs loaded.
+	 * Their stubs check for this address, swapgs, and do_exception turns the
+	 * fault into the user's signal (Linux's fixup_bad_iret). */
+	.globl iret_to_user
+iret_to_user:
 	iretq
 
 /* A new task's first return: schedule_tail() finishes the switch, then the
@@ -139,15 +154,23 @@ ret_from_fork:
  * code or a dummy in orig_ax), then interrupt_common saves the registers. swapgs
  * only when we came from user mode.
  */
-.macro INTERRUPT_STUB vector, has_error_code, handler
+.macro INTERRUPT_STUB vector, has_error_code, handler, bad_iret=0
 	.balign 16
 \handler\()_\vector:
+	ASM_CLAC
+	cld
 	.if \has_error_code == 0
 	pushq	$-1
 	.endif
 	testb	$3, 16(%rsp)			/* cs: came from user mode? */
+	.if \bad_iret
+	jnz	2f
+	cmpq	$iret_to_user, 8(%rsp)		/* rip: the iretq to user mode faulted? */
+	jne	1f
+	.else
 	jz	1f
-	swapgs
+	.endif
+2:	swapgs
 1:	PUSH_REGS
 	movl	$\vector, %esi
 	jmp	\handler\()_common
@@ -155,13 +178,11 @@ ret_from_fork:
 
 	.balign 16
 exception_common:
-	cld
 	movq	%rsp, %rdi
 	call	do_exception
 	jmp	return_from_interrupt
 
 irq_common:
-	cld
 	movq	%rsp, %rdi
 	call	do_irq
 return_from_interrupt:
@@ -171,12 +192,16 @@ return_from_interrupt:
 	addq	$8, %rsp
 	iretq
 
-/* Vectors that push an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30. */
+/* Vectors that push an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30.
+ * #NP, #SS and #GP are the faults a bad iretq to user mode raises. */
 .irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
 	INTERRUPT_STUB \v, 0, exception
 .endr
-.irp v, 8,10,11,12,13,14,17,21,29,30
+.irp v, 8,10,14,17,21,29,30
 	INTERRUPT_STUB \v, 1, exception
+.endr
+.irp v, 11,12,13
+	INTERRUPT_STUB \v, 1, exception, 1
 .endr
 
 .altmacro

@@ -4,6 +4,7 @@
  */
 #include <asm/desc.h>
 #include <asm/entry.h>
+#include <asm/ioport.h>
 #include <asm/page.h>
 #include <asm/percpu.h>
 #include <asm/processor.h>
@@ -23,7 +24,17 @@ percpu boot_percpu;
 
 namespace {
 
-tss_struct boot_tss __aligned(64);
+/* The TSS, followed by the I/O permission bitmap the CPU checks for in/out
+ * from user mode (and the byte of ones it reads past the last port). */
+struct tss_full {
+    tss_struct x86_tss;
+    u8 io_bitmap[IO_BITMAP_BYTES + 1];
+} __packed;
+tss_full cpu_tss __aligned(64);
+tss_struct& boot_tss = cpu_tss.x86_tss;
+/* An offset past the TSS's limit: every port is denied. */
+constexpr u16 IO_BITMAP_OFFSET_VALID = offsetof(tss_full, io_bitmap);
+constexpr u16 IO_BITMAP_OFFSET_INVALID = sizeof(tss_full);
 u64 gdt[GDT_ENTRIES] __aligned(16);
 
 struct idt_entry {
@@ -101,9 +112,10 @@ void setup_gdt_tss()
 
     for (int i = 0; i < 3; i++)
         boot_tss.ist[i] = reinterpret_cast<u64>(ist_stacks[i] + IST_STACK_SIZE);
-    boot_tss.io_bitmap_base = sizeof(tss_struct); /* no I/O bitmap: all ports denied to user mode */
-    auto base = reinterpret_cast<u64>(&boot_tss);
-    u64 limit = sizeof(tss_struct) - 1;
+    memset(cpu_tss.io_bitmap, 0xff, sizeof(cpu_tss.io_bitmap));
+    boot_tss.io_bitmap_base = IO_BITMAP_OFFSET_INVALID; /* until a task has ioperm/iopl: all ports denied */
+    auto base = reinterpret_cast<u64>(&cpu_tss);
+    u64 limit = sizeof(tss_full) - 1;
     gdt[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) | ((base >> 24 & 0xff) << 56);
     gdt[GDT_ENTRY_TSS + 1] = base >> 32;
 
@@ -121,6 +133,10 @@ void setup_gdt_tss()
                  "movl %%eax, %%es\n\t"
                  "movl %%eax, %%fs\n\t"
                  "movl %%eax, %%gs\n\t"
+                 /* A null LDT: out of reset the LDTR still describes 64 KiB at
+                  * address 0, and an LDT selector a program puts in SS or CS
+                  * (sigreturn) would make the CPU read its descriptor there. */
+                 "lldt %%ax\n\t"
                  "ltr %w3"
                  :
                  : "m"(gdtr), "i"(__KERNEL_CS), "i"(__KERNEL_DS), "r"(__TSS_SEL)
@@ -149,7 +165,9 @@ void setup_control_registers()
 {
     u64 cr0 = read_cr0();
     cr0 &= ~static_cast<u64>(CR0_EM | CR0_TS);
-    cr0 |= CR0_MP | CR0_WP;
+    /* AM: user mode with EFLAGS.AC set gets alignment checks, as on Linux
+     * (QEMU's TCG does not emulate them, so no test sees it there). */
+    cr0 |= CR0_MP | CR0_WP | CR0_AM;
     write_cr0(cr0);
     u64 cr4 = read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_PGE;
     if (boot_cpu.smep)
@@ -158,8 +176,11 @@ void setup_control_registers()
         cr4 |= CR4_SMAP;
     if (boot_cpu.umip)
         cr4 |= CR4_UMIP;
-    /* CR4.FSGSBASE stays off: user code must change its TLS bases through
-     * arch_prctl, so the context switch knows them. */
+    /* User code may read and write its TLS bases with rdfsbase/wrfsbase and
+     * rdgsbase/wrgsbase, as on Linux (AT_HWCAP2 says so): the context switch
+     * saves the bases from the MSRs. */
+    if (boot_cpu.fsgsbase)
+        cr4 |= CR4_FSGSBASE;
     write_cr4(cr4);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 }
@@ -213,4 +234,18 @@ void smap_init()
         code[1] = 0x1f;
         code[2] = 0x00;
     }
+}
+
+unsigned long elf_hwcap2()
+{
+    constexpr unsigned long HWCAP2_FSGSBASE = 1UL << 1;
+    return boot_cpu.fsgsbase ? HWCAP2_FSGSBASE : 0;
+}
+
+tss_io_bitmap& cpu_tss_io_bitmap()
+{
+    /* The field is 2-byte aligned (offset 102 of a 64-byte aligned TSS). */
+    auto* base = reinterpret_cast<u16*>(reinterpret_cast<u8*>(&cpu_tss) + offsetof(tss_struct, io_bitmap_base));
+    static tss_io_bitmap t{cpu_tss.io_bitmap, base, IO_BITMAP_OFFSET_VALID, IO_BITMAP_OFFSET_INVALID};
+    return t;
 }

@@ -1,6 +1,7 @@
 /* The architecture's part of tasks: switching, new stacks, fresh programs, TLS. */
 #include <asm/desc.h>
 #include <asm/entry.h>
+#include <asm/ioport.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <linux/mm.h>
@@ -25,16 +26,31 @@ struct fork_frame {
     unsigned long ret_addr;
 };
 
-} // namespace
-
-void fpu_init_task(task_struct* t)
+void capture_initial_fpu_state()
 {
     static bool captured;
     if (!captured) {
         asm volatile("fninit; fxsave64 %0" : "=m"(initial_fpu_state));
         captured = true;
     }
+}
+
+} // namespace
+
+void fpu_init_task(task_struct* t)
+{
+    capture_initial_fpu_state();
     memcpy(t->thread.fpu, initial_fpu_state, FPU_STATE_SIZE);
+}
+
+u32 mxcsr_feature_mask()
+{
+    /* fxsave's MXCSR_MASK field (offset 28) is the CPU's; 0 means the
+     * default 0xffbf (Intel SDM, "Guidelines for Writing to the MXCSR"). */
+    capture_initial_fpu_state();
+    u32 mask;
+    memcpy(&mask, initial_fpu_state + 28, sizeof(mask));
+    return mask ? mask : 0xffbf;
 }
 
 extern "C" task_struct* __switch_to(task_struct* prev, task_struct* next)
@@ -44,15 +60,54 @@ extern "C" task_struct* __switch_to(task_struct* prev, task_struct* next)
     return prev;
 }
 
+namespace {
+
+/* Loads the user's %gs selector from kernel mode: swapgs around it, so that
+ * the load changes the user's base (then in MSR_GS_BASE), not the kernel's.
+ * Interrupts are off: nothing may use %gs in between. */
+void load_gs_index(unsigned short sel)
+{
+    u64 flags = local_irq_save();
+    asm volatile("swapgs\n\t"
+                 "movw %0, %%gs\n\t"
+                 "swapgs" : : "r"(sel) : "memory");
+    local_irq_restore(flags);
+}
+
+/* The running task's user selectors and bases, as the CPU has them: user
+ * code changes them with mov to %fs/%gs and wrfsbase/wrgsbase, unseen. */
+void save_fsgs(thread_struct& t)
+{
+    asm volatile("movw %%fs, %0" : "=r"(t.fsindex));
+    asm volatile("movw %%gs, %0" : "=r"(t.gsindex));
+    t.fsbase = rdmsr(MSR_FS_BASE);
+    t.gsbase = rdmsr(MSR_KERNEL_GS_BASE); /* the user's, while the kernel runs */
+}
+
+} // namespace
+
 task_struct* switch_to(task_struct* prev, task_struct* next)
 {
-    /* User state the kernel itself never touches: FPU/SSE registers and the TLS bases. */
+    /* User state the kernel itself never touches: FPU/SSE registers, the
+     * %fs/%gs selectors and the TLS bases. A selector load sets the base
+     * from the descriptor, so the bases are written after. */
     asm volatile("fxsave64 %0" : "=m"(prev->thread.fpu));
     asm volatile("fxrstor64 %0" : : "m"(next->thread.fpu));
-    if (prev->thread.fsbase != next->thread.fsbase)
+    save_fsgs(prev->thread);
+    bool fs_loaded = false, gs_loaded = false;
+    if (prev->thread.fsindex | next->thread.fsindex) {
+        asm volatile("movw %0, %%fs" : : "r"(next->thread.fsindex) : "memory");
+        fs_loaded = true;
+    }
+    if (prev->thread.gsindex | next->thread.gsindex) {
+        load_gs_index(next->thread.gsindex);
+        gs_loaded = true;
+    }
+    if (fs_loaded || prev->thread.fsbase != next->thread.fsbase)
         wrmsr(MSR_FS_BASE, next->thread.fsbase);
-    if (prev->thread.gsbase != next->thread.gsbase)
+    if (gs_loaded || prev->thread.gsbase != next->thread.gsbase)
         wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
+    switch_io_bitmap(prev, next);
     if (next->mm)
         switch_pgd(next->mm->pgd);
     return __switch_to_asm(prev, next);
@@ -65,8 +120,11 @@ void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsi
     child->ax = 0; /* fork returns 0 in the child */
     if (new_sp)
         child->sp = new_sp;
-    if (set_tls)
+    save_fsgs(p->thread); /* the parent's, live: the child starts with them */
+    if (set_tls) {
+        p->thread.fsindex = 0;
         p->thread.fsbase = tls;
+    }
     auto* frame = reinterpret_cast<fork_frame*>(child) - 1;
     *frame = fork_frame{};
     frame->ret_addr = reinterpret_cast<unsigned long>(ret_from_fork);
@@ -85,6 +143,10 @@ void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp)
     regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
     current->thread.fsbase = 0;
     current->thread.gsbase = 0;
+    current->thread.fsindex = 0;
+    current->thread.gsindex = 0;
+    asm volatile("movw %0, %%fs" : : "r"(static_cast<unsigned short>(0)) : "memory");
+    load_gs_index(0);
     wrmsr(MSR_FS_BASE, 0);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     fpu_init_task(current);
@@ -112,18 +174,25 @@ SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
     case ARCH_SET_GS:
         if (arg2 >= TASK_SIZE_MAX)
             return Errno::EPERM;
+        /* As Linux: the selector becomes 0, then the base is the one given. */
         if (option == ARCH_SET_FS) {
+            thread.fsindex = 0;
+            asm volatile("movw %0, %%fs" : : "r"(static_cast<unsigned short>(0)) : "memory");
             thread.fsbase = arg2;
             wrmsr(MSR_FS_BASE, arg2);
         } else {
+            thread.gsindex = 0;
+            load_gs_index(0);
             thread.gsbase = arg2;
             wrmsr(MSR_KERNEL_GS_BASE, arg2);
         }
         return 0;
+    /* The bases the CPU has now: a selector load or wrfsbase/wrgsbase may
+     * have changed them since the last arch_prctl. */
     case ARCH_GET_FS:
-        return put_user(thread.fsbase, user_out_ptr<unsigned long>(arg2));
+        return put_user(rdmsr(MSR_FS_BASE), user_out_ptr<unsigned long>(arg2));
     case ARCH_GET_GS:
-        return put_user(thread.gsbase, user_out_ptr<unsigned long>(arg2));
+        return put_user(rdmsr(MSR_KERNEL_GS_BASE), user_out_ptr<unsigned long>(arg2));
     case ARCH_GET_CPUID:
         return 1; /* cpuid is not faulting */
     case ARCH_SET_CPUID:

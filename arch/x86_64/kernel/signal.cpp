@@ -35,11 +35,43 @@ void fill_sigcontext(sigcontext_64& sc, const pt_regs& r, unsigned long fpstate,
     sc.ip = r.ip, sc.flags = r.flags;
     sc.cs = static_cast<u16>(r.cs);
     sc.ss = static_cast<u16>(r.ss);
+    sc.err = current->thread.error_code;
+    sc.trapno = current->thread.trap_nr;
     sc.oldmask = mask;
+    sc.cr2 = current->thread.cr2;
     sc.fpstate = fpstate;
 }
 
+/* The segment-descriptor access rights that lar reports. */
+constexpr u32 AR_TYPE_RWDATA = 1u << 9, AR_TYPE_RWDATA_EXPDOWN = 3u << 9, AR_TYPE_MASK = 7u << 9;
+constexpr u32 AR_S = 1u << 12, AR_DPL3 = 3u << 13, AR_P = 1u << 15;
+
+/* Returning to 64-bit mode without UC_STRICT_RESTORE_SS: an SS that would not
+ * load (as DOSEMU and CRIU leave it) becomes __USER_DS, as on Linux. */
+void force_valid_ss(pt_regs* regs)
+{
+    u32 ar;
+    asm volatile("lar %[sel], %[ar]\n\t"
+                 "jz 1f\n\t"
+                 "xorl %[ar], %[ar]\n"
+                 "1:"
+                 : [ar] "=r"(ar)
+                 : [sel] "r"(static_cast<u32>(static_cast<u16>(regs->ss)))
+                 : "cc");
+    ar &= AR_DPL3 | AR_S | AR_P | AR_TYPE_MASK;
+    if (ar != (AR_DPL3 | AR_S | AR_P | AR_TYPE_RWDATA) && ar != (AR_DPL3 | AR_S | AR_P | AR_TYPE_RWDATA_EXPDOWN))
+        regs->ss = __USER_DS;
+}
+
 } // namespace
+
+unsigned long sigframe_size()
+{
+    /* setup_rt_frame's worst case from the top of a stack: the FPU state
+     * aligned down to 64 bytes, the frame aligned down to 16 less 8. */
+    unsigned long worst = FPU_STATE_SIZE + 63 + sizeof(rt_sigframe) + 15 + 8;
+    return (worst + 15) & ~15UL;
+}
 
 bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs)
 {
@@ -64,7 +96,9 @@ bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigse
     rt_sigframe frame;
     memset(&frame, 0, sizeof(frame));
     frame.pretcode = ka.restorer;
-    frame.uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS;
+    /* Strict SS restore only for a frame taken in 64-bit mode: code that
+     * switches from 32-bit mode by editing CS may leave an SS that won't load. */
+    frame.uc.uc_flags = UC_SIGCONTEXT_SS | (regs->cs == __USER_CS ? UC_STRICT_RESTORE_SS : 0);
     frame.uc.uc_stack = stack_t_user{t->sas_ss_sp, was_on_stack ? SS_ONSTACK : (t->sas_ss_size ? 0 : SS_DISABLE), 0,
                                      t->sas_ss_size};
     fill_sigcontext(frame.uc.uc_mcontext, *regs, fpstate, blocked.sig);
@@ -106,9 +140,13 @@ SYSCALL_DEFINE0(rt_sigreturn)
     regs->di = sc.di, regs->si = sc.si, regs->bp = sc.bp, regs->bx = sc.bx;
     regs->dx = sc.dx, regs->cx = sc.cx, regs->sp = sc.sp, regs->ip = sc.ip;
     regs->flags = (regs->flags & ~FIX_EFLAGS) | (sc.flags & FIX_EFLAGS);
-    regs->cs = __USER_CS;
-    regs->ss = __USER_DS;
+    /* CS and SS as the frame says, at RPL 3: a selector the CPU refuses
+     * faults at the iretq, and that fault is the program's (traps.cpp, bad_iret). */
+    regs->cs = sc.cs | 3;
+    regs->ss = sc.ss | 3;
     regs->orig_ax = static_cast<unsigned long>(-1); /* no system call to restart */
+    if (!(frame.uc.uc_flags & UC_STRICT_RESTORE_SS) && regs->cs == __USER_CS)
+        force_valid_ss(regs);
 
     if (sc.fpstate) {
         alignas(16) u8 fpu[FPU_STATE_SIZE];
@@ -116,11 +154,12 @@ SYSCALL_DEFINE0(rt_sigreturn)
             force_sig(SIGSEGV);
             return 0;
         }
-        /* fxrstor faults on reserved MXCSR bits: keep only the valid ones. */
-        u32 mxcsr_mask = *reinterpret_cast<u32*>(fpu + 28);
-        if (!mxcsr_mask)
-            mxcsr_mask = 0xffbf;
-        *reinterpret_cast<u32*>(fpu + 24) &= mxcsr_mask;
+        /* fxrstor faults on reserved MXCSR bits: keep only those this CPU
+         * has (its mask, not the frame's, which user space wrote). */
+        u32 mxcsr;
+        memcpy(&mxcsr, fpu + 24, sizeof(mxcsr));
+        mxcsr &= mxcsr_feature_mask();
+        memcpy(fpu + 24, &mxcsr, sizeof(mxcsr));
         asm volatile("fxrstor64 %0" : : "m"(fpu));
     } else {
         fpu_init_task(t);

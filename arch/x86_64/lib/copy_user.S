@@ -6,22 +6,10 @@
  * Callers have checked access_ok() first, so no kernel address gets here.
  *
  * STAC/CLAC are patched to NOPs at boot on CPUs without SMAP (see
- * arch/x86_64/kernel/cpu.cpp), so they are emitted with labels here.
+ * arch/x86_64/kernel/cpu.cpp); asm/smap.h records each site.
  */
 #include <asm/extable.h>
-
-.macro ASM_STAC
-	.pushsection .smap_sites, "a"
-	.quad	771f
-	.popsection
-771:	stac
-.endm
-.macro ASM_CLAC
-	.pushsection .smap_sites, "a"
-	.quad	772f
-	.popsection
-772:	clac
-.endm
+#include <asm/smap.h>
 
 	.text
 

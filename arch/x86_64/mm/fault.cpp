@@ -44,6 +44,10 @@ void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long addres
     if (result == FaultResult::Handled)
         return;
     if (from_user) {
+        /* What the signal frame's sigcontext reports (Linux's set_signal_archinfo). */
+        current->thread.trap_nr = X86_TRAP_PF;
+        current->thread.error_code = error_code | X86_PF_USER;
+        current->thread.cr2 = address;
         local_irq_enable();
         user_fault_signal(result, regs, address, error_code);
         return;

@@ -85,3 +85,5 @@ struct cpu_features {
     bool smep, smap, umip, fsgsbase, tsc_deadline, pdpe1gb, rdrand, x2apic;
 };
 extern cpu_features boot_cpu;
+/* AT_HWCAP2 of a new program: HWCAP2_FSGSBASE when user mode may use rdfsbase & co. */
+unsigned long elf_hwcap2();
