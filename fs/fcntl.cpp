@@ -134,9 +134,8 @@ SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
     case F_SETOWN:
         return 0;
     case F_GETPIPE_SZ:
-        if (!S_ISFIFO(f->f_inode->i_mode))
-            return Errno::EBADF;
-        return 65536;
+    case F_SETPIPE_SZ:
+        return pipe_fcntl(f.get(), cmd, arg);
     default:
         return Errno::EINVAL;
     }

@@ -416,5 +416,7 @@ super_block* ramfs_get_sb();
 super_block* proc_get_sb(); /* fs/proc: a new procfs instance */
 extern const file_operations ramfs_file_operations;
 const file_operations* fifo_file_operations(); /* fs/pipe.cpp: FIFOs opened by name */
+/* F_GETPIPE_SZ and F_SETPIPE_SZ on a pipe or FIFO (EBADF for another file). */
+Result<long> pipe_fcntl(file* f, unsigned int cmd, unsigned long arg);
 extern const file_operations ramfs_dir_operations;
 void populate_rootfs(); /* unpack the initramfs */
