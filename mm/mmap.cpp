@@ -464,6 +464,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
         auto r = mmap_region(mm, addr, len, vm_flags, file_inode, off >> PAGE_SHIFT);
         if (!r.ok())
             where = r.error();
+        else if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE || (flags & MAP_LOCKED))
+            mm_populate(mm, addr, len); /* MAP_NONBLOCK cancels MAP_POPULATE, as in Linux */
     }
     if (f)
         fput(f);
