@@ -29,10 +29,11 @@ SyscallResult on_path(int dfd, user_in_ptr<const char> name, unsigned lookup, Fn
     return r;
 }
 
+/* fn on the path of descriptor fd; raw: an O_PATH descriptor will do (fchdir). */
 template <typename Fn>
-SyscallResult on_fd(unsigned int fd, Fn fn)
+SyscallResult on_fd(unsigned int fd, Fn fn, bool raw = false)
 {
-    FdRef f(static_cast<int>(fd));
+    FdRef f = raw ? FdRef(static_cast<int>(fd), FdRef::raw) : FdRef(static_cast<int>(fd));
     if (!f)
         return Errno::EBADF;
     return fn(f->f_path);
@@ -296,7 +297,7 @@ SYSCALL_DEFINE1(chdir, user_in_ptr<const char>, filename)
 
 SYSCALL_DEFINE1(fchdir, unsigned int, fd)
 {
-    return on_fd(fd, [](const path& p) { return set_fs_path(current->fs->pwd, p); });
+    return on_fd(fd, [](const path& p) { return set_fs_path(current->fs->pwd, p); }, true);
 }
 
 SYSCALL_DEFINE1(chroot, user_in_ptr<const char>, filename)

@@ -37,7 +37,7 @@ Result<int> replace_fd(int newfd, file* f, unsigned flags)
 
 Result<int> dupfd(int oldfd, int start, unsigned flags)
 {
-    file* f = fget(oldfd);
+    file* f = fget_raw(oldfd);
     if (!f)
         return Errno::EBADF;
     auto fd = get_unused_fd_flags(flags, start);
@@ -62,7 +62,7 @@ SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
         return Errno::EINVAL;
     if (oldfd == newfd)
         return Errno::EINVAL;
-    file* f = fget(static_cast<int>(oldfd));
+    file* f = fget_raw(static_cast<int>(oldfd));
     if (!f)
         return Errno::EBADF;
     return replace_fd(static_cast<int>(newfd), f, flags);
@@ -71,10 +71,10 @@ SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
 SYSCALL_DEFINE2(dup2, unsigned int, oldfd, unsigned int, newfd)
 {
     if (oldfd == newfd) {
-        FdRef f(static_cast<int>(oldfd));
+        FdRef f(static_cast<int>(oldfd), FdRef::raw);
         return f ? SyscallResult(static_cast<int>(newfd)) : SyscallResult(Errno::EBADF);
     }
-    file* f = fget(static_cast<int>(oldfd));
+    file* f = fget_raw(static_cast<int>(oldfd));
     if (!f)
         return Errno::EBADF;
     return replace_fd(static_cast<int>(newfd), f, 0);
@@ -90,10 +90,14 @@ struct flock_user {
 
 SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
 {
-    FdRef f(static_cast<int>(fd));
+    FdRef f(static_cast<int>(fd), FdRef::raw);
     if (!f)
         return Errno::EBADF;
     int ifd = static_cast<int>(fd);
+    /* An O_PATH descriptor only duplicates and shows its flags (Linux's check_fcntl_cmd). */
+    if ((f->f_mode & FMODE_PATH) &&
+        !(cmd == F_DUPFD || cmd == F_DUPFD_CLOEXEC || cmd == F_GETFD || cmd == F_SETFD || cmd == F_GETFL))
+        return Errno::EBADF;
     switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC:
@@ -130,9 +134,8 @@ SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
     case F_SETOWN:
         return 0;
     case F_GETPIPE_SZ:
-        if (!S_ISFIFO(f->f_inode->i_mode))
-            return Errno::EBADF;
-        return 65536;
+    case F_SETPIPE_SZ:
+        return pipe_fcntl(f.get(), cmd, arg);
     default:
         return Errno::EINVAL;
     }

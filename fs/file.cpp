@@ -120,19 +120,34 @@ void do_close_on_exec(files_struct* files)
     }
 }
 
-file* fget(int fd)
+file* fget_raw(int fd)
 {
     file* f = current->files->get(fd);
     return f ? get_file(f) : nullptr;
 }
 
-FdRef::FdRef(int fd)
+file* fget(int fd)
+{
+    file* f = current->files->get(fd);
+    return f && !(f->f_mode & FMODE_PATH) ? get_file(f) : nullptr;
+}
+
+FdRef::FdRef(int fd, Raw)
 {
     files_struct* files = current->files;
     counted_ = files->count > 1;
     f_ = files->get(fd);
     if (f_ && counted_)
         get_file(f_);
+}
+
+FdRef::FdRef(int fd) : FdRef(fd, raw)
+{
+    if (f_ && (f_->f_mode & FMODE_PATH)) {
+        if (counted_)
+            fput(f_);
+        f_ = nullptr;
+    }
 }
 
 Result<int> get_unused_fd_flags(unsigned flags, int start)

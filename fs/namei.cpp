@@ -178,7 +178,7 @@ Result<path> start_dir(int dirfd, const char* name)
         path_get(p);
         return p;
     }
-    file* f = fget(dirfd);
+    file* f = fget_raw(dirfd); /* an O_PATH directory is a dirfd too */
     if (!f)
         return Errno::EBADF;
     path p = f->f_path;

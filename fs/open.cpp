@@ -209,6 +209,8 @@ Result<file*> dentry_open(const path& p, unsigned flags)
 static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, unsigned flags, umode_t mode)
 {
     flags |= O_LARGEFILE; /* a 64-bit kernel: every file may be large (Linux's force_o_largefile) */
+    if (flags & O_PATH)
+        flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC; /* O_PATH beats the rest (build_open_how) */
     char* name = TRY(getname(filename));
     auto fd = get_unused_fd_flags(flags);
     if (!fd.ok()) {

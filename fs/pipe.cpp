@@ -4,6 +4,7 @@
  * end of file); writing with no reader left raises SIGPIPE and fails with
  * EPIPE; writes of at most PIPE_BUF bytes are never interleaved.
  */
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/sched.h>
@@ -14,12 +15,15 @@
 
 namespace {
 
-constexpr size_t PIPE_SIZE = 65536; /* Linux's default capacity */
+constexpr unsigned PIPE_DEF_ORDER = 4; /* 16 pages, 64 KiB: Linux's default capacity */
+constexpr size_t PIPE_MAX_SIZE = 1 << 20; /* /proc/sys/fs/pipe-max-size: beyond it, CAP_SYS_RESOURCE */
 constexpr size_t PIPE_BUF = 4096;   /* writes up to this size are atomic */
 
 struct pipe_inode_info {
     u8* buf;
-    size_t head, tail; /* bytes [tail, head) are in the pipe; indices grow, taken modulo PIPE_SIZE */
+    size_t size;       /* capacity: PAGE_SIZE << order bytes (F_SETPIPE_SZ changes it) */
+    unsigned order;
+    size_t head, tail; /* bytes [tail, head) are in the pipe; indices grow, taken modulo size */
     int readers, writers;
     unsigned long r_counter, w_counter; /* opens so far, for FIFO opens that wait */
     wait_queue_head rd_wait, wr_wait;
@@ -33,12 +37,14 @@ pipe_inode_info* alloc_pipe_info()
     auto* p = static_cast<pipe_inode_info*>(kzalloc(sizeof(pipe_inode_info)));
     if (!p)
         return nullptr;
-    page* pages = alloc_pages(4); /* 16 pages: 64 KiB */
+    page* pages = alloc_pages(PIPE_DEF_ORDER);
     if (!pages) {
         kfree(p);
         return nullptr;
     }
     p->buf = static_cast<u8*>(page_address(pages));
+    p->order = PIPE_DEF_ORDER;
+    p->size = PAGE_SIZE << PIPE_DEF_ORDER;
     p->rd_wait.head.init();
     p->wr_wait.head.init();
     return p;
@@ -46,7 +52,7 @@ pipe_inode_info* alloc_pipe_info()
 
 void free_pipe_info(pipe_inode_info* p)
 {
-    __free_pages(virt_to_page(p->buf), 4);
+    __free_pages(virt_to_page(p->buf), p->order);
     kfree(p);
 }
 
@@ -57,8 +63,8 @@ Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
         if (used(p)) {
             size_t done = 0;
             while (used(p) && to.count()) {
-                size_t at = p->tail % PIPE_SIZE;
-                size_t n = min(min(used(p), PIPE_SIZE - at), to.count());
+                size_t at = p->tail % p->size;
+                size_t n = min(min(used(p), p->size - at), to.count());
                 size_t copied = to.copy_to_iter(p->buf + at, n);
                 p->tail += copied;
                 done += copied;
@@ -89,20 +95,20 @@ Result<size_t> pipe_write(file* f, iov_iter& from, loff_t*)
             send_sig_info(SIGPIPE, nullptr, current, false);
             return done ? Result<size_t>(done) : Errno::EPIPE;
         }
-        size_t space = PIPE_SIZE - used(p);
+        size_t space = p->size - used(p);
         /* A small write goes in whole or not at all. */
         bool fits = total <= PIPE_BUF ? space >= total : space > 0;
         if (!fits) {
             if (f->f_flags & O_NONBLOCK)
                 return done ? Result<size_t>(done) : Errno::EAGAIN;
             wake_up(&p->rd_wait);
-            long err = wait_event_interruptible(p->wr_wait, !p->readers || PIPE_SIZE - used(p) >= min(total, PIPE_BUF));
+            long err = wait_event_interruptible(p->wr_wait, !p->readers || p->size - used(p) >= min(total, PIPE_BUF));
             if (err)
                 return done ? Result<size_t>(done) : static_cast<Errno>(-err);
             continue;
         }
-        size_t at = p->head % PIPE_SIZE;
-        size_t n = min(min(space, PIPE_SIZE - at), from.count());
+        size_t at = p->head % p->size;
+        size_t n = min(min(space, p->size - at), from.count());
         size_t copied = from.copy_from_iter(p->buf + at, n);
         p->head += copied;
         done += copied;
@@ -129,7 +135,7 @@ unsigned int pipe_poll(file* f, poll_table* pt)
     }
     if (f->f_mode & FMODE_WRITE) {
         poll_wait(f, &p->wr_wait, pt);
-        if (used(p) < PIPE_SIZE)
+        if (used(p) < p->size)
             mask |= POLLOUT | POLLWRNORM;
         if (!p->readers)
             mask |= POLLERR;
@@ -145,6 +151,43 @@ Result<long> pipe_ioctl(file* f, unsigned int cmd, unsigned long arg)
     int n = static_cast<int>(used(pipe_of(f)));
     TRY(put_user(n, user_out_ptr<int>(arg)));
     return 0;
+}
+
+/*
+ * F_SETPIPE_SZ: the capacity becomes arg rounded up to a power of two of
+ * pages (Linux's round_pipe_size; EINVAL past 2^31), beyond pipe-max-size
+ * only with CAP_SYS_RESOURCE (EPERM), never below what the pipe holds (EBUSY:
+ * the pages its bytes occupy, as Linux counts buffers). The bytes move to the
+ * start of the new ring. Returns the new capacity.
+ */
+Result<long> pipe_set_size(pipe_inode_info* p, unsigned long arg)
+{
+    if (arg > (1UL << 31))
+        return Errno::EINVAL;
+    unsigned order = 0;
+    while ((PAGE_SIZE << order) < arg)
+        order++;
+    size_t size = PAGE_SIZE << order;
+    if (size > p->size && size > PIPE_MAX_SIZE && !capable(CAP_SYS_RESOURCE))
+        return Errno::EPERM;
+    size_t slots = used(p) ? (p->tail % PAGE_SIZE + used(p) + PAGE_SIZE - 1) / PAGE_SIZE : 0;
+    if ((size >> PAGE_SHIFT) < slots)
+        return Errno::EBUSY;
+    page* pages = alloc_pages(order);
+    if (!pages)
+        return Errno::ENOMEM;
+    auto* buf = static_cast<u8*>(page_address(pages));
+    size_t n = used(p);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = p->buf[(p->tail + i) % p->size];
+    __free_pages(virt_to_page(p->buf), p->order);
+    p->buf = buf;
+    p->order = order;
+    p->size = size;
+    p->tail = 0;
+    p->head = n;
+    wake_up(&p->wr_wait); /* there may be room now */
+    return static_cast<long>(size);
 }
 
 /* Frees the pipe once no file refers to it: no reader, no writer. */
@@ -296,6 +339,21 @@ Result<void> do_pipe2(user_out_ptr<int> fildes, int flags)
 } // namespace
 
 const file_operations* fifo_file_operations() { return &pipefifo_fops; }
+
+Result<long> pipe_fcntl(file* f, unsigned int cmd, unsigned long arg)
+{
+    if (f->f_op != &pipefifo_fops || !f->f_inode->i_private)
+        return Errno::EBADF; /* not a pipe (Linux's get_pipe_info) */
+    pipe_inode_info* p = pipe_of(f);
+    switch (cmd) {
+    case F_SETPIPE_SZ:
+        return pipe_set_size(p, arg);
+    case F_GETPIPE_SZ:
+        return static_cast<long>(p->size);
+    default:
+        return Errno::EINVAL;
+    }
+}
 
 SYSCALL_DEFINE2(pipe2, user_out_ptr<int>, fildes, int, flags)
 {

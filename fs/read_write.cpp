@@ -309,7 +309,10 @@ SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, off
         if (pos < 0)
             return Errno::EINVAL;
     }
+    /* Both ends' ranges, before the count is cut (Linux's do_sendfile). */
+    TRY(rw_verify_area(in.get(), pos, count));
     count = min(count, MAX_RW_COUNT);
+    TRY(rw_verify_area(out.get(), out->f_pos, count));
     char* buf = static_cast<char*>(kmalloc(PAGE_SIZE));
     if (!buf)
         return Errno::ENOMEM;

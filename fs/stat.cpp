@@ -99,7 +99,7 @@ SYSCALL_DEFINE2(newlstat, user_in_ptr<const char>, filename, user_out_ptr<struct
 
 SYSCALL_DEFINE2(newfstat, unsigned int, fd, user_out_ptr<struct stat>, statbuf)
 {
-    FdRef f(static_cast<int>(fd));
+    FdRef f(static_cast<int>(fd), FdRef::raw);
     if (!f)
         return Errno::EBADF;
     kstat st = TRY(stat_of(f->f_path));

@@ -48,7 +48,7 @@ SYSCALL_DEFINE2(statfs, user_in_ptr<const char>, pathname, user_out_ptr<statfs_u
 
 SYSCALL_DEFINE2(fstatfs, unsigned int, fd, user_out_ptr<statfs_user>, buf)
 {
-    FdRef f(static_cast<int>(fd));
+    FdRef f(static_cast<int>(fd), FdRef::raw);
     if (!f)
         return Errno::EBADF;
     return fill_statfs(f->f_path, buf);

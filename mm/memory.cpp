@@ -110,3 +110,16 @@ FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool 
     flush_tlb_one(page_addr);
     return FaultResult::Handled;
 }
+
+void mm_populate(mm_struct* mm, unsigned long start, unsigned long len)
+{
+    for (unsigned long addr = start; addr - start < len; addr += PAGE_SIZE) {
+        vm_area_struct* vma = find_vma(mm, addr);
+        if (!vma || vma->vm_start > addr || !(vma->vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+            continue; /* a hole, or PROT_NONE: nothing to bring in */
+        /* A private writable page is written, so it is the process's own copy. */
+        bool write = (vma->vm_flags & (VM_WRITE | VM_SHARED)) == VM_WRITE;
+        if (handle_mm_fault(mm, addr, write, false) == FaultResult::OutOfMemory)
+            return;
+    }
+}

@@ -401,6 +401,16 @@ Result<unsigned long> mmap_address(mm_struct* mm, unsigned long addr, unsigned l
 }
 
 /* The file side of mmap (Linux's order of checks): the area's flags, or why not. */
+/* Linux's file_mmap_ok: the mapping's last byte must be a file offset the
+ * file can have (LLONG_MAX for a regular file), else EOVERFLOW. */
+bool file_mmap_ok(file* f, unsigned long pgoff, unsigned long len)
+{
+    unsigned long maxsize = S_ISREG(f->f_inode->i_mode) || S_ISSOCK(f->f_inode->i_mode) ? ~0UL >> 1 : ~0UL;
+    if (len > maxsize)
+        return false;
+    return pgoff <= (maxsize - len) >> PAGE_SHIFT;
+}
+
 Result<unsigned long> mmap_file_flags(file* f, unsigned long flags, unsigned long prot, unsigned long vm_flags)
 {
     /* The flags MAP_SHARED has always ignored when unknown; MAP_SHARED_VALIDATE
@@ -427,6 +437,8 @@ Result<unsigned long> mmap_file_flags(file* f, unsigned long flags, unsigned lon
             return Errno::EACCES;
         if (!f->f_inode->i_mapping_ok)
             return Errno::ENODEV;
+        if (flags & MAP_GROWSDOWN)
+            return Errno::EINVAL; /* only anonymous private memory grows */
         return vm_flags;
     default:
         return Errno::EINVAL;
@@ -459,6 +471,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
         addr = where.value();
         if ((flags & MAP_FIXED_NOREPLACE) && !range_is_free(mm, addr, addr + len)) {
             where = Errno::EEXIST;
+        } else if (f && !file_mmap_ok(f, off >> PAGE_SHIFT, len)) {
+            where = Errno::EOVERFLOW;
         } else if (f) {
             auto fl = mmap_file_flags(f, flags, prot, vm_flags);
             if (fl.ok()) {
@@ -471,6 +485,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
             /* Shared anonymous memory is an unnamed file, so fork shares its pages. */
             vm_flags |= VM_SHARED;
             off = 0;
+            if (flags & MAP_GROWSDOWN)
+                where = Errno::EINVAL;
         } else if (type != MAP_PRIVATE) {
             where = Errno::EINVAL;
         }
@@ -488,6 +504,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
         auto r = mmap_region(mm, addr, len, vm_flags, file_inode, off >> PAGE_SHIFT);
         if (!r.ok())
             where = r.error();
+        else if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE || (flags & MAP_LOCKED))
+            mm_populate(mm, addr, len); /* MAP_NONBLOCK cancels MAP_POPULATE, as in Linux */
     }
     if (f)
         fput(f);
@@ -508,7 +526,8 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
     mm_struct* mm = current->mm;
     /* Linux's order: both growth directions, alignment, an empty range, a
      * range that wraps, the protection bits, then the areas. */
-    if ((prot & PROT_GROWSDOWN) && (prot & PROT_GROWSUP))
+    unsigned long grows = prot & (PROT_GROWSDOWN | PROT_GROWSUP);
+    if (grows == (PROT_GROWSDOWN | PROT_GROWSUP))
         return Errno::EINVAL;
     prot &= ~(PROT_GROWSDOWN | PROT_GROWSUP);
     if (start & ~PAGE_MASK)
@@ -526,6 +545,10 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
     TRY(check_user_range(start, len, Errno::ENOMEM));
     if (!range_is_mapped(mm, start, end))
         return Errno::ENOMEM;
+    /* PROT_GROWSDOWN extends the change down a stack area: only such an
+     * area takes it, and x86 has no area that grows up (EINVAL, as Linux). */
+    if ((grows & PROT_GROWSUP) || ((grows & PROT_GROWSDOWN) && !(find_vma(mm, start)->vm_flags & VM_GROWSDOWN)))
+        return Errno::EINVAL;
     unsigned long new_bits = calc_vm_prot_bits(prot);
     for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next)
         if ((new_bits & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))

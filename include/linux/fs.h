@@ -314,7 +314,11 @@ void putname(char* name);
 file* alloc_file(const path& p, unsigned flags, const file_operations* fops);
 file* get_file(file* f);
 void fput(file* f);
+/* The file of descriptor fd, referenced, or nullptr. An O_PATH file counts
+ * as no file for fget (most calls: EBADF), as in Linux; fget_raw takes it
+ * (the calls that work on a path: fstat, fchdir, a dirfd, dup, fcntl). */
 file* fget(int fd);
+file* fget_raw(int fd);
 /* Reserves an unused descriptor >= start (EMFILE if none): from here until
  * put_unused_fd or close, no other open can get it, even while this one
  * sleeps before fd_install (Linux's open_fds bit). */
@@ -387,10 +391,13 @@ void put_fs_struct(fs_struct* fs);
 
 /* A descriptor's file, held for the length of a call (Linux's struct fd).
  * Like Linux's fdget, it only takes a reference when another task shares the
- * descriptor table and could close the file meanwhile. */
+ * descriptor table and could close the file meanwhile, and it finds no file
+ * behind an O_PATH descriptor unless asked for the raw one (fdget_raw). */
 class FdRef {
 public:
+    enum Raw { raw };
     explicit FdRef(int fd);
+    FdRef(int fd, Raw);
     ~FdRef()
     {
         if (f_ && counted_)
@@ -451,5 +458,7 @@ super_block* ramfs_get_sb();
 super_block* proc_get_sb(); /* fs/proc: a new procfs instance */
 extern const file_operations ramfs_file_operations;
 const file_operations* fifo_file_operations(); /* fs/pipe.cpp: FIFOs opened by name */
+/* F_GETPIPE_SZ and F_SETPIPE_SZ on a pipe or FIFO (EBADF for another file). */
+Result<long> pipe_fcntl(file* f, unsigned int cmd, unsigned long arg);
 extern const file_operations ramfs_dir_operations;
 void populate_rootfs(); /* unpack the initramfs */

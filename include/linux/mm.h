@@ -154,6 +154,9 @@ void unmap_mapping_range(inode* file, unsigned long first_index);
  * this kind of access (SEGV_ACCERR). */
 enum class FaultResult { Handled, Segv, SegvAccess, Bus, OutOfMemory };
 FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool exec);
+/* Brings in every page of [start, start + len) as a first access would
+ * (MAP_POPULATE; Linux's mm_populate). Failures are left for the faults. */
+void mm_populate(mm_struct* mm, unsigned long start, unsigned long len);
 
 /* The page-fault exception (arch/x86_64/mm/fault.cpp). */
 void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long address);

@@ -6,6 +6,8 @@
  *     anonymous memory only, else EINVAL), MADV_KEEPONFORK undoes it.
  *   - the advice Linux takes without a visible effect here (MADV_COLD,
  *     MADV_PAGEOUT) keeps the contents.
+ *   - MAP_POPULATE brings the pages in (mincore says resident) unless
+ *     MAP_NONBLOCK; without it anonymous pages wait for the first touch.
  *   - MAP_SHARED_VALIDATE: EINVAL for anonymous memory, EOPNOTSUPP for an
  *     unknown flag on a file; a plain shared file mapping works.
  */
@@ -75,6 +77,37 @@ int main(void)
     EQ(madvise(p, 2 * PG, MADV_PAGEOUT), 0);
     TRUE(p[0] == 'a' && p[PG] == 'b');
     ERR(madvise(p, 2 * PG, 999), EINVAL);
+
+    SECTION("MAP_POPULATE");
+    unsigned char vec[4];
+    struct {
+        const char *name;
+        int flags;
+        unsigned char want;
+    } pop[] = {
+        {"MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE", MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, 1},
+        {"MAP_SHARED|MAP_ANONYMOUS|MAP_POPULATE", MAP_SHARED | MAP_ANONYMOUS | MAP_POPULATE, 1},
+        {"MAP_PRIVATE|MAP_ANONYMOUS|MAP_POPULATE|MAP_NONBLOCK", MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | MAP_NONBLOCK, 0},
+        {"MAP_PRIVATE|MAP_ANONYMOUS", MAP_PRIVATE | MAP_ANONYMOUS, 0},
+    };
+    for (unsigned i = 0; i < sizeof pop / sizeof pop[0]; i++) {
+        char *q = mmap(NULL, 4 * PG, PROT_READ | PROT_WRITE, pop[i].flags, -1, 0);
+        memset(vec, 7, sizeof vec);
+        int r = q == MAP_FAILED ? -1 : mincore(q, 4 * PG, vec);
+        printf("mincore after mmap(%s) = %d: %d %d %d %d\n", pop[i].name, r, vec[0], vec[1], vec[2], vec[3]);
+        checks++;
+        if (r || vec[0] != pop[i].want || vec[3] != pop[i].want) {
+            failures++;
+            printf("FAIL: mmap(%s) should leave the pages %s\n", pop[i].name, pop[i].want ? "resident" : "absent");
+        }
+        if (q != MAP_FAILED) {
+            TRUE(q[0] == 0 && q[4 * PG - 1] == 0);
+            munmap(q, 4 * PG);
+        }
+    }
+    char *none = mmap(NULL, PG, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    TRUE(none != MAP_FAILED); /* nothing to populate in PROT_NONE */
+    munmap(none, PG);
 
     SECTION("MAP_SHARED_VALIDATE");
     ERR(mmap(NULL, PG, PROT_READ, MAP_SHARED_VALIDATE | MAP_ANONYMOUS, -1, 0), EINVAL);
