@@ -129,16 +129,6 @@ const file_operations ramfs_file_operations = {
     .release = nullptr,
 };
 
-/* A directory's position counts entries: it is set or moved, never taken
- * from the end (Linux's dcache_dir_lseek: SEEK_END, SEEK_DATA, SEEK_HOLE
- * are EINVAL). */
-static Result<loff_t> dcache_dir_lseek(file* f, loff_t offset, int whence)
-{
-    if (whence != SEEK_SET && whence != SEEK_CUR)
-        return Errno::EINVAL;
-    return generic_file_llseek(f, offset, whence);
-}
-
 const file_operations ramfs_dir_operations = {
     .read_iter = nullptr,
     .write_iter = nullptr,
