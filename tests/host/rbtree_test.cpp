@@ -167,8 +167,9 @@ TEST(RbTree, RandomOperationsMatchTheModel)
                 long k = long(rng() % 520);
                 rb_node* found = rb_find(k, &root, cmp);
                 EXPECT_EQ(found != nullptr, model.count(k) > 0);
-                if (found)
+                if (found) {
                     EXPECT_EQ(item(found)->key, k);
+                }
                 rb_node* ge = rb_find_first_ge(k, &root, cmp);
                 auto want = model.lower_bound(k);
                 if (want == model.end()) {
@@ -176,8 +177,9 @@ TEST(RbTree, RandomOperationsMatchTheModel)
                 } else {
                     ASSERT_NE(ge, nullptr);
                     EXPECT_EQ(item(ge)->key, *want);
-                    if (rb_node* before = rb_prev(ge))
+                    if (rb_node* before = rb_prev(ge)) {
                         EXPECT_LT(item(before)->key, k);
+                    }
                 }
             }
             check_tree(root, model, model_max_gap());
