@@ -11,6 +11,10 @@ A test that is not compared says why, once, in the manifest:
     trapgate_lines = [RE, ...]    Trapgate's lines in their place (each RE must
                                   match a whole line of Trapgate's output)
     linux_exit = N                Linux's exit status, where it differs
+    linux_maybe_lines, trapgate_maybe_lines = [RE, ...]
+                                  lines that may or may not be printed (a
+                                  kernel's own console messages): taken out
+                                  where they match, required nowhere
 Every other line, and the exit status unless linux_exit is given, must still
 be the same: a test marked differs fails when anything else differs, and when
 a declared line is no longer there (the difference is gone or has moved).
@@ -150,6 +154,8 @@ def expected_difference(test, lin, tg):
     problems = []
     lin_rest, lin_unused = _declared_lines(lin.stdout, test.get("linux_lines", []))
     tg_rest, tg_unused = _declared_lines(tg.stdout, test.get("trapgate_lines", []))
+    lin_rest, _ = _declared_lines(lin_rest, test.get("linux_maybe_lines", []))
+    tg_rest, _ = _declared_lines(tg_rest, test.get("trapgate_maybe_lines", []))
     problems += ["declared Linux line not in Linux's output: %r" % p for p in lin_unused]
     problems += ["declared Trapgate line not in Trapgate's output: %r" % p for p in tg_unused]
     if "linux_exit" in test:

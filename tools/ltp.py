@@ -34,6 +34,8 @@ import shutil
 import subprocess
 import sys
 import tarfile
+import tempfile
+import threading
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
@@ -247,13 +249,59 @@ def classify(ending, output):
     return "fail", (first or ending)
 
 
+class ResultCache:
+    """Results per (kernel, test, its files, the limit), in one JSON file per
+    kernel under CACHE_ROOT: a run that stops part way is resumed, and a
+    second run of the same kernel costs nothing."""
+
+    def __init__(self, kernel_id, fresh):
+        self.path = os.path.join(CACHE_ROOT, "ltp-results", kernel_id + ".json")
+        self.lock = threading.Lock()
+        self.data = {}
+        if not fresh and os.path.exists(self.path):
+            try:
+                with open(self.path) as f:
+                    self.data = json.load(f)
+            except ValueError:
+                self.data = {}
+
+    def key(self, name, cmd, files, bin_dir, timeout):
+        h = hashlib.sha256(json.dumps([name, cmd, timeout, MEM, RECIPE]).encode())
+        for n in sorted(files):
+            st = os.stat(os.path.join(bin_dir, n))
+            h.update(("%s:%d:%d" % (n, st.st_size, int(st.st_mtime))).encode())
+        return h.hexdigest()[:32]
+
+    def get(self, key):
+        r = self.data.get(key)
+        return tuple(r) if r else None
+
+    def put(self, items):
+        with self.lock:
+            for key, result in items:
+                self.data[key] = list(result)
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            tmp = self.path + ".tmp.%d" % threading.get_ident()
+            with open(tmp, "w") as f:
+                json.dump(self.data, f)
+            os.replace(tmp, self.path)
+
+
+def file_id(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        h.update(f.read())
+    return h.hexdigest()[:16]
+
+
 def run_trapgate_batch(tests, files, bin_dir, timeout, smp):
     """{name: (result, cause)}: reboots for what is left when the kernel dies during a test."""
     results = {}
     todo = list(tests)
     while todo:
         image, prog, args = image_for(todo, files, bin_dir, timeout)
-        initrd = os.path.join(trapgate.BUILD, "ltp", "batch-%d.cpio" % os.getpid())
+        fd, initrd = tempfile.mkstemp(prefix="ltp-batch-", suffix=".cpio", dir=os.path.join(trapgate.BUILD, "ltp"))
+        os.close(fd)
         image.write(initrd)
         boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(prog, args), smp=smp, mem=MEM)
         o = qemu.run(boot, timeout=60 + len(todo) * (timeout + 10))
@@ -386,6 +434,7 @@ def main():
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--update-expected", action="store_true")
     ap.add_argument("--no-docs", action="store_true")
+    ap.add_argument("--fresh", action="store_true", help="run Trapgate's tests again instead of using cached results")
     o = ap.parse_args()
     src = find_source(o.src)
     if not src:
@@ -416,14 +465,26 @@ def main():
     plan = batches(tests, deps)
     log("%d tests in %d boots per kernel" % (len(tests), len(plan)))
     tg, lin = {}, {}
+    cache = ResultCache("trapgate-%s-smp%d" % (file_id(trapgate.KERNEL), o.smp), o.fresh)
+
+    def trapgate_batch(batch, files):
+        keys = {name: cache.key(name, cmd, deps.of(cmd), bin_dir, o.timeout) for name, cmd in batch}
+        done = {name: cache.get(keys[name]) for name, _ in batch}
+        todo = [t for t in batch if not done[t[0]]]
+        got = run_trapgate_batch(todo, files, bin_dir, o.timeout, o.smp) if todo else {}
+        cache.put([(keys[n], r) for n, r in got.items() if r[0] != "died"])
+        return {**{n: r for n, r in done.items() if r}, **got}
+
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, o.j)) as pool:
-        futs = [pool.submit(run_trapgate_batch, b, f, bin_dir, o.timeout, o.smp) for b, f in plan]
+        futs = {pool.submit(trapgate_batch, b, f): "trapgate" for b, f in plan}
         if o.linux:
-            futs += [pool.submit(run_linux_batch, b, f, bin_dir, o.timeout, deps) for b, f in plan]
-        for i, fut in enumerate(futs):
-            r = fut.result()
-            (tg if i < len(plan) else lin).update(r)
-            log("boot %d of %d done" % (i + 1, len(futs)))
+            futs.update({pool.submit(run_linux_batch, b, f, bin_dir, o.timeout, deps): "linux" for b, f in plan})
+        finished = 0
+        for fut in concurrent.futures.as_completed(futs):
+            (tg if futs[fut] == "trapgate" else lin).update(fut.result())
+            finished += 1
+            log("%d of %d boots done (%s); trapgate so far: %d pass of %d" % (
+                finished, len(futs), futs[fut], sum(1 for r in tg.values() if r[0] == "pass"), len(tg)))
     width = max([len(n) for n, _ in tests] + [4])
     print("%-*s  %-6s  %-8s  %s" % (width, "test", "linux", "trapgate", "cause (trapgate)"))
     for name, _ in tests:
