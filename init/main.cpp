@@ -7,6 +7,9 @@
  *   quiet            fewer boot messages
  *   fault_selftest   fault in the kernel on purpose after boot (tests the
  *                    register dump, the backtrace and the failure exit)
+ *   stackprotector_selftest, ubsan_selftest
+ *                    provoke one stack-protector or UBSan report after boot
+ *                    (the checked build's checks, lib/checks_selftest.cpp)
  *   NAME=VALUE       passed to init's environment
  *   -- ARGS...       init's arguments ("..." quotes an argument with spaces)
  */
@@ -28,6 +31,7 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
+#include <linux/stackprotector.h>
 #include <linux/string.h>
 #include <linux/time.h>
 #include <linux/trace.h>
@@ -49,6 +53,8 @@ const char* init_path = "/init";
 const char* init_argv[MAX_INIT_ARGS + 2];
 const char* init_envp[MAX_INIT_ARGS + 3] = {"HOME=/", "TERM=linux"};
 bool fault_selftest;
+bool stackprotector_selftest_wanted;
+bool ubsan_selftest_wanted;
 
 /* Splits the command line in place: spaces separate, double quotes group. */
 char* next_word(char*& at)
@@ -89,6 +95,10 @@ void parse_cmdline()
             syscall_tracing = true;
         } else if (!strcmp(word, "fault_selftest")) {
             fault_selftest = true;
+        } else if (!strcmp(word, "stackprotector_selftest")) {
+            stackprotector_selftest_wanted = true;
+        } else if (!strcmp(word, "ubsan_selftest")) {
+            ubsan_selftest_wanted = true;
         } else if (!strcmp(word, "quiet")) {
             printk_quiet = true;
         } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {
@@ -233,8 +243,11 @@ void start_init()
 
 } // namespace
 
-extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
+/* Never returns, so its own canary (stored before the guard is chosen) is
+ * never checked; it is not protected anyway. */
+extern "C" [[noreturn]] __attribute__((no_stack_protector)) void start_kernel(u32 boot_magic, u32 boot_info)
 {
+    boot_init_stack_canary();
     serial_init();
     parse_boot_info(boot_magic, boot_info);
     char cmdline_copy[sizeof(boot_params.cmdline)];
@@ -263,6 +276,10 @@ extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
 
     if (fault_selftest)
         provoke_kernel_fault();
+    if (stackprotector_selftest_wanted)
+        stackprotector_selftest();
+    if (ubsan_selftest_wanted)
+        ubsan_selftest();
     start_init();
     cpu_idle_loop();
 }
