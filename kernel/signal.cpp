@@ -419,7 +419,9 @@ void do_notify_parent(task_struct* t, int sig)
     /* A parent that ignores SIGCHLD (or asks SA_NOCLDWAIT) never waits: reap at once. */
     if (sig == SIGCHLD && (ka.handler == SIG_IGN || (ka.flags & SA_NOCLDWAIT)))
         t->autoreap = true;
-    if (sig > 0)
+    /* Legacy clone accepts any exit signal in CSIGNAL (0..255); as on Linux,
+     * one that is not a signal is not sent (found by the fuzzer). */
+    if (valid_signal(sig))
         send_signal(sig, &info, parent, true, false);
     wake_up(&parent->signal->wait_chldexit);
 }
