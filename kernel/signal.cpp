@@ -489,6 +489,10 @@ int kill_one(task_struct* t, int sig, const siginfo_t& info, bool group)
 
 SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
 {
+    /* -INT_MIN is no process group: ESRCH before the signal is looked at, as
+     * on Linux (found by the fuzzer). */
+    if (pid == static_cast<pid_t>(0x80000000))
+        return Errno::ESRCH;
     if (sig < 0 || sig > _NSIG)
         return Errno::EINVAL;
     siginfo_t info = user_info(sig, SI_USER);

@@ -94,7 +94,10 @@ inline long int_pool(Rng& r)
                                     4095, 4096, 65535, 65536, 0x7fffffff, -0x80000000L, 0xffffffffL, 0x80000000L,
                                     -4095, -4096};
     switch (r.below(8)) {
-    case 0: return static_cast<int>(r.next());
+    case 0: {
+        long v = static_cast<int>(r.next()); /* sign-extended: keep it out of the kernel ranges */
+        return kernel_pointer(static_cast<u64>(v)) ? v & 0x7fffffff : v;
+    }
     case 1: return static_cast<long>(r.below(64));
     default: return r.pick(pool);
     }

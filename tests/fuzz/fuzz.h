@@ -54,12 +54,14 @@ constexpr u64 SCRATCH_PAGES = 64;
 constexpr u64 FILL = 0xa5a5a5a5a5a5a5a5ULL; /* what BUF holds before a call */
 
 /* Kernel addresses as Trapgate lays them out (arch/x86_64/include/asm/boot.h):
- * the direct map of all RAM and the kernel image. A value in these ranges in
- * an output buffer is a leaked kernel pointer. */
+ * the direct map of RAM (up to 4 GiB) and the kernel image (loaded at 1 MiB;
+ * up to 64 MiB of it). A value in these ranges in an output buffer is a leaked
+ * kernel pointer (kernel stacks and heap are in the direct map). The fuzzer's
+ * own random values are kept out of them (args.h). */
 constexpr u64 DIRECT_MAP = 0xffff888000000000ULL;
-constexpr u64 DIRECT_MAP_END = DIRECT_MAP + (64ULL << 30);
+constexpr u64 DIRECT_MAP_END = DIRECT_MAP + (4ULL << 30);
 constexpr u64 KERNEL_IMAGE = 0xffffffff80100000ULL;
-constexpr u64 KERNEL_IMAGE_END = 0xffffffffc0000000ULL;
+constexpr u64 KERNEL_IMAGE_END = KERNEL_IMAGE + (64ULL << 20);
 
 inline bool kernel_pointer(u64 v)
 {

@@ -260,7 +260,7 @@ inline long gen_arg(Ctx& c, Kind k)
                        static_cast<long>(kernel_addrs[0]), static_cast<long>(SCRATCH), b + (256L << 20)});
     }
     case TSPEC: return tspec(c);
-    case TMO: return r.one_in(32) ? -1 : r.pick({0L, 0L, 1L, 10L});
+    case TMO: return r.one_in(128) ? -1 : r.pick({0L, 0L, 1L, 10L});
     case IOV: return iov_arg(c);
     case IOVCNT: return r.pick({0L, 1L, 2L, 3L, 8L, 1024L, 1025L, -1L, 0x7fffffffL, static_cast<long>(r.below(9))});
     case POLLFD: return pollfd_arg(c);
@@ -286,9 +286,12 @@ inline long gen_arg(Ctx& c, Kind k)
         return static_cast<long>(r.below(14)) | (r.one_in(2) ? 128 : 0) | (r.one_in(4) ? 256 : 0) |
                (r.one_in(16) ? static_cast<long>(r.next() & 0xffffffff) : 0);
     case CLOCK: return r.pick({0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 11L, 12L, -1L, -2L, -6L, 0x7fffffffL});
-    case WAITOPT:
-        return r.pick({1L, 1L, 0L, 2L, 4L, 5L, 8L, 0x1000005L, 0x40000001L, 0x80000001L, 0x20000001L,
-                       static_cast<long>(r.next() & 0xffffffff)});
+    case WAITOPT: {
+        /* Mostly WNOHANG: a wait without it blocks while an unreaped child lives. */
+        long w = r.pick({1L, 0L, 2L, 4L, 5L, 8L, 0x1000005L, 0x40000001L, 0x80000001L, 0x20000001L,
+                         static_cast<long>(r.next() & 0xffffffff)});
+        return r.one_in(8) ? w : w | 1;
+    }
     case IDTYPE: return r.pick({0L, 1L, 2L, 3L, 4L, -1L});
     case WHO: return r.pick({0L, 1L, 2L, 3L, -1L});
     case RUSAGE: return r.pick({0L, -1L, 1L, 2L, -2L});
