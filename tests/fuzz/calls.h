@@ -27,6 +27,13 @@
  *   - "signal frame that cannot be written": no SA_ONSTACK handler (the
  *     alternate stack may be anywhere), and no handler for the fault signals;
  *   - "nanosleep remaining time": sleeps are short (also so workers move on).
+ * And because of a defect the fuzzer found that is reported, not fixed here
+ * (marked REPORTED, also made with --known):
+ *   - mremap moving an area looks up every page of the old range one by one
+ *     (mm/mmap.cpp, lookup_pte per 4 KiB), so moving a huge, sparse mapping
+ *     (mmap of 1 TiB, then mremap MREMAP_MAYMOVE to a larger size) keeps the
+ *     kernel busy for hours and pid 1 never runs again: seed 7 hung in 5 s.
+ *     for_each_present_pte, which skips absent tables, is the fix.
  */
 #pragma once
 
@@ -64,6 +71,7 @@ enum Kind : u8 {
     ADDR,     /* a memory target: the scratch area, the worker's mappings, bad addresses */
     NEWADDR,  /* mremap's new address: ADDR without kernel/non-canonical (KNOWN) */
     MLEN,     /* lengths for memory calls */
+    OLDLEN,   /* mremap's old length: MLEN up to 64 MiB (REPORTED) */
     PROT,
     MFLAGS,   /* mmap flags */
     MREMAPF,
@@ -157,7 +165,7 @@ inline const Call calls[] = {
     E(pipe, F_PIPE, PIPE),
     E2(select, _newselect, 0, NFDS, FDSET, FDSET, FDSET, TSPEC),
     E(sched_yield, F_RARE),
-    E(mremap, F_MMAP, ADDR, MLEN, MLEN, MREMAPF, NEWADDR),
+    E(mremap, F_MMAP, ADDR, OLDLEN, MLEN, MREMAPF, NEWADDR),
     E(msync, 0, ADDR, MLEN, MSF),
     E(madvise, 0, ADDR, MLEN, MADV),
     E(dup, F_FD, FD),
