@@ -239,9 +239,11 @@ inline long gen_arg(Ctx& c, Kind k)
     case ADDR: return addr_pool(c, false);
     case NEWADDR: return addr_pool(c, true);
     case MLEN: return mlen_pool(r);
-    case OLDLEN: {
+    case OLDLEN:
+    case NEWLEN: {
         long l = mlen_pool(r);
-        return !c.known && static_cast<unsigned long>(l) > (64UL << 20) ? 64L << 20 : l;
+        unsigned long most = k == OLDLEN ? 64UL << 20 : 1UL << 40;
+        return !c.known && static_cast<unsigned long>(l) > most ? static_cast<long>(most) : l;
     }
     case PROT: return r.one_in(8) ? static_cast<long>(r.next() & 0xffffffff) : static_cast<long>(r.below(8)) | (r.one_in(16) ? 0x01000000 : 0);
     case MFLAGS: {
