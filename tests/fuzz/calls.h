@@ -323,7 +323,7 @@ inline constexpr int no_random_64[] = {
     175, 176, 313 /* modules */, 200 /* tkill */, 202 /* futex: an untimed wait */,
     203 /* sched_setaffinity of pid 1 */, 230 /* clock_nanosleep */, 234 /* tgkill */, 246, 320 /* kexec */,
     251 /* ioprio_set */, 256, 279 /* migrate_pages move_pages */, 259 /* mknodat: FIFOs, KNOWN */,
-    297 /* rt_tgsigqueueinfo */, 302 /* prlimit64 of pid 1 */, 310, 311 /* process_vm_* */,
+    297 /* rt_tgsigqueueinfo */, 302 /* prlimit64 of pid 1 */, 160 /* setrlimit: RLIMIT_FSIZE */, 310, 311 /* process_vm_* */,
     314 /* sched_setattr */, 321 /* bpf */, 322 /* execveat */, 424 /* pidfd_send_signal */, 435 /* clone3 */,
 };
 inline constexpr int no_random_32[] = {
@@ -337,7 +337,7 @@ inline constexpr int no_random_32[] = {
     179 /* rt_sigsuspend */, 190 /* vfork, KNOWN */, 238 /* tkill */, 240 /* futex */, 241 /* sched_setaffinity */,
     252 /* exit_group */, 267 /* clock_nanosleep */, 270 /* tgkill */, 283 /* kexec_load */, 289 /* ioprio_set */,
     294, 317 /* migrate_pages move_pages */, 297 /* mknodat */, 335 /* rt_tgsigqueueinfo */, 340 /* prlimit64 */,
-    347, 348 /* process_vm_* */, 351 /* sched_setattr */, 357 /* bpf */, 358 /* execveat */,
+    347, 348 /* process_vm_* */, 75 /* setrlimit */, 351 /* sched_setattr */, 357 /* bpf */, 358 /* execveat */,
     407 /* clock_nanosleep_time64 */, 422 /* futex_time64 */, 424 /* pidfd_send_signal */, 435 /* clone3 */,
 };
 

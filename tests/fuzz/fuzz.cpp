@@ -116,6 +116,11 @@ Options opt;
     x64::sys_mkdir(dir, 0777);
     x64::sys_chmod(dir, 0777);
     x64::sys_chown(dir, unpriv ? 65534 : 0, unpriv ? 65534 : 0);
+    /* Trapgate's root file system is a ramfs without a size limit (Linux's
+     * initramfs is a tmpfs capped at half of RAM): one sendfile from
+     * /dev/zero fills all memory (seed 208 hung so). Files stay small. */
+    rlimit64 fsize{16 << 20, 16 << 20};
+    x64::sys_prlimit64(0, 1 /* RLIMIT_FSIZE */, &fsize, 0);
     if (unpriv) {
         x64::sys_setgroups(0, 0);
         x64::sys_setresgid(65534, 65534, 65534);
@@ -151,7 +156,10 @@ Options opt;
         c.add_fd(p[1]);
         x64::sys_write(p[1], "0123456789abcdef", 16);
     }
-    c.add_fd(x64::sys_open("f", O_RDWR | O_CREAT, 0666).raw());
+    c.add_fd(x64::sys_open("f", O_RDWR | O_CREAT | O_TRUNC, 0666).raw());
+    static constexpr const char* grown[] = {"g", "d/x"};
+    for (const char* name : grown)
+        x64::sys_truncate(name, 0);
     x64::sys_mkdir("d", 0777);
     c.add_fd(x64::sys_open(".", O_RDONLY | O_DIRECTORY).raw());
     c.add_fd(x64::sys_open("d", O_RDONLY | O_DIRECTORY).raw());

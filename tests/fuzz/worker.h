@@ -206,6 +206,15 @@ struct Worker {
             rec.args[0] = 0;
     }
 
+    /* Root may raise RLIMIT_FSIZE, which keeps ramfs files small (fuzz.cpp):
+     * it changes RLIMIT_CORE instead. */
+    static void keep_files_small(const Call* e, Record& rec)
+    {
+        for (int i = 0; i < 2; i++)
+            if (e->args[i] == RES && e->args[i + 1] == RLIM && rec.args[i] == 1 /* RLIMIT_FSIZE */)
+                rec.args[i] = 4; /* RLIMIT_CORE */
+    }
+
     Record next(u64 seq, const Call*& e)
     {
         Rng& r = c.rng;
@@ -238,6 +247,7 @@ struct Worker {
                 rec.args[i] = e->args[i] != NONE ? gen_arg(c, e->args[i]) : int_pool(r);
             if (!c.known)
                 keep_in_user_space(e, rec);
+            keep_files_small(e, rec);
         }
         rec.int80 = c.int80;
         return rec;
