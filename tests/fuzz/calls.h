@@ -36,6 +36,13 @@
  *     (mmap of 1 TiB, then mremap MREMAP_MAYMOVE to a larger size) keeps the
  *     kernel busy for hours and pid 1 never runs again: seed 7 hung in 5 s.
  *     for_each_present_pte, which skips absent tables, is the fix.
+ *   - mremap with MREMAP_FIXED to a new range that overlaps the old one: the
+ *     new mapping's unmapping of its range frees the old area, its file's
+ *     inode with it, and mmap_region then takes a reference on the freed
+ *     inode (seeds 104, 305, 310, 414: kmalloc's free list of 256-byte objects
+ *     corrupted, a fault in prepare_creds; with a BUG_ON in ihold, seed 305
+ *     stops in ihold from mmap_region from mremap). Linux answers EINVAL.
+ *     The fuzzer drops MREMAP_FIXED for an overlapping range.
  */
 #pragma once
 

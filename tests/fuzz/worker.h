@@ -200,8 +200,15 @@ struct Worker {
         };
         if (e->args[0] == ADDR)
             fix(rec.args[0], rec.args[1]);
-        if (e->args[4] == NEWADDR)
+        if (e->args[4] == NEWADDR) {
             fix(rec.args[4], rec.args[2]);
+            /* REPORTED (calls.h): a fixed new range over the old one. */
+            u64 a = static_cast<u64>(rec.args[0]), d = static_cast<u64>(rec.args[4]);
+            u64 ol = (static_cast<u64>(rec.args[1]) + PAGE - 1) & ~(PAGE - 1);
+            u64 nl = (static_cast<u64>(rec.args[2]) + PAGE - 1) & ~(PAGE - 1);
+            if ((rec.args[3] & 2 /* MREMAP_FIXED */) && d < a + ol && a < d + nl)
+                rec.args[3] &= ~2L;
+        }
         if (e->args[0] == BRK && static_cast<u64>(rec.args[0]) >= LIMIT)
             rec.args[0] = 0;
     }
