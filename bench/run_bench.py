@@ -400,6 +400,8 @@ def write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, linux_
            "child PID namespace under tools/linux_init.c. Lower is better; a ratio below 1 means Trapgate",
            "takes fewer instructions. Targets are issue 4's, for Trapgate. \"missing\": the kernel cannot",
            "do it yet (never counted as zero).",
+           "Trapgate is `build/vmlinux-unchecked`, the kernel without the stack protector and UBSan",
+           "that the tests and the fuzzer run (kernel-checks.md gives what the checks cost).",
            "",
            "![instructions per operation, log scale](benchmarks.svg)",
            "",

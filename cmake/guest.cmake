@@ -14,7 +14,7 @@ set(GUEST_CXX_FLAGS -std=c++20 -static -nostdlib -ffreestanding -fno-exceptions 
   -I${CMAKE_BINARY_DIR}/generated/uapi)
 set(GUEST_C_FLAGS -static -O2 -Wall -Wextra -I${CMAKE_BINARY_DIR}/generated/uapi)
 file(GLOB_RECURSE USER_HEADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/user/include/*.h
-  ${CMAKE_SOURCE_DIR}/tests/guest/*.h ${CMAKE_SOURCE_DIR}/bench/*.h)
+  ${CMAKE_SOURCE_DIR}/tests/guest/*.h ${CMAKE_SOURCE_DIR}/tests/fuzz/*.h ${CMAKE_SOURCE_DIR}/bench/*.h)
 
 set(GUEST_PROGRAMS)
 function(add_guest_program source outdir)
@@ -49,6 +49,11 @@ endforeach()
 file(GLOB LTP_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/ltp/*.c)
 foreach(src ${LTP_SOURCES})
   add_guest_program(${src} ltp)
+endforeach()
+# The system-call fuzzer (docs/fuzzing.md): build/fuzz/fuzz.
+file(GLOB FUZZ_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/fuzz/*.cpp)
+foreach(src ${FUZZ_SOURCES})
+  add_guest_program(${src} fuzz)
 endforeach()
 file(GLOB BENCH_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/bench/*.c)
 foreach(src ${BENCH_SOURCES})

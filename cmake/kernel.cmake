@@ -18,24 +18,25 @@ set(KERNEL_CXX_FLAGS
   -fno-omit-frame-pointer -fno-asynchronous-unwind-tables -fcf-protection=none
   -fno-strict-aliasing -O2 -Wall -Wextra -Wno-missing-field-initializers -Wno-invalid-offsetof)
 
-add_library(kernel_objs OBJECT ${KERNEL_SOURCES})
-add_dependencies(kernel_objs syscall_headers)
-target_include_directories(kernel_objs PRIVATE
-  ${CMAKE_SOURCE_DIR}/include
-  ${CMAKE_SOURCE_DIR}/arch/x86_64/include
-  ${CMAKE_BINARY_DIR}/generated/kernel)
-target_compile_options(kernel_objs PRIVATE
-  $<$<COMPILE_LANGUAGE:CXX>:${KERNEL_CXX_FLAGS}>
-  $<$<COMPILE_LANGUAGE:ASM>:-mcmodel=kernel -fno-pic>)
-target_compile_definitions(kernel_objs PRIVATE __KERNEL__)
+# The checked kernel (docs/kernel-checks.md): the stack protector, with one
+# global guard (__stack_chk_guard, lib/stackprotector.cpp) since GS, not FS, is
+# the kernel's per-CPU segment, and UBSan with the kernel's own runtime
+# (lib/ubsan.cpp), which reports file:line and panics. Minus what a kernel
+# cannot use: vptr needs RTTI; alignment is off as in Linux (x86 allows
+# misaligned loads, and packed firmware tables have them).
+# build/vmlinux, which the tests and the fuzzer boot, is checked unless
+# TRAPGATE_CHECKED=OFF; build/vmlinux-unchecked (target kernel_unchecked, built
+# only on demand) is the same kernel without the checks, which the benchmarks
+# measure (the checks cost 1.6x on a null system call).
+option(TRAPGATE_CHECKED "build/vmlinux with the stack protector and UBSan" ON)
+set(KERNEL_CHECK_FLAGS -fstack-protector-strong -mstack-protector-guard=global
+  -fsanitize=undefined -fno-sanitize=vptr,alignment)
+set(KERNEL_CHECK_DEFS CONFIG_STACKPROTECTOR CONFIG_UBSAN)
+# The runtimes themselves run unchecked: the guard changes under
+# boot_init_stack_canary's own frame, and a UBSan report must not re-enter.
+set_source_files_properties(${CMAKE_SOURCE_DIR}/lib/stackprotector.cpp ${CMAKE_SOURCE_DIR}/lib/ubsan.cpp
+  PROPERTIES COMPILE_OPTIONS "-fno-stack-protector;-fno-sanitize=all")
 
-# The kernel's checks on itself (poisoned frees, list and reference-count
-# invariants: docs/locking.md). On by default: the guest tests and the fuzzer
-# run on this build. -DTRAPGATE_DEBUG=OFF builds without them.
-option(TRAPGATE_DEBUG "kernel self-checks (CONFIG_DEBUG_KERNEL)" ON)
-if(TRAPGATE_DEBUG)
-  target_compile_definitions(kernel_objs PRIVATE CONFIG_DEBUG_KERNEL=1)
-endif()
 
 set(KERNEL_LDS ${CMAKE_SOURCE_DIR}/arch/x86_64/kernel.ld)
 set(KERNEL_LINK ${CMAKE_CXX_COMPILER} -nostdlib -static -no-pie -Wl,--build-id=none
@@ -43,20 +44,60 @@ set(KERNEL_LINK ${CMAKE_CXX_COMPILER} -nostdlib -static -no-pie -Wl,--build-id=n
 
 add_executable(kallsyms tools/kallsyms.cpp)
 
+# One kernel image: objects built with or without the checks, linked twice.
 # Pass 1: an empty symbol table. Pass 2: the table of pass 1's text symbols,
 # which sits after all code and data, so no address it lists moves.
-set(KSYMS1 ${CMAKE_BINARY_DIR}/kallsyms1.S)
-set(KSYMS2 ${CMAKE_BINARY_DIR}/kallsyms2.S)
-add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/vmlinux
-  COMMAND $<TARGET_FILE:kallsyms> < /dev/null > ${KSYMS1}
-  COMMAND ${CMAKE_CXX_COMPILER} -c ${KSYMS1} -o kallsyms1.o
-  COMMAND ${KERNEL_LINK} -o vmlinux.pass1 $<TARGET_OBJECTS:kernel_objs> kallsyms1.o
-  COMMAND nm -n vmlinux.pass1 | $<TARGET_FILE:kallsyms> > ${KSYMS2}
-  COMMAND ${CMAKE_CXX_COMPILER} -c ${KSYMS2} -o kallsyms2.o
-  COMMAND ${KERNEL_LINK} -o vmlinux $<TARGET_OBJECTS:kernel_objs> kallsyms2.o
-  COMMAND sh -c "nm -n vmlinux.pass1 | grep -i ' t ' > pass1.syms; nm -n vmlinux | grep -i ' t ' > pass2.syms; cmp -s pass1.syms pass2.syms || { echo 'kallsyms: text moved between links' >&2; exit 1; }"
-  DEPENDS kernel_objs $<TARGET_OBJECTS:kernel_objs> kallsyms ${KERNEL_LDS}
-  WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
-  COMMAND_EXPAND_LISTS
-  VERBATIM)
-add_custom_target(kernel ALL DEPENDS ${CMAKE_BINARY_DIR}/vmlinux)
+function(trapgate_kernel target image checked in_all)
+  set(objs ${target}_objs)
+  if(in_all)
+    add_library(${objs} OBJECT ${KERNEL_SOURCES})
+  else()
+    add_library(${objs} OBJECT EXCLUDE_FROM_ALL ${KERNEL_SOURCES})
+  endif()
+  add_dependencies(${objs} syscall_headers)
+  target_include_directories(${objs} PRIVATE
+    ${CMAKE_SOURCE_DIR}/include
+    ${CMAKE_SOURCE_DIR}/arch/x86_64/include
+    ${CMAKE_BINARY_DIR}/generated/kernel)
+  set(flags ${KERNEL_CXX_FLAGS})
+  set(defs __KERNEL__ TRAPGATE_SOURCE_DIR="${CMAKE_SOURCE_DIR}/")
+  if(checked)
+    list(APPEND flags ${KERNEL_CHECK_FLAGS})
+    list(APPEND defs ${KERNEL_CHECK_DEFS})
+  endif()
+  target_compile_options(${objs} PRIVATE
+    $<$<COMPILE_LANGUAGE:CXX>:${flags}>
+    $<$<COMPILE_LANGUAGE:ASM>:-mcmodel=kernel -fno-pic>)
+  target_compile_definitions(${objs} PRIVATE ${defs})
+  set(ksyms1 ${CMAKE_BINARY_DIR}/${image}.kallsyms1.S)
+  set(ksyms2 ${CMAKE_BINARY_DIR}/${image}.kallsyms2.S)
+  add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${image}
+    COMMAND $<TARGET_FILE:kallsyms> < /dev/null > ${ksyms1}
+    COMMAND ${CMAKE_CXX_COMPILER} -c ${ksyms1} -o ${image}.kallsyms1.o
+    COMMAND ${KERNEL_LINK} -o ${image}.pass1 $<TARGET_OBJECTS:${objs}> ${image}.kallsyms1.o
+    COMMAND nm -n ${image}.pass1 | $<TARGET_FILE:kallsyms> > ${ksyms2}
+    COMMAND ${CMAKE_CXX_COMPILER} -c ${ksyms2} -o ${image}.kallsyms2.o
+    COMMAND ${KERNEL_LINK} -o ${image} $<TARGET_OBJECTS:${objs}> ${image}.kallsyms2.o
+    COMMAND sh -c "nm -n ${image}.pass1 | grep -i ' t ' > ${image}.pass1.syms; nm -n ${image} | grep -i ' t ' > ${image}.pass2.syms; cmp -s ${image}.pass1.syms ${image}.pass2.syms || { echo 'kallsyms: text moved between links' >&2; exit 1; }"
+    DEPENDS ${objs} $<TARGET_OBJECTS:${objs}> kallsyms ${KERNEL_LDS}
+    WORKING_DIRECTORY ${CMAKE_BINARY_DIR}
+    COMMAND_EXPAND_LISTS
+    VERBATIM)
+  if(in_all)
+    add_custom_target(${target} ALL DEPENDS ${CMAKE_BINARY_DIR}/${image})
+  else()
+    add_custom_target(${target} DEPENDS ${CMAKE_BINARY_DIR}/${image})
+  endif()
+endfunction()
+
+trapgate_kernel(kernel vmlinux ${TRAPGATE_CHECKED} ON)
+trapgate_kernel(kernel_unchecked vmlinux-unchecked OFF OFF)
+
+# The kernel's checks on itself (poisoned frees, list and reference-count
+# invariants: docs/locking.md). On by default in build/vmlinux: the guest
+# tests and the fuzzer run on it. -DTRAPGATE_DEBUG=OFF builds without them;
+# vmlinux-unchecked, which the benchmarks measure, never has them.
+option(TRAPGATE_DEBUG "kernel self-checks (CONFIG_DEBUG_KERNEL)" ON)
+if(TRAPGATE_DEBUG)
+  target_compile_definitions(kernel_objs PRIVATE CONFIG_DEBUG_KERNEL=1)
+endif()

@@ -17,6 +17,8 @@ add_custom_command(OUTPUT ${VDSO_OUT}/vdso.so
   COMMENT "vDSO"
   VERBATIM)
 add_custom_target(vdso_image DEPENDS ${VDSO_OUT}/vdso.so)
-add_dependencies(kernel_objs vdso_image)
-target_compile_options(kernel_objs PRIVATE $<$<COMPILE_LANGUAGE:ASM>:-Wa,-I${VDSO_OUT}>)
+foreach(objs kernel_objs kernel_unchecked_objs)
+  add_dependencies(${objs} vdso_image)
+  target_compile_options(${objs} PRIVATE $<$<COMPILE_LANGUAGE:ASM>:-Wa,-I${VDSO_OUT}>)
+endforeach()
 set_source_files_properties(${VDSO_DIR}/vdso-image.S PROPERTIES OBJECT_DEPENDS ${VDSO_OUT}/vdso.so)

@@ -334,6 +334,10 @@ SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, off
         done += put.value();
         if (put.value() < got.value())
             break;
+        /* The kernel is not preempted: a long copy lets others run, and stops
+         * for a signal they send (found by the fuzzer: /dev/urandom to
+         * /dev/null, 2 GiB, starved pid 1 for minutes). */
+        cond_resched();
         if (signal_pending(current))
             break;
     }

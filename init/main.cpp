@@ -9,6 +9,9 @@
  *                    register dump, the backtrace and the failure exit)
  *   debug_selftest=WHAT  break a rule the debug checks watch (mm/debug.cpp)
  *   debug_poison=off     no poisoning of freed memory in a debug build
+ *   stackprotector_selftest, ubsan_selftest
+ *                    provoke one stack-protector or UBSan report after boot
+ *                    (the checked build's checks, lib/checks_selftest.cpp)
  *   NAME=VALUE       passed to init's environment
  *   -- ARGS...       init's arguments ("..." quotes an argument with spaces)
  */
@@ -31,6 +34,7 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
+#include <linux/stackprotector.h>
 #include <linux/string.h>
 #include <linux/time.h>
 #include <linux/trace.h>
@@ -53,6 +57,8 @@ const char* init_argv[MAX_INIT_ARGS + 2];
 const char* init_envp[MAX_INIT_ARGS + 3] = {"HOME=/", "TERM=linux"};
 bool fault_selftest;
 const char* debug_selftest;
+bool stackprotector_selftest_wanted;
+bool ubsan_selftest_wanted;
 
 /* Splits the command line in place: spaces separate, double quotes group. */
 char* next_word(char*& at)
@@ -97,6 +103,10 @@ void parse_cmdline()
             debug_selftest = word + 15;
         } else if (!strcmp(word, "debug_poison=off")) {
             debug_poisoning = false;
+        } else if (!strcmp(word, "stackprotector_selftest")) {
+            stackprotector_selftest_wanted = true;
+        } else if (!strcmp(word, "ubsan_selftest")) {
+            ubsan_selftest_wanted = true;
         } else if (!strcmp(word, "quiet")) {
             printk_quiet = true;
         } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {
@@ -241,8 +251,11 @@ void start_init()
 
 } // namespace
 
-extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
+/* Never returns, so its own canary (stored before the guard is chosen) is
+ * never checked; it is not protected anyway. */
+extern "C" [[noreturn]] __attribute__((no_stack_protector)) void start_kernel(u32 boot_magic, u32 boot_info)
 {
+    boot_init_stack_canary();
     serial_init();
     parse_boot_info(boot_magic, boot_info);
     char cmdline_copy[sizeof(boot_params.cmdline)];
@@ -273,6 +286,10 @@ extern "C" [[noreturn]] void start_kernel(u32 boot_magic, u32 boot_info)
         provoke_kernel_fault();
     if (debug_selftest)
         run_debug_selftest(debug_selftest);
+    if (stackprotector_selftest_wanted)
+        stackprotector_selftest();
+    if (ubsan_selftest_wanted)
+        ubsan_selftest();
     start_init();
     cpu_idle_loop();
 }

@@ -297,7 +297,8 @@ SYSCALL_DEFINE2(clone3, user_in_ptr<const u64>, uargs, size_t, size)
     u64 a[CLONE_ARGS_SIZE_MAX / 8] = {};
     TRY(copy_from_user(reinterpret_cast<u8*>(a), uargs.cast<const u8>(), min(size, CLONE_ARGS_SIZE_MAX)));
     enum { FLAGS, PIDFD, CHILD_TID, PARENT_TID, EXIT_SIGNAL, STACK, STACK_SIZE, TLS, SET_TID, SET_TID_SIZE, CGROUP };
-    if (a[EXIT_SIGNAL] & ~CSIGNAL || a[FLAGS] & CSIGNAL)
+    /* Unlike legacy clone's CSIGNAL byte, the exit signal must be a signal (or 0). */
+    if (a[EXIT_SIGNAL] & ~CSIGNAL || a[EXIT_SIGNAL] > _NSIG || a[FLAGS] & CSIGNAL)
         return Errno::EINVAL;
     if (a[SET_TID] || a[SET_TID_SIZE] || (a[FLAGS] & CLONE_PIDFD))
         return Errno::EINVAL; /* not supported: choosing pids, pidfds */

@@ -452,7 +452,9 @@ void do_notify_parent(task_struct* t, int sig)
     /* A parent that ignores SIGCHLD (or asks SA_NOCLDWAIT) never waits: reap at once. */
     if (sig == SIGCHLD && (ka.handler == SIG_IGN || (ka.flags & SA_NOCLDWAIT)))
         t->autoreap = true;
-    if (sig > 0)
+    /* Legacy clone accepts any exit signal in CSIGNAL (0..255); as on Linux,
+     * one that is not a signal is not sent (found by the fuzzer). */
+    if (valid_signal(sig))
         send_signal(sig, &info, parent, true, false);
     wake_up(&parent->signal->wait_chldexit);
 }
@@ -520,6 +522,10 @@ int kill_one(task_struct* t, int sig, const siginfo_t& info, bool group)
 
 SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
 {
+    /* -INT_MIN is no process group: ESRCH before the signal is looked at, as
+     * on Linux (found by the fuzzer). */
+    if (pid == static_cast<pid_t>(0x80000000))
+        return Errno::ESRCH;
     if (sig < 0 || sig > _NSIG)
         return Errno::EINVAL;
     siginfo_t info = user_info(sig, SI_USER);

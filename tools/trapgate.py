@@ -18,7 +18,9 @@ import qemu  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.environ.get("TRAPGATE_BUILD", os.path.join(ROOT, "build"))
-KERNEL = os.path.join(BUILD, "vmlinux")
+# The checked kernel (stack protector, UBSan) unless TRAPGATE_KERNEL names
+# another: ./trapgate bench uses build/vmlinux-unchecked.
+KERNEL = os.environ.get("TRAPGATE_KERNEL") or os.path.join(BUILD, "vmlinux")
 
 
 def quote(arg):
