@@ -22,7 +22,8 @@ Tests that boot through GRUB, expect a panic or pass Trapgate's own kernel
 command-line options (boot, expect_panic, cmdline_extra) test Trapgate itself
 and are skipped without a key.
 
-Linux results are cached in build/linux-ref/cache/, keyed by the test's whole
+Linux results are cached in /var/cache/trapgate/linux-ref-results/ (outside
+the clone; $TRAPGATE_CACHE moves it), keyed by the test's whole
 initramfs (program and files), its arguments, smp, memory, input, the Linux
 kernel and the wrapper; a changed program runs again.
 """
@@ -40,7 +41,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 import linux_ref  # noqa: E402
 
-CACHE = os.path.join(linux_ref.BUILD, "linux-ref", "cache")
+# Outside the clone (keyed by every input, so a fresh clone on the same machine
+# reuses what Linux already answered): $TRAPGATE_CACHE, /var/cache/trapgate.
+CACHE = os.path.join(os.environ.get("TRAPGATE_CACHE", "/var/cache/trapgate"), "linux-ref-results")
 CHUNK = 12  # jobs per Linux boot (a boot costs ~5 s under TCG; jobs are short)
 
 
@@ -209,7 +212,7 @@ def compare(tests, trapgate_outcomes, image_for, jobs=2, fresh=False, verbose=Fa
         print("linux comparison: the Linux reference is unavailable: %s" % e)
         return ["linux_reference_unavailable"]
     skipped = len(tests) - len(to_run)
-    print("linux comparison (Linux %s; %d of %d results from build/linux-ref/cache; %d Trapgate-only test%s%s):"
+    print("linux comparison (Linux %s; %d of %d results from the cache; %d Trapgate-only test%s%s):"
           % (linux_ref.kernel_version(), from_cache, len(to_run), skipped, "" if skipped == 1 else "s",
              " listed with -v" if skipped and not verbose else ""), flush=True)
     for test in tests:
