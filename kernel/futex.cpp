@@ -4,6 +4,7 @@
  * (CLONE_CHILD_CLEARTID) and libc locks.
  */
 #include <asm/processor.h>
+#include <linux/time64.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
@@ -66,11 +67,12 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned l
             timespec_user ts = TRY(get_user(user_in_ptr<const timespec_user>(utime)));
             if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
                 return Errno::EINVAL;
-            s64 ns = ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
+            /* Saturating at KTIME_MAX, as Linux (the fuzzer found the overflow). */
+            s64 ns = timespec64_to_ns(timespec64{ts.tv_sec, ts.tv_nsec});
             /* FUTEX_WAIT: relative; the BITSET form: absolute on the chosen clock. */
             if (cmd == FUTEX_WAIT_BITSET)
                 ns -= (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : static_cast<s64>(ktime_get_ns());
-            deadline = ktime_get_ns() + (ns > 0 ? ns : 0);
+            deadline = static_cast<u64>(ktime_add_safe(static_cast<s64>(ktime_get_ns()), ns > 0 ? ns : 0));
         }
         futex_waiter w{{}, current, current->mm, uaddr.addr(), false};
         u64 flags = local_irq_save();

@@ -465,7 +465,8 @@ def main():
     plan = batches(tests, deps)
     log("%d tests in %d boots per kernel" % (len(tests), len(plan)))
     tg, lin = {}, {}
-    cache = ResultCache("trapgate-%s-smp%d" % (file_id(trapgate.KERNEL), o.smp), o.fresh)
+    # The ratchet always runs the tests (it is the check); other runs resume.
+    cache = ResultCache("trapgate-%s-smp%d" % (file_id(trapgate.KERNEL), o.smp), o.fresh or o.check)
 
     def trapgate_batch(batch, files):
         keys = {name: cache.key(name, cmd, deps.of(cmd), bin_dir, o.timeout) for name, cmd in batch}
