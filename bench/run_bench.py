@@ -48,7 +48,7 @@ DETERMINISTIC = ("-seed", "1", "-rtc", "base=2020-01-01T00:00:00,clock=vm")
 MEMORY_SIZES_MIB = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 80, 96, 128, 192, 256, 384, 512]
 
 # Programs, in the order they run; each prints "bench NAME ..." lines.
-PROGRAMS = ["boot", "lat_syscall", "lat_pipe", "lat_mem", "lat_proc", "prompt", scaling.PROGRAM]
+PROGRAMS = ["boot", "lat_syscall", "lat_pipe", "lat_mem", "lat_proc", "bw", "prompt", scaling.PROGRAM]
 # Host seconds a program may take under TCG (the scaling rows have guest-time budgets of their own).
 TIMEOUTS = {scaling.PROGRAM: 1800}
 
@@ -73,6 +73,9 @@ OPERATIONS = [
     ("fork_exec", "lat_proc", "fork + execve(static true) + waitpid", 100000, 394000),
     ("mmap_touch_1m", "lat_mem", "mmap + touch 256 pages + munmap (1 MiB)", None, None),
     ("page_fault", "lat_mem", "page fault (anonymous, 4 KiB)", None, None),
+    ("pipe_kib", "bw", "pipe, 64 KiB write + read, per KiB", None, None),
+    ("file_read_kib", "bw", "file read (pread, page cache), per KiB", None, None),
+    ("file_fault", "bw", "page fault on a private file mapping, per page", None, None),
     ("boot_tsc", "boot", "boot to the first user instruction", None, None),
     ("boot_prompt", "prompt", "boot to the busybox shell prompt", 20000000, None),
 ]
