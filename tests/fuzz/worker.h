@@ -132,6 +132,9 @@ struct Worker {
         }
         t.str(" after call #");
         t.hex(rec.seq);
+        t.str(rec.int80 ? " (int80 nr " : " (syscall nr ");
+        t.hex(static_cast<u64>(rec.nr));
+        t.str(")");
         slot->failed = 1;
     }
 
