@@ -20,22 +20,23 @@ void wake_up(wait_queue_head* wq);
 static inline bool waitqueue_active(const wait_queue_head* wq) { return !wq->head.empty(); }
 
 /*
- * Sleeps until cond holds. Interruptible: returns -ERESTARTSYS (as a long) if a
- * signal arrives first, else 0. The condition is re-checked after every wake-up,
- * with the task already queued, so a wake-up between the check and the sleep is
- * never lost.
+ * Sleeps in `state` until cond holds, or until `stop` (re-read after every
+ * wake-up) says a signal ends the sleep: then -ERESTARTSYS (as a long), else 0.
+ * The condition is re-checked after every wake-up, with the task already
+ * queued, so a wake-up between the check and the sleep is never lost.
+ * Linux's ___wait_event.
  */
-#define wait_event_interruptible(wq, cond)                                     \
+#define ___wait_event(wq, cond, state, stop)                                   \
     ({                                                                         \
         long _ret = 0;                                                         \
         if (!(cond)) {                                                         \
             wait_queue_entry _wait{current, {}};                               \
             add_wait_queue(&(wq), &_wait);                                     \
             for (;;) {                                                         \
-                set_current_state(TASK_INTERRUPTIBLE);                         \
+                set_current_state(state);                                      \
                 if (cond)                                                      \
                     break;                                                     \
-                if (signal_pending(current)) {                                 \
+                if (stop) {                                                    \
                     _ret = errno_return(Errno::ERESTARTSYS);                   \
                     break;                                                     \
                 }                                                              \
@@ -46,44 +47,14 @@ static inline bool waitqueue_active(const wait_queue_head* wq) { return !wq->hea
         }                                                                      \
         _ret;                                                                  \
     })
+
+/* Sleeps until cond holds; any signal ends the sleep (-ERESTARTSYS). */
+#define wait_event_interruptible(wq, cond) ___wait_event(wq, cond, TASK_INTERRUPTIBLE, signal_pending(current))
 
 /* Sleeps until cond holds or a fatal signal (SIGKILL) arrives: returns
  * -ERESTARTSYS then (the task dies on its way out), else 0. Other signals
  * don't end the sleep. Linux's wait_event_killable. */
-#define wait_event_killable(wq, cond)                                          \
-    ({                                                                         \
-        long _ret = 0;                                                         \
-        if (!(cond)) {                                                         \
-            wait_queue_entry _wait{current, {}};                               \
-            add_wait_queue(&(wq), &_wait);                                     \
-            for (;;) {                                                         \
-                set_current_state(TASK_KILLABLE);                              \
-                if (cond)                                                      \
-                    break;                                                     \
-                if (fatal_signal_pending(current)) {                           \
-                    _ret = errno_return(Errno::ERESTARTSYS);                   \
-                    break;                                                     \
-                }                                                              \
-                schedule();                                                    \
-            }                                                                  \
-            set_current_state(TASK_RUNNING);                                   \
-            remove_wait_queue(&(wq), &_wait);                                  \
-        }                                                                      \
-        _ret;                                                                  \
-    })
+#define wait_event_killable(wq, cond) ___wait_event(wq, cond, TASK_KILLABLE, fatal_signal_pending(current))
 
-#define wait_event(wq, cond)                                                   \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            wait_queue_entry _wait{current, {}};                               \
-            add_wait_queue(&(wq), &_wait);                                     \
-            for (;;) {                                                         \
-                set_current_state(TASK_UNINTERRUPTIBLE);                       \
-                if (cond)                                                      \
-                    break;                                                     \
-                schedule();                                                    \
-            }                                                                  \
-            set_current_state(TASK_RUNNING);                                   \
-            remove_wait_queue(&(wq), &_wait);                                  \
-        }                                                                      \
-    } while (0)
+/* Sleeps until cond holds, whatever the signals. */
+#define wait_event(wq, cond) ((void)___wait_event(wq, cond, TASK_UNINTERRUPTIBLE, false))
