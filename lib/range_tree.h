@@ -125,55 +125,47 @@ struct range_tree {
      */
     bool gap_topdown(unsigned long len, unsigned long low, unsigned long high, unsigned long* out) const
     {
-        if (len == 0 || high < low || high - low < len)
-            return false;
-        if (!root.node)
-            return fit_top(low, high, len, low, high, out);
-        const range_aug& a = Traits::aug(root.node);
-        if (fit_top(a.max_end, ~0UL, len, low, high, out))
-            return true;
-        if (search_top(root.node, len, low, high, out))
-            return true;
-        return fit_top(0, a.min_start, len, low, high, out);
+        return gap_search(len, low, high, true, out);
     }
 
     /* The lowest such address. */
     bool gap_bottomup(unsigned long len, unsigned long low, unsigned long high, unsigned long* out) const
     {
-        if (len == 0 || high < low || high - low < len)
-            return false;
-        if (!root.node)
-            return fit_bottom(low, high, len, low, high, out);
-        const range_aug& a = Traits::aug(root.node);
-        if (fit_bottom(0, a.min_start, len, low, high, out))
-            return true;
-        if (search_bottom(root.node, len, low, high, out))
-            return true;
-        return fit_bottom(a.max_end, ~0UL, len, low, high, out);
+        return gap_search(len, low, high, false, out);
     }
 
 private:
     static unsigned long max_of(unsigned long a, unsigned long b) { return a > b ? a : b; }
     static unsigned long min_of(unsigned long a, unsigned long b) { return a < b ? a : b; }
 
-    /* The free space [gs, ge) clipped to [low, high]: room for len at its top? */
-    static bool fit_top(unsigned long gs, unsigned long ge, unsigned long len, unsigned long low, unsigned long high,
-                        unsigned long* out)
+    /* One search for both directions: `top` takes the highest fit, visiting
+     * gaps from the top down; otherwise the lowest, from the bottom up. */
+    bool gap_search(unsigned long len, unsigned long low, unsigned long high, bool top, unsigned long* out) const
     {
-        unsigned long s = max_of(gs, low), e = min_of(ge, high);
-        if (e <= s || e - s < len)
+        if (len == 0 || high < low || high - low < len)
             return false;
-        *out = e - len;
-        return true;
+        if (!root.node)
+            return fit(low, high, len, low, high, top, out);
+        const range_aug& a = Traits::aug(root.node);
+        unsigned long below_start = 0, below_end = a.min_start, above_start = a.max_end, above_end = ~0UL;
+        /* The outer gap on the side we start from, the tree, then the other outer gap. */
+        if (top ? fit(above_start, above_end, len, low, high, top, out)
+                : fit(below_start, below_end, len, low, high, top, out))
+            return true;
+        if (search(root.node, len, low, high, top, out))
+            return true;
+        return top ? fit(below_start, below_end, len, low, high, top, out)
+                   : fit(above_start, above_end, len, low, high, top, out);
     }
 
-    static bool fit_bottom(unsigned long gs, unsigned long ge, unsigned long len, unsigned long low,
-                           unsigned long high, unsigned long* out)
+    /* The free space [gs, ge) clipped to [low, high]: room for len at its top (or bottom)? */
+    static bool fit(unsigned long gs, unsigned long ge, unsigned long len, unsigned long low, unsigned long high,
+                    bool top, unsigned long* out)
     {
         unsigned long s = max_of(gs, low), e = min_of(ge, high);
         if (e <= s || e - s < len)
             return false;
-        *out = s;
+        *out = top ? e - len : s;
         return true;
     }
 
@@ -184,35 +176,27 @@ private:
         return a.max_gap >= len && a.max_end > low && a.min_start < high;
     }
 
-    static bool search_top(const rb_node* n, unsigned long len, unsigned long low, unsigned long high,
-                           unsigned long* out)
+    /* The gaps of n's subtree in address order are: those of its left subtree,
+     * the one between the left subtree and n, the one between n and the right
+     * subtree, those of the right subtree. A top-down search takes them in
+     * reverse. */
+    static bool search(const rb_node* n, unsigned long len, unsigned long low, unsigned long high, bool top,
+                       unsigned long* out)
     {
         if (!n || !worth(n, len, low, high))
             return false;
         rb_node* l = n->left;
         rb_node* r = n->right;
-        if (r && search_top(r, len, low, high, out))
+        rb_node* first = top ? r : l;
+        rb_node* second = top ? l : r;
+        auto left_gap = [&] { return l && fit(Traits::aug(l).max_end, Traits::start(n), len, low, high, top, out); };
+        auto right_gap = [&] { return r && fit(Traits::end(n), Traits::aug(r).min_start, len, low, high, top, out); };
+        if (first && search(first, len, low, high, top, out))
             return true;
-        if (r && fit_top(Traits::end(n), Traits::aug(r).min_start, len, low, high, out))
+        if (top ? right_gap() : left_gap())
             return true;
-        if (l && fit_top(Traits::aug(l).max_end, Traits::start(n), len, low, high, out))
+        if (top ? left_gap() : right_gap())
             return true;
-        return l && search_top(l, len, low, high, out);
-    }
-
-    static bool search_bottom(const rb_node* n, unsigned long len, unsigned long low, unsigned long high,
-                              unsigned long* out)
-    {
-        if (!n || !worth(n, len, low, high))
-            return false;
-        rb_node* l = n->left;
-        rb_node* r = n->right;
-        if (l && search_bottom(l, len, low, high, out))
-            return true;
-        if (l && fit_bottom(Traits::aug(l).max_end, Traits::start(n), len, low, high, out))
-            return true;
-        if (r && fit_bottom(Traits::end(n), Traits::aug(r).min_start, len, low, high, out))
-            return true;
-        return r && search_bottom(r, len, low, high, out);
+        return second && search(second, len, low, high, top, out);
     }
 };
