@@ -7,13 +7,14 @@ add_custom_command(OUTPUT ${VDSO_OUT}/vdso.so
   COMMAND ${CMAKE_COMMAND} -E make_directory ${VDSO_OUT}
   COMMAND ${CMAKE_CXX_COMPILER} -std=c++20 -O2 -fPIC -shared -nostdlib -ffreestanding -fno-exceptions -fno-rtti
           -fno-stack-protector -fno-asynchronous-unwind-tables -fcf-protection=none -fno-plt -mgeneral-regs-only
-          -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/arch/x86_64/include
+          -I${CMAKE_SOURCE_DIR}/include -I${CMAKE_SOURCE_DIR}/arch/x86_64/include -I${CMAKE_BINARY_DIR}/generated/uapi
           -Wl,-soname=linux-vdso.so.1 -Wl,-T,${VDSO_DIR}/vdso.lds -Wl,--version-script=${VDSO_DIR}/vdso.map
           -Wl,--hash-style=both -Wl,-Bsymbolic -Wl,-z,defs -Wl,-z,noexecstack -Wl,--build-id=none
           -o ${VDSO_OUT}/vdso.so.dbg ${VDSO_DIR}/vclock_gettime.cc
   COMMAND objcopy --strip-debug ${VDSO_OUT}/vdso.so.dbg ${VDSO_OUT}/vdso.so
   DEPENDS ${VDSO_DIR}/vclock_gettime.cc ${VDSO_DIR}/vdso.lds ${VDSO_DIR}/vdso.map
-          ${CMAKE_SOURCE_DIR}/arch/x86_64/include/asm/vdso.h
+          ${CMAKE_SOURCE_DIR}/arch/x86_64/include/asm/vdso.h ${CMAKE_SOURCE_DIR}/include/uapi/linux/time.h
+          syscall_headers
   COMMENT "vDSO"
   VERBATIM)
 add_custom_target(vdso_image DEPENDS ${VDSO_OUT}/vdso.so)

@@ -1,4 +1,5 @@
 /* The tick and the sleeping calls: nanosleep, clock_nanosleep. And the clock calls. */
+#include <uapi/linux/time.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
@@ -26,11 +27,6 @@ void timer_tick(bool user)
 }
 
 namespace {
-
-constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
-              CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5, CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7,
-              CLOCK_REALTIME_ALARM = 8, CLOCK_BOOTTIME_ALARM = 9, CLOCK_TAI = 11;
-constexpr int TIMER_ABSTIME = 1;
 
 Result<s64> clock_now(int which)
 {

@@ -11,25 +11,9 @@
  * as part of the kernel; the kernel carries the image (vdso-image.S).
  */
 #include <asm/vdso.h>
-
-namespace {
-
-constexpr long NSEC_PER_SEC = 1000000000L;
-constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5,
-              CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_TAI = 11;
-constexpr long NR_gettimeofday = 96, NR_time = 201, NR_clock_gettime = 228, NR_clock_getres = 229,
-               NR_getcpu = 309;
-
-struct timespec_user {
-    long tv_sec;
-    long tv_nsec;
-};
-struct timeval_user {
-    long tv_sec;
-    long tv_usec;
-};
-
-}  // namespace
+#include <linux/time.h>
+#include <asm/unistd_64.h> /* generated from syscall_64.tbl */
+#include <uapi/linux/time.h>
 
 /* The ELF header of this image: the page before it is [vvar]. */
 extern "C" const char __ehdr_start[] __attribute__((visibility("hidden")));
@@ -102,7 +86,7 @@ int __vdso_clock_gettime(int clk, timespec_user* ts)
 {
     int kind = clock_kind(clk);
     if (kind < 0)
-        return static_cast<int>(syscall2(NR_clock_gettime, clk, reinterpret_cast<long>(ts)));
+        return static_cast<int>(syscall2(__NR_clock_gettime, clk, reinterpret_cast<long>(ts)));
     long ns = read_clock(kind == 1);
     long sec = ns / NSEC_PER_SEC, rem = ns % NSEC_PER_SEC;
     if (rem < 0) {
@@ -117,7 +101,7 @@ int __vdso_clock_gettime(int clk, timespec_user* ts)
 int __vdso_gettimeofday(timeval_user* tv, void* tz)
 {
     if (tz)
-        return static_cast<int>(syscall2(NR_gettimeofday, reinterpret_cast<long>(tv), reinterpret_cast<long>(tz)));
+        return static_cast<int>(syscall2(__NR_gettimeofday, reinterpret_cast<long>(tv), reinterpret_cast<long>(tz)));
     if (tv) {
         long ns = read_clock(true);
         tv->tv_sec = ns / NSEC_PER_SEC;
@@ -148,7 +132,7 @@ int __vdso_getcpu(unsigned* cpu, unsigned* node, void* cache)
 
 int __vdso_clock_getres(int clk, timespec_user* res)
 {
-    return static_cast<int>(syscall3(NR_clock_getres, clk, reinterpret_cast<long>(res), 0));
+    return static_cast<int>(syscall3(__NR_clock_getres, clk, reinterpret_cast<long>(res), 0));
 }
 
 int clock_gettime(int, timespec_user*) __attribute__((weak, alias("__vdso_clock_gettime")));
