@@ -70,16 +70,20 @@ static inline struct bench_timer bench_start(void)
     return t;
 }
 
-static inline void bench_report(const char *name, struct bench_timer t, long n)
+/* Reports the time since t per unit: n operations of `per` units each (1: per operation). */
+static inline void bench_report_per(const char *name, struct bench_timer t, long n, long per)
 {
     unsigned long long tsc = bench_rdtsc();
     long long ns = bench_mono_ns();
-    double per_tsc = (double)(tsc - t.tsc) / (double)n;
+    double units = (double)n * (double)per;
+    double per_tsc = (double)(tsc - t.tsc) / units;
     if (ns < 0 || t.ns < 0)
         printf("bench %s %.0f -\n", name, per_tsc);
     else
-        printf("bench %s %.0f %.0f\n", name, per_tsc, (double)(ns - t.ns) / (double)n);
+        printf("bench %s %.0f %.0f\n", name, per_tsc, (double)(ns - t.ns) / units);
 }
+
+static inline void bench_report(const char *name, struct bench_timer t, long n) { bench_report_per(name, t, n, 1); }
 
 static inline void bench_missing(const char *name, const char *what, int err)
 {

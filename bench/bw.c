@@ -16,17 +16,6 @@
 
 static char buf[CHUNK];
 
-static void report_per(const char *name, struct bench_timer t, long n, long per)
-{
-    unsigned long long tsc = bench_rdtsc();
-    long long ns = bench_mono_ns();
-    double per_tsc = (double)(tsc - t.tsc) / (double)(n * per);
-    if (ns < 0 || t.ns < 0)
-        printf("bench %s %.0f -\n", name, per_tsc);
-    else
-        printf("bench %s %.0f %.0f\n", name, per_tsc, (double)(ns - t.ns) / (double)(n * per));
-}
-
 int main(int argc, char **argv)
 {
     bench_init(argc, argv);
@@ -46,7 +35,7 @@ int main(int argc, char **argv)
             }
         }
         if (n)
-            report_per("pipe_kib", t, n, CHUNK / KIB);
+            bench_report_per("pipe_kib", t, n, CHUNK / KIB);
         close(p[0]);
         close(p[1]);
     }
@@ -65,7 +54,7 @@ int main(int argc, char **argv)
     struct bench_timer t = bench_start();
     for (long i = 0; i < n; i++)
         pread(fd, buf, CHUNK, (i % (FILE_SIZE / CHUNK)) * CHUNK);
-    report_per("file_read_kib", t, n, CHUNK / KIB);
+    bench_report_per("file_read_kib", t, n, CHUNK / KIB);
 
     long rounds = iters(200) / 10 + 1, pages = FILE_SIZE / 4096;
     unsigned long long total = 0;
