@@ -16,7 +16,7 @@ first TFAIL/TBROK/TCONF line, or how the run ended).
                      them does not pass (the ratchet ./trapgate test runs)
   --update-expected  add the tests that now pass on Trapgate (and on Linux) to
                      tests/ltp/expected-pass.txt; never removes one
-  --linux            also run Linux (results cached per test binary) and, for a
+  --linux            also run Linux (results cached per kernel and test) and, for a
                      whole-suite run, write docs/ltp.md
 
 Results: pass (exit 0), conf (32: TCONF, the test does not apply), fail (any
@@ -221,8 +221,8 @@ BEGIN = re.compile(rb"@@LTP-BEGIN (\S+)@@\n")
 
 
 def parse(out):
-    """{name: (ending, output)} for the tests that ended; and the name of one that began and never ended."""
-    results, started = {}, None
+    """{name: (ending, output)} for every test that began; "died" for one that never ended."""
+    results = {}
     for m in BEGIN.finditer(out):
         name = m.group(1).decode()
         e = END.search(out, m.end())
@@ -230,9 +230,8 @@ def parse(out):
         if e and (not nxt or e.start() < nxt.start()) and e.group(1).decode() == name:
             results[name] = (e.group(2).decode(), out[m.end():e.start()].decode(errors="replace"))
         else:
-            started = name
             results[name] = ("died", out[m.end():nxt.start() if nxt else len(out)].decode(errors="replace"))
-    return results, started
+    return results
 
 
 def classify(ending, output):
@@ -294,30 +293,44 @@ def file_id(path):
     return h.hexdigest()[:16]
 
 
-def run_trapgate_batch(tests, files, bin_dir, timeout, smp):
-    """{name: (result, cause)}: reboots for what is left when the kernel dies during a test."""
+def run_batch(tests, files, bin_dir, timeout, boot):
+    """{name: (result, cause)} for a batch: boot(image, program, args, seconds)
+    runs one boot and returns (console output, why the kernel died or None);
+    when the kernel dies during a test, what is left runs in a new boot."""
     results = {}
     todo = list(tests)
     while todo:
         image, prog, args = image_for(todo, files, bin_dir, timeout)
-        fd, initrd = tempfile.mkstemp(prefix="ltp-batch-", suffix=".cpio", dir=os.path.join(trapgate.BUILD, "ltp"))
-        os.close(fd)
-        image.write(initrd)
-        boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(prog, args), smp=smp, mem=MEM)
-        o = qemu.run(boot, timeout=60 + len(todo) * (timeout + 10))
-        os.unlink(initrd)
-        got, _died = parse(o.stdout.replace(b"\r\n", b"\n"))
-        for name, (ending, output) in got.items():
+        out, death = boot(image, prog, args, 60 + len(todo) * (timeout + 10))
+        for name, (ending, output) in parse(out).items():
             results[name] = classify(ending, output)
-            if ending == "died" and (o.panicked or "Kernel fault" in o.kernel_log):
-                results[name] = ("died", "kernel panic: " + _panic_line(o.kernel_log))
+            if ending == "died" and death:
+                results[name] = ("died", death)
         left = [t for t in todo if t[0] not in results]
         if len(left) == len(todo):  # nothing ran: don't loop
             for name, _ in left:
-                results[name] = ("died", "the boot ran no test (QEMU status %s)" % o.qemu_status)
+                results[name] = ("died", "the boot ran no test")
             break
         todo = left
     return results
+
+
+def boot_trapgate(smp):
+    def boot(image, prog, args, seconds):
+        fd, initrd = tempfile.mkstemp(prefix="ltp-batch-", suffix=".cpio", dir=os.path.join(trapgate.BUILD, "ltp"))
+        os.close(fd)
+        image.write(initrd)
+        o = qemu.run(qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(prog, args), smp=smp, mem=MEM),
+                     timeout=seconds)
+        os.unlink(initrd)
+        panicked = o.panicked or "Kernel fault" in o.kernel_log
+        return o.stdout.replace(b"\r\n", b"\n"), ("kernel panic: " + _panic_line(o.kernel_log)) if panicked else None
+    return boot
+
+
+def boot_linux(image, prog, args, seconds):
+    batch = linux_ref.run([linux_ref.Job("ltp", image, prog, args, timeout=seconds)], mem=MEM, boot_timeout=300)
+    return batch.results["ltp"].stdout, None
 
 
 def _panic_line(klog):
@@ -325,49 +338,6 @@ def _panic_line(klog):
         if "Kernel fault" in line or "panic" in line.lower():
             return line.strip()[:120]
     return "?"
-
-
-def linux_cache_dir():
-    return os.path.join(CACHE_ROOT, "ltp-linux-results")
-
-
-def linux_key(name, cmd, files, bin_dir, timeout):
-    h = hashlib.sha256(json.dumps([name, cmd, timeout, MEM, linux_ref.identity(), RECIPE]).encode())
-    for n in sorted(files):
-        with open(os.path.join(bin_dir, n), "rb") as f:
-            h.update(hashlib.sha256(f.read()).digest())
-    return h.hexdigest()[:32]
-
-
-def run_linux_batch(tests, files, bin_dir, timeout, deps):
-    results, todo = {}, []
-    os.makedirs(linux_cache_dir(), exist_ok=True)
-    keys = {}
-    for name, cmd in tests:
-        keys[name] = linux_key(name, cmd, deps.of(cmd), bin_dir, timeout)
-        p = os.path.join(linux_cache_dir(), keys[name] + ".json")
-        if os.path.exists(p):
-            with open(p) as f:
-                results[name] = tuple(json.load(f))
-        else:
-            todo.append((name, cmd))
-    while todo:
-        image, prog, args = image_for(todo, files, bin_dir, timeout)
-        job = linux_ref.Job("ltp", image, prog, args, timeout=60 + len(todo) * (timeout + 10))
-        batch = linux_ref.run([job], mem=MEM, boot_timeout=300)
-        got, _ = parse(batch.results["ltp"].stdout)
-        for name, (ending, output) in got.items():
-            results[name] = classify(ending, output)
-            if results[name][0] != "died":
-                with open(os.path.join(linux_cache_dir(), keys[name] + ".json"), "w") as f:
-                    json.dump(results[name], f)
-        left = [t for t in todo if t[0] not in results]
-        if len(left) == len(todo):
-            for name, _ in left:
-                results[name] = ("died", "the Linux boot ran no test")
-            break
-        todo = left
-    return results
 
 
 # ---- reports ----
@@ -465,21 +435,22 @@ def main():
     plan = batches(tests, deps)
     log("%d tests in %d boots per kernel" % (len(tests), len(plan)))
     tg, lin = {}, {}
-    # The ratchet always runs the tests (it is the check); other runs resume.
-    cache = ResultCache("trapgate-%s-smp%d" % (file_id(trapgate.KERNEL), o.smp), o.fresh or o.check)
+    # Results per kernel, resumable; the ratchet always runs the tests (it is the check).
+    tg_cache = ResultCache("trapgate-%s-smp%d" % (file_id(trapgate.KERNEL), o.smp), o.fresh or o.check)
+    lin_cache = ResultCache("linux-%s" % hashlib.sha256(linux_ref.identity().encode()).hexdigest()[:16], False)
 
-    def trapgate_batch(batch, files):
+    def cached_batch(cache, boot, batch, files):
         keys = {name: cache.key(name, cmd, deps.of(cmd), bin_dir, o.timeout) for name, cmd in batch}
         done = {name: cache.get(keys[name]) for name, _ in batch}
         todo = [t for t in batch if not done[t[0]]]
-        got = run_trapgate_batch(todo, files, bin_dir, o.timeout, o.smp) if todo else {}
+        got = run_batch(todo, files, bin_dir, o.timeout, boot) if todo else {}
         cache.put([(keys[n], r) for n, r in got.items() if r[0] != "died"])
         return {**{n: r for n, r in done.items() if r}, **got}
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, o.j)) as pool:
-        futs = {pool.submit(trapgate_batch, b, f): "trapgate" for b, f in plan}
+        futs = {pool.submit(cached_batch, tg_cache, boot_trapgate(o.smp), b, f): "trapgate" for b, f in plan}
         if o.linux:
-            futs.update({pool.submit(run_linux_batch, b, f, bin_dir, o.timeout, deps): "linux" for b, f in plan})
+            futs.update({pool.submit(cached_batch, lin_cache, boot_linux, b, f): "linux" for b, f in plan})
         finished = 0
         for fut in concurrent.futures.as_completed(futs):
             (tg if futs[fut] == "trapgate" else lin).update(fut.result())
