@@ -212,7 +212,7 @@ void begin_new_exec(linux_binprm& bprm)
     mm_struct* old = t->mm;
     t->mm = bprm.mm;
     bprm.mm = nullptr;
-    switch_pgd(t->mm->pgd);
+    switch_mm(old, t->mm);
     if (old)
         mmput(old);
     if (t->mm->exe_file) {

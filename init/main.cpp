@@ -33,6 +33,7 @@
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
+#include <linux/smp_lock.h>
 #include <linux/slab.h>
 #include <linux/stackprotector.h>
 #include <linux/string.h>
@@ -41,6 +42,10 @@
 #include <linux/tty.h>
 
 extern "C" u8 boot_stack[];
+extern "C" void ret_from_kernel_thread();
+extern int smp_max_cpus;
+void smp_boot_cpus();
+void early_percpu_init();
 void chr_dev_init();
 void smap_init();
 
@@ -107,6 +112,13 @@ void parse_cmdline()
             stackprotector_selftest_wanted = true;
         } else if (!strcmp(word, "ubsan_selftest")) {
             ubsan_selftest_wanted = true;
+        } else if (!strcmp(word, "nosmp")) {
+            smp_max_cpus = 1;
+        } else if (!strncmp(word, "maxcpus=", 8)) {
+            int n = 0;
+            for (const char* d = word + 8; *d >= '0' && *d <= '9' && n < 1000; d++)
+                n = n * 10 + (*d - '0');
+            smp_max_cpus = max(1, n);
         } else if (!strcmp(word, "quiet")) {
             printk_quiet = true;
         } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {
@@ -149,7 +161,8 @@ void init_boot_task()
     strscpy(t->comm, "swapper", sizeof(t->comm));
     task_list.add_tail(&t->tasks);
     fpu_init_task(t);
-    boot_percpu.current_task = t;
+    cpu_data[0].current_task = t;
+    cpu_data[0].idle = t;
     load_sp0(reinterpret_cast<unsigned long>(boot_stack) + THREAD_SIZE);
 }
 
@@ -188,6 +201,7 @@ __attribute__((noinline)) void provoke_kernel_fault()
 [[noreturn]] void run_init()
 {
     local_irq_enable();
+    lock_kernel(); /* process context from here on, as in a system call */
     /* fds 0, 1, 2: the console, as Linux gives init. */
     auto console = do_filp_open(AT_FDCWD, "/dev/console", O_RDWR, 0);
     if (console.ok()) {
@@ -204,6 +218,7 @@ __attribute__((noinline)) void provoke_kernel_fault()
         machine_power_off(r.error() == Errno::ENOENT ? 127 : 126);
     }
     local_irq_disable();
+    unlock_kernel();
     return_to_user_mode(task_pt_regs(current));
 }
 
@@ -233,6 +248,7 @@ void start_init()
     t->signal->thread_head.add_tail(&t->thread_node);
     t->exit_signal = SIGCHLD;
     t->real_parent = nullptr;
+    t->cpus_mask = cpu_online_mask; /* every CPU started, inherited by all */
     strscpy(t->comm, "init", sizeof(t->comm));
     fpu_init_task(t);
     t->start_time = ktime_get_ns();
@@ -241,7 +257,8 @@ void start_init()
         unsigned long r15, r14, r13, r12, bx, bp, ret;
     };
     auto* f = reinterpret_cast<frame*>(task_pt_regs(t)) - 1;
-    *f = frame{0, 0, 0, 0, 0, 0, reinterpret_cast<unsigned long>(run_init)};
+    *f = frame{0, 0, 0, 0, reinterpret_cast<unsigned long>(run_init), 0,
+               reinterpret_cast<unsigned long>(ret_from_kernel_thread)};
     t->thread.sp = reinterpret_cast<unsigned long>(f);
     task_list.add_tail(&t->tasks);
     attach_pid(t);
@@ -256,6 +273,7 @@ void start_init()
 extern "C" [[noreturn]] __attribute__((no_stack_protector)) void start_kernel(u32 boot_magic, u32 boot_info)
 {
     boot_init_stack_canary();
+    early_percpu_init();
     serial_init();
     parse_boot_info(boot_magic, boot_info);
     char cmdline_copy[sizeof(boot_params.cmdline)];
@@ -281,6 +299,7 @@ extern "C" [[noreturn]] __attribute__((no_stack_protector)) void start_kernel(u3
     populate_rootfs();
     make_dev_nodes();
     free_initrd_mem();
+    smp_boot_cpus();
 
     if (fault_selftest)
         provoke_kernel_fault();

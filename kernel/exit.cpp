@@ -32,7 +32,7 @@ void exit_mm(task_struct* t)
         return;
     t->signal->maxrss_kib = max(t->signal->maxrss_kib, mm->hiwater_rss * (PAGE_SIZE / 1024));
     t->mm = nullptr;
-    switch_pgd(init_pgd);
+    switch_mm(mm, nullptr);
     mmput(mm);
 }
 
@@ -158,7 +158,7 @@ void do_exit(int code)
         machine_power_off(status);
     }
 
-    local_irq_disable();
+    u64 flags = rec_spin_lock_irqsave(&tasklist_lock); /* the lists the exit changes */
     signal_struct* sig = t->signal;
     bool last_thread = --sig->live == 0;
     task_struct* reaper = find_new_reaper(t);
@@ -191,6 +191,7 @@ void do_exit(int code)
     } else {
         t->exit_state = EXIT_ZOMBIE; /* leader waits for its threads */
     }
+    rec_spin_unlock_irqrestore(&tasklist_lock, flags);
     t->state = TASK_UNINTERRUPTIBLE; /* never to run again */
     schedule();
     panic("a dead task ran again");
@@ -208,10 +209,10 @@ void do_group_exit(int exit_code)
         list_for_each(pos, &sig->thread_head) {
             task_struct* t = list_entry(pos, task_struct, thread_node);
             if (t != current) {
-                u64 flags = local_irq_save(); /* the pending set: see send_signal */
+                u64 flags = rec_spin_lock_irqsave(&tasklist_lock); /* the pending set */
                 t->pending.signal.add(SIGKILL);
                 set_tsk_thread_flag(t, TIF_SIGPENDING);
-                local_irq_restore(flags);
+                rec_spin_unlock_irqrestore(&tasklist_lock, flags);
                 wake_up_process(t);
             }
         }
@@ -310,7 +311,7 @@ Result<wait_result> do_wait(const wait_opts& wo)
     for (;;) {
         bool any;
         wait_result r{};
-        u64 flags = local_irq_save();
+        u64 flags = rec_spin_lock_irqsave(&tasklist_lock); /* children, their stop state */
         task_struct* c = find_reportable(wo, any, r);
         if (c && !(wo.options & WNOWAIT)) {
             if (r.code == CLD_STOPPED)
@@ -325,7 +326,7 @@ Result<wait_result> do_wait(const wait_opts& wo)
                 release_task(c);
             }
         }
-        local_irq_restore(flags);
+        rec_spin_unlock_irqrestore(&tasklist_lock, flags);
         if (c)
             return r;
         if (!any)

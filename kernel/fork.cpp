@@ -9,6 +9,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/printk.h>
 #include <linux/refcount.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -77,15 +78,26 @@ void free_task_struct(task_struct* t)
 
 void set_task_comm(task_struct* t, const char* name) { strscpy(t->comm, name, sizeof(t->comm)); }
 
+/* Protects task_list, every thread list and children list, and every task's
+ * and process's pending signals, stop and continue state and interval timers:
+ * what interrupt handlers (the tick's itimers, the terminal's ^C) share with
+ * process context. Recursive, because signals nest (a stop notifies the
+ * parent with SIGCHLD). Linux splits it into tasklist_lock and each
+ * sighand's siglock. Outside the run-queue lock; docs/locking.md. */
+rec_spinlock_t tasklist_lock("tasklist_lock");
+
 void release_task(task_struct* t)
 {
-    /* Interrupts off: the timer walks task_list (itimer_tick) and the
-     * terminal's interrupt signals process groups (kill_pgrp). */
-    u64 flags = local_irq_save();
-    list_del(&t->tasks);
-    list_head::del(&t->sibling);
-    list_del(&t->thread_node);
-    local_irq_restore(flags);
+    /* A zombie may still be in its last schedule() on another CPU. */
+    wait_task_inactive(t);
+    {
+        /* The timer walks task_list (itimer_tick) and the terminal's
+         * interrupt signals process groups (kill_pgrp). */
+        rec_spin_guard g(&tasklist_lock);
+        list_del(&t->tasks);
+        list_head::del(&t->sibling);
+        list_del(&t->thread_node);
+    }
     nr_threads--;
     signal_struct* sig = t->signal;
     if (refcount_dec_and_test(sig->count, "signal_struct", sig))
@@ -143,6 +155,8 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
     p->cred = get_cred(parent->cred);
     p->blocked = parent->blocked;
     p->nice = parent->nice;
+    p->cpus_mask = parent->cpus_mask; /* affinity is inherited */
+    p->cpu = parent->cpu;
     p->exit_signal = (flags & CLONE_THREAD) ? -1 : args.exit_signal;
     p->start_time = ktime_get_ns();
     p->sas_ss_sp = parent->sas_ss_sp;
@@ -213,13 +227,12 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
     p->pdeath_signal = 0;                    /* not inherited */
     p->no_new_privs = parent->no_new_privs;  /* inherited, for good */
     {
-        u64 irqflags = local_irq_save(); /* task_list and thread lists: see release_task */
+        rec_spin_guard g(&tasklist_lock); /* task_list and thread lists: see release_task */
         p->signal->thread_head.add_tail(&p->thread_node);
         if (p->real_parent)
             p->real_parent->children.add_tail(&p->sibling);
         task_list.add_tail(&p->tasks);
         attach_pid(p);
-        local_irq_restore(irqflags);
     }
     nr_threads++;
     return p;
@@ -310,4 +323,25 @@ SYSCALL_DEFINE2(clone3, user_in_ptr<const u64>, uargs, size_t, size)
                          .tls = a[TLS],
                          .parent_tid = a[PARENT_TID],
                          .child_tid = a[CHILD_TID]});
+}
+
+/* Another CPU's idle task: the boot task's context (root, no mm), on no list. */
+task_struct* fork_idle(int cpu)
+{
+    task_struct* boot = per_cpu(0).idle;
+    task_struct* t = alloc_task_struct();
+    if (!t)
+        return nullptr;
+    t->cred = get_cred(boot->cred);
+    t->signal = boot->signal;
+    t->sighand = boot->sighand;
+    t->fs = boot->fs;
+    t->group_leader = t;
+    t->flags |= PF_IDLE;
+    t->state = TASK_RUNNING;
+    cpumask_set_cpu(cpu, t->cpus_mask);
+    t->cpu = cpu;
+    snprintf(t->comm, sizeof(t->comm), "swapper/%d", cpu);
+    fpu_init_task(t);
+    return t;
 }

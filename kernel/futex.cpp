@@ -1,7 +1,10 @@
 /*
  * futex: sleeping on a user address. FUTEX_WAIT sleeps while *uaddr == val;
- * FUTEX_WAKE wakes up to n sleepers on the address. Enough for thread joins
- * (CLONE_CHILD_CLEARTID) and libc locks.
+ * FUTEX_WAKE wakes up to n sleepers on the address; FUTEX_REQUEUE and
+ * FUTEX_CMP_REQUEUE wake some and move others to a second address (musl's
+ * condition variables hand their waiters to the mutex this way). Enough for
+ * thread joins (CLONE_CHILD_CLEARTID) and libc locks. The waiter list is
+ * process-context only, under the kernel lock.
  */
 #include <asm/processor.h>
 #include <linux/time64.h>
@@ -12,7 +15,8 @@
 
 namespace {
 
-constexpr int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_WAIT_BITSET = 9, FUTEX_WAKE_BITSET = 10;
+constexpr int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUEUE = 4, FUTEX_WAIT_BITSET = 9,
+              FUTEX_WAKE_BITSET = 10;
 constexpr int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 
 struct futex_waiter {
@@ -42,6 +46,30 @@ int wake(mm_struct* mm, unsigned long uaddr, int n)
     return woken;
 }
 
+/* Wakes up to nr_wake waiters on uaddr, then moves up to nr_requeue of the
+ * others to uaddr2; returns how many were woken or moved (Linux's count). */
+int requeue(mm_struct* mm, unsigned long uaddr, unsigned long uaddr2, int nr_wake, int nr_requeue)
+{
+    int woken = 0, moved = 0;
+    list_for_each_safe(pos, next, &waiters) {
+        auto* w = list_entry(pos, futex_waiter, node);
+        if (w->uaddr != uaddr || w->mm != mm)
+            continue;
+        if (woken < nr_wake) {
+            list_head::del(&w->node);
+            w->woken = true;
+            wake_up_process(w->task);
+            woken++;
+        } else if (moved < nr_requeue) {
+            w->uaddr = uaddr2;
+            moved++;
+        } else {
+            break;
+        }
+    }
+    return woken + moved;
+}
+
 } // namespace
 
 void futex_wake_address(unsigned long uaddr) { wake(current->mm, uaddr, 1); }
@@ -49,7 +77,6 @@ void futex_wake_address(unsigned long uaddr) { wake(current->mm, uaddr, 1); }
 SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned long, utime, user_inout_ptr<u32>,
                 uaddr2, u32, val3)
 {
-    (void)uaddr2;
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     if (uaddr.addr() & 3)
         return Errno::EINVAL;
@@ -57,6 +84,18 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned l
     if ((cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET) && !val3)
         return Errno::EINVAL;
     switch (cmd) {
+    case FUTEX_REQUEUE:
+    case FUTEX_CMP_REQUEUE: {
+        int nr_wake = static_cast<int>(val), nr_requeue = static_cast<int>(utime);
+        if (nr_wake < 0 || nr_requeue < 0 || (uaddr2.addr() & 3))
+            return Errno::EINVAL;
+        if (cmd == FUTEX_CMP_REQUEUE) {
+            u32 cur = TRY(get_user(uaddr));
+            if (cur != val3)
+                return Errno::EAGAIN;
+        }
+        return requeue(current->mm, uaddr.addr(), uaddr2.addr(), nr_wake, nr_requeue);
+    }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
         return wake(current->mm, uaddr.addr(), static_cast<int>(val));

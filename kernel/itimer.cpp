@@ -3,8 +3,8 @@
  * ITIMER_VIRTUAL and ITIMER_PROF: SIGVTALRM and SIGPROF by CPU time.
  * itimer_tick runs in the timer interrupt: it allocates nothing itself and
  * queues the signals through send_sig_info, which is interrupt-safe. The
- * system calls change a timer with interrupts off, so the tick never sees
- * half of an update.
+ * system calls change a timer under tasklist_lock, which the tick takes too,
+ * so no CPU's tick sees half of an update.
  */
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -29,9 +29,10 @@ bool cpu_timer_tick(u64& left, u64 interval)
 
 } // namespace
 
-void itimer_tick(u64 now, bool user)
+void itimer_tick(u64 now, bool user, bool global)
 {
-    /* The CPU-time timers of the running process. */
+    rec_spin_guard g(&tasklist_lock);
+    /* The CPU-time timers of the process running on this CPU. */
     task_struct* cur = current;
     if (!(cur->flags & PF_IDLE) && cur->signal) {
         signal_struct* sig = cur->signal;
@@ -40,7 +41,9 @@ void itimer_tick(u64 now, bool user)
         if (cpu_timer_tick(sig->prof_timer_left, sig->prof_timer_interval))
             send_sig_info(SIGPROF, nullptr, cur->group_leader, true);
     }
-    /* Real-time timers of every process. */
+    /* Real-time timers of every process: the boot CPU's tick looks. */
+    if (!global)
+        return;
     list_for_each(pos, &task_list) {
         task_struct* t = list_entry(pos, task_struct, tasks);
         signal_struct* sig = t->signal;
@@ -63,10 +66,9 @@ SYSCALL_DEFINE1(alarm, unsigned int, seconds)
         if (!left)
             left = 1;
     }
-    u64 flags = local_irq_save(); /* the tick reads both */
+    rec_spin_guard g(&tasklist_lock); /* the tick reads both */
     sig->real_timer_expires = seconds ? now + seconds * static_cast<u64>(NSEC_PER_SEC) : 0;
     sig->real_timer_interval = 0;
-    local_irq_restore(flags);
     return left;
 }
 
@@ -130,18 +132,16 @@ SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value,
         u64& interval = which == ITIMER_VIRTUAL ? sig->virt_timer_interval : sig->prof_timer_interval;
         if (ovalue)
             TRY(put_user(itimerval_user{ns_timeval(interval), ns_timeval(left)}, ovalue));
-        u64 flags = local_irq_save(); /* the tick counts them down */
+        rec_spin_guard g(&tasklist_lock); /* the tick counts them down */
         left = timeval_ns(v.it_value);
         interval = left ? timeval_ns(v.it_interval) : 0;
-        local_irq_restore(flags);
         return 0;
     }
     if (ovalue)
         TRY(put_user(real_timer_value(sig), ovalue));
     u64 delay = timeval_ns(v.it_value);
-    u64 flags = local_irq_save(); /* the tick reads and re-arms them */
+    rec_spin_guard g(&tasklist_lock); /* the tick reads and re-arms them */
     sig->real_timer_expires = delay ? ktime_get_ns() + delay : 0;
     sig->real_timer_interval = delay ? timeval_ns(v.it_interval) : 0;
-    local_irq_restore(flags);
     return 0;
 }

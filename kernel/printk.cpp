@@ -3,6 +3,11 @@
 #include <asm/reboot.h>
 #include <asm/traps.h>
 #include <asm/processor.h>
+#include <linux/spinlock.h>
+
+/* Protects the log buffer and keeps one message's bytes together on the
+ * log port when several CPUs print; innermost of all locks. */
+spinlock_t logbuf_lock("logbuf_lock");
 
 namespace {
 
@@ -22,12 +27,22 @@ void log_store(const char* s, size_t len)
 
 void console_write(const char* s, size_t len)
 {
+    u64 flags = local_irq_save();
+    /* A panic or fault report while this CPU holds it (a fault inside
+     * printk) writes anyway rather than deadlock. */
+    bool nested = logbuf_lock.owner_cpu == smp_processor_id();
+    if (!nested)
+        spin_lock(&logbuf_lock);
     log_store(s, len);
     serial_log_write(s, len);
+    if (!nested)
+        spin_unlock(&logbuf_lock);
+    local_irq_restore(flags);
 }
 
 size_t log_buf_copy(char* dst, size_t size, bool clear)
 {
+    spin_guard g(&logbuf_lock);
     u64 first = max(log_start, log_end > LOG_BUF_LEN ? log_end - LOG_BUF_LEN : 0);
     size_t n = min<u64>(log_end - first, size);
     first = log_end - n; /* the newest n bytes */
@@ -67,6 +82,7 @@ void pr_info(const char* fmt, ...)
     if (printk_quiet) {
         char buf[512];
         int n = vsnprintf(buf, sizeof(buf), fmt, args);
+        spin_guard g(&logbuf_lock);
         log_store(buf, min<size_t>(n, sizeof(buf) - 1));
     } else {
         vprintk(fmt, args);

@@ -1,8 +1,9 @@
 /*
  * Restartable sequences (rseq): a thread registers a struct rseq; the kernel
- * keeps its cpu_id fields current (always 0: one CPU runs user code) and, when
- * the thread is preempted or gets a signal inside a registered critical
- * section, moves it to the section's abort handler before it runs again.
+ * keeps its cpu_id fields current (the CPU it returns to user mode on: every
+ * switch asks for an update) and, when the thread is preempted or gets a
+ * signal inside a registered critical section, moves it to the section's
+ * abort handler before it runs again.
  * glibc registers one at start-up; Linux's layout (uapi/linux/rseq.h).
  */
 #include <linux/sched.h>
@@ -53,7 +54,8 @@ void rseq_handle_notify_resume(pt_regs* regs)
             (void)raw_copy_to_user(t->rseq + offsetof(rseq_user, rseq_cs), &zero, sizeof(zero));
         }
     }
-    u32 cpu[2] = {0, 0};
+    u32 now = static_cast<u32>(smp_processor_id());
+    u32 cpu[2] = {now, now};
     (void)raw_copy_to_user(t->rseq, cpu, sizeof(cpu));
 }
 
@@ -87,7 +89,8 @@ SYSCALL_DEFINE4(rseq, user_inout_ptr<rseq_user>, rseq, u32, rseq_len, int, flags
         return Errno::EINVAL;
     if (!access_ok(rseq.addr(), rseq_len))
         return Errno::EFAULT;
-    u32 cpu[2] = {0, 0};
+    u32 now = static_cast<u32>(smp_processor_id());
+    u32 cpu[2] = {now, now};
     if (raw_copy_to_user(rseq.addr(), cpu, sizeof(cpu)))
         return Errno::EFAULT;
     t->rseq = rseq.addr();

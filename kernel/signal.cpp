@@ -32,7 +32,7 @@ k_sigaction& action(task_struct* t, int sig) { return t->sighand->action[sig - 1
 /* Would the signal be thrown away on arrival? */
 bool sig_ignored(task_struct* t, int sig, bool force)
 {
-    if (t->blocked.has(sig))
+    if (t->blocked.has(sig) || t->real_blocked.has(sig))
         return false; /* blocked signals stay pending: the handler may change */
     unsigned long handler = action(t, sig).handler;
     /* init ignores signals it has no handler for, unless the kernel insists. */
@@ -57,11 +57,10 @@ void flush_sigqueue_of(sigpending& p, u64 mask)
  * timer and the serial interrupt queue signals on these lists. */
 void flush_process_signals(task_struct* t, u64 mask)
 {
-    u64 flags = local_irq_save();
+    rec_spin_guard g(&tasklist_lock);
     flush_sigqueue_of(t->signal->shared_pending, mask);
     list_for_each(pos, &t->signal->thread_head)
         flush_sigqueue_of(list_entry(pos, task_struct, thread_node)->pending, mask);
-    local_irq_restore(flags);
 }
 
 siginfo_t kernel_info(int sig)
@@ -169,6 +168,7 @@ void flush_signal_handlers(task_struct* t)
 
 void recalc_sigpending_tsk(task_struct* t)
 {
+    rec_spin_guard g(&tasklist_lock); /* against a signal queued meanwhile */
     u64 pending = t->pending.signal.sig | t->signal->shared_pending.signal.sig;
     if ((pending & ~t->blocked.sig) || t->signal->group_exit)
         set_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -182,24 +182,20 @@ void recalc_sigpending() { recalc_sigpending_tsk(current); }
  * Queues sig for t (group: for its whole process). Returns 0 or -errno. May
  * run in interrupt context (the timer's SIGALRM/SIGVTALRM/SIGPROF, the
  * terminal's SIGINT): everything it reaches is interrupt-safe (kmalloc,
- * wake_up_state, do_notify_parent_cldstop; docs/locking.md). Interrupts stay
- * off for the whole update of the pending sets and queues, which every
- * process-context change to them also does.
+ * wake_up_state, do_notify_parent_cldstop; docs/locking.md). tasklist_lock
+ * is held for the whole update of the pending sets and queues, as for every
+ * process-context change to them.
  */
 static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool group, bool force)
 {
-    u64 flags = local_irq_save();
+    rec_spin_guard g(&tasklist_lock);
     prepare_signal(t, sig);
-    if (sig_ignored(t, sig, force)) {
-        local_irq_restore(flags);
+    if (sig_ignored(t, sig, force))
         return 0;
-    }
     sigpending& pending = group ? t->signal->shared_pending : t->pending;
     /* Standard signals don't queue: one pending instance is all there is. */
-    if (sig < SIGRTMIN && pending.signal.has(sig)) {
-        local_irq_restore(flags);
+    if (sig < SIGRTMIN && pending.signal.has(sig))
         return 0;
-    }
     auto* q = static_cast<sigqueue*>(kmalloc(sizeof(sigqueue)));
     if (q) {
         q->info = info ? *info : kernel_info(sig);
@@ -209,7 +205,6 @@ static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool grou
     task_struct* target = group ? pick_thread(t->group_leader, sig) : t;
     if (!target->blocked.has(sig))
         signal_wake_up(target, sig == SIGKILL);
-    local_irq_restore(flags);
     return 0;
 }
 
@@ -289,15 +284,18 @@ static bool dequeue_from(sigpending& p, u64 allowed, siginfo_t& info)
     return true;
 }
 
-/* The next signal current should act on, or 0. */
-static int dequeue_signal(siginfo_t& info)
+/* The next signal of `allowed` pending for current (its own, then its
+ * process's), taken off the queue; or 0. The caller holds tasklist_lock. */
+int dequeue_signal_mask(u64 allowed, siginfo_t& info)
 {
     task_struct* t = current;
-    u64 allowed = ~t->blocked.sig;
     if (dequeue_from(t->pending, allowed, info) || dequeue_from(t->signal->shared_pending, allowed, info))
         return info.si_signo;
     return 0;
 }
+
+/* The next signal current should act on, or 0. */
+static int dequeue_signal(siginfo_t& info) { return dequeue_signal_mask(~current->blocked.sig, info); }
 
 bool is_orphaned_pgrp(pid_t pgrp)
 {
@@ -371,9 +369,9 @@ void do_signal(pt_regs* regs)
         if (t->signal->group_exit)
             do_exit(t->signal->group_exit_code);
         siginfo_t info;
-        u64 flags = local_irq_save();
+        u64 flags = rec_spin_lock_irqsave(&tasklist_lock);
         int sig = dequeue_signal(info);
-        local_irq_restore(flags);
+        rec_spin_unlock_irqrestore(&tasklist_lock, flags);
         if (!sig)
             break;
         k_sigaction& ka = action(t, sig);
@@ -478,6 +476,7 @@ int kill_pgrp(pid_t pgrp, int sig, int code)
     siginfo_t info = kernel_info(sig);
     info.si_code = code;
     bool found = false;
+    rec_spin_guard g(&tasklist_lock); /* the terminal's interrupt sends these */
     list_for_each(pos, &task_list) {
         task_struct* t = list_entry(pos, task_struct, tasks);
         if (thread_group_leader(t) && t->signal->pgrp == pgrp && !t->exit_state) {
@@ -567,14 +566,47 @@ SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
     return any_sent ? 0 : err;
 }
 
-static SyscallResult do_tkill(pid_t tgid, pid_t tid, int sig)
+static SyscallResult do_send_specific(pid_t tgid, pid_t tid, int sig, const siginfo_t& info)
 {
     if (sig < 0 || sig > _NSIG)
         return Errno::EINVAL;
     task_struct* t = find_task_by_pid(tid);
     if (!t || (tgid > 0 && t->tgid != tgid) || t->exit_state)
         return Errno::ESRCH;
-    return kill_one(t, sig, user_info(sig, SI_TKILL), false);
+    return kill_one(t, sig, info, false);
+}
+
+static SyscallResult do_tkill(pid_t tgid, pid_t tid, int sig) { return do_send_specific(tgid, tid, sig, user_info(sig, SI_TKILL)); }
+
+/* The siginfo of sigqueue(3): the caller's own, but a process may not
+ * pretend to be the kernel or kill()/tgkill() (si_code >= 0 or SI_TKILL)
+ * except towards itself (Linux's rule). */
+static Result<siginfo_t> queued_info(pid_t pid, int sig, user_in_ptr<const siginfo_t> uinfo)
+{
+    siginfo_t info = TRY(get_user(uinfo));
+    if ((info.si_code >= 0 || info.si_code == SI_TKILL) && current->pid != pid)
+        return Errno::EPERM;
+    info.si_signo = sig;
+    return info;
+}
+
+SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, pid, int, sig, user_in_ptr<const siginfo_t>, uinfo)
+{
+    siginfo_t info = TRY(queued_info(pid, sig, uinfo));
+    if (sig < 0 || sig > _NSIG)
+        return Errno::EINVAL;
+    task_struct* t = pid > 0 ? find_task_by_pid(pid) : nullptr;
+    if (!t || t->tgid != pid || t->exit_state == EXIT_DEAD)
+        return Errno::ESRCH;
+    return kill_one(t, sig, info, true);
+}
+
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, pid, int, sig, user_in_ptr<const siginfo_t>, uinfo)
+{
+    if (pid <= 0 || tgid <= 0)
+        return Errno::EINVAL;
+    siginfo_t info = TRY(queued_info(pid, sig, uinfo));
+    return do_send_specific(tgid, pid, sig, info);
 }
 
 SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
@@ -620,7 +652,7 @@ SYSCALL_DEFINE4(rt_sigaction, int, sig, user_in_ptr<const kernel_sigaction_user>
     return 0;
 }
 
-static void set_current_blocked(u64 mask)
+void set_current_blocked(u64 mask)
 {
     current->blocked.sig = mask & ~UNBLOCKABLE;
     recalc_sigpending();
@@ -659,33 +691,6 @@ SYSCALL_DEFINE2(rt_sigpending, user_out_ptr<u64>, uset, size_t, sigsetsize)
     task_struct* t = current;
     u64 pending = (t->pending.signal.sig | t->signal->shared_pending.signal.sig) & t->blocked.sig;
     return copy_to_user(uset.cast<u8>(), reinterpret_cast<const u8*>(&pending), sigsetsize);
-}
-
-SYSCALL_DEFINE2(rt_sigsuspend, user_in_ptr<const u64>, unewset, size_t, sigsetsize)
-{
-    if (sigsetsize != sizeof(sigset_t))
-        return Errno::EINVAL;
-    u64 mask = TRY(get_user(unewset));
-    task_struct* t = current;
-    t->saved_sigmask = t->blocked;
-    t->restore_sigmask = true;
-    set_current_blocked(mask);
-    while (!signal_pending(t)) {
-        set_current_state(TASK_INTERRUPTIBLE);
-        schedule();
-    }
-    set_current_state(TASK_RUNNING);
-    return Errno::ERESTARTNOHAND;
-}
-
-SYSCALL_DEFINE0(pause)
-{
-    while (!signal_pending(current)) {
-        set_current_state(TASK_INTERRUPTIBLE);
-        schedule();
-    }
-    set_current_state(TASK_RUNNING);
-    return Errno::ERESTARTNOHAND;
 }
 
 SYSCALL_DEFINE2(sigaltstack, user_in_ptr<const stack_t_user>, uss, user_out_ptr<stack_t_user>, uoss)

@@ -5,6 +5,7 @@
  */
 #include <asm/reboot.h>
 #include <drivers/acpi.h>
+#include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
@@ -68,8 +69,6 @@ SyscallResult commit_uid_change(cred* now)
 
 } // namespace
 
-int num_present_cpus() { return acpi.nr_present_cpus; }
-
 new_utsname* init_utsname() { return &utsname; }
 
 /* Trapgate's own system call, the documents' example: how many processors
@@ -77,6 +76,13 @@ new_utsname* init_utsname() { return &utsname; }
 SYSCALL_DEFINE0(get_cpus)
 {
     return num_present_cpus();
+}
+
+/* Its companion: how many of them run tasks now (num_online_cpus(): fewer
+ * than present after maxcpus=, or if one failed to start). Number 1001. */
+SYSCALL_DEFINE0(get_cpus_online)
+{
+    return num_online_cpus();
 }
 
 SYSCALL_DEFINE1(newuname, user_out_ptr<new_utsname>, name)

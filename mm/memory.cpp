@@ -59,19 +59,23 @@ FaultResult fault_in_missing(mm_struct* mm, vm_area_struct* vma, pteval_t* pte, 
     return FaultResult::Handled;
 }
 
-FaultResult fault_on_write_protected(vm_area_struct* vma, pteval_t* pte, unsigned long addr)
+FaultResult fault_on_write_protected(mm_struct* mm, vm_area_struct* vma, pteval_t* pte, unsigned long addr)
 {
     page* old = phys_to_page(pte_phys(*pte));
     if (!(vma->vm_flags & VM_SHARED) && old->refcount > 1) {
         page* copy = copy_page(old);
         if (!copy)
             return FaultResult::OutOfMemory;
-        put_page(old);
         *pte = page_to_phys(copy) | pte_flags(vma->vm_flags, true);
+        /* Threads on other CPUs must stop reading the old page before this
+         * one writes the copy. */
+        flush_tlb_one(addr);
+        flush_tlb_mm_others(mm);
+        put_page(old);
     } else {
         *pte |= _PAGE_RW; /* the only user of this page: take it */
+        flush_tlb_one(addr);
     }
-    flush_tlb_one(addr);
     return FaultResult::Handled;
 }
 
@@ -105,7 +109,7 @@ FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool 
     if (!(*pte & _PAGE_PRESENT))
         return fault_in_missing(mm, vma, pte, page_addr, write);
     if (write && !(*pte & _PAGE_RW))
-        return fault_on_write_protected(vma, pte, page_addr);
+        return fault_on_write_protected(mm, vma, pte, page_addr);
     /* Already mapped as asked: a stale TLB entry. */
     flush_tlb_one(page_addr);
     return FaultResult::Handled;

@@ -18,14 +18,30 @@
 #include <linux/syscalls.h>
 #include <uapi/linux/mman.h>
 
+/* The pages are released only after every CPU has flushed the entries that
+ * mapped them (a thread on another CPU could still write through a stale
+ * one): a batch at a time, Linux's mmu_gather in small. */
 void zap_page_range(mm_struct* mm, unsigned long start, unsigned long end)
 {
-    for_each_present_pte(mm->pgd, start, end, [mm](pteval_t* pte, unsigned long va) {
-        put_page(phys_to_page(pte_phys(*pte)));
+    constexpr int BATCH = 64;
+    page* gathered[BATCH];
+    int n = 0;
+    auto release = [&] {
+        flush_tlb_mm_others(mm);
+        for (int i = 0; i < n; i++)
+            put_page(gathered[i]);
+        n = 0;
+    };
+    for_each_present_pte(mm->pgd, start, end, [&](pteval_t* pte, unsigned long va) {
+        gathered[n++] = phys_to_page(pte_phys(*pte));
         *pte = 0;
         flush_tlb_one(va);
         mm->rss--;
+        if (n == BATCH)
+            release();
     });
+    if (n)
+        release();
 }
 
 namespace {
@@ -261,10 +277,12 @@ mm_struct* dup_mm(mm_struct* old)
             mm_rss_add(mm, 1);
         });
         if (failed) {
+            flush_tlb_mm_others(old);
             mmput(mm);
             return nullptr;
         }
     }
+    flush_tlb_mm_others(old); /* the parent's other threads lose write access too */
     return mm;
 }
 
@@ -574,6 +592,7 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
         });
         return {};
     });
+    flush_tlb_mm_others(mm);
     /* Areas that now differ from their neighbours in nothing but addresses merge. */
     for (auto* v = find_vma(mm, start ? start - 1 : 0); v && v->vm_start <= end;)
         v = vma_merge(mm, v)->vm_next;

@@ -53,6 +53,7 @@ Result<unsigned long> move_vma(mm_struct* mm, vm_area_struct* vma, unsigned long
         *src = 0;
         flush_tlb_one(va);
     });
+    flush_tlb_mm_others(mm);
     if (failed)
         return Errno::ENOMEM;
     if (!(flags & MREMAP_DONTUNMAP))

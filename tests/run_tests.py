@@ -4,7 +4,11 @@ and output. Programs check themselves too (a failed check prints "FAIL" and
 exits non-zero). Then the same tests run on Linux (tests/linux_compare.py):
 output and exit status must be the same on both kernels.
 
-  python3 tests/run_tests.py [-k SUBSTRING] [-j JOBS] [-v] [--no-linux] [--linux-fresh]
+  python3 tests/run_tests.py [-k SUBSTRING] [-j JOBS] [-v] [--no-linux] [--linux-fresh] [--smp N]
+
+--smp N boots every test that does not ask for a CPU count of its own with N
+CPUs (the suite must pass on 2 as on 1); the Linux comparison is of the same
+programs on Linux with its default, as the cached results are.
 """
 
 import argparse
@@ -56,6 +60,9 @@ def image_for(test):
     return image, guest
 
 
+DEFAULT_SMP = 1
+
+
 def run_on_trapgate(test):
     image, guest = image_for(test)
     initrd = os.path.join(BUILD, "tests", test["name"] + ".cpio")
@@ -66,7 +73,7 @@ def run_on_trapgate(test):
     if test.get("boot") == "grub":
         import make_iso
         cdrom = make_iso.make_iso(initrd.replace(".cpio", ".iso"), image, cmdline)
-    boot = qemu.Boot(trapgate.KERNEL, initrd, cmdline, smp=test.get("smp", 1), mem=test.get("mem", "64M"),
+    boot = qemu.Boot(trapgate.KERNEL, initrd, cmdline, smp=test.get("smp", DEFAULT_SMP), mem=test.get("mem", "64M"),
                      cdrom=cdrom)
     return qemu.run(boot, stdin=test.get("stdin", "").encode(), timeout=test.get("timeout", 120))
 
@@ -113,7 +120,10 @@ def main():
     ap.add_argument("-v", action="store_true")
     ap.add_argument("--no-linux", action="store_true", help="skip the comparison with Linux")
     ap.add_argument("--linux-fresh", action="store_true", help="run on Linux again, ignoring cached results")
+    ap.add_argument("--smp", type=int, default=1, help="CPUs for every test that names none")
     o = ap.parse_args()
+    global DEFAULT_SMP
+    DEFAULT_SMP = o.smp
     tests = [t for t in load_manifest() if o.k in t["name"]]
     failed = []
     if any(t["program"].startswith("selftests-x86/") for t in tests):

@@ -74,12 +74,12 @@ void parse_madt(const sdt_header* madt)
             break;
         switch (e[0]) {
         case 0: /* processor local APIC: flags bit 0 = enabled */
-            if (*reinterpret_cast<const u32*>(e + 4) & 1)
-                acpi.nr_present_cpus++;
+            if ((*reinterpret_cast<const u32*>(e + 4) & 1) && acpi.nr_present_cpus < ACPI_MAX_CPUS)
+                acpi.cpu_apic_id[acpi.nr_present_cpus++] = e[3];
             break;
         case 9: /* processor local x2APIC */
-            if (*reinterpret_cast<const u32*>(e + 8) & 1)
-                acpi.nr_present_cpus++;
+            if ((*reinterpret_cast<const u32*>(e + 8) & 1) && acpi.nr_present_cpus < ACPI_MAX_CPUS)
+                acpi.cpu_apic_id[acpi.nr_present_cpus++] = *reinterpret_cast<const u32*>(e + 4);
             break;
         case 1: /* I/O APIC */
             if (!acpi.ioapic_phys) {

@@ -19,6 +19,12 @@ tty_struct console_tty;
 
 namespace {
 
+/* Protects the console's input queue and line being edited, and its termios
+ * against a change while the serial interrupt (on the boot CPU) reads them.
+ * Before tasklist_lock (^C signals the foreground group) and the run-queue
+ * lock (wake-ups). */
+spinlock_t tty_lock("tty_lock");
+
 /* Input queue: bytes ready for read() (completed lines, or everything in raw
  * mode), and the line being edited in canonical mode. */
 struct input_queue {
@@ -163,7 +169,7 @@ Result<size_t> tty_read(file* f, iov_iter& to, loff_t*)
         }
     }
     size_t done = 0;
-    u64 flags = local_irq_save();
+    u64 flags = spin_lock_irqsave(&tty_lock);
     while (input.ready() && done < to.count()) {
         size_t at = input.tail % input_queue::SIZE;
         if (canonical(tty) && eof_marks[at]) {
@@ -175,12 +181,12 @@ Result<size_t> tty_read(file* f, iov_iter& to, loff_t*)
             break;
         }
         char c = input.peek();
-        local_irq_restore(flags);
+        spin_unlock_irqrestore(&tty_lock, flags);
         if (to.copy_to_iter(&c, 1) != 1) {
-            flags = local_irq_save();
+            flags = spin_lock_irqsave(&tty_lock);
             break;
         }
-        flags = local_irq_save();
+        flags = spin_lock_irqsave(&tty_lock);
         input.pop();
         done++;
         if (canonical(tty) && c == '\n') {
@@ -188,7 +194,7 @@ Result<size_t> tty_read(file* f, iov_iter& to, loff_t*)
             break;
         }
     }
-    local_irq_restore(flags);
+    spin_unlock_irqrestore(&tty_lock, flags);
     if (!done && to.faulted())
         return Errno::EFAULT;
     return done;
@@ -226,9 +232,10 @@ Result<long> tty_ioctl(file* f, unsigned int cmd, unsigned long arg)
     case TCSETS:
     case TCSETSW: {
         TRY(job_control_check(tty, SIGTTOU));
+        termios t = TRY(get_user(user_in_ptr<const termios>(arg)));
+        spin_guard g(&tty_lock);
         if (cmd == TCSETSF)
             input.head = input.tail = input.lines = input.edit_len = 0;
-        termios t = TRY(get_user(user_in_ptr<const termios>(arg)));
         bool was_canonical = canonical(tty);
         tty->termios = t;
         if (was_canonical && !canonical(tty)) {
@@ -350,6 +357,7 @@ const file_operations tty_fops = {
 void serial_interrupt()
 {
     int c;
+    spin_guard g(&tty_lock);
     while ((c = serial_getc_nowait()) >= 0)
         tty_receive_char(&console_tty, static_cast<char>(c));
 }

@@ -246,13 +246,23 @@ Result<void> show_status(seqbuf& m, task_struct* t, bool thread)
     m.printf("NoNewPrivs:\t%d\n", t->no_new_privs ? 1 : 0);
     m.puts("Seccomp:\t0\nSeccomp_filters:\t0\n");
     m.puts("Speculation_Store_Bypass:\tthread vulnerable\nSpeculationIndirectBranch:\tconditional enabled\n");
-    int cpus = acpi.nr_present_cpus > 0 ? acpi.nr_present_cpus : 1;
-    u64 mask = cpus >= 64 ? ~0ULL : (1ULL << cpus) - 1;
-    m.printf("Cpus_allowed:\t%lx\n", mask);
-    if (cpus == 1)
-        m.puts("Cpus_allowed_list:\t0\n");
-    else
-        m.printf("Cpus_allowed_list:\t0-%d\n", cpus - 1);
+    /* Linux prints the affinity mask as it is set, in hex and as a list of ranges. */
+    cpumask allowed = t->cpus_mask;
+    m.printf("Cpus_allowed:\t%lx\n", allowed.bits);
+    m.puts("Cpus_allowed_list:\t");
+    const char* sep = "";
+    for (int cpu = cpumask_next(0, allowed); cpu < NR_CPUS;) {
+        int last = cpu;
+        while (last + 1 < NR_CPUS && cpumask_test_cpu(last + 1, allowed))
+            last++;
+        if (last == cpu)
+            m.printf("%s%d", sep, cpu);
+        else
+            m.printf("%s%d-%d", sep, cpu, last);
+        sep = ",";
+        cpu = cpumask_next(last + 1, allowed);
+    }
+    m.puts("\n");
     m.puts("Mems_allowed:\t00000000,00000001\nMems_allowed_list:\t0\n");
     m.puts("voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
     return {};

@@ -24,7 +24,7 @@ namespace procfs {
 
 namespace {
 
-int nr_cpus() { return acpi.nr_present_cpus > 0 ? acpi.nr_present_cpus : 1; }
+int nr_cpus() { return num_online_cpus(); }
 
 /* ---- /proc/cpuinfo ---- */
 
@@ -136,7 +136,7 @@ Result<void> show_cpuinfo(seqbuf& m)
         if (cache_kb)
             m.printf("cache size\t: %u KB\n", cache_kb);
         m.printf("physical id\t: 0\nsiblings\t: %d\ncore id\t\t: %d\ncpu cores\t: %d\n", n, cpu, n);
-        m.printf("apicid\t\t: %d\ninitial apicid\t: %d\n", cpu, cpu);
+        m.printf("apicid\t\t: %u\ninitial apicid\t: %u\n", per_cpu(cpu).apic_id, per_cpu(cpu).apic_id);
         m.printf("fpu\t\t: yes\nfpu_exception\t: yes\ncpuid level\t: %u\nwp\t\t: yes\n", max_leaf);
         m.puts("flags\t\t:");
         put_flags(m, v1.edx, leaf1_edx);
@@ -235,8 +235,8 @@ Result<void> show_meminfo(seqbuf& m)
 
 /* ---- uptime, loadavg, stat ---- */
 
-/* Idle time of all CPUs: the boot CPU's idle task, and the others never run tasks. */
-u64 total_idle_ns(u64 now) { return idle_time_ns() + static_cast<u64>(nr_cpus() - 1) * now; }
+/* Idle time of all CPUs, tick-sampled as Linux's. */
+u64 total_idle_ns(u64) { return idle_time_ns(); }
 
 Result<void> show_uptime(seqbuf& m)
 {
@@ -276,41 +276,28 @@ Result<void> show_loadavg(seqbuf& m)
     return {};
 }
 
+/* Each CPU's time by kind, as its tick sampled it (Linux's /proc/stat). */
 Result<void> show_stat(seqbuf& m)
 {
-    u64 now = ktime_get_ns();
-    u64 user = 0, system = 0;
-    list_for_each(pos, &task_list) {
-        task_struct* t = list_entry(pos, task_struct, tasks);
-        if (t->pid <= 0)
-            continue;
-        u64 u, s;
-        task_times(t, true, u, s);
-        user += u;
-        system += s;
-        /* Children reaped so far (their own reaped children included). */
-        if (thread_group_leader(t) && t->signal) {
-            user += t->signal->cutime_ns;
-            system += t->signal->cstime_ns;
-        }
-    }
-    u64 idle0 = idle_time_ns();
     auto line = [&](const char* name, u64 u, u64 s, u64 idle) {
         m.printf("%s %lu 0 %lu %lu 0 0 0 0 0 0\n", name, nsec_to_clock_t(u), nsec_to_clock_t(s), nsec_to_clock_t(idle));
     };
-    line("cpu ", user, system, total_idle_ns(now));
-    int n = nr_cpus();
-    for (int cpu = 0; cpu < n; cpu++) {
+    u64 user = 0, system = 0, idle = 0, irqs = 0, switches = 0;
+    for_each_online_cpu(cpu) {
+        const percpu& pc = per_cpu(cpu);
+        user += pc.cpustat_user_ns, system += pc.cpustat_system_ns, idle += pc.cpustat_idle_ns;
+        irqs += pc.irq_count, switches += pc.nr_switches;
+    }
+    line("cpu ", user, system, idle);
+    for_each_online_cpu(cpu) {
         char name[16];
         snprintf(name, sizeof(name), "cpu%d", cpu);
-        if (cpu == 0)
-            line(name, user, system, idle0);
-        else
-            line(name, 0, 0, now);
+        const percpu& pc = per_cpu(cpu);
+        line(name, pc.cpustat_user_ns, pc.cpustat_system_ns, pc.cpustat_idle_ns);
     }
     task_counts c = count_tasks();
-    m.printf("intr 0\nctxt 0\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\n", boot_time_seconds(),
-             c.last_pid, c.running);
+    m.printf("intr %lu\nctxt %lu\nbtime %lu\nprocesses %d\nprocs_running %d\nprocs_blocked 0\n", irqs, switches,
+             boot_time_seconds(), c.last_pid, c.running);
     m.puts("softirq 0 0 0 0 0 0 0 0 0 0 0\n");
     return {};
 }

@@ -157,12 +157,10 @@ u64 boot_time_seconds()
 
 u64 idle_time_ns()
 {
-    list_for_each(pos, &task_list) {
-        task_struct* t = list_entry(pos, task_struct, tasks);
-        if (t->pid == 0 && (t->flags & PF_IDLE))
-            return t->utime_ns + t->stime_ns;
-    }
-    return 0;
+    u64 idle = 0;
+    for_each_online_cpu(cpu)
+        idle += per_cpu(cpu).cpustat_idle_ns;
+    return idle;
 }
 
 void task_times(task_struct* t, bool thread, u64& utime_ns, u64& stime_ns)

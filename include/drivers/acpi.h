@@ -2,8 +2,11 @@
 #pragma once
 #include <linux/types.h>
 
+constexpr int ACPI_MAX_CPUS = 64;
+
 struct acpi_info {
     int nr_present_cpus; /* enabled processors in the MADT */
+    u32 cpu_apic_id[ACPI_MAX_CPUS]; /* their local APIC ids, in MADT order */
     u64 lapic_phys;
     u64 ioapic_phys;
     u32 ioapic_gsi_base;

@@ -9,6 +9,7 @@
  * copies it first (copy-on-write).
  */
 #pragma once
+#include <linux/cpumask.h>
 #include <asm/page.h>
 #include <asm/ptrace.h>
 #include <linux/result.h>
@@ -71,6 +72,9 @@ struct mm_struct {
     unsigned long rss;        /* pages mapped now */
     unsigned long hiwater_rss; /* the most ever mapped (getrusage's ru_maxrss) */
     char exe_path[256];
+    /* The CPUs that have this address space loaded in CR3 (set and cleared
+     * by switch_mm on each CPU): the ones a TLB flush must reach. */
+    cpumask cpu_bitmap;
 };
 
 /* User space is [0, TASK_SIZE): 4-level page tables, and a guard page below

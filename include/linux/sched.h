@@ -1,15 +1,18 @@
 /*
  * Tasks. A task is a thread of execution with its own kernel stack; a process is
  * a thread group sharing an address space (mm), files, fs context and signal
- * handlers. The scheduler (kernel/sched/core.cpp) runs one task at a time on the
- * boot CPU, preempting at the return to user mode; a system call runs in
- * process context (`current`) and may sleep.
+ * handlers. The scheduler (kernel/sched/core.cpp) runs a task on every online
+ * CPU, preempting at the return to user mode; a system call runs in process
+ * context (`current`), holding the big kernel lock (linux/smp_lock.h), and
+ * may sleep.
  */
 #pragma once
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
+#include <linux/cpumask.h>
 #include <linux/list.h>
+#include <linux/spinlock.h>
 #include <linux/signal_types.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -92,6 +95,7 @@ struct task_struct {
     sighand_struct* sighand;
     sigset_t blocked;
     sigset_t saved_sigmask; /* restored after rt_sigsuspend/ppoll handlers */
+    sigset_t real_blocked;  /* rt_sigtimedwait's caller's mask while it waits with some unblocked */
     bool restore_sigmask;
     sigpending pending; /* signals for this thread only */
     unsigned long sas_ss_sp;
@@ -110,6 +114,11 @@ struct task_struct {
     hlist_node pid_link;   /* in the pid hash (kernel/pid.cpp) */
     rb_node run_node;      /* in the run queue's tree while runnable and not running */
     int on_rq;             /* runnable (queued, or running) */
+    int on_cpu;            /* running on a CPU, or being switched away from (until finish_task_switch) */
+    int cpu;               /* the CPU it runs or last ran on */
+    cpumask cpus_mask;     /* where it may run (sched_setaffinity) */
+    int kernel_lock_depth; /* the big kernel lock, held this deep (include/linux/smp_lock.h) */
+    task_struct* next_dead; /* in the scheduler's list of dead tasks to free */
     u64 vruntime;          /* ns run, scaled by NICE_0_LOAD / se_weight */
     u64 exec_start;        /* when vruntime was last charged */
     u64 slice_start_runtime; /* vruntime when it was last picked */
@@ -160,11 +169,22 @@ static inline bool thread_group_leader(const task_struct* t) { return t->group_l
 
 /* All tasks, for procfs and signals to groups. */
 extern list_head task_list;
+/* Guards task_list, the thread and children lists and the signal state that
+ * interrupts touch (kernel/fork.cpp says what exactly). */
+extern rec_spinlock_t tasklist_lock;
 /* pid 1: orphans are re-parented to it. */
 extern task_struct* init_task_ptr;
 
 /* Scheduler. */
 void sched_init();
+/* A CPU on its way up, on its idle task: ready to be scheduled on. */
+void sched_init_secondary();
+/* The idle task of another CPU (kernel/fork.cpp). */
+task_struct* fork_idle(int cpu);
+/* Where t may run; it moves at its next schedule() if it must. */
+void set_cpus_allowed(task_struct* t, cpumask mask);
+/* Waits until t is off every CPU (after its last switch): before freeing it. */
+void wait_task_inactive(task_struct* t);
 /* Changes t's nice value and so its weight in the run queue. */
 void set_user_nice(task_struct* t, int nice);
 /* sched_yield: the caller goes behind the next runnable task. */
@@ -196,7 +216,7 @@ void rseq_handle_notify_resume(pt_regs* regs);
 /* Wakes one futex waiter on a user address (kernel/futex.cpp). */
 void futex_wake_address(unsigned long uaddr);
 
-/* The idle loop of the boot CPU. */
+/* The idle loop of every CPU. */
 [[noreturn]] void cpu_idle_loop();
 
 /* pid lookup and allocation (kernel/pid.cpp). */

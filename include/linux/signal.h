@@ -81,6 +81,11 @@ int kill_pgrp(pid_t pgrp, int sig, int si_code);
 void do_signal(pt_regs* regs);
 /* Recomputes TIF_SIGPENDING for t. */
 void recalc_sigpending_tsk(task_struct* t);
+/* Sets current's blocked mask (SIGKILL and SIGSTOP never block). */
+void set_current_blocked(u64 mask);
+/* Takes the next pending signal among `allowed` for current, or returns 0
+ * (kernel/signal.cpp; tasklist_lock held). */
+int dequeue_signal_mask(u64 allowed, siginfo_t& info);
 void recalc_sigpending();
 /* Notifies the parent of a child's exit / stop / continue. */
 void do_notify_parent(task_struct* t, int sig);

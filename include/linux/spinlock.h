@@ -1,14 +1,15 @@
 /*
  * Spinlocks, Linux's names. Every lock here may be taken from interrupt
- * context, so the only form is spin_lock_irqsave: interrupts go off on this
- * CPU first, then the lock is taken (on a uniprocessor the flag is all that
- * excludes; it is spun on anyway, so the code is right as it stands when a
- * second CPU runs kernel code). A lock already held when taken with interrupts
- * off can only mean recursion on one CPU: debug builds panic with the lock's
- * name instead of hanging. docs/locking.md lists the locks and what each
- * protects.
+ * context, so the usual form is spin_lock_irqsave: interrupts go off on this
+ * CPU first, then the lock is taken, spinning while another CPU holds it.
+ * The lock records the CPU that holds it: finding it held by this very CPU,
+ * with interrupts off, can only be recursion, and debug builds panic with the
+ * lock's name instead of hanging. While it spins, a CPU does the cross-CPU
+ * work other CPUs ask of it (TLB flushes), so a flusher never waits on it.
+ * docs/locking.md lists the locks, what each protects, and their order.
  */
 #pragma once
+#include <asm/percpu.h>
 #include <asm/processor.h>
 #include <linux/compiler.h>
 #include <linux/types.h>
@@ -16,28 +17,47 @@
 struct spinlock_t {
     const char* name;
     volatile u32 locked = 0;
+    volatile int owner_cpu = -1;
     constexpr explicit spinlock_t(const char* n) : name(n) {}
     spinlock_t(const spinlock_t&) = delete;
     spinlock_t& operator=(const spinlock_t&) = delete;
 };
 
 [[noreturn]] void spin_lock_recursion(const spinlock_t* lock);
+void smp_do_pending_work();
+
+/* Takes the lock; interrupts must already be off. */
+static inline void spin_lock(spinlock_t* lock)
+{
+    while (__atomic_exchange_n(&lock->locked, 1u, __ATOMIC_ACQUIRE)) {
+#ifdef CONFIG_DEBUG_KERNEL
+        if (lock->owner_cpu == smp_processor_id())
+            spin_lock_recursion(lock); /* this CPU holds it: nobody will release it */
+#endif
+        do {
+            cpu_relax();
+            smp_do_pending_work();
+        } while (READ_ONCE(lock->locked));
+    }
+    lock->owner_cpu = smp_processor_id();
+}
+
+static inline void spin_unlock(spinlock_t* lock)
+{
+    lock->owner_cpu = -1;
+    __atomic_store_n(&lock->locked, 0u, __ATOMIC_RELEASE);
+}
 
 [[nodiscard]] static inline u64 spin_lock_irqsave(spinlock_t* lock)
 {
     u64 flags = local_irq_save();
-    while (__atomic_exchange_n(&lock->locked, 1u, __ATOMIC_ACQUIRE)) {
-#ifdef CONFIG_DEBUG_KERNEL
-        spin_lock_recursion(lock); /* one CPU: nobody else can release it */
-#endif
-        cpu_relax();
-    }
+    spin_lock(lock);
     return flags;
 }
 
 static inline void spin_unlock_irqrestore(spinlock_t* lock, u64 flags)
 {
-    __atomic_store_n(&lock->locked, 0u, __ATOMIC_RELEASE);
+    spin_unlock(lock);
     local_irq_restore(flags);
 }
 
@@ -53,5 +73,53 @@ public:
 
 private:
     spinlock_t* lock_;
+    u64 flags_;
+};
+
+/*
+ * A lock the CPU holding it may take again (a depth count): for the one lock
+ * whose users call each other in every order, tasklist_lock (sending a
+ * signal may notify a parent, which sends a signal). Always irqsave.
+ */
+struct rec_spinlock_t {
+    spinlock_t lock;
+    int depth = 0;
+    constexpr explicit rec_spinlock_t(const char* n) : lock(n) {}
+};
+
+[[nodiscard]] static inline u64 rec_spin_lock_irqsave(rec_spinlock_t* l)
+{
+    u64 flags = local_irq_save();
+    if (l->lock.owner_cpu == smp_processor_id()) {
+        l->depth++;
+        return flags;
+    }
+    while (__atomic_exchange_n(&l->lock.locked, 1u, __ATOMIC_ACQUIRE)) {
+        do {
+            cpu_relax();
+            smp_do_pending_work();
+        } while (READ_ONCE(l->lock.locked));
+    }
+    l->lock.owner_cpu = smp_processor_id();
+    l->depth = 1;
+    return flags;
+}
+
+static inline void rec_spin_unlock_irqrestore(rec_spinlock_t* l, u64 flags)
+{
+    if (--l->depth == 0)
+        spin_unlock(&l->lock);
+    local_irq_restore(flags);
+}
+
+class [[nodiscard]] rec_spin_guard {
+public:
+    explicit rec_spin_guard(rec_spinlock_t* lock) : lock_(lock), flags_(rec_spin_lock_irqsave(lock)) {}
+    ~rec_spin_guard() { rec_spin_unlock_irqrestore(lock_, flags_); }
+    rec_spin_guard(const rec_spin_guard&) = delete;
+    rec_spin_guard& operator=(const rec_spin_guard&) = delete;
+
+private:
+    rec_spinlock_t* lock_;
     u64 flags_;
 };

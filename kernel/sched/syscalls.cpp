@@ -4,12 +4,12 @@
  * Affinity masks name every present CPU, as on Linux, although user code
  * runs on the boot CPU.
  */
+#include <linux/cpumask.h>
 #include <linux/cred.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
 
-int num_present_cpus();
 
 namespace {
 
@@ -42,27 +42,39 @@ SYSCALL_DEFINE0(sched_yield)
     return 0;
 }
 
+/* The CPUs t may run on that are online (Linux: & cpu_active_mask). */
 SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, unsigned int, len, user_out_ptr<u8>, user_mask_ptr)
 {
     if (len < CPUMASK_BYTES || (len & (sizeof(long) - 1)))
         return Errno::EINVAL;
-    if (pid < 0 || !task_or_current(pid))
+    task_struct* t = pid < 0 ? nullptr : task_or_current(pid);
+    if (!t)
         return Errno::ESRCH;
-    int cpus = num_present_cpus();
-    u64 mask = cpus >= 64 ? ~0ULL : (1ULL << cpus) - 1;
+    u64 mask = t->cpus_mask.bits & cpu_online_mask.bits;
     TRY(copy_to_user(user_mask_ptr.cast<u64>(), &mask));
     return CPUMASK_BYTES;
 }
 
+/* A shorter mask than the kernel's leaves the other CPUs out; bits past the
+ * CPUs that exist are ignored; none online left: EINVAL. The caller must own
+ * the task (its effective uid is the task's real or effective one) or have
+ * CAP_SYS_NICE. A task on a CPU it may no longer use moves at its next
+ * schedule(), for the caller before the call returns to user mode. */
 SYSCALL_DEFINE3(sched_setaffinity, pid_t, pid, unsigned int, len, user_in_ptr<const u8>, user_mask_ptr)
 {
-    if (pid < 0 || !task_or_current(pid))
+    task_struct* t = pid < 0 ? nullptr : task_or_current(pid);
+    if (!t)
         return Errno::ESRCH;
     u64 mask = 0;
     TRY(copy_from_user(reinterpret_cast<u8*>(&mask), user_mask_ptr, min<unsigned>(len, sizeof(mask))));
-    int cpus = num_present_cpus();
-    u64 present = cpus >= 64 ? ~0ULL : (1ULL << cpus) - 1;
-    return (mask & present) ? SyscallResult(0) : SyscallResult(Errno::EINVAL);
+    const cred* c = current_cred();
+    if (c->euid != t->cred->uid && c->euid != t->cred->euid && !capable(CAP_SYS_NICE))
+        return Errno::EPERM;
+    cpumask allowed{mask & cpu_online_mask.bits};
+    if (cpumask_empty(allowed))
+        return Errno::EINVAL;
+    set_cpus_allowed(t, allowed);
+    return 0;
 }
 
 SYSCALL_DEFINE1(sched_getscheduler, pid_t, pid)
@@ -145,4 +157,16 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
             set_user_nice(t, niceval);
     }
     return found ? error : SyscallResult(Errno::ESRCH);
+}
+
+/* The CPU the caller runs on (it may have moved by the time it looks), and
+ * NUMA node 0; the third argument is ignored since Linux 2.6.24. */
+SYSCALL_DEFINE3(getcpu, user_out_ptr<unsigned>, cpup, user_out_ptr<unsigned>, nodep, unsigned long, unused)
+{
+    (void)unused;
+    if (cpup)
+        TRY(put_user(static_cast<unsigned>(smp_processor_id()), cpup));
+    if (nodep)
+        TRY(put_user(0u, nodep));
+    return 0;
 }

@@ -7,22 +7,32 @@
 
 volatile u64 jiffies;
 
-void itimer_tick(u64 now, bool user);
+void itimer_tick(u64 now, bool user, bool global);
 
+/* Every CPU's tick: its running task's time and slice; the boot CPU's also
+ * keeps jiffies and wakes the sleepers whose time has come. */
 void timer_tick(bool user)
 {
-    jiffies = jiffies + 1;
+    bool global = smp_processor_id() == 0;
+    if (global)
+        jiffies = jiffies + 1;
     u64 now = ktime_get_ns();
     /* CPU time is sampled per tick, as Linux's tick-based accounting. */
     task_struct* t = current;
-    if (!(t->flags & PF_IDLE)) {
-        if (user)
-            t->utime_ns += NSEC_PER_SEC / HZ;
-        else
-            t->stime_ns += NSEC_PER_SEC / HZ;
+    percpu* pc = this_cpu();
+    constexpr u64 TICK_NS = NSEC_PER_SEC / HZ;
+    if (t->flags & PF_IDLE) {
+        pc->cpustat_idle_ns += TICK_NS;
+    } else if (user) {
+        t->utime_ns += TICK_NS;
+        pc->cpustat_user_ns += TICK_NS;
+    } else {
+        t->stime_ns += TICK_NS;
+        pc->cpustat_system_ns += TICK_NS;
     }
-    run_expired_timers(now);
-    itimer_tick(now, user);
+    if (global)
+        run_expired_timers(now);
+    itimer_tick(now, user, global);
     scheduler_tick();
 }
 

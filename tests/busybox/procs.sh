@@ -5,7 +5,7 @@ mount -t proc proc /proc
 cat /proc/self/comm
 readlink /proc/self/exe
 tr '\0' ' ' < /proc/self/cmdline; echo
-grep -c '^processor' /proc/cpuinfo
+[ "$(grep -c '^processor' /proc/cpuinfo)" = "$(nproc)" ] && echo "cpuinfo lists the CPUs online"
 awk '/^MemTotal/ { print ($2 > 0) }' /proc/meminfo
 sh -c 'echo $$ > /tmp/pid; sleep 1' & sleep 0.3
 [ -d /proc/$(cat /tmp/pid) ] && echo "child visible in /proc"

@@ -11,7 +11,7 @@
  * 5.4), so from 64-bit code they are -ENOSYS. int $0x80 takes (int)eax the same
  * way (do_int80_syscall_32) and uses the i386 table.
  */
-#include <asm/unistd_64.h> /* __NR_syscalls: one past the highest number (Trapgate's get_cpus) */
+#include <asm/unistd_64.h> /* __NR_syscalls: one past the highest number (Trapgate's get_cpus_online) */
 #include <trapgate/check.h>
 
 using namespace trapgate;

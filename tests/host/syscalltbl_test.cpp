@@ -476,7 +476,8 @@ TEST_F(RealTable, X86_64KnownNumbers)
     EXPECT_EQ(nr(t, "epoll_pwait2"), 441u);
     EXPECT_EQ(nr(t, "rseq_slice_yield"), 471u);
     EXPECT_EQ(nr(t, "get_cpus"), 1000u);
-    EXPECT_EQ(t.back().name, "get_cpus");
+    EXPECT_EQ(nr(t, "get_cpus_online"), 1001u);
+    EXPECT_EQ(t.back().name, "get_cpus_online");
 }
 
 TEST_F(RealTable, X86_64Entries)
@@ -490,6 +491,7 @@ TEST_F(RealTable, X86_64Entries)
     EXPECT_TRUE(at(60).noreturn);
     EXPECT_EQ(at(184).entry, ""); // tuxcall: reserved slot
     EXPECT_EQ(at(1000).entry, "sys_get_cpus");
+    EXPECT_EQ(at(1001).entry, "sys_get_cpus_online");
 }
 
 TEST_F(RealTable, X32RangeIsOnlyX32)
@@ -512,7 +514,8 @@ TEST_F(RealTable, I386KnownNumbers)
     EXPECT_EQ(nr(t, "socketcall"), 102u);
     EXPECT_EQ(nr(t, "rseq_slice_yield"), 471u);
     EXPECT_EQ(nr(t, "get_cpus"), 1000u);
-    EXPECT_EQ(t.back().name, "get_cpus");
+    EXPECT_EQ(nr(t, "get_cpus_online"), 1001u);
+    EXPECT_EQ(t.back().name, "get_cpus_online");
 }
 
 TEST_F(RealTable, I386CompatEntries)

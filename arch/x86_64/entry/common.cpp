@@ -9,23 +9,27 @@
 #include <linux/compiler.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
+#include <linux/smp_lock.h>
 #include <linux/trace.h>
 #include <asm/syscall.h>
 
 /* Work before returning to user mode: rescheduling and signals. Called with
- * interrupts off; turns them on to do the work. */
+ * interrupts off; turns them on to do the work, under the kernel lock (taken
+ * here if the way in did not: an interrupt from user mode). */
 __attribute__((noinline)) static void exit_to_user_mode_loop(pt_regs* regs)
 {
+    bool took_lock = false;
     for (;;) {
         unsigned long work = READ_ONCE(current->thread_flags) & TIF_WORK_MASK;
         if (!work)
-            return;
+            break;
         local_irq_enable();
-        if (work & TIF_NEED_RESCHED) {
-            schedule();
-            if (current->rseq)
-                set_tsk_thread_flag(current, TIF_NOTIFY_RESUME); /* preempted: rseq sections abort */
+        if (!took_lock && !kernel_locked()) {
+            lock_kernel();
+            took_lock = true;
         }
+        if (work & TIF_NEED_RESCHED)
+            schedule(); /* a switch asks for the rseq update (TIF_NOTIFY_RESUME) */
         if (work & TIF_SIGPENDING)
             do_signal(regs);
         if (READ_ONCE(current->thread_flags) & TIF_NOTIFY_RESUME) {
@@ -34,6 +38,8 @@ __attribute__((noinline)) static void exit_to_user_mode_loop(pt_regs* regs)
         }
         local_irq_disable();
     }
+    if (took_lock)
+        unlock_kernel();
 }
 
 void exit_to_user_mode(pt_regs* regs)
@@ -84,10 +90,14 @@ extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_syscall_64(pt
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     if (likely(nr < NR_syscalls_64)) {
         local_irq_enable(); /* process context: the handler may sleep or be preempted */
+        lock_kernel();
         regs->ax = sys_call_table[array_index_nospec(nr, NR_syscalls_64)](*regs);
         local_irq_disable();
+        exit_to_user_mode(regs);
+        unlock_kernel();
+    } else {
+        exit_to_user_mode(regs);
     }
-    exit_to_user_mode(regs);
     return sysret_is_safe(*regs);
 }
 
@@ -96,10 +106,14 @@ extern "C" void do_int80_syscall_32(pt_regs* regs)
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     if (likely(nr < NR_syscalls_32)) {
         local_irq_enable();
+        lock_kernel();
         regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
         local_irq_disable();
+        exit_to_user_mode(regs);
+        unlock_kernel();
+    } else {
+        exit_to_user_mode(regs);
     }
-    exit_to_user_mode(regs);
 }
 
 /* The same, with the tracer's hooks around the call (entered when booted with "trace"). */
@@ -107,12 +121,14 @@ extern "C" bool do_syscall_64_traced(pt_regs* regs)
 {
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     local_irq_enable();
+    lock_kernel();
     trace_syscall_enter(*regs, SyscallAbi::X64);
     if (nr < NR_syscalls_64)
         regs->ax = sys_call_table[array_index_nospec(nr, NR_syscalls_64)](*regs);
     trace_syscall_exit(*regs);
     local_irq_disable();
     exit_to_user_mode(regs);
+    unlock_kernel();
     return sysret_is_safe(*regs);
 }
 
@@ -120,10 +136,12 @@ extern "C" void do_int80_syscall_32_traced(pt_regs* regs)
 {
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     local_irq_enable();
+    lock_kernel();
     trace_syscall_enter(*regs, SyscallAbi::IA32);
     if (nr < NR_syscalls_32)
         regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
     trace_syscall_exit(*regs);
     local_irq_disable();
     exit_to_user_mode(regs);
+    unlock_kernel();
 }

@@ -141,6 +141,15 @@ iret_to_user:
 
 /* A new task's first return: schedule_tail() finishes the switch, then the
  * child's pt_regs (at its stack top) go back to user mode. */
+/* The first switch to a kernel task (pid 1 before it runs a program):
+ * schedule_tail(), then the function in %rbx. */
+	.globl ret_from_kernel_thread
+ret_from_kernel_thread:
+	movq	%rax, %rdi			/* the previous task, from __switch_to */
+	call	schedule_tail
+	call	*%rbx
+	ud2					/* it never returns */
+
 	.globl ret_from_fork
 ret_from_fork:
 	movq	%rax, %rdi			/* the previous task, from __switch_to */

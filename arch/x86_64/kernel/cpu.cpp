@@ -1,6 +1,9 @@
 /*
- * Boot CPU set-up: features, control registers, GDT/TSS, IDT, per-CPU data and
- * the MSRs that make the syscall instruction enter entry_SYSCALL_64.
+ * CPU set-up: features, control registers, GDT/TSS, IDT, per-CPU data and
+ * the MSRs that make the syscall instruction enter entry_SYSCALL_64. The boot
+ * CPU runs cpu_init(); every other CPU runs cpu_init_secondary() on its way
+ * up (arch/x86_64/kernel/smpboot.cpp). The IDT is shared; each CPU has its
+ * own GDT (its TSS descriptor differs), TSS with I/O bitmap, and IST stacks.
  */
 #include <asm/desc.h>
 #include <asm/entry.h>
@@ -18,9 +21,10 @@ static_assert(offsetof(percpu, self) == PCPU_SELF);
 static_assert(offsetof(percpu, user_rsp) == PCPU_USER_RSP);
 static_assert(offsetof(percpu, top_of_stack) == PCPU_TOP_OF_STACK);
 static_assert(offsetof(percpu, current_task) == PCPU_CURRENT);
+static_assert(offsetof(percpu, cpu) == PCPU_CPU);
 
 cpu_features boot_cpu;
-percpu boot_percpu;
+percpu cpu_data[NR_CPUS];
 
 namespace {
 
@@ -30,12 +34,11 @@ struct tss_full {
     tss_struct x86_tss;
     u8 io_bitmap[IO_BITMAP_BYTES + 1];
 } __packed;
-tss_full cpu_tss __aligned(64);
-tss_struct& boot_tss = cpu_tss.x86_tss;
+tss_full boot_tss_full __aligned(64);
 /* An offset past the TSS's limit: every port is denied. */
 constexpr u16 IO_BITMAP_OFFSET_VALID = offsetof(tss_full, io_bitmap);
 constexpr u16 IO_BITMAP_OFFSET_INVALID = sizeof(tss_full);
-u64 gdt[GDT_ENTRIES] __aligned(16);
+u64 cpu_gdt[NR_CPUS][GDT_ENTRIES] __aligned(16);
 
 struct idt_entry {
     u16 offset_low;
@@ -54,9 +57,10 @@ struct [[gnu::packed]] table_pointer {
     u64 base;
 };
 
-/* Stacks for exceptions that must not trust the current stack. */
+/* Stacks for exceptions that must not trust the current stack (the boot
+ * CPU's; the others get theirs from the page allocator). */
 constexpr size_t IST_STACK_SIZE = 8192;
-u8 ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+u8 boot_ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 
 constexpr u64 segment(bool code, bool long_mode, int dpl)
 {
@@ -101,8 +105,12 @@ void detect_features()
     boot_cpu.pdpe1gb = ext.edx & (1u << 26);
 }
 
-void setup_gdt_tss()
+/* ist_stacks: three IST_STACK_SIZE stacks, one after the other. */
+void setup_gdt_tss(percpu& pc, tss_full& tss, u8* ist_stacks)
 {
+    u64* gdt = cpu_gdt[pc.cpu];
+    pc.gdt = gdt;
+    pc.tss = &tss.x86_tss;
     gdt[GDT_ENTRY_KERNEL32_CS] = segment(true, false, 0);
     gdt[GDT_ENTRY_KERNEL_CS] = segment(true, true, 0);
     gdt[GDT_ENTRY_KERNEL_DS] = segment(false, false, 0);
@@ -111,15 +119,15 @@ void setup_gdt_tss()
     gdt[GDT_ENTRY_USER_CS] = segment(true, true, 3);
 
     for (int i = 0; i < 3; i++)
-        boot_tss.ist[i] = reinterpret_cast<u64>(ist_stacks[i] + IST_STACK_SIZE);
-    memset(cpu_tss.io_bitmap, 0xff, sizeof(cpu_tss.io_bitmap));
-    boot_tss.io_bitmap_base = IO_BITMAP_OFFSET_INVALID; /* until a task has ioperm/iopl: all ports denied */
-    auto base = reinterpret_cast<u64>(&cpu_tss);
+        tss.x86_tss.ist[i] = reinterpret_cast<u64>(ist_stacks + (i + 1) * IST_STACK_SIZE);
+    memset(tss.io_bitmap, 0xff, sizeof(tss.io_bitmap));
+    tss.x86_tss.io_bitmap_base = IO_BITMAP_OFFSET_INVALID; /* until a task has ioperm/iopl: all ports denied */
+    auto base = reinterpret_cast<u64>(&tss);
     u64 limit = sizeof(tss_full) - 1;
     gdt[GDT_ENTRY_TSS] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) | ((base >> 24 & 0xff) << 56);
     gdt[GDT_ENTRY_TSS + 1] = base >> 32;
 
-    table_pointer gdtr{sizeof(gdt) - 1, reinterpret_cast<u64>(gdt)};
+    table_pointer gdtr{GDT_ENTRIES * sizeof(u64) - 1, reinterpret_cast<u64>(gdt)};
     asm volatile("lgdt %0\n\t"
                  "pushq %1\n\t"
                  "leaq 1f(%%rip), %%rax\n\t"
@@ -143,6 +151,12 @@ void setup_gdt_tss()
                  : "rax", "memory");
 }
 
+void load_idt()
+{
+    table_pointer idtr{sizeof(idt) - 1, reinterpret_cast<u64>(idt)};
+    asm volatile("lidt %0" : : "m"(idtr));
+}
+
 void setup_idt()
 {
     for (int v = 0; v < 32; v++)
@@ -157,8 +171,7 @@ void setup_idt()
         set_gate(v, irq_entries[v - FIRST_EXTERNAL_VECTOR], 0, 0);
     /* int 0x80 is the one gate user mode may open with a software interrupt. */
     set_gate(IA32_SYSCALL_VECTOR, syscall_tracing ? entry_INT80_compat_traced : entry_INT80_compat, 3, 0);
-    table_pointer idtr{sizeof(idt) - 1, reinterpret_cast<u64>(idt)};
-    asm volatile("lidt %0" : : "m"(idtr));
+    load_idt();
 }
 
 void setup_control_registers()
@@ -201,21 +214,52 @@ void setup_syscall_msrs()
 
 void load_sp0(unsigned long sp0)
 {
-    boot_tss.sp0 = sp0;
-    boot_percpu.top_of_stack = sp0;
+    percpu* pc = this_cpu();
+    pc->tss->sp0 = sp0;
+    pc->top_of_stack = sp0;
 }
+
+namespace {
+
+void setup_percpu(percpu& pc, int cpu)
+{
+    pc.self = &pc;
+    pc.cpu = cpu;
+    wrmsr(MSR_GS_BASE, reinterpret_cast<u64>(&pc));
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    /* The vDSO's getcpu reads it with rdtscp: node 0 in bits 12 and up, as Linux. */
+    wrmsr(MSR_TSC_AUX, static_cast<u64>(cpu));
+}
+
+} // namespace
+
+/* Per-CPU data is reachable from the first C++ line on: locks record their
+ * owner through it. */
+void early_percpu_init() { setup_percpu(cpu_data[0], 0); }
 
 void cpu_init()
 {
     detect_features();
     setup_control_registers();
-    setup_gdt_tss();
+    setup_gdt_tss(cpu_data[0], boot_tss_full, &boot_ist_stacks[0][0]);
     setup_idt();
+    setup_percpu(cpu_data[0], 0);
+    setup_syscall_msrs();
+}
 
-    boot_percpu.self = &boot_percpu;
-    boot_percpu.tss = &boot_tss;
-    wrmsr(MSR_GS_BASE, reinterpret_cast<u64>(&boot_percpu));
-    wrmsr(MSR_KERNEL_GS_BASE, 0);
+size_t cpu_area_size() { return sizeof(tss_full) + 3 * IST_STACK_SIZE; }
+
+void cpu_init_secondary(int cpu, void* area)
+{
+    /* The boot CPU's features are everyone's (QEMU's CPUs are alike). */
+    setup_control_registers();
+    /* The area (page-aligned): the three IST stacks, then the TSS. */
+    auto* stacks = static_cast<u8*>(area);
+    auto* tss = reinterpret_cast<tss_full*>(stacks + 3 * IST_STACK_SIZE);
+    *tss = tss_full{};
+    setup_gdt_tss(cpu_data[cpu], *tss, stacks);
+    load_idt();
+    setup_percpu(cpu_data[cpu], cpu);
     setup_syscall_msrs();
 }
 
@@ -242,10 +286,10 @@ unsigned long elf_hwcap2()
     return boot_cpu.fsgsbase ? HWCAP2_FSGSBASE : 0;
 }
 
-tss_io_bitmap& cpu_tss_io_bitmap()
+tss_io_bitmap cpu_tss_io_bitmap()
 {
     /* The field is 2-byte aligned (offset 102 of a 64-byte aligned TSS). */
-    auto* base = reinterpret_cast<u16*>(reinterpret_cast<u8*>(&cpu_tss) + offsetof(tss_struct, io_bitmap_base));
-    static tss_io_bitmap t{cpu_tss.io_bitmap, base, IO_BITMAP_OFFSET_VALID, IO_BITMAP_OFFSET_INVALID};
-    return t;
+    auto* tss = reinterpret_cast<tss_full*>(this_cpu()->tss);
+    auto* base = reinterpret_cast<u16*>(reinterpret_cast<u8*>(tss) + offsetof(tss_struct, io_bitmap_base));
+    return tss_io_bitmap{tss->io_bitmap, base, IO_BITMAP_OFFSET_VALID, IO_BITMAP_OFFSET_INVALID};
 }

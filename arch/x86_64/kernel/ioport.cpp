@@ -32,7 +32,7 @@ namespace {
 /* Loads t's permissions into the TSS (interrupts off: the TSS is this CPU's). */
 void load_io_bitmap(task_struct* t)
 {
-    tss_io_bitmap& tss = cpu_tss_io_bitmap();
+    tss_io_bitmap tss = cpu_tss_io_bitmap();
     if (t->thread.iopl_emul == 3) {
         memset(tss.bits, 0, IO_BITMAP_BYTES);
         *tss.base = tss.valid_offset;

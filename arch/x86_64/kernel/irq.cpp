@@ -2,6 +2,8 @@
 #include <asm/apic.h>
 #include <asm/desc.h>
 #include <asm/entry.h>
+#include <asm/percpu.h>
+#include <asm/pgtable.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/time.h>
@@ -18,8 +20,13 @@ extern "C" void do_irq(pt_regs* regs, unsigned long vector)
 {
     if (vector == SPURIOUS_APIC_VECTOR)
         return; /* no EOI for spurious interrupts */
+    this_cpu()->irq_count++;
     if (vector == LOCAL_TIMER_VECTOR)
         timer_tick(user_mode(*regs));
+    else if (vector == RESCHEDULE_VECTOR)
+        set_tsk_thread_flag(current, TIF_NEED_RESCHED); /* the idle loop and the way out look */
+    else if (vector == CALL_FUNCTION_VECTOR)
+        smp_do_pending_work();
     else if (handlers[vector])
         handlers[vector]();
     apic_eoi();

@@ -108,8 +108,8 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     if (gs_loaded || prev->thread.gsbase != next->thread.gsbase)
         wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
     switch_io_bitmap(prev, next);
-    if (next->mm)
-        switch_pgd(next->mm->pgd);
+    if (prev->mm != next->mm)
+        switch_mm(prev->mm, next->mm);
     return __switch_to_asm(prev, next);
 }
 

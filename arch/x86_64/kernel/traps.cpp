@@ -13,6 +13,7 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
+#include <linux/smp_lock.h>
 
 namespace {
 
@@ -80,9 +81,11 @@ extern "C" char iret_to_user[];
     current->thread.trap_nr = vector;
     current->thread.error_code = error_code;
     local_irq_enable();
+    lock_kernel(); /* the way out had dropped it */
     force_sig_fault(vector == X86_TRAP_GP ? SIGSEGV : SIGBUS, SI_KERNEL, 0, vector, error_code);
     local_irq_disable();
     exit_to_user_mode(top);
+    unlock_kernel();
     return_to_user_mode(top);
 }
 
@@ -128,10 +131,17 @@ extern "C" void do_exception(pt_regs* regs, unsigned long vector)
     /* The stubs of vectors without an error code push -1; Linux counts it 0. */
     unsigned long error_code = regs->orig_ax == ~0UL ? 0 : regs->orig_ax;
     regs->orig_ax = static_cast<unsigned long>(-1); /* not a system call: nothing to restart */
+    /* From user mode the exception runs in process context like a system
+     * call, under the kernel lock; from the kernel the task has it already
+     * (a user copy's fault) or the fault is a kernel bug. */
+    bool from_user = user_mode(*regs);
+    if (from_user)
+        lock_kernel();
     handle_exception(regs, vector, error_code);
     /* A signal the fault raised is delivered before user code runs again. */
-    if (user_mode(*regs)) {
+    if (from_user) {
         local_irq_disable();
         exit_to_user_mode(regs);
+        unlock_kernel();
     }
 }

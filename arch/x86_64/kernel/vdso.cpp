@@ -23,7 +23,6 @@ s64 realtime_offset();
 
 namespace {
 
-constexpr u32 MSR_TSC_AUX = 0xc0000103;
 
 inode* vdso_inode;
 inode* vvar_inode;
@@ -55,8 +54,6 @@ bool vdso_init()
     vdata->tsc_at_boot = tsc_at_boot;
     vdata->tsc_to_ns_mult = tsc_to_ns_mult;
     vdata->realtime_offset_ns = realtime_offset();
-    /* getcpu reads the CPU number with rdtscp: TSC_AUX is the CPU (0 here). */
-    wrmsr(MSR_TSC_AUX, 0);
     vdso_inode = code.value();
     vvar_inode = data.value();
     return true;

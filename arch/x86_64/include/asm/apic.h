@@ -3,7 +3,16 @@
 #include <linux/types.h>
 
 void apic_init();
+/* The local APIC of a CPU on its way up: enabled, its timer ticking. */
+void apic_init_secondary();
 void apic_eoi();
+/* This CPU's local APIC id. */
+u32 read_apic_id();
+/* An interrupt at `vector` on another CPU (fixed delivery). */
+void send_IPI(int cpu, int vector);
+/* Start-up of another CPU: INIT, then STARTUP at a page below 1 MiB. */
+void send_init_ipi(u32 apic_id);
+void send_startup_ipi(u32 apic_id, u64 trampoline_phys);
 /* Routes ISA interrupt irq (0-15) to vector, honouring ACPI's overrides. */
 void ioapic_route_isa_irq(int irq, int vector);
 

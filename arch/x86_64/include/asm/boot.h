@@ -46,6 +46,7 @@
 #define MSR_KERNEL_GS_BASE	0xc0000102
 #define MSR_APIC_BASE		0x1b
 #define MSR_TSC_DEADLINE	0x6e0
+#define MSR_TSC_AUX		0xc0000103
 #define EFER_SCE	(1 << 0)
 #define EFER_LME	(1 << 8)
 #define EFER_NXE	(1 << 11)

@@ -21,6 +21,10 @@ enum ist_index { IST_DOUBLE_FAULT = 1, IST_NMI = 2, IST_MACHINE_CHECK = 3 };
 
 /* Sets up GDT, TSS, IDT, per-CPU data and the syscall MSRs of the boot CPU. */
 void cpu_init();
+/* The same for another CPU on its way up: `area` (cpu_area_size() bytes,
+ * page-aligned) holds its TSS and IST stacks. */
+void cpu_init_secondary(int cpu, void* area);
+size_t cpu_area_size();
 /* The stack interrupts from user mode land on: the running task's. */
 void load_sp0(unsigned long sp0);
 
@@ -28,4 +32,6 @@ void load_sp0(unsigned long sp0);
 constexpr int FIRST_EXTERNAL_VECTOR = 0x20;
 constexpr int IA32_SYSCALL_VECTOR = 0x80;
 constexpr int LOCAL_TIMER_VECTOR = 0xec;
+constexpr int CALL_FUNCTION_VECTOR = 0xfb; /* a TLB flush another CPU asked for */
+constexpr int RESCHEDULE_VECTOR = 0xfd;    /* another CPU made a task runnable here */
 constexpr int SPURIOUS_APIC_VECTOR = 0xff;

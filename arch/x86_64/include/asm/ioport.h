@@ -15,7 +15,7 @@ struct tss_io_bitmap {
     u16 valid_offset;
     u16 invalid_offset;
 };
-tss_io_bitmap& cpu_tss_io_bitmap();
+tss_io_bitmap cpu_tss_io_bitmap();
 
 /* Called by switch_to with interrupts off. */
 void switch_io_bitmap(task_struct* prev, task_struct* next);

@@ -64,6 +64,17 @@ phys_addr_t pgd_alloc();
 void pgd_free(phys_addr_t pgd);
 
 static inline void flush_tlb_one(unsigned long va) { invlpg(va); }
+
+struct mm_struct;
+/* Loads next's page tables (init_pgd for none) on this CPU, keeping both
+ * mms' CPU sets right (arch/x86_64/mm/tlb.cpp). */
+void switch_mm(mm_struct* prev, mm_struct* next);
+/* Every other CPU that has mm loaded flushes its TLB; returns when all have.
+ * The caller holds the kernel lock and has flushed its own entries. */
+void flush_tlb_mm_others(mm_struct* mm);
+/* Cross-CPU requests addressed to this CPU (a TLB flush), done now: the IPI
+ * handler calls it, and so does every spin loop that may wait on a flusher. */
+void smp_do_pending_work();
 static inline void flush_tlb_all() { write_cr3(read_cr3()); }
 static inline void switch_pgd(phys_addr_t pgd)
 {

@@ -1,0 +1,35 @@
+/*
+ * The big kernel lock (Linux's lock_kernel/unlock_kernel, as Linux had it
+ * until 2.6.39): the first step of SMP. A task holds it whenever it runs
+ * kernel code in process context, from the system-call, exception and
+ * return-to-user paths (arch/x86_64/entry/common.cpp, traps.cpp), so the
+ * subsystems written for one CPU (the VFS, mm, pipes, futexes ...) see one
+ * task at a time in the kernel as before, while user code runs on every CPU
+ * at once. schedule() drops it for the task that sleeps and takes it back
+ * when the task runs again, so a sleeping task never blocks the others.
+ * Interrupt handlers never take it: what they share with process context has
+ * its own spinlock (docs/locking.md lists them and the order).
+ *
+ * The depth is per task (0: not held); the lock itself is a spinlock whose
+ * waiters do the cross-CPU work other CPUs ask of them (TLB flushes) while
+ * they spin, so a holder waiting for that work never waits on a waiter.
+ */
+#pragma once
+#include <linux/types.h>
+
+struct task_struct;
+
+void lock_kernel();
+void unlock_kernel();
+/* The task holds it (at any depth). */
+[[nodiscard]] bool kernel_locked();
+/* Another CPU waits for it. */
+[[nodiscard]] bool kernel_lock_contended();
+/* In a long loop: if another CPU waits, let it have the lock once
+ * (cond_resched does this; Linux's lock-break). */
+void cond_resched_kernel_lock();
+
+/* schedule()'s halves: drop the lock for the task switched away from, take
+ * it back for the task switched to (each at its own depth). */
+void release_kernel_lock(task_struct* t);
+void reacquire_kernel_lock(task_struct* t);
