@@ -6,32 +6,23 @@
 #include <linux/sched.h>
 #include <linux/smp_lock.h>
 
-namespace {
+/* Serialises process-context kernel code (everything not under a spinlock
+ * of its own, docs/locking.md). */
+kernel_flag_t kernel_flag;
+bool kernel_lock_smp;
 
-/* A ticket lock: CPUs get it in the order they asked, so a holder that lets
- * go in a long loop (cond_resched) really hands it over. Serialises
- * process-context kernel code (everything not under a spinlock of its own,
- * docs/locking.md). */
-struct {
-    volatile u32 next;  /* the next ticket to hand out */
-    volatile u32 owner; /* the ticket being served */
-} kernel_flag;
-
-void acquire_kernel_flag()
+void kernel_flag_wait(u32 ticket)
 {
-    u32 ticket = __atomic_fetch_add(&kernel_flag.next, 1u, __ATOMIC_RELAXED);
     while (__atomic_load_n(&kernel_flag.owner, __ATOMIC_ACQUIRE) != ticket) {
         cpu_relax();
         smp_do_pending_work(); /* a holder may be waiting for our TLB flush */
     }
 }
 
-void release_kernel_flag() { __atomic_store_n(&kernel_flag.owner, kernel_flag.owner + 1, __ATOMIC_RELEASE); }
-
-} // namespace
-
 void lock_kernel()
 {
+    if (!kernel_lock_smp)
+        return;
     task_struct* t = current;
     if (t->kernel_lock_depth++ == 0)
         acquire_kernel_flag();
@@ -39,6 +30,8 @@ void lock_kernel()
 
 void unlock_kernel()
 {
+    if (!kernel_lock_smp)
+        return;
     task_struct* t = current;
     if (unlikely(t->kernel_lock_depth <= 0))
         panic("unlock_kernel: %s (pid %d) does not hold the kernel lock", t->comm, t->pid);
@@ -46,7 +39,7 @@ void unlock_kernel()
         release_kernel_flag();
 }
 
-bool kernel_locked() { return current->kernel_lock_depth > 0; }
+bool kernel_locked() { return !kernel_lock_smp || current->kernel_lock_depth > 0; }
 
 bool kernel_lock_contended()
 {

@@ -10,14 +10,46 @@
  * Interrupt handlers never take it: what they share with process context has
  * its own spinlock (docs/locking.md lists them and the order).
  *
- * The depth is per task (0: not held); the lock itself is a spinlock whose
- * waiters do the cross-CPU work other CPUs ask of them (TLB flushes) while
- * they spin, so a holder waiting for that work never waits on a waiter.
+ * The depth is per task (0: not held); the lock itself is a ticket lock
+ * whose waiters do the cross-CPU work other CPUs ask of them (TLB flushes)
+ * while they spin, so a holder waiting for that work never waits on a
+ * waiter. The fast paths are inline: every system call takes it.
+ *
+ * With one CPU online nothing can contend, and the lock is skipped
+ * altogether (kernel_lock_smp stays false), as Linux's SMP alternatives
+ * patch out lock prefixes on a uniprocessor: the single-CPU kernel is the
+ * one-CPU kernel it was. smp_boot_cpus sets the flag before it starts the
+ * first other CPU, while no task holds or waits for anything.
  */
 #pragma once
+#include <asm/percpu.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 struct task_struct;
+
+/* A ticket lock: CPUs get it in the order they asked. */
+struct kernel_flag_t {
+    volatile u32 next;  /* the next ticket to hand out */
+    volatile u32 owner; /* the ticket being served */
+};
+extern kernel_flag_t kernel_flag;
+extern bool kernel_lock_smp;
+
+/* Waits for our ticket's turn (kernel/kernel_lock.cpp). */
+void kernel_flag_wait(u32 ticket);
+
+static __always_inline void acquire_kernel_flag()
+{
+    u32 ticket = __atomic_fetch_add(&kernel_flag.next, 1u, __ATOMIC_ACQUIRE);
+    if (unlikely(__atomic_load_n(&kernel_flag.owner, __ATOMIC_ACQUIRE) != ticket))
+        kernel_flag_wait(ticket);
+}
+
+static __always_inline void release_kernel_flag()
+{
+    __atomic_store_n(&kernel_flag.owner, kernel_flag.owner + 1, __ATOMIC_RELEASE);
+}
 
 void lock_kernel();
 void unlock_kernel();

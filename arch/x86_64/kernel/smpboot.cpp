@@ -21,6 +21,7 @@
 #include <linux/gfp.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/smp_lock.h>
 #include <linux/string.h>
 #include <linux/time.h>
 
@@ -154,6 +155,7 @@ void smp_boot_cpus()
         cpumask_set_cpu(cpu, cpu_present_mask);
         if (cpu >= smp_max_cpus)
             continue; /* present, not started (maxcpus=) */
+        kernel_lock_smp = true; /* from now on two CPUs may be in the kernel */
         if (!do_boot_cpu(cpu, apic_id))
             cpumask_clear_cpu(cpu, cpu_present_mask);
     }
