@@ -119,6 +119,7 @@ struct task_struct {
     cpumask cpus_mask;     /* where it may run (sched_setaffinity) */
     int kernel_lock_depth; /* the big kernel lock, held this deep (include/linux/smp_lock.h) */
     task_struct* next_dead; /* in the scheduler's list of dead tasks to free */
+    bool migrate_pending;  /* leaving its CPU for one its affinity allows (finish_task_switch) */
     u64 vruntime;          /* ns run, scaled by NICE_0_LOAD / se_weight */
     u64 exec_start;        /* when vruntime was last charged */
     u64 slice_start_runtime; /* vruntime when it was last picked */
@@ -189,7 +190,6 @@ void wait_task_inactive(task_struct* t);
 void set_user_nice(task_struct* t, int nice);
 /* sched_yield: the caller goes behind the next runnable task. */
 void yield_current();
-bool runqueue_has_work();
 void schedule();
 /* Puts a sleeping task back on the run queue; true if it was asleep. */
 bool wake_up_process(task_struct* t);

@@ -42,6 +42,15 @@ static inline void spin_lock(spinlock_t* lock)
     lock->owner_cpu = smp_processor_id();
 }
 
+/* Takes the lock if it is free; interrupts must already be off. */
+[[nodiscard]] static inline bool spin_trylock(spinlock_t* lock)
+{
+    if (__atomic_exchange_n(&lock->locked, 1u, __ATOMIC_ACQUIRE))
+        return false;
+    lock->owner_cpu = smp_processor_id();
+    return true;
+}
+
 static inline void spin_unlock(spinlock_t* lock)
 {
     lock->owner_cpu = -1;

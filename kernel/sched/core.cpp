@@ -1,23 +1,24 @@
 /*
- * The scheduler: Linux's CFS in miniature, for every CPU. Every runnable
- * task has a virtual runtime, the time it ran scaled by its weight (nice 0
- * weighs 1024; each nice step is about 25 %, Linux's sched_prio_to_weight);
- * the run queue is a red-black tree by vruntime (lib/rbtree.h) and a CPU
- * that needs a task takes the one that ran least among those its affinity
- * allows, so picking, enqueueing and dequeueing cost O(log n) whatever the
+ * The scheduler: Linux's CFS in miniature, a run queue per CPU. Every
+ * runnable task has a virtual runtime, the time it ran scaled by its weight
+ * (nice 0 weighs 1024; each nice step is about 25 %, Linux's
+ * sched_prio_to_weight); each CPU's queue is a red-black tree by vruntime
+ * (lib/rbtree.h) and the task that ran least among those its affinity allows
+ * runs next, so picking, enqueueing and dequeueing cost O(log n) whatever the
  * number of tasks. A task that wakes is placed no further back than half a
- * latency period behind the queue's minimum; it goes to an idle CPU if there
- * is one (woken there by a reschedule IPI), else it preempts the running task
- * when it is a wake-up granularity ahead of it. The running task is
- * preempted when it has had its slice of the latency period. Preemption
- * takes effect at the next return to user mode (the kernel itself is not
- * preempted; long loops call cond_resched()).
+ * latency period behind its queue's minimum, on its last CPU if that is idle,
+ * else on an idle CPU (a reschedule IPI wakes it from hlt), else on its last
+ * CPU, where it preempts the running task if it is a wake-up granularity
+ * ahead. A CPU with nothing to run takes a waiting task from the busiest
+ * other queue (idle stealing), and every 4 ms a CPU whose queue is two tasks
+ * shorter than the busiest pulls one (load balancing). The running task is
+ * preempted when it has had its slice of the latency period. Preemption takes
+ * effect at the next return to user mode (the kernel itself is not preempted;
+ * long loops call cond_resched()).
  *
- * One run queue serves all CPUs for now (each CPU's running task is its
- * per-CPU `current`); its lock is held across the switch itself, so a task in
- * the tree is never still running somewhere: the next task releases it
- * (finish_task_switch). The per-CPU queues with balancing that Linux has are
- * the next step (docs/smp.md).
+ * A CPU's queue lock is held across its context switch and released by the
+ * task switched to (finish_task_switch), so a task found in a queue's tree
+ * under its lock is never still running anywhere.
  */
 #include <asm/apic.h>
 #include <asm/desc.h>
@@ -39,6 +40,7 @@ constexpr u64 SCHED_LATENCY = 6000000;
 constexpr u64 SCHED_MIN_GRANULARITY = 750000;
 constexpr u64 SCHED_WAKEUP_GRANULARITY = 1000000;
 constexpr unsigned long NICE_0_LOAD = 1024;
+constexpr u64 BALANCE_INTERVAL_TICKS = 4;
 
 /* Linux's weights for nice -20..19. */
 constexpr unsigned long sched_prio_to_weight[40] = {
@@ -48,37 +50,58 @@ constexpr unsigned long sched_prio_to_weight[40] = {
     110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
 };
 
-/* The run queue: the runnable tasks not running on any CPU, by vruntime. */
+/* A CPU's run queue: its runnable tasks but the running one, by vruntime. */
 struct rq {
-    /* Protects every field here, each task's on_rq, on_cpu, run_node,
-     * vruntime and state changes to and from TASK_RUNNING, the sleepers list
-     * and the list of every wait queue. Taken with interrupts off (the tick
-     * and wake-ups from interrupts use it); innermost but for the allocators
-     * and printk (docs/locking.md). */
+    /* Protects every field here and, for the tasks on this queue, on_rq,
+     * on_cpu, cpu, run_node, vruntime and state changes to and from
+     * TASK_RUNNING. Taken with interrupts off (the tick and wake-ups from
+     * interrupts use it). Two queue locks are never both waited for: a
+     * second one is only tried (idle stealing). docs/locking.md. */
     spinlock_t lock{"runqueue"};
     rb_root timeline;
     u64 min_vruntime;      /* never goes back: where sleepers are placed from */
-    unsigned long load;    /* weights of every runnable task, the running ones included */
-    unsigned nr_running;   /* runnable tasks, the running ones included, idle tasks not counted */
+    unsigned long load;    /* weights of its runnable tasks, the running one included */
+    unsigned nr_running;   /* its runnable tasks, the running one included, idle not counted */
+    int cpu;
+    bool pull_wanted;      /* the tick found the queue short: pull a task at the next schedule() */
 };
 
-rq runqueue;
-list_head sleepers; /* tasks with a wake-up deadline, by deadline (runqueue.lock) */
-task_struct* dead_tasks; /* switched away from for the last time, to free (runqueue.lock) */
+rq runqueues[NR_CPUS];
+
+rq* cpu_rq(int cpu) { return &runqueues[cpu]; }
+rq* this_rq() { return cpu_rq(smp_processor_id()); }
+
+/* Protects dead_tasks: switched away from for the last time, to be freed. */
+spinlock_t dead_lock("dead_tasks");
+task_struct* dead_tasks;
 
 task_struct* task_of(rb_node* n) { return rb_entry(n, task_struct, run_node); }
 
 bool vruntime_before(rb_node* a, rb_node* b) { return task_of(a)->vruntime < task_of(b)->vruntime; }
 
-task_struct* leftmost() { return task_of(rb_first(&runqueue.timeline)); }
+task_struct* leftmost(rq* r) { return task_of(rb_first(&r->timeline)); }
 
 bool is_idle(const task_struct* t) { return t->flags & PF_IDLE; }
 
-void update_min_vruntime()
+task_struct* rq_curr(const rq* r) { return per_cpu(r->cpu).current_task; }
+
+/* Locks the queue t is on (it may move while we wait for the lock). */
+rq* task_rq_lock(task_struct* t, u64& flags)
 {
-    task_struct* curr = current;
-    task_struct* left = leftmost();
-    u64 v = runqueue.min_vruntime;
+    for (;;) {
+        rq* r = cpu_rq(READ_ONCE(t->cpu));
+        flags = spin_lock_irqsave(&r->lock);
+        if (r->cpu == READ_ONCE(t->cpu))
+            return r;
+        spin_unlock_irqrestore(&r->lock, flags);
+    }
+}
+
+void update_min_vruntime(rq* r)
+{
+    task_struct* curr = rq_curr(r);
+    task_struct* left = leftmost(r);
+    u64 v = r->min_vruntime;
     bool curr_counts = !is_idle(curr) && curr->on_rq;
     if (curr_counts && left)
         v = min(curr->vruntime, left->vruntime);
@@ -86,11 +109,11 @@ void update_min_vruntime()
         v = curr->vruntime;
     else if (left)
         v = left->vruntime;
-    runqueue.min_vruntime = max(runqueue.min_vruntime, v);
+    r->min_vruntime = max(r->min_vruntime, v);
 }
 
 /* Charges this CPU's running task for the time since it was last charged. */
-void update_curr(u64 now)
+void update_curr(rq* r, u64 now)
 {
     task_struct* curr = current;
     if (is_idle(curr))
@@ -98,52 +121,49 @@ void update_curr(u64 now)
     u64 delta = now > curr->exec_start ? now - curr->exec_start : 0;
     curr->exec_start = now;
     curr->vruntime += delta * NICE_0_LOAD / curr->se_weight;
-    update_min_vruntime();
+    update_min_vruntime(r);
 }
 
-/* The share of the latency period t should run before another task may on
- * its CPU: its weight's share of one CPU's part of the load. */
-u64 sched_slice(const task_struct* t)
+/* The share of the latency period t should run before another task may: its weight's share. */
+u64 sched_slice(const rq* r, const task_struct* t)
 {
-    unsigned cpus = static_cast<unsigned>(num_online_cpus());
-    unsigned nr = (runqueue.nr_running + cpus - 1) / cpus;
     u64 period = SCHED_LATENCY;
-    if (nr > SCHED_LATENCY / SCHED_MIN_GRANULARITY)
-        period = nr * SCHED_MIN_GRANULARITY;
-    unsigned long load = max(runqueue.load / cpus, t->se_weight);
+    if (r->nr_running > SCHED_LATENCY / SCHED_MIN_GRANULARITY)
+        period = r->nr_running * SCHED_MIN_GRANULARITY;
+    unsigned long load = max(r->load, t->se_weight);
     return period * t->se_weight / load;
 }
 
-void enqueue(task_struct* t)
+void enqueue(rq* r, task_struct* t)
 {
     if (t->on_rq || is_idle(t))
         return;
     t->se_weight = sched_prio_to_weight[t->nice + 20];
     t->on_rq = 1;
-    runqueue.nr_running++;
-    runqueue.load += t->se_weight;
+    r->nr_running++;
+    r->load += t->se_weight;
     if (!t->on_cpu)
-        rb_add(&t->run_node, &runqueue.timeline, vruntime_before);
+        rb_add(&t->run_node, &r->timeline, vruntime_before);
 }
 
-void dequeue(task_struct* t)
+void dequeue(rq* r, task_struct* t)
 {
     if (!t->on_rq)
         return;
     t->on_rq = 0;
-    runqueue.nr_running--;
-    runqueue.load -= t->se_weight;
+    r->nr_running--;
+    r->load -= t->se_weight;
     if (!t->on_cpu)
-        rb_erase(&t->run_node, &runqueue.timeline);
+        rb_erase(&t->run_node, &r->timeline);
 }
 
-/* The first task in vruntime order that may run on cpu, taken out of the tree. */
-task_struct* pick_next_task(int cpu)
+/* The first task in vruntime order that may run on the queue's CPU, taken out of the tree. */
+task_struct* pick_next_task(rq* r)
 {
-    for (rb_node* n = rb_first(&runqueue.timeline); n; n = rb_next(n)) {
+    for (rb_node* n = rb_first(&r->timeline); n; n = rb_next(n)) {
         task_struct* t = task_of(n);
-        if (cpumask_test_cpu(cpu, t->cpus_mask)) {
-            rb_erase(n, &runqueue.timeline);
+        if (cpumask_test_cpu(r->cpu, t->cpus_mask)) {
+            rb_erase(n, &r->timeline);
             return t;
         }
     }
@@ -152,10 +172,18 @@ task_struct* pick_next_task(int cpu)
 
 /* A task that slept is placed at most half a latency behind the queue (Linux's
  * GENTLE_FAIR_SLEEPERS), so sleeping earns no unbounded credit. */
-void place_woken(task_struct* t)
+void place_woken(rq* r, task_struct* t)
 {
-    u64 floor = runqueue.min_vruntime > SCHED_LATENCY / 2 ? runqueue.min_vruntime - SCHED_LATENCY / 2 : 0;
+    u64 floor = r->min_vruntime > SCHED_LATENCY / 2 ? r->min_vruntime - SCHED_LATENCY / 2 : 0;
     t->vruntime = max(t->vruntime, floor);
+}
+
+/* t goes from queue `from` to queue `to` (not queued on either): its vruntime
+ * is relative to the queue's minimum (Linux's migrate_task_rq_fair). */
+void move_vruntime(task_struct* t, const rq* from, const rq* to)
+{
+    u64 lag = t->vruntime > from->min_vruntime ? t->vruntime - from->min_vruntime : 0;
+    t->vruntime = to->min_vruntime + lag;
 }
 
 /* Asks cpu to reschedule: its flag, and an interrupt if it is another CPU. */
@@ -168,56 +196,119 @@ void resched_cpu(int cpu)
         send_IPI(cpu, RESCHEDULE_VECTOR);
 }
 
-/* Who should run the woken (or new) task t: an idle CPU it may run on, told
- * to look; else this CPU, if t should preempt the task running here. */
-void check_preempt_wakeup(task_struct* t)
+bool cpu_is_idle(int cpu) { return is_idle(per_cpu(cpu).current_task) && cpu_rq(cpu)->nr_running == 0; }
+
+/* Where a waking (or new) task should go: its last CPU if idle, an idle CPU
+ * it may use, its last CPU, or the first it may use (Linux's
+ * select_task_rq_fair, without the cache topology). */
+int select_task_rq(const task_struct* t, int prev)
 {
-    int self = smp_processor_id();
-    for_each_online_cpu(cpu) {
-        task_struct* curr = per_cpu(cpu).current_task;
-        if (is_idle(curr) && cpumask_test_cpu(cpu, t->cpus_mask) && !(curr->thread_flags & TIF_NEED_RESCHED)) {
-            resched_cpu(cpu);
-            return;
-        }
-    }
-    if (!cpumask_test_cpu(self, t->cpus_mask))
-        return;
-    task_struct* curr = current;
+    if (!kernel_lock_smp)
+        return 0; /* one CPU online */
+    bool prev_ok = cpumask_test_cpu(prev, t->cpus_mask) && cpumask_test_cpu(prev, cpu_online_mask);
+    if (prev_ok && cpu_is_idle(prev))
+        return prev;
+    for_each_online_cpu(cpu)
+        if (cpumask_test_cpu(cpu, t->cpus_mask) && cpu_is_idle(cpu))
+            return cpu;
+    if (prev_ok)
+        return prev;
+    cpumask ok{t->cpus_mask.bits & cpu_online_mask.bits};
+    int first = cpumask_next(0, ok);
+    return first < NR_CPUS ? first : 0;
+}
+
+/* After t joined queue r: should it run before r's running task? */
+void check_preempt_curr(rq* r, task_struct* t)
+{
+    task_struct* curr = rq_curr(r);
     if (is_idle(curr) || !curr->on_rq) {
-        set_tsk_thread_flag(curr, TIF_NEED_RESCHED);
+        resched_cpu(r->cpu);
         return;
     }
-    update_curr(ktime_get_ns());
+    if (r->cpu == smp_processor_id())
+        update_curr(r, ktime_get_ns());
     u64 gran = SCHED_WAKEUP_GRANULARITY * NICE_0_LOAD / t->se_weight;
     if (curr->vruntime > t->vruntime + gran)
-        set_tsk_thread_flag(curr, TIF_NEED_RESCHED);
+        resched_cpu(r->cpu);
 }
 
-bool try_to_wake_up_locked(task_struct* t, long states)
+/* Queues t, which is on no queue and runs nowhere, where select_task_rq
+ * says; `r` (t's queue, locked) is unlocked on return. */
+void activate_task(task_struct* t, rq* r, u64 flags, bool woken)
 {
-    bool was_sleeping = (t->state & states) && !t->exit_state;
-    if (was_sleeping) {
-        t->state = TASK_RUNNING;
-        if (!t->on_rq) {
-            place_woken(t);
-            enqueue(t);
-            check_preempt_wakeup(t);
-        }
+    int target = select_task_rq(t, r->cpu);
+    if (target != r->cpu) {
+        rq* to = cpu_rq(target);
+        WRITE_ONCE(t->cpu, target); /* task_rq_lock now waits for `to` */
+        u64 lag_from = r->min_vruntime;
+        spin_unlock(&r->lock);
+        spin_lock(&to->lock);
+        u64 lag = t->vruntime > lag_from ? t->vruntime - lag_from : 0;
+        t->vruntime = to->min_vruntime + lag;
+        r = to;
     }
-    return was_sleeping;
+    if (woken)
+        place_woken(r, t);
+    enqueue(r, t);
+    check_preempt_curr(r, t);
+    spin_unlock_irqrestore(&r->lock, flags);
 }
 
-void reap_dead_tasks();
+/* A waiting task from the busiest other queue, for this CPU's queue r
+ * (locked): only tried, never waited for, so two CPUs stealing from each
+ * other cannot deadlock. The task is put in r's tree. */
+bool steal_task(rq* r)
+{
+    if (!kernel_lock_smp)
+        return false;
+    rq* busiest = nullptr;
+    for_each_online_cpu(cpu) {
+        rq* o = cpu_rq(cpu);
+        if (o != r && !o->timeline.empty() && (!busiest || o->nr_running > busiest->nr_running))
+            busiest = o;
+    }
+    if (!busiest || !spin_trylock(&busiest->lock))
+        return false;
+    task_struct* t = nullptr;
+    for (rb_node* n = rb_first(&busiest->timeline); n; n = rb_next(n))
+        if (cpumask_test_cpu(r->cpu, task_of(n)->cpus_mask)) {
+            t = task_of(n);
+            break;
+        }
+    if (t) {
+        dequeue(busiest, t);
+        move_vruntime(t, busiest, r);
+        WRITE_ONCE(t->cpu, r->cpu);
+        enqueue(r, t);
+    }
+    spin_unlock(&busiest->lock);
+    return t != nullptr;
+}
+
+void reap_dead_tasks()
+{
+    u64 flags = spin_lock_irqsave(&dead_lock);
+    task_struct* list = dead_tasks;
+    dead_tasks = nullptr;
+    spin_unlock_irqrestore(&dead_lock, flags);
+    while (list) {
+        task_struct* t = list;
+        list = t->next_dead;
+        release_task(t);
+    }
+}
 
 } // namespace
 
 void sched_init()
 {
+    for (int cpu = 0; cpu < NR_CPUS; cpu++)
+        runqueues[cpu].cpu = cpu;
     task_struct* idle = current;
     idle->flags |= PF_IDLE;
     idle->on_cpu = 1;
     cpumask_set_cpu(0, idle->cpus_mask);
-    sleepers.init();
 }
 
 void sched_init_secondary()
@@ -234,31 +325,39 @@ void set_current_state(long state)
     __atomic_exchange_n(&current->state, state, __ATOMIC_SEQ_CST);
 }
 
-bool runqueue_has_work() { return !runqueue.timeline.empty(); }
-
 void schedule()
 {
     task_struct* prev = current;
     release_kernel_lock(prev);
-    u64 flags = spin_lock_irqsave(&runqueue.lock);
+    u64 flags = local_irq_save();
     int cpu = smp_processor_id();
+    rq* r = cpu_rq(cpu);
+    spin_lock(&r->lock);
     clear_tsk_thread_flag(prev, TIF_NEED_RESCHED);
     if (prev->state == TASK_INTERRUPTIBLE && signal_pending(prev))
         prev->state = TASK_RUNNING; /* a signal arrived before we slept */
     else if ((prev->state & TASK_WAKEKILL) && fatal_signal_pending(prev))
         prev->state = TASK_RUNNING; /* killed before we slept */
     u64 now = ktime_get_ns();
-    update_curr(now);
+    update_curr(r, now);
     if (prev->state != TASK_RUNNING)
-        dequeue(prev);
-    /* The running task goes back into the tree to compete with the others;
-     * if its affinity sends it elsewhere, an idle CPU it may use is told. */
+        dequeue(r, prev);
     if (prev->on_rq && !is_idle(prev)) {
-        rb_add(&prev->run_node, &runqueue.timeline, vruntime_before);
-        if (!cpumask_test_cpu(cpu, prev->cpus_mask))
-            check_preempt_wakeup(prev);
+        if (cpumask_test_cpu(cpu, prev->cpus_mask)) {
+            /* The running task goes back into the tree to compete with the others. */
+            rb_add(&prev->run_node, &r->timeline, vruntime_before);
+        } else {
+            /* Its affinity sends it elsewhere: off this queue now, onto
+             * another once it is off this CPU (finish_task_switch). */
+            dequeue(r, prev);
+            prev->migrate_pending = true;
+        }
     }
-    task_struct* next = pick_next_task(cpu);
+    if (r->pull_wanted || r->timeline.empty()) {
+        r->pull_wanted = false;
+        steal_task(r);
+    }
+    task_struct* next = pick_next_task(r);
     if (!next)
         next = this_cpu()->idle;
     next->exec_start = now;
@@ -273,48 +372,41 @@ void schedule()
         next->on_cpu = 1;
         next->cpu = cpu;
         this_cpu()->nr_switches++;
+        update_min_vruntime(r);
         finish_task_switch(switch_to(prev, next));
     } else {
-        spin_unlock(&runqueue.lock);
+        update_min_vruntime(r);
+        spin_unlock(&r->lock);
     }
-    update_min_vruntime();
     local_irq_restore(flags);
     reacquire_kernel_lock(current);
     if (unlikely(READ_ONCE(dead_tasks)) && kernel_locked())
         reap_dead_tasks();
 }
 
-/* Runs in the task switched to, with the one switched from, the run-queue
- * lock still held from the switch: prev is off this CPU for good now. A dead
- * task nobody waits for is freed once its stack is no longer in use, by the
- * next holder of the kernel lock (freeing touches what that lock protects). */
+/* Runs in the task switched to, with the one switched from, this CPU's
+ * queue lock still held from the switch: prev is off this CPU for good now.
+ * A task whose affinity moved it goes to its new queue; a dead task nobody
+ * waits for is freed once its stack is no longer in use, by the next holder
+ * of the kernel lock (freeing touches what that lock protects). */
 void finish_task_switch(task_struct* prev)
 {
+    rq* r = this_rq();
     if (prev->exit_state == EXIT_DEAD && prev->autoreap) {
+        spin_lock(&dead_lock);
         prev->next_dead = dead_tasks;
         dead_tasks = prev;
+        spin_unlock(&dead_lock);
     }
+    bool migrate = prev->migrate_pending;
+    prev->migrate_pending = false;
     /* Last: from here a parent waiting in wait_task_inactive may free prev. */
     __atomic_store_n(&prev->on_cpu, 0, __ATOMIC_RELEASE);
-    spin_unlock(&runqueue.lock);
+    if (migrate)
+        activate_task(prev, r, local_save_flags(), false); /* unlocks r */
+    else
+        spin_unlock(&r->lock);
 }
-
-namespace {
-
-void reap_dead_tasks()
-{
-    u64 flags = spin_lock_irqsave(&runqueue.lock);
-    task_struct* list = dead_tasks;
-    dead_tasks = nullptr;
-    spin_unlock_irqrestore(&runqueue.lock, flags);
-    while (list) {
-        task_struct* t = list;
-        list = t->next_dead;
-        release_task(t);
-    }
-}
-
-} // namespace
 
 extern "C" void schedule_tail(task_struct* prev)
 {
@@ -330,78 +422,122 @@ void wait_task_inactive(task_struct* t)
 
 bool wake_up_process(task_struct* t) { return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE); }
 
+/* Linux's try_to_wake_up: a task off its queue is, under the queue's lock,
+ * off every CPU too (it left in schedule() holding that lock), so it may be
+ * queued anywhere. */
 bool wake_up_state(task_struct* t, long states)
 {
-    spin_guard g(&runqueue.lock);
-    return try_to_wake_up_locked(t, states);
+    u64 flags;
+    rq* r = task_rq_lock(t, flags);
+    if (!(t->state & states) || t->exit_state) {
+        spin_unlock_irqrestore(&r->lock, flags);
+        return false;
+    }
+    t->state = TASK_RUNNING;
+    if (t->on_rq || t->on_cpu) {
+        /* Still queued or running (it had not slept yet): running again is all. */
+        spin_unlock_irqrestore(&r->lock, flags);
+        return true;
+    }
+    activate_task(t, r, flags, true);
+    return true;
 }
 
 void wake_up_new_task(task_struct* t)
 {
-    spin_guard g(&runqueue.lock);
+    u64 flags = local_irq_save();
+    rq* here = this_rq();
+    spin_lock(&here->lock);
     t->state = TASK_RUNNING;
     /* A child starts where its parent is in the queue, one slice behind it
      * (Linux's START_DEBIT): forking cannot buy extra CPU time. */
-    update_curr(ktime_get_ns());
-    t->vruntime = max(current->vruntime, runqueue.min_vruntime);
-    enqueue(t);
-    t->vruntime += sched_slice(t) * NICE_0_LOAD / t->se_weight;
-    rb_erase(&t->run_node, &runqueue.timeline);
-    rb_add(&t->run_node, &runqueue.timeline, vruntime_before);
-    check_preempt_wakeup(t);
+    update_curr(here, ktime_get_ns());
+    t->vruntime = max(current->vruntime, here->min_vruntime);
+    t->se_weight = sched_prio_to_weight[t->nice + 20];
+    t->vruntime += sched_slice(here, t) * NICE_0_LOAD / t->se_weight;
+    t->cpu = smp_processor_id();
+    activate_task(t, here, flags, false);
 }
 
 void set_user_nice(task_struct* t, int nice)
 {
-    spin_guard g(&runqueue.lock);
+    u64 flags;
+    rq* r = task_rq_lock(t, flags);
     bool queued = t->on_rq;
     if (queued)
-        dequeue(t);
+        dequeue(r, t);
     t->nice = nice;
     t->se_weight = sched_prio_to_weight[nice + 20];
     if (queued)
-        enqueue(t);
+        enqueue(r, t);
+    spin_unlock_irqrestore(&r->lock, flags);
 }
 
 void set_cpus_allowed(task_struct* t, cpumask mask)
 {
-    spin_guard g(&runqueue.lock);
+    u64 flags;
+    rq* r = task_rq_lock(t, flags);
     t->cpus_mask = mask;
-    /* Running where it may no longer run: it leaves at its next schedule(). */
-    if (t->on_cpu && !cpumask_test_cpu(t->cpu, mask))
-        resched_cpu(t->cpu);
+    if (cpumask_test_cpu(t->cpu, mask)) {
+        spin_unlock_irqrestore(&r->lock, flags);
+        return;
+    }
+    if (t->on_cpu) {
+        resched_cpu(t->cpu); /* running where it may no longer: it moves in schedule() */
+        spin_unlock_irqrestore(&r->lock, flags);
+    } else if (t->on_rq) {
+        dequeue(r, t); /* waiting in the wrong queue: to a right one */
+        activate_task(t, r, flags, false);
+    } else {
+        spin_unlock_irqrestore(&r->lock, flags); /* asleep: placed right when it wakes */
+    }
 }
 
 void yield_current()
 {
     /* Go behind the next task in line (Linux's skip buddy, simply). */
-    spin_guard g(&runqueue.lock);
+    u64 flags = local_irq_save();
+    rq* r = this_rq();
+    spin_lock(&r->lock);
     task_struct* t = current;
-    update_curr(ktime_get_ns());
-    if (task_struct* next = leftmost(); next && !is_idle(t))
+    update_curr(r, ktime_get_ns());
+    if (task_struct* next = leftmost(r); next && !is_idle(t))
         t->vruntime = max(t->vruntime, next->vruntime + 1);
     set_tsk_thread_flag(t, TIF_NEED_RESCHED);
+    spin_unlock_irqrestore(&r->lock, flags);
 }
 
 void scheduler_tick()
 {
-    spin_guard g(&runqueue.lock);
+    rq* r = this_rq();
+    spin_guard g(&r->lock);
     task_struct* t = current;
+    /* Load balancing: a queue two tasks shorter than the busiest pulls one. */
+    if (kernel_lock_smp && jiffies % BALANCE_INTERVAL_TICKS == static_cast<u64>(r->cpu) % BALANCE_INTERVAL_TICKS) {
+        for_each_online_cpu(cpu) {
+            rq* o = cpu_rq(cpu);
+            if (o != r && !o->timeline.empty() && (o->nr_running >= r->nr_running + 2 || is_idle(t))) {
+                r->pull_wanted = true;
+                set_tsk_thread_flag(t, TIF_NEED_RESCHED);
+                break;
+            }
+        }
+    }
     if (is_idle(t)) {
-        if (runqueue_has_work())
+        if (!r->timeline.empty())
             set_tsk_thread_flag(t, TIF_NEED_RESCHED);
         return;
     }
-    update_curr(ktime_get_ns());
-    if (!cpumask_test_cpu(smp_processor_id(), t->cpus_mask)) {
+    update_curr(r, ktime_get_ns());
+    if (!cpumask_test_cpu(r->cpu, t->cpus_mask)) {
         set_tsk_thread_flag(t, TIF_NEED_RESCHED); /* its affinity changed: move */
         return;
     }
-    task_struct* left = leftmost();
+    task_struct* left = leftmost(r);
     if (!left)
         return;
     /* Its slice of the period used up, or too far ahead of the next in line. */
-    u64 slice = sched_slice(t) * NICE_0_LOAD / t->se_weight;
+    u64 slice = sched_slice(r, t) * NICE_0_LOAD / t->se_weight;
     if (t->vruntime - t->slice_start_runtime >= slice ||
         (t->vruntime > left->vruntime && t->vruntime - left->vruntime > slice))
         set_tsk_thread_flag(t, TIF_NEED_RESCHED);
@@ -417,49 +553,11 @@ void cond_resched()
         cond_resched_kernel_lock();
 }
 
-bool schedule_timeout_until(u64 deadline)
-{
-    task_struct* t = current;
-    u64 flags = spin_lock_irqsave(&runqueue.lock);
-    t->sleep_deadline = deadline;
-    /* Keep sleepers sorted so the tick looks at the head only. */
-    list_head* pos = sleepers.next;
-    while (pos != &sleepers && list_entry(pos, task_struct, timer_list)->sleep_deadline <= deadline)
-        pos = pos->next;
-    pos->prev->add(&t->timer_list);
-    t->timer_queued = true;
-    spin_unlock_irqrestore(&runqueue.lock, flags);
-
-    schedule();
-
-    flags = spin_lock_irqsave(&runqueue.lock);
-    bool early = t->timer_queued;
-    if (t->timer_queued) {
-        list_head::del(&t->timer_list);
-        t->timer_queued = false;
-    }
-    spin_unlock_irqrestore(&runqueue.lock, flags);
-    return early;
-}
-
-void run_expired_timers(u64 now)
-{
-    spin_guard g(&runqueue.lock);
-    while (!sleepers.empty()) {
-        task_struct* t = list_entry(sleepers.next, task_struct, timer_list);
-        if (t->sleep_deadline > now)
-            break;
-        list_head::del(&t->timer_list);
-        t->timer_queued = false;
-        try_to_wake_up_locked(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
-    }
-}
-
 void cpu_idle_loop()
 {
     for (;;) {
         local_irq_disable();
-        if (runqueue_has_work()) {
+        if (!this_rq()->timeline.empty() || need_resched()) {
             local_irq_enable();
             schedule();
             continue;
@@ -474,30 +572,4 @@ void cpu_idle_loop()
         /* sti; hlt: the interrupt that ends the wait can't slip in between. */
         asm volatile("sti; hlt" ::: "memory");
     }
-}
-
-/* ---- wait queues (their lists are under the run-queue lock) ---- */
-
-void add_wait_queue(wait_queue_head* wq, wait_queue_entry* e)
-{
-    spin_guard g(&runqueue.lock);
-    wq->head.add_tail(&e->entry);
-}
-
-void remove_wait_queue(wait_queue_head*, wait_queue_entry* e)
-{
-    spin_guard g(&runqueue.lock);
-    list_head::del(&e->entry);
-}
-
-void wake_up(wait_queue_head* wq)
-{
-    /* The waker changed the condition before; the barrier orders that store
-     * before the check, against the sleeper's add-then-check (set_current_state). */
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    if (wq->head.empty())
-        return; /* the common case on every pipe read and write: nobody waits */
-    spin_guard g(&runqueue.lock);
-    list_for_each_safe(pos, n, &wq->head)
-        try_to_wake_up_locked(list_entry(pos, wait_queue_entry, entry)->task, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE);
 }
