@@ -3,6 +3,7 @@
 #include <asm/processor.h>
 #include <linux/compiler.h>
 #include <linux/printk.h>
+#include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/smp_lock.h>
 
@@ -24,8 +25,10 @@ void lock_kernel()
     if (!kernel_lock_smp)
         return;
     task_struct* t = current;
-    if (t->kernel_lock_depth++ == 0)
+    if (t->kernel_lock_depth++ == 0) {
+        lockdep_assert_no_spinlocks("lock_kernel");
         acquire_kernel_flag();
+    }
 }
 
 void unlock_kernel()

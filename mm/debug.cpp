@@ -126,6 +126,23 @@ __attribute__((noinline)) void selftest_refcount()
 
 } // namespace
 
+/* Two locks taken in both orders, one after the other: never a deadlock on
+ * one CPU, but two CPUs doing each at once would be; lockdep reports it. */
+void selftest_lockdep()
+{
+    static spinlock_t a("selftest_lock_a"), b("selftest_lock_b");
+    pr_info("debug_selftest: taking selftest_lock_a then selftest_lock_b, then the other way\n");
+    u64 flags = spin_lock_irqsave(&a);
+    spin_lock(&b);
+    spin_unlock(&b);
+    spin_unlock_irqrestore(&a, flags);
+    flags = spin_lock_irqsave(&b);
+    spin_lock(&a);
+    spin_unlock(&a);
+    spin_unlock_irqrestore(&b, flags);
+    pr_info("debug_selftest: lockdep said nothing\n");
+}
+
 void run_debug_selftest(const char* what)
 {
     if (!debug_kernel) {
@@ -142,6 +159,8 @@ void run_debug_selftest(const char* what)
         selftest_page_refcount();
     else if (!strcmp(what, "refcount"))
         selftest_refcount();
+    else if (!strcmp(what, "lockdep"))
+        selftest_lockdep();
     else
         printk("debug_selftest: unknown test '%s'\n", what);
 }

@@ -12,12 +12,14 @@
 #include <asm/percpu.h>
 #include <asm/processor.h>
 #include <linux/compiler.h>
+#include <linux/lockdep.h>
 #include <linux/types.h>
 
 struct spinlock_t {
     const char* name;
     volatile u32 locked = 0;
     volatile int owner_cpu = -1;
+    u8 lockdep_class = 0; /* 1 + its class in the order checker (linux/lockdep.h), 0 until first taken */
     constexpr explicit spinlock_t(const char* n) : name(n) {}
     spinlock_t(const spinlock_t&) = delete;
     spinlock_t& operator=(const spinlock_t&) = delete;
@@ -40,6 +42,7 @@ static inline void spin_lock(spinlock_t* lock)
         } while (READ_ONCE(lock->locked));
     }
     lock->owner_cpu = smp_processor_id();
+    lockdep_acquired(lock, false);
 }
 
 /* Takes the lock if it is free; interrupts must already be off. */
@@ -48,11 +51,13 @@ static inline void spin_lock(spinlock_t* lock)
     if (__atomic_exchange_n(&lock->locked, 1u, __ATOMIC_ACQUIRE))
         return false;
     lock->owner_cpu = smp_processor_id();
+    lockdep_acquired(lock, true);
     return true;
 }
 
 static inline void spin_unlock(spinlock_t* lock)
 {
+    lockdep_release(lock);
     lock->owner_cpu = -1;
     __atomic_store_n(&lock->locked, 0u, __ATOMIC_RELEASE);
 }
@@ -111,6 +116,7 @@ struct rec_spinlock_t {
     }
     l->lock.owner_cpu = smp_processor_id();
     l->depth = 1;
+    lockdep_acquired(&l->lock, false);
     return flags;
 }
 

@@ -328,6 +328,7 @@ void set_current_state(long state)
 void schedule()
 {
     task_struct* prev = current;
+    lockdep_assert_no_spinlocks("schedule()");
     release_kernel_lock(prev);
     u64 flags = local_irq_save();
     int cpu = smp_processor_id();

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include <elf.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -143,6 +144,11 @@ int main(void)
     struct timespec bad;
     EQ(vgettime(12345, &bad), -EINVAL);
     ERR(syscall(SYS_clock_gettime, 12345, &bad), EINVAL);
+    /* On CPU 0 (pinned there: with more CPUs the task could be anywhere). */
+    cpu_set_t zero;
+    CPU_ZERO(&zero);
+    CPU_SET(0, &zero);
+    EQ(sched_setaffinity(0, sizeof(zero), &zero), 0);
     unsigned cpu = 99, node = 99;
     EQ(vgetcpu(&cpu, &node, NULL), 0);
     EQ(cpu, 0);
