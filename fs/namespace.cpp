@@ -73,6 +73,8 @@ Result<super_block*> get_sb_by_type(const char* type)
     super_block* sb = nullptr;
     if (!strcmp(type, "proc"))
         sb = proc_get_sb();
+    else if (!strcmp(type, "sysfs"))
+        sb = sysfs_get_sb();
     else if (!strcmp(type, "ramfs") || !strcmp(type, "tmpfs") || !strcmp(type, "devtmpfs"))
         sb = ramfs_get_sb();
     else

@@ -314,7 +314,7 @@ Result<void> show_version(seqbuf& m)
 
 Result<void> show_filesystems(seqbuf& m)
 {
-    m.puts("nodev\tramfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n");
+    m.puts("nodev\tsysfs\nnodev\tramfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n");
     return {};
 }
 

@@ -456,6 +456,7 @@ const file_operations* lookup_chrdev(dev_t dev);
 /* File systems. */
 super_block* ramfs_get_sb();
 super_block* proc_get_sb(); /* fs/proc: a new procfs instance */
+super_block* sysfs_get_sb(); /* fs/sysfs: a new sysfs instance */
 extern const file_operations ramfs_file_operations;
 const file_operations* fifo_file_operations(); /* fs/pipe.cpp: FIFOs opened by name */
 /* F_GETPIPE_SZ and F_SETPIPE_SZ on a pipe or FIFO (EBADF for another file). */
