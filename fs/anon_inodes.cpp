@@ -35,7 +35,8 @@ Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void
     dput(d); /* the file holds it now */
     if (!f)
         return Errno::ENOMEM;
-    f->f_mode &= ~FMODE_LSEEK;
+    if (!fops->llseek)
+        f->f_mode &= ~FMODE_LSEEK; /* ESPIPE, unless the file says otherwise */
     f->private_data = priv;
     auto fd = get_unused_fd_flags(flags & O_CLOEXEC);
     if (!fd.ok()) {

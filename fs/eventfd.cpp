@@ -39,11 +39,12 @@ Result<size_t> eventfd_read(file* f, iov_iter& to, loff_t*)
         if (long err = wait_event_interruptible(c->wqh, c->count != 0))
             return static_cast<Errno>(-err);
     }
+    /* Taken before the copy, as Linux does: a bad buffer loses the value. */
     u64 value = c->semaphore ? 1 : c->count;
-    if (to.copy_to_iter(&value, sizeof(value)) != sizeof(value))
-        return Errno::EFAULT;
     c->count -= value;
     wake_up(&c->wqh);
+    if (to.copy_to_iter(&value, sizeof(value)) != sizeof(value))
+        return Errno::EFAULT;
     return sizeof(u64);
 }
 
@@ -82,6 +83,9 @@ unsigned int eventfd_poll(file* f, poll_table* pt)
     return mask;
 }
 
+/* Linux's noop_llseek: the position stays (it means nothing here). */
+Result<loff_t> eventfd_llseek(file* f, loff_t, int) { return f->f_pos; }
+
 void eventfd_release(inode*, file* f)
 {
     kfree(f->private_data);
@@ -91,7 +95,7 @@ void eventfd_release(inode*, file* f)
 const file_operations eventfd_fops = {
     .read_iter = eventfd_read,
     .write_iter = eventfd_write,
-    .llseek = nullptr,
+    .llseek = eventfd_llseek,
     .ioctl = nullptr,
     .poll = eventfd_poll,
     .iterate = nullptr,
