@@ -318,16 +318,25 @@ SYSCALL_DEFINE2(getcwd, user_out_ptr<char>, buf, unsigned long, size)
     char* page = static_cast<char*>(kmalloc(PATH_MAX));
     if (!page)
         return Errno::ENOMEM;
-    auto p = d_path(fs->pwd, page, PATH_MAX);
+    /* In a detached mount, the path from its root after "(unreachable)", as Linux. */
+    static constexpr char unreachable_prefix[] = "(unreachable)";
+    constexpr size_t prefix_len = sizeof(unreachable_prefix) - 1;
+    bool unreachable = false;
+    auto p = d_path(fs->pwd, page + prefix_len, PATH_MAX - prefix_len, &unreachable);
     SyscallResult r = 0;
     if (!p.ok()) {
         r = p.error();
     } else {
-        size_t len = strlen(p.value()) + 1;
+        char* start = p.value();
+        if (unreachable) {
+            start -= prefix_len;
+            memcpy(start, unreachable_prefix, prefix_len);
+        }
+        size_t len = strlen(start) + 1;
         if (len > size)
             r = Errno::ERANGE;
         else
-            r = copy_to_user(buf, p.value(), len).ok() ? SyscallResult(len) : SyscallResult(Errno::EFAULT);
+            r = copy_to_user(buf, start, len).ok() ? SyscallResult(len) : SyscallResult(Errno::EFAULT);
     }
     kfree(page);
     return r;

@@ -248,7 +248,7 @@ Result<loff_t> dcache_dir_lseek(file* f, loff_t offset, int whence)
     return pos;
 }
 
-Result<char*> d_path(const path& p, char* buf, size_t size)
+Result<char*> d_path(const path& p, char* buf, size_t size, bool* unreachable)
 {
     char* end = buf + size;
     char* at = end;
@@ -274,5 +274,7 @@ Result<char*> d_path(const path& p, char* buf, size_t size)
     }
     if (!any)
         *--at = '/';
+    if (unreachable)
+        *unreachable = cur.mnt != root_mnt; /* a detached mount's own tree */
     return at;
 }

@@ -241,10 +241,7 @@ void begin_new_exec(linux_binprm& bprm)
     t->rseq_len = 0;
     set_comm_from_path(bprm.filename);
     t->did_exec = true;
-    if (t->vfork_done_pending) {
-        t->vfork_done_pending = false;
-        wake_up(&t->vfork_wait);
-    }
+    vfork_release(t);
 }
 
 namespace {

@@ -158,8 +158,14 @@ SYSCALL_DEFINE2(umount, user_in_ptr<const char>, name, int, flags)
     path_put(p);
     if (r.value == 0) {
         list_head::del(&m->mnt_list);
-        dput(m->mnt_mountpoint);
-        /* The mount stays allocated: open files and cwds may still point into it. */
+        /* The mount stays allocated: open files and cwds may still point into
+         * it. It is a tree of its own from now on, as a root mount is (".."
+         * stops at its root, getcwd says "(unreachable)"): its old mount
+         * point, whose reference goes here, may be freed (fuzz_umount_cwd). */
+        dentry* mountpoint = m->mnt_mountpoint;
+        m->mnt_parent = m;
+        m->mnt_mountpoint = m->mnt_root;
+        dput(mountpoint);
     }
     return r;
 }

@@ -137,10 +137,7 @@ void do_exit(int code)
         (void)raw_copy_to_user(t->clear_child_tid, &zero, sizeof(zero));
         futex_wake_address(t->clear_child_tid);
     }
-    if (t->vfork_done_pending) {
-        t->vfork_done_pending = false;
-        wake_up(&t->vfork_wait);
-    }
+    vfork_release(t);
     exit_mm(t);
     if (t->files) {
         put_files(t->files);

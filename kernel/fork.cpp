@@ -265,16 +265,38 @@ static SyscallResult kernel_clone(const kernel_clone_args& args)
         else
             (void)copy_to_new_mm(p->mm, args.child_tid, &pid, sizeof(pid));
     }
-    if (args.flags & CLONE_VFORK)
-        p->vfork_done_pending = true;
+    task_struct* self = current;
+    if (args.flags & CLONE_VFORK) {
+        p->vfork_parent = self;
+        self->vfork_child = p;
+    }
     wake_up_new_task(p);
     if (args.flags & CLONE_VFORK) {
-        /* The parent sleeps until the child execs or exits, or until it is
-         * killed (Linux's wait_for_vfork_done): then it dies on its way out
-         * and the child's later wake-up finds nobody on its own vfork_wait. */
-        (void)wait_event_killable(p->vfork_wait, !p->vfork_done_pending);
+        /* The parent sleeps on its own queue until the child execs or exits
+         * (vfork_release clears vfork_child), or until it is killed (Linux's
+         * wait_for_vfork_done): then it unlinks itself from the child, which
+         * is still alive, since it has not released its parent yet. */
+        (void)wait_event_killable(self->vfork_wait, !READ_ONCE(self->vfork_child));
+        u64 flags = rec_spin_lock_irqsave(&tasklist_lock); /* the vfork links (vfork_release) */
+        if (self->vfork_child) {
+            self->vfork_child->vfork_parent = nullptr;
+            self->vfork_child = nullptr;
+        }
+        rec_spin_unlock_irqrestore(&tasklist_lock, flags);
     }
     return pid;
+}
+
+void vfork_release(task_struct* t)
+{
+    u64 flags = rec_spin_lock_irqsave(&tasklist_lock); /* the vfork links: the parent may be unlinking itself */
+    task_struct* parent = t->vfork_parent;
+    if (parent) {
+        t->vfork_parent = nullptr;
+        parent->vfork_child = nullptr;
+        wake_up(&parent->vfork_wait);
+    }
+    rec_spin_unlock_irqrestore(&tasklist_lock, flags);
 }
 
 SYSCALL_DEFINE0(fork)

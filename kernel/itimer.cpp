@@ -27,6 +27,12 @@ bool cpu_timer_tick(u64& left, u64 interval)
     return true;
 }
 
+/* The absolute expiry of a real timer armed now for delay, at most KTIME_MAX. */
+u64 real_expiry(u64 now, u64 delay)
+{
+    return static_cast<u64>(ktime_add_safe(static_cast<s64>(now), static_cast<s64>(delay)));
+}
+
 } // namespace
 
 void itimer_tick(u64 now, bool user, bool global)
@@ -50,7 +56,7 @@ void itimer_tick(u64 now, bool user, bool global)
         if (!thread_group_leader(t) || t->exit_state || !sig || !sig->real_timer_expires ||
             sig->real_timer_expires > now)
             continue;
-        sig->real_timer_expires = sig->real_timer_interval ? now + sig->real_timer_interval : 0;
+        sig->real_timer_expires = sig->real_timer_interval ? real_expiry(now, sig->real_timer_interval) : 0;
         send_sig_info(SIGALRM, nullptr, t, true);
     }
 }
@@ -81,7 +87,12 @@ struct itimerval_user {
     timeval_user it_value;
 };
 
-u64 timeval_ns(const timeval_user& tv) { return tv.tv_sec * NSEC_PER_SEC + tv.tv_usec * NSEC_PER_USEC; }
+/* Saturates at KTIME_MAX, as Linux's ktime does (the fuzzer found LONG_MAX
+ * seconds overflowing; fuzz_setitimer_huge). The caller rejected negatives. */
+u64 timeval_ns(const timeval_user& tv)
+{
+    return static_cast<u64>(timespec64_to_ns(timespec64{tv.tv_sec, static_cast<long>(tv.tv_usec * NSEC_PER_USEC)}));
+}
 
 timeval_user ns_timeval(u64 ns)
 {
@@ -141,7 +152,7 @@ SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value,
         TRY(put_user(real_timer_value(sig), ovalue));
     u64 delay = timeval_ns(v.it_value);
     rec_spin_guard g(&tasklist_lock); /* the tick reads and re-arms them */
-    sig->real_timer_expires = delay ? ktime_get_ns() + delay : 0;
+    sig->real_timer_expires = delay ? real_expiry(ktime_get_ns(), delay) : 0;
     sig->real_timer_interval = delay ? timeval_ns(v.it_interval) : 0;
     return 0;
 }

@@ -2,7 +2,7 @@
 as pid 1 and watches it (docs/fuzzing.md).
 
   ./trapgate fuzz [--seed S] [--calls N] [--smp N] [--minutes M] [--workers W]
-                  [--gen G] [--known] [--trace] [--mem SIZE] [--silence T]
+                  [--gen G] [--trace] [--mem SIZE] [--silence T]
 
 One boot makes N calls from seed S. With --minutes, boots run one after the
 other with seeds S, S+1, ... until M minutes have passed (a soak run). A boot
@@ -41,8 +41,6 @@ class Run:
         self.panicked = self.hung = False
         self.seconds = 0.0
         args = ["--seed", str(seed), "--calls", str(o.calls), "--workers", str(o.workers), "--gen", str(o.gen)]
-        if o.known:
-            args.append("--known")
         image, guest = trapgate.program_image(FUZZER, [])
         initrd = trapgate.build_initrd(image, "fuzz-%d.cpio" % os.getpid())
         self.boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(guest, args, trace), smp=o.smp, mem=o.mem)
@@ -119,8 +117,8 @@ def traced_calls(klog, n=16):
 
 
 def report_failure(o, run):
-    repro = "./trapgate fuzz --seed %d --calls %d --smp %d --workers %d --gen %d%s" % (
-        run.seed, o.calls, o.smp, o.workers, o.gen, " --known" if o.known else "")
+    repro = "./trapgate fuzz --seed %d --calls %d --smp %d --workers %d --gen %d" % (
+        run.seed, o.calls, o.smp, o.workers, o.gen)
     if run.panicked:
         print("fuzz: KERNEL PANIC with seed %d after about %d calls" % (run.seed, run.calls()))
         print("\n".join("  " + line for line in kernel_report(run.klog)))
@@ -158,7 +156,6 @@ def main(argv):
     ap.add_argument("--minutes", type=float, default=0, help="boot seed after seed for this long")
     ap.add_argument("--workers", type=int, default=6)
     ap.add_argument("--gen", type=int, default=1000, help="calls per worker before it is replaced")
-    ap.add_argument("--known", action="store_true", help="also the call patterns of known defects")
     ap.add_argument("--trace", action="store_true", help="the kernel traces every call (slow)")
     ap.add_argument("--mem", default="256M")
     ap.add_argument("--silence", type=int, default=120, help="seconds without output that make a hang")

@@ -257,8 +257,10 @@ Result<void> d_set_name(dentry* d, const char* name, size_t len);
 Result<void> dcache_readdir(file* f, dir_context& ctx);
 Result<loff_t> dcache_dir_lseek(file* f, loff_t offset, int whence);
 bool dir_has_children(const dentry* d);
-/* The absolute path of p as seen from root; into buf; returns the start. */
-Result<char*> d_path(const path& p, char* buf, size_t size);
+/* The absolute path of p from the root of its tree of mounts, into buf;
+ * returns the start. *unreachable (if given) says whether that tree is not
+ * the root's (a detached mount's). */
+Result<char*> d_path(const path& p, char* buf, size_t size, bool* unreachable = nullptr);
 
 /* ---- path lookup (fs/namei.cpp) ---- */
 

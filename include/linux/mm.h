@@ -161,6 +161,9 @@ FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool 
 /* Brings in every page of [start, start + len) as a first access would
  * (MAP_POPULATE; Linux's mm_populate). Failures are left for the faults. */
 void mm_populate(mm_struct* mm, unsigned long start, unsigned long len);
+/* No page for a fault: SIGKILL to the process with the most memory, never
+ * pid 1 while another can go (mm/oom_kill.cpp). */
+void out_of_memory();
 
 /* The page-fault exception (arch/x86_64/mm/fault.cpp). */
 void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long address);

@@ -130,7 +130,12 @@ struct task_struct {
     bool did_exec;   /* for setpgid's EACCES */
     int exit_code;   /* wait status */
     int exit_signal; /* sent to the parent at exit (SIGCHLD, or 0 for threads) */
-    bool vfork_done_pending;
+    /* vfork: the child's link to the parent suspended until it execs or
+     * exits, and the parent's to that child; the parent sleeps on its own
+     * vfork_wait (never on the child's task_struct, which may be freed as
+     * soon as the child exits). Changed with interrupts off (vfork_release). */
+    task_struct* vfork_parent;
+    task_struct* vfork_child;
     wait_queue_head vfork_wait;
 
     unsigned long set_child_tid;
@@ -233,6 +238,8 @@ void free_task_struct(task_struct* t);
 [[noreturn]] void do_exit(int code);
 [[noreturn]] void do_group_exit(int exit_code);
 void release_task(task_struct* t);
+/* A vfork child execs or exits: its parent, if still waiting, goes on. */
+void vfork_release(task_struct* t);
 
 /* Architecture parts (arch/x86_64/kernel/process.cpp). */
 extern "C" task_struct* __switch_to(task_struct* prev, task_struct* next);

@@ -31,7 +31,6 @@ inline bool echoed_pool_value(u64 v)
 struct Ctx {
     Rng rng;
     bool int80;       /* this call goes through int $0x80 */
-    bool known;       /* --known: also the patterns of the defects being fixed */
     int self;         /* pid */
     int child;        /* the last fork-like child, or 0 */
     int slot;
@@ -182,17 +181,14 @@ inline long pid_pool(Ctx& c)
     }
 }
 
-inline long addr_pool(Ctx& c, bool for_mremap_target)
+inline long addr_pool(Ctx& c)
 {
     Rng& r = c.rng;
     switch (r.below(14)) {
     case 0: return 0;
     case 1: return static_cast<long>(r.pick({0x1000UL, 0x10000UL, 0x7ffffffff000UL, 0x7fffffffffffUL}));
     case 2:
-    case 3:
-        if (!for_mremap_target || c.known)
-            return static_cast<long>(r.one_in(2) ? r.pick(kernel_addrs) : r.pick(noncanonical_addrs));
-        return static_cast<long>(SCRATCH);
+    case 3: return static_cast<long>(r.one_in(2) ? r.pick(kernel_addrs) : r.pick(noncanonical_addrs));
     case 4: return static_cast<long>((0x100000000ULL + r.below(0x6f0000000000ULL)) & ~(PAGE - 1));
     case 5: return static_cast<long>(SCRATCH + r.below(SCRATCH_PAGES * PAGE)); /* unaligned */
     case 6:
@@ -211,21 +207,38 @@ inline long mlen_pool(Rng& r)
     return r.one_in(4) ? static_cast<long>((1 + r.below(64)) * PAGE) : r.pick(pool);
 }
 
-/* A short struct timespec (or timeval): long sleeps are KNOWN trouble
- * (nanosleep's deadline overflow) and stall a worker. */
+/* A struct timespec (or timeval), mostly short: one in 32 is the longest
+ * (a sleep that saturates the deadline; the worker then blocks until a
+ * signal, or until pid 1 kills it as stuck, which costs 3 s of its slot). */
 inline long tspec(Ctx& c)
 {
     long arg;
     u64* w = struct_ptr(c, arg);
     if (w && room(w, 4) >= 4) {
         static constexpr long nsec[] = {0, 1, 1000, 100000, 999999999, 1000000000, -1, 10000000};
-        static constexpr long sec[] = {0, 0, 0, 0, -1, 0x7fffffffffffffffL};
-        w[0] = static_cast<u64>(c.rng.pick(sec));
-        if (w[0] == 0x7fffffffffffffffULL && !c.known)
-            w[0] = 0;
+        static constexpr long sec[] = {0, 0, 0, 0, -1, 0x7fffffffffffffffL, 0x7fffffffL};
+        w[0] = static_cast<u64>(c.rng.one_in(32) ? c.rng.pick(sec) : c.rng.pick({0L, 0L, 0L, -1L}));
         w[1] = static_cast<u64>(c.rng.pick(nsec));
         w[2] = 0;
         w[3] = static_cast<u64>(c.rng.below(1000));
+    }
+    return arg;
+}
+
+/* A struct itimerval { interval, value } (timevals; an i386 call reads the
+ * first 16 bytes as 32-bit fields): intervals down to 1 us, the shortest
+ * timers the timer interrupt delivers. */
+inline long itimer(Ctx& c)
+{
+    long arg;
+    u64* w = struct_ptr(c, arg);
+    if (w && room(w, 4) >= 4) {
+        static constexpr long usec[] = {0, 0, 1, 100, 1000, 100000, 999999, 1000000, -1};
+        static constexpr long sec[] = {0, 0, 0, 0, 1, -1, 0x7fffffffL, 0x7fffffffffffffffL};
+        for (int i = 0; i < 2; i++) {
+            w[2 * i] = static_cast<u64>(c.rng.pick(sec));
+            w[2 * i + 1] = static_cast<u64>(c.rng.pick(usec));
+        }
     }
     return arg;
 }

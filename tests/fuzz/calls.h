@@ -16,33 +16,15 @@
  * device numbers of the console and ttys (a worker could write to the
  * console pid 1 reports on, or change its settings).
  *
- * Left out because of defects being fixed elsewhere (issue 7 §1), each marked
- * KNOWN below and made again with `fuzz --known`:
- *   - "mremap moves pages out of user space": mremap's new address is never a
- *     kernel or non-canonical address, and its new length at most 1 TiB (seed
- *     100: a move to 0x31004000 of 0x7fffffffffff000 bytes reached past user
- *     space, and the exit then panicked in put_page(NULL));
- *   - "FIFO reference counts": mknod/mknodat never make a FIFO;
- *   - "allocation from the timer interrupt": no setitimer or alarm (the
- *     fuzzer itself uses no interval timers either: pid 1 kills stuck workers);
- *   - "vfork parent ignores SIGKILL": no vfork, no CLONE_VFORK;
- *   - "signal frame that cannot be written": no SA_ONSTACK handler (the
- *     alternate stack may be anywhere), and no handler for the fault signals;
- *   - "nanosleep remaining time": sleeps are short (also so workers move on).
- * And because of a defect the fuzzer found that is reported, not fixed here
- * (marked REPORTED, also made with --known):
- *   - mremap moving an area looks up every page of the old range one by one
- *     (mm/mmap.cpp, lookup_pte per 4 KiB), so moving a huge, sparse mapping
- *     (mmap of 1 TiB, then mremap MREMAP_MAYMOVE to a larger size) keeps the
- *     kernel busy for hours and pid 1 never runs again: seed 7 hung in 5 s.
- *     for_each_present_pte, which skips absent tables, is the fix.
- *   - mremap with MREMAP_FIXED to a new range that overlaps the old one: the
- *     new mapping's unmapping of its range frees the old area, its file's
- *     inode with it, and mmap_region then takes a reference on the freed
- *     inode (seeds 104, 305, 310, 414: kmalloc's free list of 256-byte objects
- *     corrupted, a fault in prepare_creds; with a BUG_ON in ihold, seed 305
- *     stops in ihold from mmap_region from mremap). Linux answers EINVAL.
- *     The fuzzer drops MREMAP_FIXED for an overlapping range.
+ * The patterns of the defects of issue 7 §1 are all made, now that those are
+ * fixed: memory calls with ranges past user space and kernel or
+ * non-canonical addresses (mremap's new address and lengths too, overlapping
+ * MREMAP_FIXED moves), FIFOs, setitimer and alarm, vfork and CLONE_VFORK,
+ * SA_ONSTACK handlers on alternate stacks anywhere and handlers for the
+ * fault signals, long sleeps. mremap's old length is not capped either: a
+ * move walks only the page tables present (for_each_present_pte), so a 1 TiB
+ * sparse area moves in the time of what is mapped in it (seed 7 once hung
+ * on a page-by-page walk).
  */
 #pragma once
 
@@ -66,7 +48,7 @@ enum Kind : u8 {
     OFF,      /* file offsets */
     OFLAGS,   /* open flags */
     AFLAGS,   /* AT_* flags */
-    MODE,     /* permissions and types (never a FIFO, KNOWN) */
+    MODE,     /* permissions and types */
     DEV,      /* device numbers (never a tty or the console) */
     UID,
     PID,      /* 0, self, a child, nonexistent; never 1 */
@@ -78,17 +60,15 @@ enum Kind : u8 {
     SACT,     /* pointer to a struct sigaction */
     STACK,    /* pointer to a stack_t */
     ADDR,     /* a memory target: the scratch area, the worker's mappings, bad addresses */
-    NEWADDR,  /* mremap's new address: ADDR without kernel/non-canonical (KNOWN) */
     MLEN,     /* lengths for memory calls */
-    OLDLEN,   /* mremap's old length: MLEN up to 64 MiB (REPORTED) */
-    NEWLEN,   /* mremap's new length: MLEN up to 1 TiB (KNOWN) */
     PROT,
     MFLAGS,   /* mmap flags */
     MREMAPF,
     MADV,
     MSF,      /* msync flags */
     BRK,
-    TSPEC,    /* pointer to a short struct timespec (or timeval) */
+    TSPEC,    /* pointer to a struct timespec (or timeval), mostly short */
+    ITIMER,   /* pointer to a struct itimerval */
     TMO,      /* poll's milliseconds */
     IOV,      /* pointer to iovecs */
     IOVCNT,
@@ -115,7 +95,7 @@ enum Kind : u8 {
     FSTYPE,
     MNTFLAGS,
     UMNTFLAGS,
-    CLONEF,   /* clone flags, never CLONE_VFORK (KNOWN) */
+    CLONEF,   /* clone flags */
     CLONE3,   /* pointer to struct clone_args */
     C3SIZE,
     ARGV,     /* execve's argv/envp: bad pointers */
@@ -175,17 +155,20 @@ inline const Call calls[] = {
     E(pipe, F_PIPE, PIPE),
     E2(select, _newselect, 0, NFDS, FDSET, FDSET, FDSET, TSPEC),
     E(sched_yield, F_RARE),
-    E(mremap, F_MMAP, ADDR, OLDLEN, NEWLEN, MREMAPF, NEWADDR),
+    E(mremap, F_MMAP, ADDR, MLEN, MLEN, MREMAPF, ADDR),
     E(msync, 0, ADDR, MLEN, MSF),
     E(madvise, 0, ADDR, MLEN, MADV),
     E(dup, F_FD, FD),
     E(dup2, F_FD, FD, FD),
     E(nanosleep, 0, TSPEC, BUFOUT),
     E(getitimer, 0, SMALL, BUFOUT),
+    E(alarm, 0, SMALL),
+    E(setitimer, 0, SMALL, ITIMER, BUFOUT),
     E(getpid, F_RARE),
     E(sendfile, 0, FD, FD, BUFIN, LEN),
     E(clone, F_FORK, CLONEF, ANY, BUFOUT, BUFOUT, ANY),
     E(fork, F_FORK),
+    E(vfork, F_FORK),
     E(execve, 0, XPATH, ARGV, ARGV),
     E(exit, F_EXIT, INT),
     E(wait4, 0, PID, BUFOUT, WAITOPT, BUFOUT),
@@ -320,37 +303,32 @@ inline const char* entry_name(int entry) { return entry >= 0 && entry < NCALLS ?
  * arguments), for the reasons at the top: on x86-64, then on i386.
  */
 inline constexpr int no_random_64[] = {
-    13 /* rt_sigaction: a random handler */, 15 /* rt_sigreturn */, 25 /* mremap, KNOWN */,
-    34 /* pause */, 35 /* nanosleep: a random long sleep */, 37 /* alarm, KNOWN */, 38 /* setitimer, KNOWN */,
+    13 /* rt_sigaction: a random handler */, 15 /* rt_sigreturn */,
+    34 /* pause */, 35 /* nanosleep: a random long sleep */,
     56, 57, 58 /* clone fork vfork: made as F_FORK calls only */, 59 /* execve */, 62 /* kill */,
     7 /* poll: a random infinite timeout */, 101 /* ptrace */, 103 /* syslog */, 109 /* setpgid */,
-    112 /* setsid */, 129 /* rt_sigqueueinfo */, 130 /* rt_sigsuspend */, 133 /* mknod: FIFOs, KNOWN */,
+    112 /* setsid */, 129 /* rt_sigqueueinfo */, 130 /* rt_sigsuspend */,
     141 /* setpriority of pid 1 */, 142, 144 /* sched_setparam/setscheduler of pid 1 */, 153 /* vhangup */,
     163 /* acct */, 165, 166 /* mount umount2 */, 167, 168 /* swapon swapoff */, 169 /* reboot */,
     175, 176, 313 /* modules */, 200 /* tkill */, 202 /* futex: an untimed wait */,
     203 /* sched_setaffinity of pid 1 */, 230 /* clock_nanosleep */, 234 /* tgkill */, 246, 320 /* kexec */,
-    251 /* ioprio_set */, 256, 279 /* migrate_pages move_pages */, 259 /* mknodat: FIFOs, KNOWN */,
+    251 /* ioprio_set */, 256, 279 /* migrate_pages move_pages */,
     297 /* rt_tgsigqueueinfo */, 302 /* prlimit64 of pid 1 */, 160 /* setrlimit: RLIMIT_FSIZE */, 310, 311 /* process_vm_* */,
     314 /* sched_setattr */, 321 /* bpf */, 322 /* execveat */, 424 /* pidfd_send_signal */, 435 /* clone3 */,
 };
 inline constexpr int no_random_32[] = {
     1 /* exit */, 2 /* fork */, 11 /* execve */, 14 /* mknod */, 21, 22, 52 /* mount umount umount2 */,
-    26 /* ptrace */, 27 /* alarm, KNOWN */, 29 /* pause */, 37 /* kill */, 48 /* signal */, 51 /* acct */,
+    26 /* ptrace */, 29 /* pause */, 37 /* kill */, 48 /* signal */, 51 /* acct */,
     57 /* setpgid */, 66 /* setsid */, 67 /* sigaction */, 72 /* sigsuspend */, 88 /* reboot */,
-    97 /* setpriority */, 103 /* syslog */, 104 /* setitimer, KNOWN */, 111 /* vhangup */, 113, 166 /* vm86 */,
+    97 /* setpriority */, 103 /* syslog */, 111 /* vhangup */, 113, 166 /* vm86 */,
     115 /* swapoff */, 87 /* swapon */, 119 /* sigreturn */, 120 /* clone */, 128, 129, 350 /* modules */,
-    154, 156 /* sched_setparam/setscheduler */, 162 /* nanosleep */, 163 /* mremap, KNOWN */,
+    154, 156 /* sched_setparam/setscheduler */, 162 /* nanosleep */,
     168 /* poll */, 173 /* rt_sigreturn */, 174 /* rt_sigaction */, 178 /* rt_sigqueueinfo */,
-    179 /* rt_sigsuspend */, 190 /* vfork, KNOWN */, 238 /* tkill */, 240 /* futex */, 241 /* sched_setaffinity */,
+    179 /* rt_sigsuspend */, 190 /* vfork: made as an F_FORK call only */, 238 /* tkill */, 240 /* futex */, 241 /* sched_setaffinity */,
     252 /* exit_group */, 267 /* clock_nanosleep */, 270 /* tgkill */, 283 /* kexec_load */, 289 /* ioprio_set */,
     294, 317 /* migrate_pages move_pages */, 297 /* mknodat */, 335 /* rt_tgsigqueueinfo */, 340 /* prlimit64 */,
     347, 348 /* process_vm_* */, 75 /* setrlimit */, 351 /* sched_setattr */, 357 /* bpf */, 358 /* execveat */,
     407 /* clock_nanosleep_time64 */, 422 /* futex_time64 */, 424 /* pidfd_send_signal */, 435 /* clone3 */,
 };
-
-/* Left out of random-number mode unless --known: the memory calls, whose
- * range checks are the KNOWN defect keep_in_user_space (worker.h) avoids. */
-inline constexpr int known_random_64[] = {9, 10, 11, 12, 25, 26, 28};
-inline constexpr int known_random_32[] = {45, 90, 91, 125, 144, 163, 192, 219};
 
 } // namespace fuzz

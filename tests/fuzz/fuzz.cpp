@@ -3,7 +3,7 @@
  * `./trapgate fuzz` (tools/fuzz.py) or as a guest test:
  *
  *   /fuzz [--seed S] [--calls N] [--workers W] [--gen G] [--stuck T]
- *         [--progress P] [--known]
+ *         [--progress P]
  *
  * pid 1 forks W workers (even slots root, odd slots uid/gid 65534), each of
  * which makes G calls (tests/fuzz/worker.h) and exits; pid 1 forks the next
@@ -33,7 +33,6 @@ struct Options {
     u64 gen = 1000;
     long stuck = 3;
     long progress = 5;
-    bool known = false;
 };
 
 u64 number(const char* s)
@@ -134,7 +133,6 @@ Options opt;
     w.budget = opt.gen;
     Ctx& c = w.c;
     c.rng = Rng{mix(mix(opt.seed, static_cast<u64>(k)), gen)};
-    c.known = opt.known;
     c.slot = k;
     c.self = static_cast<int>(x64::sys_getpid().value());
     /* The memory layout of fuzz.h. */
@@ -157,9 +155,11 @@ Options opt;
         x64::sys_write(p[1], "0123456789abcdef", 16);
     }
     c.add_fd(x64::sys_open("f", O_RDWR | O_CREAT | O_TRUNC, 0666).raw());
+    /* What earlier generations made there: files that grew, FIFOs (whose
+     * blocking opens would stall every generation after). */
     static constexpr const char* grown[] = {"g", "d/x"};
     for (const char* name : grown)
-        x64::sys_truncate(name, 0);
+        x64::sys_unlink(name);
     x64::sys_mkdir("d", 0777);
     c.add_fd(x64::sys_open(".", O_RDONLY | O_DIRECTORY).raw());
     c.add_fd(x64::sys_open("d", O_RDONLY | O_DIRECTORY).raw());
@@ -191,10 +191,6 @@ int main(int argc, char** argv, char**)
     for (int i = 1; i < argc; i++) {
         const char* a = argv[i];
         const char* v = i + 1 < argc ? argv[i + 1] : "0";
-        if (streq(a, "--known")) {
-            opt.known = true;
-            continue;
-        }
         if (streq(a, "--seed"))
             opt.seed = number(v);
         else if (streq(a, "--calls"))
@@ -217,8 +213,7 @@ int main(int argc, char** argv, char**)
         println("fuzz: --workers is 1..", MAX_WORKERS, " and --gen at least 1");
         return 2;
     }
-    println("fuzz: seed=", opt.seed, " calls=", opt.calls, " workers=", opt.workers, " gen=", opt.gen,
-            opt.known ? " known" : "");
+    println("fuzz: seed=", opt.seed, " calls=", opt.calls, " workers=", opt.workers, " gen=", opt.gen);
 
     auto m = x64::sys_mmap(0, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (!m.ok()) {

@@ -35,16 +35,16 @@ inline long sigaction_arg(Ctx& c)
     if (w && room(w, 4) >= 4) {
         static constexpr u64 flags[] = {0, 0x10000000 /* SA_RESTART */, 0x80000000 /* SA_RESETHAND */,
                                         0x40000000 /* SA_NODEFER */, 4 /* SA_SIGINFO */, 1 /* SA_NOCLDSTOP */,
-                                        2 /* SA_NOCLDWAIT */};
+                                        2 /* SA_NOCLDWAIT */, 0x08000000 /* SA_ONSTACK */};
         switch (c.rng.below(3)) {
         case 0: w[0] = 0; break; /* SIG_DFL */
         case 1: w[0] = 1; break; /* SIG_IGN */
         default: w[0] = reinterpret_cast<u64>(fuzz_signal_handler); break;
         }
-        /* Our restorer always, never SA_ONSTACK (KNOWN: a frame that cannot be written). */
+        /* Our restorer always. With SA_ONSTACK the frame goes on the
+         * alternate stack sigaltstack gave, which may be anywhere (a buffer,
+         * the hole, cut short): a frame that cannot be written kills. */
         u64 f = c.rng.pick(flags) | c.rng.pick(flags) | (c.rng.one_in(8) ? random_word(c.rng) & 0xffffffff : 0);
-        if (!c.known)
-            f &= ~0x08000000ULL;
         w[1] = f | 0x04000000 /* SA_RESTORER */;
         w[2] = reinterpret_cast<u64>(fuzz_signal_restorer);
         w[3] = c.rng.one_in(2) ? 0 : random_word(c.rng);
@@ -84,7 +84,7 @@ inline long pollfd_arg(Ctx& c)
 inline long clone_flags(Ctx& c)
 {
     static constexpr u64 bits[] = {0x100 /* VM */, 0x200 /* FS */, 0x400 /* FILES */, 0x800 /* SIGHAND */,
-                                   0x1000 /* PIDFD */, 0x8000 /* PARENT */, 0x10000 /* THREAD */, 0x20000 /* NEWNS */,
+                                   0x1000 /* PIDFD */, 0x4000 /* VFORK */, 0x8000 /* PARENT */, 0x10000 /* THREAD */, 0x20000 /* NEWNS */,
                                    0x40000 /* SYSVSEM */, 0x80000 /* SETTLS */, 0x100000 /* PARENT_SETTID */,
                                    0x200000 /* CHILD_CLEARTID */, 0x1000000 /* CHILD_SETTID */,
                                    0x20000000 /* NEWPID */, 0x80000000 /* IO */};
@@ -93,8 +93,6 @@ inline long clone_flags(Ctx& c)
         f |= c.rng.pick(bits);
     if (c.rng.one_in(16))
         f = random_word(c.rng);
-    if (!c.known)
-        f &= ~0x4000ULL; /* CLONE_VFORK, KNOWN */
     return static_cast<long>(f);
 }
 
@@ -121,11 +119,8 @@ inline long clone3_arg(Ctx& c)
 inline long mode_arg(Ctx& c)
 {
     static constexpr long pool[] = {0, 0777, 0644, 0755, 0600, 04755, 07777, 0100644, 040755, 020666, 060666,
-                                    0140777, 0120777, -1};
-    long m = c.rng.one_in(8) ? static_cast<long>(c.rng.next() & 0xffffffff) : c.rng.pick(pool);
-    if ((m & 0170000) == 0010000 && !c.known)
-        m ^= 0010000; /* never S_IFIFO: KNOWN (FIFO reference counts) */
-    return m;
+                                    0140777, 0120777, 010644 /* FIFO */, -1};
+    return c.rng.one_in(8) ? static_cast<long>(c.rng.next() & 0xffffffff) : c.rng.pick(pool);
 }
 
 inline long dev_arg(Ctx& c)
@@ -214,7 +209,7 @@ inline long gen_arg(Ctx& c, Kind k)
         /* Mostly signals that do not end the worker. */
         static constexpr long quiet[] = {0, 10, 12, 17, 18, 23, 28, 34, 64};
         static constexpr long other[] = {1, 2, 3, 6, 9, 14, 15, 19, 20, 21, 22, 24, 25, 26, 27, 29, 30, 31, 32, 33,
-                                         65, -1, 0x7fffffff};
+                                         65, -1, 0x7fffffff, 4, 5, 7, 8, 11 /* the fault signals */};
         return r.one_in(6) ? r.pick(other) : r.pick(quiet);
     }
     case SIGSET: {
@@ -236,15 +231,8 @@ inline long gen_arg(Ctx& c, Kind k)
         }
         return arg;
     }
-    case ADDR: return addr_pool(c, false);
-    case NEWADDR: return addr_pool(c, true);
+    case ADDR: return addr_pool(c);
     case MLEN: return mlen_pool(r);
-    case OLDLEN:
-    case NEWLEN: {
-        long l = mlen_pool(r);
-        unsigned long most = k == OLDLEN ? 64UL << 20 : 1UL << 40;
-        return !c.known && static_cast<unsigned long>(l) > most ? static_cast<long>(most) : l;
-    }
     case PROT: return r.one_in(8) ? static_cast<long>(r.next() & 0xffffffff) : static_cast<long>(r.below(8)) | (r.one_in(16) ? 0x01000000 : 0);
     case MFLAGS: {
         static constexpr long bits[] = {0x10 /* FIXED */, 0x20 /* ANONYMOUS */, 0x20, 0x20, 0x40 /* 32BIT */,
@@ -266,6 +254,7 @@ inline long gen_arg(Ctx& c, Kind k)
                        static_cast<long>(kernel_addrs[0]), static_cast<long>(SCRATCH), b + (256L << 20)});
     }
     case TSPEC: return tspec(c);
+    case ITIMER: return itimer(c);
     case TMO: return r.one_in(128) ? -1 : r.pick({0L, 0L, 1L, 10L});
     case IOV: return iov_arg(c);
     case IOVCNT: return r.pick({0L, 1L, 2L, 3L, 8L, 1024L, 1025L, -1L, 0x7fffffffL, static_cast<long>(r.below(9))});

@@ -61,17 +61,13 @@ inline long fork_like(bool int80, long nr, const long* a)
     return ret;
 }
 
-inline bool excluded_random(bool int80, long nr, bool known)
+inline bool excluded_random(bool int80, long nr)
 {
     if (int80) {
         u32 n = static_cast<u32>(nr);
         for (int x : no_random_32)
             if (n == static_cast<u32>(x))
                 return true;
-        if (!known)
-            for (int x : known_random_32)
-                if (n == static_cast<u32>(x))
-                    return true;
         return false;
     }
     /* Linux takes the low 32 bits, and the x32 bit selects x32's table. */
@@ -79,10 +75,6 @@ inline bool excluded_random(bool int80, long nr, bool known)
     for (int x : no_random_64)
         if (n == static_cast<u32>(x) || n == 60 || n == 231)
             return true;
-    if (!known)
-        for (int x : known_random_64)
-            if (n == static_cast<u32>(x))
-                return true;
     /* x32 numbers 512-547 reach compat versions of these */
     return n >= 512 && n < 548;
 }
@@ -185,37 +177,6 @@ struct Worker {
         }
     }
 
-    /* KNOWN (issue 7 §1, "check every address range a call takes"): mmap,
-     * munmap, mprotect, madvise, msync, mremap and brk do not all check that
-     * a range lies in user space; one reaching past it makes page tables in
-     * the kernel half (seeds 100 and 102 panicked in put_page(NULL) at exit).
-     * Until that is fixed, memory calls get ranges inside user space. */
-    static void keep_in_user_space(const Call* e, Record& rec)
-    {
-        constexpr u64 LIMIT = 0x7ffffffff000ULL; /* TASK_SIZE_MAX */
-        auto fix = [](long& addr, long& len) {
-            u64 a = static_cast<u64>(addr), l = (static_cast<u64>(len) + PAGE - 1) & ~(PAGE - 1);
-            if (a >= LIMIT || l > LIMIT || a + l > LIMIT) {
-                addr = static_cast<long>(SCRATCH);
-                if (static_cast<u64>(len) > (1ULL << 40))
-                    len = 1L << 40;
-            }
-        };
-        if (e->args[0] == ADDR)
-            fix(rec.args[0], rec.args[1]);
-        if (e->args[4] == NEWADDR) {
-            fix(rec.args[4], rec.args[2]);
-            /* REPORTED (calls.h): a fixed new range over the old one. */
-            u64 a = static_cast<u64>(rec.args[0]), d = static_cast<u64>(rec.args[4]);
-            u64 ol = (static_cast<u64>(rec.args[1]) + PAGE - 1) & ~(PAGE - 1);
-            u64 nl = (static_cast<u64>(rec.args[2]) + PAGE - 1) & ~(PAGE - 1);
-            if ((rec.args[3] & 2 /* MREMAP_FIXED */) && d < a + ol && a < d + nl)
-                rec.args[3] &= ~2L;
-        }
-        if (e->args[0] == BRK && static_cast<u64>(rec.args[0]) >= LIMIT)
-            rec.args[0] = 0;
-    }
-
     /* Root may raise RLIMIT_FSIZE, which keeps ramfs files small (fuzz.cpp):
      * it changes RLIMIT_CORE instead. */
     static void keep_files_small(const Call* e, Record& rec)
@@ -242,7 +203,7 @@ struct Worker {
                                            0x40000000L + static_cast<long>(r.below(550)),
                                            (1L << 32) + static_cast<long>(r.below(470))})
                                  : static_cast<long>(r.below(470));
-            } while (excluded_random(c.int80, nr, c.known));
+            } while (excluded_random(c.int80, nr));
             rec.nr = static_cast<int>(nr);
             for (long& a : rec.args)
                 a = gen_arg(c, ANY);
@@ -255,8 +216,6 @@ struct Worker {
             rec.nr = static_cast<int>(c.int80 ? e->nr32 : e->nr64);
             for (int i = 0; i < 6; i++)
                 rec.args[i] = e->args[i] != NONE ? gen_arg(c, e->args[i]) : int_pool(r);
-            if (!c.known)
-                keep_in_user_space(e, rec);
             keep_files_small(e, rec);
         }
         rec.int80 = c.int80;

@@ -83,11 +83,15 @@ bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigse
     if ((ka.flags & SA_ONSTACK) && t->sas_ss_size && !was_on_stack)
         sp = t->sas_ss_sp + t->sas_ss_size;
 
-    /* The FPU/SSE registers as fxsave leaves them, 64-byte aligned. */
+    /* The FPU/SSE registers as fxsave leaves them, 64-byte aligned. fxsave
+     * writes only the architected fields (not bytes 464..511, left to
+     * software): the rest would be old kernel stack, so it starts zeroed
+     * (the fuzzer found kernel pointers there, fuzz_sigframe_leak). */
     sp = (sp - FPU_STATE_SIZE) & ~63UL;
     unsigned long fpstate = sp;
     alignas(16) u8 fpu[FPU_STATE_SIZE];
-    asm volatile("fxsave64 %0" : "=m"(fpu));
+    memset(fpu, 0, sizeof(fpu));
+    asm volatile("fxsave64 %0" : "+m"(fpu));
     if (raw_copy_to_user(fpstate, fpu, sizeof(fpu)))
         return false;
 

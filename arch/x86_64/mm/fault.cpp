@@ -20,7 +20,7 @@ void user_fault_signal(FaultResult result, pt_regs& regs, unsigned long address,
     if (result == FaultResult::Bus)
         force_sig_fault(SIGBUS, BUS_ADRERR, address, X86_TRAP_PF, error_code);
     else if (result == FaultResult::OutOfMemory)
-        force_sig(SIGKILL); /* Linux's OOM killer would choose; we take the one that asked */
+        out_of_memory(); /* kills the process with the most memory; then this fault comes again */
     else
         force_sig_fault(SIGSEGV, result == FaultResult::SegvAccess ? SEGV_ACCERR : SEGV_MAPERR, address, X86_TRAP_PF,
                         error_code);
