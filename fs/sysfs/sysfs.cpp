@@ -129,6 +129,10 @@ Result<void> sysfs_iterate(file* f, dir_context& ctx)
             return {};
         ctx.pos = 2;
     }
+    /* Any position may come from lseek: past the end reads nothing (found
+     * by the fuzzer: a huge one overflowed an int, seed 6022). */
+    if (ctx.pos < 0 || ctx.pos > 100 + NR_CPUS)
+        return {};
     int at = node_of(kind);
     if (at != -2) {
         for (int k = static_cast<int>(ctx.pos) - 2; k >= 0 && k < NR_NODES; k++) {
@@ -235,6 +239,24 @@ Result<size_t> sysfs_read(file* f, iov_iter& to, loff_t* pos)
     return copied;
 }
 
+/* Directory positions stop at INT_MAX, as on Linux (kernfs's s_maxbytes):
+ * EINVAL past it. */
+Result<loff_t> sysfs_dir_llseek(file* f, loff_t offset, int whence)
+{
+    loff_t base;
+    if (whence == SEEK_SET)
+        base = 0;
+    else if (whence == SEEK_CUR)
+        base = f->f_pos;
+    else
+        return Errno::EINVAL;
+    loff_t pos;
+    if (__builtin_add_overflow(base, offset, &pos) || pos < 0 || pos > 0x7fffffff)
+        return Errno::EINVAL;
+    f->f_pos = pos;
+    return pos;
+}
+
 const inode_operations sysfs_dir_iops = {
     .lookup = sysfs_lookup,
     .create = nullptr,
@@ -246,7 +268,7 @@ const inode_operations sysfs_dir_iops = {
 const file_operations sysfs_dir_fops = {
     .read_iter = nullptr,
     .write_iter = nullptr,
-    .llseek = generic_file_llseek,
+    .llseek = sysfs_dir_llseek,
     .ioctl = nullptr,
     .poll = nullptr,
     .iterate = sysfs_iterate,

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "musl_check.h"
 
@@ -77,6 +79,15 @@ int main(void)
     ERR(stat(path, &st), ENOENT);
     ERR(stat("/sys/devices/system/cpu/cpu01", &st), ENOENT);
     EQ(stat("/sys/kernel", &st), 0);
+    /* A directory read from anywhere lseek puts it: past the end, nothing
+     * (the fuzzer's seed 6022 overflowed the position). */
+    int dfd = open("/sys/devices/system/cpu", O_RDONLY | O_DIRECTORY);
+    char dbuf[512];
+    EQ(lseek(dfd, 0x7fffffffL, SEEK_SET), 0x7fffffffL);
+    EQ(syscall(SYS_getdents64, dfd, dbuf, sizeof(dbuf)), 0);
+    ERR(lseek(dfd, 0x80000001L, SEEK_SET), EINVAL); /* Linux stops at INT_MAX */
+    EQ(syscall(SYS_getdents64, dfd, dbuf, sizeof(dbuf)), 0);
+    close(dfd);
     EQ(umount("/sys"), 0);
     return summary();
 }
