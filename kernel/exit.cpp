@@ -155,6 +155,7 @@ void do_exit(int code)
         machine_power_off(status);
     }
 
+    task_struct* reap_leader = nullptr;
     u64 flags = rec_spin_lock_irqsave(&tasklist_lock); /* the lists the exit changes */
     signal_struct* sig = t->signal;
     bool last_thread = --sig->live == 0;
@@ -182,13 +183,19 @@ void do_exit(int code)
             do_notify_parent(leader, leader->exit_signal);
             if (leader->autoreap) {
                 leader->exit_state = EXIT_DEAD;
-                release_task(leader); /* long off the CPU: free it now */
+                reap_leader = leader; /* freed below, out of tasklist_lock */
             }
         }
     } else {
         t->exit_state = EXIT_ZOMBIE; /* leader waits for its threads */
     }
     rec_spin_unlock_irqrestore(&tasklist_lock, flags);
+    /* The leader may still be in its last schedule() on another CPU, where a
+     * timer interrupt could want tasklist_lock: waiting for it while holding
+     * that lock could deadlock (the likely cause of a hang the fuzzer found
+     * on two CPUs, seed 8006). release_task waits without it. */
+    if (reap_leader)
+        release_task(reap_leader);
     t->state = TASK_UNINTERRUPTIBLE; /* never to run again */
     schedule();
     panic("a dead task ran again");
@@ -310,6 +317,7 @@ Result<wait_result> do_wait(const wait_opts& wo)
         wait_result r{};
         u64 flags = rec_spin_lock_irqsave(&tasklist_lock); /* children, their stop state */
         task_struct* c = find_reportable(wo, any, r);
+        bool reap = false;
         if (c && !(wo.options & WNOWAIT)) {
             if (r.code == CLD_STOPPED)
                 c->signal->stop_reported = true;
@@ -320,10 +328,14 @@ Result<wait_result> do_wait(const wait_opts& wo)
                 me->cstime_ns += r.stime_ns + c->signal->cstime_ns;
                 me->cmaxrss_kib = max(me->cmaxrss_kib, max(c->signal->maxrss_kib, c->signal->cmaxrss_kib));
                 c->exit_state = EXIT_DEAD;
-                release_task(c);
+                reap = true;
             }
         }
         rec_spin_unlock_irqrestore(&tasklist_lock, flags);
+        /* Out of the lock: the zombie may still be in its last schedule() on
+         * another CPU, whose timer interrupt may want tasklist_lock. */
+        if (reap)
+            release_task(c);
         if (c)
             return r;
         if (!any)

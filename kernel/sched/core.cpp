@@ -417,6 +417,8 @@ extern "C" void schedule_tail(task_struct* prev)
 
 void wait_task_inactive(task_struct* t)
 {
+    /* t's CPU may take an interrupt that wants a lock we would hold. */
+    lockdep_assert_no_spinlocks("wait_task_inactive");
     while (__atomic_load_n(&t->on_cpu, __ATOMIC_ACQUIRE))
         cpu_relax();
 }
