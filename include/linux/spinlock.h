@@ -108,15 +108,8 @@ struct rec_spinlock_t {
         l->depth++;
         return flags;
     }
-    while (__atomic_exchange_n(&l->lock.locked, 1u, __ATOMIC_ACQUIRE)) {
-        do {
-            cpu_relax();
-            smp_do_pending_work();
-        } while (READ_ONCE(l->lock.locked));
-    }
-    l->lock.owner_cpu = smp_processor_id();
+    spin_lock(&l->lock); /* not ours (checked above): spin as for any lock */
     l->depth = 1;
-    lockdep_acquired(&l->lock, false);
     return flags;
 }
 
