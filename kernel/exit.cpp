@@ -172,12 +172,15 @@ void do_exit(int code)
     if (thread_group_leader(t) && last_thread) {
         t->exit_state = EXIT_ZOMBIE;
         do_notify_parent(t, t->exit_signal);
-        if (t->autoreap)
-            t->exit_state = EXIT_DEAD; /* freed by the next task, in finish_task_switch */
+        if (t->autoreap) {
+            t->exit_state = EXIT_DEAD;
+            t->release_on_switch = true; /* freed after its last switch */
+        }
     } else if (!thread_group_leader(t)) {
         /* Threads are reaped at once; the leader waits for the last one. */
         t->exit_state = EXIT_DEAD;
         t->autoreap = true;
+        t->release_on_switch = true;
         task_struct* leader = t->group_leader;
         if (last_thread && leader->exit_state == EXIT_ZOMBIE) {
             do_notify_parent(leader, leader->exit_signal);

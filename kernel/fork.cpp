@@ -88,6 +88,11 @@ rec_spinlock_t tasklist_lock("tasklist_lock");
 
 void release_task(task_struct* t)
 {
+    /* Exactly one releaser per task (the task itself, its last thread or its
+     * parent: include/linux/sched.h, release_on_switch), and always of a dead
+     * one: anything else is a kernel bug that would free a live task. */
+    if (t->exit_state != EXIT_DEAD)
+        panic("release_task: task %d is not dead (exit_state %d): released twice?", t->pid, t->exit_state);
     /* A zombie may still be in its last schedule() on another CPU. */
     wait_task_inactive(t);
     {

@@ -126,7 +126,16 @@ struct task_struct {
     unsigned long se_weight; /* from nice */
 
     int exit_state;
-    bool autoreap;   /* nobody will wait: free it once it has switched away */
+    bool autoreap;   /* nobody will wait: its parent ignores SIGCHLD, or it is a thread */
+    /* Set by the task itself in do_exit, never by another: it is its own
+     * releaser, so finish_task_switch queues it to be freed after its last
+     * switch. A zombie leader released by its last thread or its parent
+     * never has it, even once that releaser made it EXIT_DEAD and autoreap:
+     * deciding from those fields, which another CPU may be writing while the
+     * leader is in its last schedule(), freed such a leader twice (the lost
+     * wake-up the fuzzer found on two CPUs: a freed task left at the head of
+     * the sleepers list; docs/smp.md). */
+    bool release_on_switch;
     bool did_exec;   /* for setpgid's EACCES */
     int exit_code;   /* wait status */
     int exit_signal; /* sent to the parent at exit (SIGCHLD, or 0 for threads) */

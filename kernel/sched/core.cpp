@@ -396,7 +396,7 @@ void schedule()
 void finish_task_switch(task_struct* prev)
 {
     rq* r = this_rq();
-    if (prev->exit_state == EXIT_DEAD && prev->autoreap) {
+    if (prev->release_on_switch) {
         spin_lock(&dead_lock);
         prev->next_dead = dead_tasks;
         dead_tasks = prev;
