@@ -34,6 +34,7 @@ import trapgate  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import scaling  # noqa: E402
+import smp_scaling  # noqa: E402
 
 BUILD = trapgate.BUILD
 BENCH_BIN = os.path.join(BUILD, "bench")
@@ -386,7 +387,7 @@ def missing_notes(lin, tg):
     return notes
 
 
-def write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, linux_cached, scale):
+def write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, linux_cached, scale, smp):
     mem_mib = int(MEM.rstrip("M"))
     today = datetime.date.today().isoformat()
     out = ["# Benchmarks: Trapgate and Linux, in guest instructions", "",
@@ -463,6 +464,7 @@ def write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, linux_
         out += ["", "Check of the method: clock_gettime(CLOCK_MONOTONIC) agrees with the TSC within %.2f %% on" % (
             100 * max(cross)), "every figure above (each kernel calibrates its clock against the emulated timers)."]
     out += scaling.markdown(*scale)
+    out += smp_scaling.markdown(*smp)
     with open(DOC, "w") as f:
         f.write("\n".join(out) + "\n")
 
@@ -552,8 +554,11 @@ def main():
     tg_results = run_trapgate(args)
     problems = ["trapgate %s: %s" % (k, v[1]) for k, v in tg_results.items() if v[1]]
     tg, tg_ns = collect(tg_results)
+    tg_smp = smp_scaling.run_trapgate(program_path, BUILD, args, parse, KERNEL_WORDS)
+    problems += ["trapgate " + p for p in smp_scaling.problems(None, tg_smp)]
     if o.smoke:
         print_table(table_rows(None, tg), "benchmarks, smoke pass (1/100 of the iterations; Trapgate only; not figures)")
+        smp_scaling.print_table(None, tg_smp)
         for p in problems:
             print("bench: " + p)
         return 1 if problems else 0
@@ -562,6 +567,9 @@ def main():
     lin_results, boot_tsc, cached = run_linux(args, fresh=o.fresh)
     problems += ["linux %s: %s" % (k, v[1]) for k, v in lin_results.items() if v[1]]
     lin, lin_ns = collect(lin_results, boot_tsc)
+    print("bench: Linux with -smp 1 and 2, wall clock ...", file=sys.stderr, flush=True)
+    lin_smp = smp_scaling.run_linux(program_path, args, parse)
+    problems += ["linux " + p for p in smp_scaling.problems(lin_smp, None)]
 
     kvm_rows = []
     if qemu.kvm_usable():
@@ -585,6 +593,7 @@ def main():
     for row, _counts, what, ns_ in scaling.ROWS:
         print("  %-36s %s" % (what, "   ".join("N=%d: %s / %s" % (n, fmt(lin_scale[scaling.key(row, n)]),
                                                                   fmt(tg_scale[scaling.key(row, n)])) for n in ns_)))
+    smp_scaling.print_table(lin_smp, tg_smp)
     sizes = kernel_sizes()
     memory = memory_figures(o.memory)
     mem_mib = int(MEM.rstrip("M"))
@@ -599,7 +608,7 @@ def main():
         print("bench: " + p)
     if not o.no_docs:
         scale = (lin_scale, tg_scale)
-        write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, cached, scale)
+        write_markdown(rows, lin, tg, lin_ns, tg_ns, kvm_rows, sizes, memory, cached, scale, (lin_smp, tg_smp))
         write_svg(lin, tg)
         with open(SCALING_SVG, "w") as f:
             f.write(scaling.svg(*scale, linux_ref.kernel_version() or ""))
