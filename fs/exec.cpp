@@ -208,6 +208,10 @@ Result<void> exec_binprm(linux_binprm& bprm)
 void begin_new_exec(linux_binprm& bprm)
 {
     task_struct* t = current;
+    /* A process of one thread from here, as on Linux; if another thread is
+     * ending the process first, we end with it on the way out. */
+    if (!de_thread(t).ok())
+        set_tsk_thread_flag(t, TIF_SIGPENDING);
     /* The new address space becomes ours; the old one goes. */
     mm_struct* old = t->mm;
     t->mm = bprm.mm;

@@ -192,6 +192,9 @@ void do_exit(int code)
     } else {
         t->exit_state = EXIT_ZOMBIE; /* leader waits for its threads */
     }
+    /* An exec in another thread waits for the rest to go (de_thread). */
+    if (sig->group_exit_task && sig->live == 1)
+        wake_up_process(sig->group_exit_task);
     rec_spin_unlock_irqrestore(&tasklist_lock, flags);
     /* The leader may still be in its last schedule() on another CPU, where a
      * timer interrupt could want tasklist_lock: waiting for it while holding

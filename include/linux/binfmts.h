@@ -50,6 +50,10 @@ Result<void> load_script(linux_binprm& bprm);
 /* Runs the format handlers on bprm (recursing for #!). */
 Result<void> exec_binprm(linux_binprm& bprm);
 
+/* Kills the calling task's other threads and waits for them; a thread that
+ * is not the leader takes the leader's pid (fs/exec_thread.cpp). EAGAIN when
+ * another thread is ending the process first. */
+Result<void> de_thread(task_struct* t);
 /* The point of no return: the calling process becomes bprm's program. */
 void begin_new_exec(linux_binprm& bprm);
 void setup_new_exec_registers(unsigned long entry, unsigned long sp);

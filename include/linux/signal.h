@@ -23,7 +23,7 @@ struct signal_struct {
     sigpending shared_pending;
     int group_exit_code;
     bool group_exit;
-    task_struct* group_exit_task;
+    task_struct* group_exit_task; /* an exec waiting for the other threads to go (de_thread) */
     int group_stop_count;
     unsigned int flags; /* SIGNAL_STOP_STOPPED etc. */
     int stop_signal;    /* the signal that stopped the group, for wait */
