@@ -6,6 +6,10 @@
  * with interrupts off, can only be recursion, and debug builds panic with the
  * lock's name instead of hanging. While it spins, a CPU does the cross-CPU
  * work other CPUs ask of it (TLB flushes), so a flusher never waits on it.
+ * With one CPU online the lock word is not touched at all: interrupts off is
+ * all the exclusion one CPU needs (Linux's uniprocessor spinlocks), and the
+ * single-CPU kernel pays nothing for SMP; kernel_lock_smp (linux/smp_lock.h)
+ * turns the words on before a second CPU starts, while no lock is held.
  * docs/locking.md lists the locks, what each protects, and their order.
  */
 #pragma once
@@ -27,10 +31,30 @@ struct spinlock_t {
 
 [[noreturn]] void spin_lock_recursion(const spinlock_t* lock);
 void smp_do_pending_work();
+extern bool kernel_lock_smp; /* more than one CPU may run: the lock words are used */
+
+/* One CPU: the critical section is the interrupts-off region; debug builds
+ * still record the owner, for the recursion check and lockdep. */
+static __always_inline void spin_lock_up(spinlock_t* lock)
+{
+    __asm__ volatile("" ::: "memory");
+#ifdef CONFIG_DEBUG_KERNEL
+    if (lock->owner_cpu == smp_processor_id())
+        spin_lock_recursion(lock);
+    lock->owner_cpu = smp_processor_id();
+    lockdep_acquired(lock, false);
+#else
+    (void)lock;
+#endif
+}
 
 /* Takes the lock; interrupts must already be off. */
 static inline void spin_lock(spinlock_t* lock)
 {
+    if (likely(!kernel_lock_smp)) {
+        spin_lock_up(lock);
+        return;
+    }
     while (__atomic_exchange_n(&lock->locked, 1u, __ATOMIC_ACQUIRE)) {
 #ifdef CONFIG_DEBUG_KERNEL
         if (lock->owner_cpu == smp_processor_id())
@@ -48,6 +72,10 @@ static inline void spin_lock(spinlock_t* lock)
 /* Takes the lock if it is free; interrupts must already be off. */
 [[nodiscard]] static inline bool spin_trylock(spinlock_t* lock)
 {
+    if (likely(!kernel_lock_smp)) {
+        spin_lock_up(lock);
+        return true;
+    }
     if (__atomic_exchange_n(&lock->locked, 1u, __ATOMIC_ACQUIRE))
         return false;
     lock->owner_cpu = smp_processor_id();
@@ -57,6 +85,14 @@ static inline void spin_lock(spinlock_t* lock)
 
 static inline void spin_unlock(spinlock_t* lock)
 {
+    if (likely(!kernel_lock_smp)) {
+#ifdef CONFIG_DEBUG_KERNEL
+        lockdep_release(lock);
+        lock->owner_cpu = -1;
+#endif
+        __asm__ volatile("" ::: "memory");
+        return;
+    }
     lockdep_release(lock);
     lock->owner_cpu = -1;
     __atomic_store_n(&lock->locked, 0u, __ATOMIC_RELEASE);
@@ -104,8 +140,8 @@ struct rec_spinlock_t {
 [[nodiscard]] static inline u64 rec_spin_lock_irqsave(rec_spinlock_t* l)
 {
     u64 flags = local_irq_save();
-    if (l->lock.owner_cpu == smp_processor_id()) {
-        l->depth++;
+    if (!kernel_lock_smp || l->lock.owner_cpu == smp_processor_id()) {
+        l->depth++; /* one CPU: the depth is all (the word is not used) */
         return flags;
     }
     spin_lock(&l->lock); /* not ours (checked above): spin as for any lock */
@@ -115,7 +151,7 @@ struct rec_spinlock_t {
 
 static inline void rec_spin_unlock_irqrestore(rec_spinlock_t* l, u64 flags)
 {
-    if (--l->depth == 0)
+    if (--l->depth == 0 && kernel_lock_smp)
         spin_unlock(&l->lock);
     local_irq_restore(flags);
 }
