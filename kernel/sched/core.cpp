@@ -198,18 +198,15 @@ void resched_cpu(int cpu)
 
 bool cpu_is_idle(int cpu) { return is_idle(per_cpu(cpu).current_task) && cpu_rq(cpu)->nr_running == 0; }
 
-/* Where a waking (or new) task should go: its last CPU if it may still run
- * there (an idle CPU pulls it from there within a tick or at once when its
- * queue is empty), else an idle CPU it may use, else the first it may use.
- * Placing wakers on idle CPUs directly, as Linux's select_task_rq_fair does,
- * was tried and left sleepers asleep on two CPUs under load (docs/smp.md):
- * until that is understood, the last CPU it is. */
+/* Where a waking (or new) task should go, as Linux's select_task_rq_fair
+ * in small: its last CPU if that is idle (its cache is there), else an idle
+ * CPU it may use, else its last CPU, else the first it may use. */
 int select_task_rq(const task_struct* t, int prev)
 {
     if (!kernel_lock_smp)
         return 0; /* one CPU online */
     bool prev_ok = cpumask_test_cpu(prev, t->cpus_mask) && cpumask_test_cpu(prev, cpu_online_mask);
-    if (prev_ok)
+    if (prev_ok && cpu_is_idle(prev))
         return prev;
     for_each_online_cpu(cpu)
         if (cpumask_test_cpu(cpu, t->cpus_mask) && cpu_is_idle(cpu))
