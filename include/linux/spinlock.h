@@ -39,8 +39,10 @@ static __always_inline void spin_lock_up(spinlock_t* lock)
 {
     __asm__ volatile("" ::: "memory");
 #ifdef CONFIG_DEBUG_KERNEL
-    if (lock->owner_cpu == smp_processor_id())
+    /* The word says held (a zeroed lock's owner_cpu is 0, not an owner). */
+    if (lock->locked && lock->owner_cpu == smp_processor_id())
         spin_lock_recursion(lock);
+    lock->locked = 1;
     lock->owner_cpu = smp_processor_id();
     lockdep_acquired(lock, false);
 #else
@@ -89,6 +91,7 @@ static inline void spin_unlock(spinlock_t* lock)
 #ifdef CONFIG_DEBUG_KERNEL
         lockdep_release(lock);
         lock->owner_cpu = -1;
+        lock->locked = 0;
 #endif
         __asm__ volatile("" ::: "memory");
         return;
