@@ -12,12 +12,16 @@
 kernel_flag_t kernel_flag;
 bool kernel_lock_smp;
 
-void kernel_flag_wait(u32 ticket)
+void kernel_flag_wait()
 {
-    while (__atomic_load_n(&kernel_flag.owner, __ATOMIC_ACQUIRE) != ticket) {
-        cpu_relax();
-        smp_do_pending_work(); /* a holder may be waiting for our TLB flush */
-    }
+    __atomic_add_fetch(&kernel_flag.waiters, 1u, __ATOMIC_RELAXED);
+    do {
+        while (__atomic_load_n(&kernel_flag.locked, __ATOMIC_RELAXED)) {
+            cpu_relax();
+            smp_do_pending_work(); /* a holder may be waiting for our TLB flush */
+        }
+    } while (__atomic_exchange_n(&kernel_flag.locked, 1u, __ATOMIC_ACQUIRE));
+    __atomic_sub_fetch(&kernel_flag.waiters, 1u, __ATOMIC_RELAXED);
 }
 
 void lock_kernel()
@@ -44,17 +48,17 @@ void unlock_kernel()
 
 bool kernel_locked() { return !kernel_lock_smp || current->kernel_lock_depth > 0; }
 
-bool kernel_lock_contended()
-{
-    return __atomic_load_n(&kernel_flag.next, __ATOMIC_RELAXED) != kernel_flag.owner + 1;
-}
+bool kernel_lock_contended() { return __atomic_load_n(&kernel_flag.waiters, __ATOMIC_RELAXED) != 0; }
 
 void cond_resched_kernel_lock()
 {
     task_struct* t = current;
     if (t->kernel_lock_depth > 0 && kernel_lock_contended()) {
         release_kernel_flag();
-        acquire_kernel_flag(); /* behind every CPU that was waiting */
+        /* Give a waiter the chance to take it before we ask again. */
+        for (int i = 0; i < 1000 && !__atomic_load_n(&kernel_flag.locked, __ATOMIC_RELAXED); i++)
+            cpu_relax();
+        acquire_kernel_flag();
     }
 }
 

@@ -10,10 +10,16 @@
  * Interrupt handlers never take it: what they share with process context has
  * its own spinlock (docs/locking.md lists them and the order).
  *
- * The depth is per task (0: not held); the lock itself is a ticket lock
- * whose waiters do the cross-CPU work other CPUs ask of them (TLB flushes)
- * while they spin, so a holder waiting for that work never waits on a
- * waiter. The fast paths are inline: every system call takes it.
+ * The depth is per task (0: not held); the lock itself is a test-and-set
+ * lock whose waiters do the cross-CPU work other CPUs ask of them (TLB
+ * flushes) while they spin, so a holder waiting for that work never waits on
+ * a waiter. Not a ticket lock: in a virtual machine whose CPUs outnumber the
+ * host's (4 guest CPUs on this 2-core host), a ticket hands the lock to the
+ * next waiter in line even when the host is not running that CPU, and every
+ * CPU then waits for it (a few handoffs a second, measured); whoever runs
+ * takes a test-and-set lock. Linux's virt_spin_lock falls back to the same in
+ * a guest without paravirtual spinlocks. The fast paths are inline: every
+ * system call takes it.
  *
  * With one CPU online nothing can contend, and the lock is skipped
  * altogether (kernel_lock_smp stays false), as Linux's SMP alternatives
@@ -28,27 +34,25 @@
 
 struct task_struct;
 
-/* A ticket lock: CPUs get it in the order they asked. */
 struct kernel_flag_t {
-    volatile u32 next;  /* the next ticket to hand out */
-    volatile u32 owner; /* the ticket being served */
+    volatile u32 locked;  /* 1 while a task holds it */
+    volatile u32 waiters; /* CPUs spinning for it (kernel_lock_contended) */
 };
 extern kernel_flag_t kernel_flag;
 extern bool kernel_lock_smp;
 
-/* Waits for our ticket's turn (kernel/kernel_lock.cpp). */
-void kernel_flag_wait(u32 ticket);
+/* Spins until the lock is ours (kernel/kernel_lock.cpp). */
+void kernel_flag_wait();
 
 static __always_inline void acquire_kernel_flag()
 {
-    u32 ticket = __atomic_fetch_add(&kernel_flag.next, 1u, __ATOMIC_ACQUIRE);
-    if (unlikely(__atomic_load_n(&kernel_flag.owner, __ATOMIC_ACQUIRE) != ticket))
-        kernel_flag_wait(ticket);
+    if (unlikely(__atomic_exchange_n(&kernel_flag.locked, 1u, __ATOMIC_ACQUIRE)))
+        kernel_flag_wait();
 }
 
 static __always_inline void release_kernel_flag()
 {
-    __atomic_store_n(&kernel_flag.owner, kernel_flag.owner + 1, __ATOMIC_RELEASE);
+    __atomic_store_n(&kernel_flag.locked, 0u, __ATOMIC_RELEASE);
 }
 
 void lock_kernel();
