@@ -62,14 +62,3 @@ void cond_resched_kernel_lock()
     }
 }
 
-void release_kernel_lock(task_struct* t)
-{
-    if (t->kernel_lock_depth > 0)
-        release_kernel_flag();
-}
-
-void reacquire_kernel_lock(task_struct* t)
-{
-    if (t->kernel_lock_depth > 0)
-        acquire_kernel_flag();
-}

@@ -180,6 +180,9 @@ static inline void clear_tsk_thread_flag(task_struct* t, unsigned long f) { __at
 /* SIGKILL is pending (or the group is exiting): the task will die on its way out. */
 [[nodiscard]] bool fatal_signal_pending(const task_struct* t);
 static inline bool need_resched() { return current->thread_flags & TIF_NEED_RESCHED; }
+/* A full barrier after the store (Linux's smp_store_mb): the condition the
+ * caller reads next can't be read before the state is seen by a waker. */
+static inline void set_current_state(long state) { __atomic_exchange_n(&current->state, state, __ATOMIC_SEQ_CST); }
 static inline bool thread_group_leader(const task_struct* t) { return t->group_leader == t; }
 
 /* All tasks, for procfs and signals to groups. */
@@ -211,7 +214,6 @@ bool wake_up_process(task_struct* t);
 bool wake_up_state(task_struct* t, long states);
 /* Makes t runnable for the first time. */
 void wake_up_new_task(task_struct* t);
-void set_current_state(long state);
 /* The timer interrupt's share: accounting and time slices. */
 void scheduler_tick();
 /* Sleeps until the deadline (ns since boot) or a wake-up; returns true if woken early. */

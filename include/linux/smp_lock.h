@@ -66,6 +66,15 @@ void unlock_kernel();
 void cond_resched_kernel_lock();
 
 /* schedule()'s halves: drop the lock for the task switched away from, take
- * it back for the task switched to (each at its own depth). */
-void release_kernel_lock(task_struct* t);
-void reacquire_kernel_lock(task_struct* t);
+ * it back for the task switched to (each at its own depth). Inline: every
+ * switch runs them (a template, for the task_struct this header can't see). */
+template <class Task> static __always_inline void release_kernel_lock(Task* t)
+{
+    if (t->kernel_lock_depth > 0)
+        release_kernel_flag();
+}
+template <class Task> static __always_inline void reacquire_kernel_lock(Task* t)
+{
+    if (t->kernel_lock_depth > 0)
+        acquire_kernel_flag();
+}

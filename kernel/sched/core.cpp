@@ -59,6 +59,7 @@ struct rq {
      * second one is only tried (idle stealing). docs/locking.md. */
     spinlock_t lock{"runqueue"};
     rb_root timeline;
+    rb_node* first;        /* timeline's leftmost node, or null (Linux's rb_root_cached) */
     u64 min_vruntime;      /* never goes back: where sleepers are placed from */
     unsigned long load;    /* weights of its runnable tasks, the running one included */
     unsigned nr_running;   /* its runnable tasks, the running one included, idle not counted */
@@ -79,7 +80,23 @@ task_struct* task_of(rb_node* n) { return rb_entry(n, task_struct, run_node); }
 
 bool vruntime_before(rb_node* a, rb_node* b) { return task_of(a)->vruntime < task_of(b)->vruntime; }
 
-task_struct* leftmost(rq* r) { return task_of(rb_first(&r->timeline)); }
+task_struct* leftmost(rq* r) { return r->first ? task_of(r->first) : nullptr; }
+
+/* The tree's changes, keeping the leftmost node at hand: the tick, every
+ * wake-up and every switch look at it. */
+void timeline_insert(rq* r, task_struct* t)
+{
+    rb_add(&t->run_node, &r->timeline, vruntime_before);
+    if (!r->first || vruntime_before(&t->run_node, r->first))
+        r->first = &t->run_node;
+}
+
+void timeline_erase(rq* r, rb_node* n)
+{
+    if (r->first == n)
+        r->first = rb_next(n);
+    rb_erase(n, &r->timeline);
+}
 
 bool is_idle(const task_struct* t) { return t->flags & PF_IDLE; }
 
@@ -88,6 +105,10 @@ task_struct* rq_curr(const rq* r) { return per_cpu(r->cpu).current_task; }
 /* Locks the queue t is on (it may move while we wait for the lock). */
 rq* task_rq_lock(task_struct* t, u64& flags)
 {
+    if (!kernel_lock_smp) {
+        flags = spin_lock_irqsave(&runqueues[0].lock); /* one CPU, one queue */
+        return &runqueues[0];
+    }
     for (;;) {
         rq* r = cpu_rq(READ_ONCE(t->cpu));
         flags = spin_lock_irqsave(&r->lock);
@@ -143,7 +164,7 @@ void enqueue(rq* r, task_struct* t)
     r->nr_running++;
     r->load += t->se_weight;
     if (!t->on_cpu)
-        rb_add(&t->run_node, &r->timeline, vruntime_before);
+        timeline_insert(r, t);
 }
 
 void dequeue(rq* r, task_struct* t)
@@ -154,16 +175,16 @@ void dequeue(rq* r, task_struct* t)
     r->nr_running--;
     r->load -= t->se_weight;
     if (!t->on_cpu)
-        rb_erase(&t->run_node, &r->timeline);
+        timeline_erase(r, &t->run_node);
 }
 
 /* The first task in vruntime order that may run on the queue's CPU, taken out of the tree. */
 task_struct* pick_next_task(rq* r)
 {
-    for (rb_node* n = rb_first(&r->timeline); n; n = rb_next(n)) {
+    for (rb_node* n = r->first; n; n = rb_next(n)) {
         task_struct* t = task_of(n);
         if (cpumask_test_cpu(r->cpu, t->cpus_mask)) {
-            rb_erase(n, &r->timeline);
+            timeline_erase(r, n);
             return t;
         }
     }
@@ -318,13 +339,6 @@ void sched_init_secondary()
     idle->exec_start = idle->last_switch = ktime_get_ns();
 }
 
-void set_current_state(long state)
-{
-    /* A full barrier after the store (Linux's smp_store_mb): the condition
-     * the caller reads next can't be read before the state is seen. */
-    __atomic_exchange_n(&current->state, state, __ATOMIC_SEQ_CST);
-}
-
 void schedule()
 {
     task_struct* prev = current;
@@ -346,7 +360,7 @@ void schedule()
     if (prev->on_rq && !is_idle(prev)) {
         if (cpumask_test_cpu(cpu, prev->cpus_mask)) {
             /* The running task goes back into the tree to compete with the others. */
-            rb_add(&prev->run_node, &r->timeline, vruntime_before);
+            timeline_insert(r, prev);
         } else {
             /* Its affinity sends it elsewhere: off this queue now, onto
              * another once it is off this CPU (finish_task_switch). */
@@ -373,10 +387,8 @@ void schedule()
         next->on_cpu = 1;
         next->cpu = cpu;
         this_cpu()->nr_switches++;
-        update_min_vruntime(r);
         finish_task_switch(switch_to(prev, next));
     } else {
-        update_min_vruntime(r);
         spin_unlock(&r->lock);
     }
     local_irq_restore(flags);
