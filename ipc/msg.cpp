@@ -241,6 +241,11 @@ Result<long> do_msgrcv(int msqid, user_out_ptr<void> buf, size_t bufsz, long msg
         size_t len = bufsz < ipc_ns.msg_ctlmax ? bufsz : ipc_ns.msg_ctlmax;
         if (!(copy = alloc_msg(len)))
             return Errno::ENOMEM;
+        /* Linux's prepare_copy loads the buffer first (load_msg): a bad one faults here. */
+        if (!copy_from_user(copy->m_text, user_in_ptr<const char>(buf.addr()), len).ok()) {
+            kfree(copy);
+            return Errno::EFAULT;
+        }
         copy->m_ts = len;
     }
     search_mode mode = convert_mode(&msgtyp, msgflg);

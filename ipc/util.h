@@ -21,7 +21,8 @@
 
 /*
  * ipc_lock protects every ipc_ids (the index tree, the key hash, in_use,
- * seq, last_idx and the limits) and every object's contents: message queues
+ * seq, last_idx, limit), the limits in ipc_ns (written under it; the calls'
+ * first range checks read one word each without it) and every object's contents: message queues
  * and their messages, semaphore values, pending operations and undo
  * structures, each task's undo list, shm segments' counts and times, and
  * every kern_ipc_perm (its fields, refcount and deleted flag). Held with

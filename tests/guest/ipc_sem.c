@@ -13,7 +13,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/sem.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <sched.h>
 
 #ifndef SEM_STAT_ANY
 #define SEM_STAT_ANY 20
@@ -213,6 +215,34 @@ static void between_processes(void)
     }
     TRUE(child_ok(pid));
     EQ(semctl(s, 0, GETVAL), 2);
+
+    SECTION("CLONE_SYSVSEM shares the undo list");
+    EQ(semctl(s, 0, SETVAL, 0), 0);
+    pid = fork();
+    if (pid == 0) {
+        /* A fork-like clone that shares this process's adjustments: its exit
+         * leaves them to us, ours applies them. */
+        long c = syscall(SYS_clone, CLONE_SYSVSEM | SIGCHLD, 0, 0, 0, 0);
+        if (c == 0) {
+            op1(s, 0, 2, SEM_UNDO);
+            _exit(0);
+        }
+        int ok = c > 0 && child_ok((pid_t)c) && semctl(s, 0, GETVAL) == 2;
+        op1(s, 0, 1, SEM_UNDO);
+        _exit(ok ? 0 : 1);
+    }
+    TRUE(child_ok(pid));
+    EQ(semctl(s, 0, GETVAL), 0); /* both adjustments, at the last exit */
+    pid = fork();
+    if (pid == 0) {
+        long c = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0); /* without it: its own */
+        if (c == 0) {
+            op1(s, 0, 2, SEM_UNDO);
+            _exit(0);
+        }
+        _exit(c > 0 && child_ok((pid_t)c) && semctl(s, 0, GETVAL) == 0 ? 0 : 1);
+    }
+    TRUE(child_ok(pid));
 
     SECTION("an exit's undo wakes a sleeper");
     EQ(semctl(s, 0, SETVAL, 0), 0);
