@@ -7,6 +7,7 @@ file(GLOB_RECURSE KERNEL_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/drivers/*.cpp
   ${CMAKE_SOURCE_DIR}/fs/*.cpp
   ${CMAKE_SOURCE_DIR}/init/*.cpp
+  ${CMAKE_SOURCE_DIR}/ipc/*.cpp
   ${CMAKE_SOURCE_DIR}/kernel/*.cpp
   ${CMAKE_SOURCE_DIR}/lib/*.cpp
   ${CMAKE_SOURCE_DIR}/mm/*.cpp)

@@ -6,6 +6,7 @@
 #include <asm/pgtable.h>
 #include <asm/reboot.h>
 #include <linux/cred.h>
+#include <linux/ipc.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -139,6 +140,7 @@ void do_exit(int code)
     }
     vfork_release(t);
     exit_mm(t);
+    exit_sem(t);
     if (t->files) {
         put_files(t->files);
         t->files = nullptr;

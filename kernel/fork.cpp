@@ -6,6 +6,7 @@
 #include <asm/ioport.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
+#include <linux/ipc.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -220,6 +221,8 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
         p->group_leader = p;
     }
 
+    if (!copy_semundo(flags, p).ok())
+        goto fail;
     copy_thread(p, *current_pt_regs(), args.stack, args.tls, flags & CLONE_SETTLS);
     if (flags & CLONE_CHILD_CLEARTID)
         p->clear_child_tid = args.child_tid;

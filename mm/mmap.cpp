@@ -48,6 +48,8 @@ namespace {
 
 void free_vma(vm_area_struct* vma)
 {
+    if (vma->vm_file && vma->vm_file->i_vm_ops && vma->vm_file->i_vm_ops->close)
+        vma->vm_file->i_vm_ops->close(vma);
     if (vma->vm_file)
         iput(vma->vm_file);
     delete vma;
@@ -65,6 +67,8 @@ vm_area_struct* new_vma(unsigned long start, unsigned long end, unsigned long fl
     vma->vm_pgoff = pgoff;
     if (file)
         ihold(file);
+    if (file && file->i_vm_ops && file->i_vm_ops->open)
+        file->i_vm_ops->open(vma);
     return vma;
 }
 
@@ -108,6 +112,8 @@ bool can_merge(const vm_area_struct* a, const vm_area_struct* b)
 {
     if (a->vm_end != b->vm_start || a->vm_flags != b->vm_flags || a->vm_file != b->vm_file)
         return false;
+    if (a->vm_file && a->vm_file->i_vm_ops && a->vm_file->i_vm_ops->close)
+        return false; /* each area was counted open by its object (shm_nattch) */
     return !a->vm_file || a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }
 

@@ -344,6 +344,8 @@ Result<void> show_auxv(seqbuf& m, task_struct* t, bool)
 bool mapped_file_name(task_struct* t, inode* i, char* buf, size_t size)
 {
     mm_struct* mm = t->mm;
+    if (i->i_vm_ops && i->i_vm_ops->name && i->i_vm_ops->name(i, buf, size))
+        return true;
     if (i == mm->exe_file && mm->exe_path[0]) {
         strscpy(buf, mm->exe_path, size);
         return true;

@@ -458,7 +458,7 @@ Result<void> show_nr_open(seqbuf& m)
     return {};
 }
 
-enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24 };
+enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24, SYSVIPC = 26 };
 
 } // namespace
 
@@ -490,6 +490,18 @@ const static_entry static_entries[] = {
     /* 23 */ {"uuid", SYS_KERNEL_RANDOM, R, show_uuid, nullptr, nullptr},
     /* 24 */ {"fs", SYS, D, nullptr, nullptr, nullptr},
     /* 25 */ {"nr_open", SYS_FS, R, show_nr_open, nullptr, nullptr}, /* read-only here */
+    /* System V IPC (ipc/proc.cpp) */
+    /* 26 */ {"sysvipc", ROOT, D, nullptr, nullptr, nullptr},
+    /* 27 */ {"msg", SYSVIPC, R, show_sysvipc_msg, nullptr, nullptr},
+    /* 28 */ {"sem", SYSVIPC, R, show_sysvipc_sem, nullptr, nullptr},
+    /* 29 */ {"shm", SYSVIPC, R, show_sysvipc_shm, nullptr, nullptr},
+    /* 30 */ {"msgmax", SYS_KERNEL, W, show_msgmax, write_msgmax, nullptr},
+    /* 31 */ {"msgmnb", SYS_KERNEL, W, show_msgmnb, write_msgmnb, nullptr},
+    /* 32 */ {"msgmni", SYS_KERNEL, W, show_msgmni, write_msgmni, nullptr},
+    /* 33 */ {"sem", SYS_KERNEL, W, show_sem, write_sem, nullptr},
+    /* 34 */ {"shmall", SYS_KERNEL, W, show_shmall, write_shmall, nullptr},
+    /* 35 */ {"shmmax", SYS_KERNEL, W, show_shmmax, write_shmmax, nullptr},
+    /* 36 */ {"shmmni", SYS_KERNEL, W, show_shmmni, write_shmmni, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

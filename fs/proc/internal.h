@@ -142,6 +142,25 @@ u64 boot_time_seconds();
 /* The idle task's accumulated time, ns (idle time of the boot CPU). */
 u64 idle_time_ns();
 
+/* System V IPC's files (ipc/proc.cpp): /proc/sys/kernel's limits, /proc/sysvipc. */
+Result<void> show_msgmax(seqbuf& m);
+Result<size_t> write_msgmax(const char* data, size_t len);
+Result<void> show_msgmnb(seqbuf& m);
+Result<size_t> write_msgmnb(const char* data, size_t len);
+Result<void> show_msgmni(seqbuf& m);
+Result<size_t> write_msgmni(const char* data, size_t len);
+Result<void> show_sem(seqbuf& m);
+Result<size_t> write_sem(const char* data, size_t len);
+Result<void> show_shmmax(seqbuf& m);
+Result<size_t> write_shmmax(const char* data, size_t len);
+Result<void> show_shmall(seqbuf& m);
+Result<size_t> write_shmall(const char* data, size_t len);
+Result<void> show_shmmni(seqbuf& m);
+Result<size_t> write_shmmni(const char* data, size_t len);
+Result<void> show_sysvipc_msg(seqbuf& m);
+Result<void> show_sysvipc_sem(seqbuf& m);
+Result<void> show_sysvipc_shm(seqbuf& m);
+
 /* Mount listings (root.cpp): used by /proc/<pid>/mounts and mountinfo. */
 Result<void> show_mounts(seqbuf& m, task_struct* t, bool mountinfo);
 

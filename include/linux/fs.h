@@ -155,6 +155,7 @@ struct inode {
     int i_writecount;  /* > 0: open for writing; < 0: a running program (writes: ETXTBSY) */
     void* i_private;
     wait_queue_head i_wait; /* pipes and FIFOs */
+    const struct vm_operations_struct* i_vm_ops; /* hooks for its mappings (linux/mm.h), or null */
 };
 
 /*

@@ -34,6 +34,20 @@ constexpr unsigned long VM_GROWSDOWN = 0x100;
 constexpr unsigned long VM_DONTCOPY = 0x20000;      /* madvise(MADV_DONTFORK): fork leaves it out */
 constexpr unsigned long VM_WIPEONFORK = 0x2000000;  /* madvise(MADV_WIPEONFORK): the child's copy is empty */
 
+struct vm_area_struct;
+
+/* What a kind of mapped object does when an area of it appears (mmap, fork,
+ * a split) or goes (munmap, exit, exec): set on the object's inode
+ * (inode::i_vm_ops), since every area of it has the inode as vm_file.
+ * System V shm counts its attaches this way (ipc/shm.cpp). An area whose
+ * object has a close never merges with a neighbour (Linux's rule). */
+struct vm_operations_struct {
+    void (*open)(vm_area_struct* vma);
+    void (*close)(vm_area_struct* vma);
+    /* The name /proc/PID/maps shows, or false for the usual one. */
+    bool (*name)(const inode* file, char* buf, size_t size);
+};
+
 struct vm_area_struct {
     unsigned long vm_start;
     unsigned long vm_end; /* first byte after */

@@ -93,6 +93,7 @@ struct task_struct {
     struct cred* cred;
     signal_struct* signal;
     sighand_struct* sighand;
+    struct sem_undo_list* sysvsem_undo; /* SEM_UNDO adjustments, shared by CLONE_SYSVSEM (ipc/sem.cpp) */
     sigset_t blocked;
     sigset_t saved_sigmask; /* restored after rt_sigsuspend/ppoll handlers */
     sigset_t real_blocked;  /* rt_sigtimedwait's caller's mask while it waits with some unblocked */
