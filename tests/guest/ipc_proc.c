@@ -38,8 +38,10 @@ static int put(const char *path, const char *text)
     return n < 0 ? -1 : (int)n;
 }
 
-/* Prints the file with the fields in skip (1-based, a bit each) as '*'. */
-static void table(const char *path, unsigned skip)
+/* Prints the file's rows for the ids in ids[] (the tests of a batch share
+ * Linux's IPC namespace: another test's objects are not ours to show), with
+ * the fields in skip (1-based, a bit each) as '*'. */
+static void table(const char *path, unsigned skip, const int *ids, int nids)
 {
     char buf[4096];
     int fd = open(path, O_RDONLY);
@@ -58,6 +60,12 @@ static void table(const char *path, unsigned skip)
         end = strchr(line, '\n');
         if (end)
             *end = 0;
+        int key, id, ours = 0;
+        if (sscanf(line, "%d %d", &key, &id) == 2)
+            for (int i = 0; i < nids; i++)
+                ours |= ids[i] == id;
+        if (!ours)
+            continue;
         printf("%s row (%zu chars):", path, strlen(line));
         int field = 0;
         for (char *tok = strtok(line, " "); tok; tok = strtok(NULL, " "))
@@ -104,14 +112,15 @@ int main(void)
     char *p = shmat(sh, NULL, 0);
     p[0] = 1;
     /* Left out: the ids and the times. */
-    table("/proc/sysvipc/msg", 1u << 2 | 1u << 12 | 1u << 13 | 1u << 14);
-    table("/proc/sysvipc/sem", 1u << 2 | 1u << 9 | 1u << 10);
-    table("/proc/sysvipc/shm", 1u << 2 | 1u << 12 | 1u << 13 | 1u << 14);
+    int msgs[] = {q, q2};
+    table("/proc/sysvipc/msg", 1u << 2 | 1u << 12 | 1u << 13 | 1u << 14, msgs, 2);
+    table("/proc/sysvipc/sem", 1u << 2 | 1u << 9 | 1u << 10, &s, 1);
+    table("/proc/sysvipc/shm", 1u << 2 | 1u << 12 | 1u << 13 | 1u << 14, &sh, 1);
     EQ(shmdt(p), 0);
     EQ(msgctl(q, IPC_RMID, NULL), 0);
     EQ(msgctl(q2, IPC_RMID, NULL), 0);
     EQ(semctl(s, 0, IPC_RMID), 0);
     EQ(shmctl(sh, IPC_RMID, NULL), 0);
-    table("/proc/sysvipc/shm", 0);
+    table("/proc/sysvipc/shm", 0, &sh, 1); /* gone */
     return summary();
 }
