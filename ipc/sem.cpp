@@ -236,20 +236,26 @@ int count_semcnt(sem_array* sma, int semnum, bool count_zero)
     return ipc_putref(&sma->sem_perm) ? sma : nullptr;
 }
 
-/* The caller's undo structure for sma (made, with the process's list, on
- * first use). Under ipc_lock. */
-Result<sem_undo*> find_alloc_undo(sem_array* sma)
+/* The caller's undo list, made on first use (Linux's get_undo_list). Under ipc_lock. */
+Result<sem_undo_list*> get_undo_list()
 {
     task_struct* t = current;
-    sem_undo_list* ulp = t->sysvsem_undo;
-    if (!ulp) {
-        ulp = static_cast<sem_undo_list*>(kzalloc(sizeof(sem_undo_list)));
+    if (!t->sysvsem_undo) {
+        auto* ulp = static_cast<sem_undo_list*>(kzalloc(sizeof(sem_undo_list)));
         if (!ulp)
             return Errno::ENOMEM;
         ulp->refcnt = 1;
         ulp->list_proc.init();
         t->sysvsem_undo = ulp;
     }
+    return t->sysvsem_undo;
+}
+
+/* The caller's undo structure for sma (made, with the process's list, on
+ * first use). Under ipc_lock. */
+Result<sem_undo*> find_alloc_undo(sem_array* sma)
+{
+    sem_undo_list* ulp = TRY(get_undo_list());
     list_for_each(pos, &ulp->list_proc) {
         auto* un = list_entry(pos, sem_undo, list_proc);
         if (un->sma == sma)
@@ -509,15 +515,7 @@ Result<void> copy_semundo(unsigned long clone_flags, task_struct* p)
     if (!(clone_flags & CLONE_SYSVSEM))
         return {};
     spin_guard g(&ipc_lock);
-    sem_undo_list* ulp = current->sysvsem_undo;
-    if (!ulp) {
-        ulp = static_cast<sem_undo_list*>(kzalloc(sizeof(sem_undo_list)));
-        if (!ulp)
-            return Errno::ENOMEM;
-        ulp->refcnt = 1;
-        ulp->list_proc.init();
-        current->sysvsem_undo = ulp;
-    }
+    sem_undo_list* ulp = TRY(get_undo_list());
     ulp->refcnt++;
     p->sysvsem_undo = ulp;
     return {};

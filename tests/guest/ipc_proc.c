@@ -12,20 +12,27 @@
 #include <sys/sem.h>
 #include <sys/shm.h>
 
-static void cat(const char *path)
+/* Reads the file into buf (a string); a failure is a FAIL line and false. */
+static int slurp(const char *path, char *buf, size_t size)
 {
-    char buf[4096];
     int fd = open(path, O_RDONLY);
-    long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+    long n = fd >= 0 ? read(fd, buf, size - 1) : -1;
     if (fd >= 0)
         close(fd);
     if (n < 0) {
         printf("FAIL: %s: %s\n", path, ipc_ename(errno));
         failures++;
-        return;
+        return 0;
     }
     buf[n] = 0;
-    printf("%s: %s", path, buf);
+    return 1;
+}
+
+static void cat(const char *path)
+{
+    char buf[4096];
+    if (slurp(path, buf, sizeof(buf)))
+        printf("%s: %s", path, buf);
 }
 
 static int put(const char *path, const char *text)
@@ -44,16 +51,8 @@ static int put(const char *path, const char *text)
 static void table(const char *path, unsigned skip, const int *ids, int nids)
 {
     char buf[4096];
-    int fd = open(path, O_RDONLY);
-    long n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
-    if (fd >= 0)
-        close(fd);
-    if (n < 0) {
-        printf("FAIL: %s: %s\n", path, ipc_ename(errno));
-        failures++;
+    if (!slurp(path, buf, sizeof(buf)))
         return;
-    }
-    buf[n] = 0;
     char *line = buf, *end = strchr(line, '\n');
     printf("%s header: [%.*s]\n", path, end ? (int)(end - line) : (int)strlen(line), line);
     for (line = end ? end + 1 : NULL; line && *line; line = end ? end + 1 : NULL) {
