@@ -57,6 +57,7 @@ Result<void> de_thread(task_struct* t)
     sig->group_exit_task = nullptr;
     task_struct* leader = t->group_leader;
     if (leader != t) {
+        write_seqcount_begin(&parent_seq); /* getppid: real_parent and group_leader change */
         /* The pids change hands: we become the process's pid, the old leader
          * leaves with our thread id. */
         detach_pid(t);
@@ -85,6 +86,7 @@ Result<void> de_thread(task_struct* t)
         t->autoreap = false;
         leader->exit_signal = -1;
         leader->exit_state = EXIT_DEAD; /* released below, by us: never by its switch */
+        write_seqcount_end(&parent_seq);
     }
     recalc_sigpending_tsk(t);
     rec_spin_unlock_irqrestore(&tasklist_lock, flags);

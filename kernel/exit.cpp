@@ -84,6 +84,7 @@ void forget_original_parent_thread(task_struct* t, task_struct* reaper)
 void reparent_children(task_struct* dying, task_struct* reaper)
 {
     bool zombies = false;
+    write_seqcount_begin(&parent_seq); /* getppid reads real_parent without a lock */
     list_for_each_safe(pos, n, &dying->children) {
         task_struct* child = list_entry(pos, task_struct, sibling);
         list_head::del(&child->sibling);
@@ -91,6 +92,7 @@ void reparent_children(task_struct* dying, task_struct* reaper)
         reaper->children.add_tail(&child->sibling);
         zombies |= child->exit_state == EXIT_ZOMBIE;
     }
+    write_seqcount_end(&parent_seq);
     if (zombies)
         wake_up(&reaper->signal->wait_chldexit);
 }

@@ -86,6 +86,10 @@ void set_task_comm(task_struct* t, const char* name) { strscpy(t->comm, name, si
  * parent with SIGCHLD). Linux splits it into tasklist_lock and each
  * sighand's siglock. Outside the run-queue lock; docs/locking.md. */
 rec_spinlock_t tasklist_lock("tasklist_lock");
+/* Every change of a live task's real_parent (reparenting at exit, de_thread)
+ * is also inside this count, under tasklist_lock: getppid reads without a
+ * lock and retries if it changed (the parent it read may have been freed). */
+seqcount_t parent_seq;
 
 void release_task(task_struct* t)
 {

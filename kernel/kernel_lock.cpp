@@ -24,12 +24,15 @@ void kernel_flag_wait()
     __atomic_sub_fetch(&kernel_flag.waiters, 1u, __ATOMIC_RELAXED);
 }
 
+/* The depth is kept with one CPU too (the word is not): a task at depth 0
+ * may be preempted in the kernel (kernel/sched/preempt.cpp). */
 void lock_kernel()
 {
-    if (!kernel_lock_smp)
-        return;
     task_struct* t = current;
-    if (t->kernel_lock_depth++ == 0) {
+    int depth = t->kernel_lock_depth;
+    t->kernel_lock_depth = depth + 1;
+    barrier(); /* not preemptible before the word is ours */
+    if (depth == 0 && kernel_lock_smp) {
         lockdep_assert_no_spinlocks("lock_kernel");
         acquire_kernel_flag();
     }
@@ -37,16 +40,18 @@ void lock_kernel()
 
 void unlock_kernel()
 {
-    if (!kernel_lock_smp)
-        return;
     task_struct* t = current;
     if (unlikely(t->kernel_lock_depth <= 0))
         panic("unlock_kernel: %s (pid %d) does not hold the kernel lock", t->comm, t->pid);
-    if (--t->kernel_lock_depth == 0)
+    /* The word before the depth reaches 0: a task at depth 0 may be
+     * preempted, and must not be preempted holding the word. */
+    if (t->kernel_lock_depth == 1 && kernel_lock_smp)
         release_kernel_flag();
+    barrier();
+    t->kernel_lock_depth--;
 }
 
-bool kernel_locked() { return !kernel_lock_smp || current->kernel_lock_depth > 0; }
+bool kernel_locked() { return current->kernel_lock_depth > 0; }
 
 bool kernel_lock_contended() { return __atomic_load_n(&kernel_flag.waiters, __ATOMIC_RELAXED) != 0; }
 

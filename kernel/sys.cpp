@@ -73,6 +73,7 @@ new_utsname* init_utsname() { return &utsname; }
 
 /* Trapgate's own system call, the documents' example: how many processors
  * the firmware lists as present (ACPI MADT). Number 1000, see syscall_64.tbl. */
+SYSCALL_NO_BKL(get_cpus);
 SYSCALL_DEFINE0(get_cpus)
 {
     return num_present_cpus();
@@ -80,6 +81,7 @@ SYSCALL_DEFINE0(get_cpus)
 
 /* Its companion: how many of them run tasks now (num_online_cpus(): fewer
  * than present after maxcpus=, or if one failed to start). Number 1001. */
+SYSCALL_NO_BKL(get_cpus_online);
 SYSCALL_DEFINE0(get_cpus_online)
 {
     return num_online_cpus();
@@ -146,18 +148,34 @@ SYSCALL_DEFINE4(reboot, int, magic1, int, magic2, unsigned int, cmd, user_in_ptr
 
 /* ---- ids ---- */
 
+/* The ids of the caller need no kernel lock: only the task itself changes
+ * its pids (de_thread, in its own exec) and its credentials (commit_creds). */
+SYSCALL_NO_BKL(getpid);
 SYSCALL_DEFINE0(getpid) { return current->tgid; }
+SYSCALL_NO_BKL(gettid);
 SYSCALL_DEFINE0(gettid) { return current->pid; }
 
+/* The parent changes under the caller's feet (it exits, the child goes to a
+ * reaper): read under parent_seq and retry, as Linux reads it under RCU. */
+SYSCALL_NO_BKL(getppid);
 SYSCALL_DEFINE0(getppid)
 {
-    task_struct* parent = current->group_leader->real_parent;
-    return parent ? parent->tgid : 0;
+    for (;;) {
+        u32 seq = read_seqcount_begin(&parent_seq);
+        task_struct* parent = READ_ONCE(READ_ONCE(current->group_leader)->real_parent);
+        pid_t ppid = parent ? READ_ONCE(parent->tgid) : 0;
+        if (!read_seqcount_retry(&parent_seq, seq))
+            return ppid;
+    }
 }
 
+SYSCALL_NO_BKL(getuid);
 SYSCALL_DEFINE0(getuid) { return current_cred()->uid; }
+SYSCALL_NO_BKL(geteuid);
 SYSCALL_DEFINE0(geteuid) { return current_cred()->euid; }
+SYSCALL_NO_BKL(getgid);
 SYSCALL_DEFINE0(getgid) { return current_cred()->gid; }
+SYSCALL_NO_BKL(getegid);
 SYSCALL_DEFINE0(getegid) { return current_cred()->egid; }
 
 SYSCALL_DEFINE1(setuid, uid_t, uid)

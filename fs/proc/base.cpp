@@ -264,7 +264,7 @@ Result<void> show_status(seqbuf& m, task_struct* t, bool thread)
     }
     m.puts("\n");
     m.puts("Mems_allowed:\t00000000,00000001\nMems_allowed_list:\t0\n");
-    m.puts("voluntary_ctxt_switches:\t0\nnonvoluntary_ctxt_switches:\t0\n");
+    m.printf("voluntary_ctxt_switches:\t%lu\nnonvoluntary_ctxt_switches:\t%lu\n", t->nvcsw, t->nivcsw);
     return {};
 }
 

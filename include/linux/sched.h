@@ -12,6 +12,7 @@
 #include <asm/ptrace.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
+#include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/signal_types.h>
 #include <linux/types.h>
@@ -125,6 +126,7 @@ struct task_struct {
     u64 exec_start;        /* when vruntime was last charged */
     u64 slice_start_runtime; /* vruntime when it was last picked */
     unsigned long se_weight; /* from nice */
+    unsigned long nvcsw, nivcsw; /* switches away: to sleep, and preempted (getrusage, /proc/PID/status) */
 
     int exit_state;
     bool autoreap;   /* nobody will wait: its parent ignores SIGCHLD, or it is a thread */
@@ -191,6 +193,8 @@ extern list_head task_list;
 /* Guards task_list, the thread and children lists and the signal state that
  * interrupts touch (kernel/fork.cpp says what exactly). */
 extern rec_spinlock_t tasklist_lock;
+/* real_parent changes, for lock-free readers (kernel/fork.cpp). */
+extern seqcount_t parent_seq;
 /* pid 1: orphans are re-parented to it. */
 extern task_struct* init_task_ptr;
 
@@ -209,6 +213,10 @@ void set_user_nice(task_struct* t, int nice);
 /* sched_yield: the caller goes behind the next runnable task. */
 void yield_current();
 void schedule();
+/* Kernel preemption at the end of an interrupt (kernel/sched/core.cpp). */
+struct pt_regs;
+[[nodiscard]] bool preemptible_irq(const pt_regs& regs);
+void preempt_schedule_irq();
 /* Puts a sleeping task back on the run queue; true if it was asleep. */
 bool wake_up_process(task_struct* t);
 /* Wakes t if its state is one of `states` (e.g. TASK_STOPPED for SIGCONT). */

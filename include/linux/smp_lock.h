@@ -70,11 +70,37 @@ void cond_resched_kernel_lock();
  * switch runs them (a template, for the task_struct this header can't see). */
 template <class Task> static __always_inline void release_kernel_lock(Task* t)
 {
-    if (t->kernel_lock_depth > 0)
+    if (kernel_lock_smp && t->kernel_lock_depth > 0)
         release_kernel_flag();
 }
 template <class Task> static __always_inline void reacquire_kernel_lock(Task* t)
 {
-    if (t->kernel_lock_depth > 0)
+    if (kernel_lock_smp && t->kernel_lock_depth > 0)
         acquire_kernel_flag();
+}
+
+/* lock_kernel/unlock_kernel inline, for the system-call stubs (SYSCALL_DEFINE
+ * in linux/syscalls.h): every call that needs the lock runs these. The depth
+ * is kept with one CPU too, where the word is not used: it is what says a
+ * task may be preempted (kernel code under the lock never is). */
+template <class Task = task_struct> static __always_inline void syscall_lock_kernel()
+{
+    Task* t = current;
+    int depth = t->kernel_lock_depth;
+    t->kernel_lock_depth = depth + 1;
+    barrier(); /* the depth before the word: see syscall_unlock_kernel */
+    if (depth == 0 && kernel_lock_smp)
+        acquire_kernel_flag();
+}
+template <class Task = task_struct> static __always_inline void syscall_unlock_kernel()
+{
+    Task* t = current;
+    int depth = t->kernel_lock_depth;
+    /* The word first, the depth after: at depth 0 an interrupt may preempt
+     * the task, and a task preempted still holding the word would keep the
+     * kernel from every CPU. */
+    if (depth == 1 && kernel_lock_smp)
+        release_kernel_flag();
+    barrier();
+    t->kernel_lock_depth = depth - 1;
 }

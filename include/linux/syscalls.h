@@ -21,6 +21,14 @@
 #include <asm/ptrace.h>
 #include <linux/compiler.h>
 #include <linux/result.h>
+#if __STDC_HOSTED__
+/* Host unit tests (tests/host) decode arguments; there is no kernel lock. */
+static inline void syscall_lock_kernel() {}
+static inline void syscall_unlock_kernel() {}
+#else
+#include <linux/sched.h> /* the lock depth is in task_struct */
+#include <linux/smp_lock.h>
+#endif
 #include <linux/uaccess.h>
 #include <type_traits>
 #include <utility>
@@ -93,11 +101,36 @@ __always_inline long syscall_invoke_impl(SyscallResult (*body)(Params...), const
     return body(decode_arg<std::remove_cvref_t<Params>, Abi>(syscall_arg<Abi>(regs, I))...).value;
 }
 
-template <SyscallAbi Abi, typename... Params>
+/*
+ * The big kernel lock around a handler (include/linux/smp_lock.h): taken by
+ * the stub, so the entry code and the handlers that need no lock never touch
+ * it. A handler that is safe without it (it touches only its own task, or
+ * data with a lock of its own) says so before its definition:
+ *
+ *     SYSCALL_NO_BKL(getpid);
+ *     SYSCALL_DEFINE0(getpid) { ... }
+ *
+ * The tag type is declared by both macros; the overload SYSCALL_NO_BKL adds
+ * beats the catch-all below, so the stub knows at compile time. docs/locking.md
+ * lists the calls that run without the lock and why each may.
+ */
+constexpr bool syscall_no_bkl(...) { return false; }
+#define SYSCALL_NO_BKL(name)                                                                            \
+    struct __bkl_tag_##name;                                                                           \
+    constexpr bool syscall_no_bkl(__bkl_tag_##name*) { return true; }
+
+template <SyscallAbi Abi, bool NoBkl = false, typename... Params>
 __always_inline long syscall_invoke(SyscallResult (*body)(Params...), const pt_regs& regs)
 {
     static_assert(sizeof...(Params) <= 6, "a system call takes at most six arguments, all in registers");
-    return syscall_invoke_impl<Abi>(body, regs, std::index_sequence_for<Params...>{});
+    if constexpr (NoBkl) {
+        return syscall_invoke_impl<Abi>(body, regs, std::index_sequence_for<Params...>{});
+    } else {
+        syscall_lock_kernel();
+        long ret = syscall_invoke_impl<Abi>(body, regs, std::index_sequence_for<Params...>{});
+        syscall_unlock_kernel();
+        return ret;
+    }
 }
 
 /* ---- Tracer descriptors ---- */
@@ -115,6 +148,7 @@ struct syscall_metadata {
     trace_omit_fn omit[6];
     sys_call_ptr_t x64;
     sys_call_ptr_t ia32;
+    bool no_bkl; /* runs without the big kernel lock (SYSCALL_NO_BKL) */
 };
 
 /* Printers for the tracer (kernel/trace.cpp). */
@@ -171,24 +205,28 @@ constexpr trace_omit_fn trace_omit_for()
 
 template <typename... Params>
 constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult (*)(Params...), sys_call_ptr_t x64,
-                                                 sys_call_ptr_t ia32)
+                                                 sys_call_ptr_t ia32, bool no_bkl = false)
 {
     return syscall_metadata{name, sizeof...(Params), {&trace_format_raw<Params>...}, {trace_omit_for<Params>()...},
-                            x64, ia32};
+                            x64, ia32, no_bkl};
 }
 
 #define SYSCALL_DEFINEx(name, params)                                                                   \
     static SyscallResult __do_sys_##name params;                                                        \
+    struct __bkl_tag_##name;                                                                           \
     extern "C" long __x64_sys_##name(const pt_regs& regs)                                               \
     {                                                                                                   \
-        return syscall_invoke<SyscallAbi::X64>(__do_sys_##name, regs);                                  \
+        return syscall_invoke<SyscallAbi::X64, syscall_no_bkl(static_cast<__bkl_tag_##name*>(nullptr))>( \
+            __do_sys_##name, regs);                                                                     \
     }                                                                                                   \
     extern "C" long __ia32_sys_##name(const pt_regs& regs)                                              \
     {                                                                                                   \
-        return syscall_invoke<SyscallAbi::IA32>(__do_sys_##name, regs);                                 \
+        return syscall_invoke<SyscallAbi::IA32, syscall_no_bkl(static_cast<__bkl_tag_##name*>(nullptr))>( \
+            __do_sys_##name, regs);                                                                     \
     }                                                                                                   \
     [[gnu::used, gnu::section("syscall_meta"), gnu::aligned(8)]] static constinit const syscall_metadata __meta_##name = \
-        make_syscall_metadata(#name, __do_sys_##name, __x64_sys_##name, __ia32_sys_##name);            \
+        make_syscall_metadata(#name, __do_sys_##name, __x64_sys_##name, __ia32_sys_##name,             \
+                              syscall_no_bkl(static_cast<__bkl_tag_##name*>(nullptr)));                 \
     static SyscallResult __do_sys_##name params
 
 #define SYSCALL_DEFINE0(name) SYSCALL_DEFINEx(name, ())
@@ -210,7 +248,7 @@ constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult
     static SyscallResult __do_compat_sys_##name params;                                                 \
     extern "C" long __ia32_compat_sys_##name(const pt_regs& regs)                                       \
     {                                                                                                   \
-        return syscall_invoke<SyscallAbi::IA32>(__do_compat_sys_##name, regs);                          \
+        return syscall_invoke<SyscallAbi::IA32, false>(__do_compat_sys_##name, regs);                   \
     }                                                                                                   \
     [[gnu::used, gnu::section("syscall_meta"), gnu::aligned(8)]] static constinit const syscall_metadata \
         __meta_compat_##name =                                                                          \

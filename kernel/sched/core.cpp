@@ -339,7 +339,11 @@ void sched_init_secondary()
     idle->exec_start = idle->last_switch = ktime_get_ns();
 }
 
-void schedule()
+/* The switch. `preempt`: the task is taken off the CPU by an interrupt
+ * (preempt_schedule_irq), not going to sleep: whatever state it had set on
+ * the way to a sleep, it stays queued and finishes that way itself when it
+ * runs again, as Linux's __schedule(SM_PREEMPT). */
+static void __schedule(bool preempt)
 {
     task_struct* prev = current;
     lockdep_assert_no_spinlocks("schedule()");
@@ -349,13 +353,16 @@ void schedule()
     rq* r = cpu_rq(cpu);
     spin_lock(&r->lock);
     clear_tsk_thread_flag(prev, TIF_NEED_RESCHED);
-    if (prev->state == TASK_INTERRUPTIBLE && signal_pending(prev))
-        prev->state = TASK_RUNNING; /* a signal arrived before we slept */
-    else if ((prev->state & TASK_WAKEKILL) && fatal_signal_pending(prev))
-        prev->state = TASK_RUNNING; /* killed before we slept */
+    if (!preempt) {
+        if (prev->state == TASK_INTERRUPTIBLE && signal_pending(prev))
+            prev->state = TASK_RUNNING; /* a signal arrived before we slept */
+        else if ((prev->state & TASK_WAKEKILL) && fatal_signal_pending(prev))
+            prev->state = TASK_RUNNING; /* killed before we slept */
+    }
     u64 now = ktime_get_ns();
     update_curr(r, now);
-    if (prev->state != TASK_RUNNING)
+    bool sleeps = !preempt && prev->state != TASK_RUNNING;
+    if (sleeps)
         dequeue(r, prev);
     if (prev->on_rq && !is_idle(prev)) {
         if (cpumask_test_cpu(cpu, prev->cpus_mask)) {
@@ -387,6 +394,10 @@ void schedule()
         next->on_cpu = 1;
         next->cpu = cpu;
         this_cpu()->nr_switches++;
+        if (sleeps)
+            prev->nvcsw++; /* /proc/PID/status: voluntary_ctxt_switches */
+        else
+            prev->nivcsw++; /* preempted, or its turn was up */
         finish_task_switch(switch_to(prev, next));
     } else {
         spin_unlock(&r->lock);
@@ -395,6 +406,35 @@ void schedule()
     reacquire_kernel_lock(current);
     if (unlikely(READ_ONCE(dead_tasks)) && kernel_locked())
         reap_dead_tasks();
+}
+
+void schedule() { __schedule(false); }
+
+/*
+ * Kernel preemption (Linux's CONFIG_PREEMPT), from an interrupt that arrived
+ * in kernel mode with interrupts on (do_irq): another task's turn comes in
+ * the middle of a system call, unless the task holds the big kernel lock.
+ * Code under that lock is never preempted, so everything written for one
+ * CPU stays as it was; what runs without it (SYSCALL_NO_BKL: pipes, the
+ * null calls, /dev/zero) is preempted anywhere it has interrupts on, as on
+ * Linux outside spinlocks. A spinlock is always held with interrupts off,
+ * so no holder of one is ever preempted. The idle task is left alone: it
+ * calls schedule() itself as soon as it looks.
+ */
+bool preemptible_irq(const pt_regs& regs)
+{
+    task_struct* t = current;
+    return (regs.flags & X86_EFLAGS_IF) && t->kernel_lock_depth == 0 && !is_idle(t) &&
+           (READ_ONCE(t->thread_flags) & TIF_NEED_RESCHED);
+}
+
+/* Called with interrupts off, at the end of the interrupt; returns with
+ * them off, to the interrupted kernel code. */
+void preempt_schedule_irq()
+{
+    do {
+        __schedule(true);
+    } while (need_resched());
 }
 
 /* Runs in the task switched to, with the one switched from, this CPU's

@@ -36,6 +36,7 @@ bool prio_match(const task_struct* t, int which, int who)
 
 } // namespace
 
+SYSCALL_NO_BKL(sched_yield); /* the run-queue lock is all it takes */
 SYSCALL_DEFINE0(sched_yield)
 {
     yield_current();
@@ -161,6 +162,7 @@ SYSCALL_DEFINE3(setpriority, int, which, int, who, int, niceval)
 
 /* The CPU the caller runs on (it may have moved by the time it looks), and
  * NUMA node 0; the third argument is ignored since Linux 2.6.24. */
+SYSCALL_NO_BKL(getcpu); /* a user copy's fault takes the kernel lock itself */
 SYSCALL_DEFINE3(getcpu, user_out_ptr<unsigned>, cpup, user_out_ptr<unsigned>, nodep, unsigned long, unused)
 {
     (void)unused;

@@ -150,6 +150,8 @@ SYSCALL_DEFINE2(clock_getres, int, which_clock, user_out_ptr<timespec_user>, tp)
     return put_timespec(coarse ? NSEC_PER_SEC / HZ : 1, tp);
 }
 
+/* The clocks need no kernel lock (one 64-bit offset, the TSC). */
+SYSCALL_NO_BKL(gettimeofday);
 SYSCALL_DEFINE2(gettimeofday, user_out_ptr<timeval_user>, tv, user_out_ptr<char>, tz)
 {
     if (tv) {
@@ -164,6 +166,7 @@ SYSCALL_DEFINE2(gettimeofday, user_out_ptr<timeval_user>, tv, user_out_ptr<char>
     return 0;
 }
 
+SYSCALL_NO_BKL(time);
 SYSCALL_DEFINE1(time, user_out_ptr<long>, tloc)
 {
     long now = static_cast<long>(ktime_get_real_ns() / NSEC_PER_SEC);

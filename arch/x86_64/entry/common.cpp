@@ -70,25 +70,6 @@ bool sysret_is_safe(const pt_regs& regs)
     return true;
 }
 
-/* The kernel lock around a system call: from user mode the task holds it at
- * no depth, so the inline fast paths stand for lock_kernel/unlock_kernel
- * (and, with one CPU online, for nothing: include/linux/smp_lock.h). */
-static __always_inline void syscall_lock_kernel()
-{
-    if (kernel_lock_smp) {
-        current->kernel_lock_depth = 1;
-        acquire_kernel_flag();
-    }
-}
-
-static __always_inline void syscall_unlock_kernel()
-{
-    if (kernel_lock_smp) {
-        current->kernel_lock_depth = 0;
-        release_kernel_flag();
-    }
-}
-
 /*
  * Linux's array_index_nospec: index if index < size, else 0, computed without
  * a branch the CPU could speculate past (the mask is all ones or all zeros).
@@ -111,12 +92,12 @@ extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_syscall_64(pt
      * unsigned, so -1 and everything past the table is -ENOSYS (preset in ax). */
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     if (likely(nr < NR_syscalls_64)) {
-        local_irq_enable(); /* process context: the handler may sleep or be preempted */
-        syscall_lock_kernel();
+        /* Process context: the handler may sleep or be preempted. The stub
+         * takes the kernel lock if the handler needs it (linux/syscalls.h). */
+        local_irq_enable();
         regs->ax = sys_call_table[array_index_nospec(nr, NR_syscalls_64)](*regs);
         local_irq_disable();
         exit_to_user_mode(regs);
-        syscall_unlock_kernel();
     } else {
         exit_to_user_mode(regs);
     }
@@ -128,11 +109,9 @@ extern "C" void do_int80_syscall_32(pt_regs* regs)
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     if (likely(nr < NR_syscalls_32)) {
         local_irq_enable();
-        syscall_lock_kernel();
         regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
         local_irq_disable();
         exit_to_user_mode(regs);
-        syscall_unlock_kernel();
     } else {
         exit_to_user_mode(regs);
     }

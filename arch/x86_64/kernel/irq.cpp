@@ -32,4 +32,6 @@ extern "C" void do_irq(pt_regs* regs, unsigned long vector)
     apic_eoi();
     if (user_mode(*regs))
         exit_to_user_mode(regs);
+    else if (preemptible_irq(*regs))
+        preempt_schedule_irq(); /* kernel preemption: kernel/sched/core.cpp says when */
 }

@@ -10,6 +10,7 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/smp_lock.h>
 #include <linux/signal.h>
 
 namespace {
@@ -36,9 +37,19 @@ void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long addres
 
     FaultResult result = FaultResult::Segv;
     if (address < TASK_SIZE_MAX && current->mm) {
-        if (regs.flags & X86_EFLAGS_IF)
+        /* The address space is under the kernel lock. A fault from user mode
+         * holds it already (do_exception); a user copy's fault in a handler
+         * that runs without it (SYSCALL_NO_BKL) takes it here. */
+        bool took_lock = false;
+        if (regs.flags & X86_EFLAGS_IF) {
             local_irq_enable();
+            took_lock = !kernel_locked();
+            if (took_lock)
+                lock_kernel();
+        }
         result = handle_mm_fault(current->mm, address, error_code & X86_PF_WRITE, error_code & X86_PF_INSTR);
+        if (took_lock)
+            unlock_kernel();
         local_irq_disable();
     }
     if (result == FaultResult::Handled)
