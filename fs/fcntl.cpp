@@ -27,7 +27,10 @@ Result<int> replace_fd(int newfd, file* f, unsigned flags)
         fput(f);
         return Errno::EBUSY;
     }
-    files->fd[newfd] = f;
+    {
+        spin_guard g(&files->file_lock); /* against a lock-free FdRef */
+        files->fd[newfd] = f;
+    }
     files->set_open_fd(newfd);
     set_close_on_exec(newfd, flags & O_CLOEXEC);
     if (old)

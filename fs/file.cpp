@@ -15,6 +15,8 @@ files_struct* files_alloc()
         files->close_on_exec = files->close_on_exec_init;
         files->open_fds = files->open_fds_init;
         files->full_fds_bits = files->full_fds_bits_init;
+        files->file_lock.name = "file_lock"; /* zeroed memory: what the initializer says */
+        files->file_lock.owner_cpu = -1;
     }
     return files;
 }
@@ -44,15 +46,18 @@ Result<void> expand_files(files_struct* files, int nr)
     memcpy(bits, files->close_on_exec, old_words * sizeof(u64));
     memcpy(bits + words, files->open_fds, old_words * sizeof(u64));
     memcpy(bits + 2 * words, files->full_fds_bits, old_summary * sizeof(u64));
-    if (files->fd != files->fd_array) {
-        kfree(files->fd);
-        kfree(files->close_on_exec);
+    file** old_fds = files->fd != files->fd_array ? files->fd : nullptr;
+    u64* old_bits = files->fd != files->fd_array ? files->close_on_exec : nullptr;
+    {
+        spin_guard g(&files->file_lock); /* a lock-free FdRef reads fd and max_fds */
+        files->fd = fds;
+        files->max_fds = size;
     }
-    files->fd = fds;
     files->close_on_exec = bits;
     files->open_fds = bits + words;
     files->full_fds_bits = bits + 2 * words;
-    files->max_fds = size;
+    kfree(old_fds);
+    kfree(old_bits);
     return {};
 }
 
@@ -112,8 +117,12 @@ void do_close_on_exec(files_struct* files)
 {
     for (int fd = 0; fd < files->max_fds; fd++) {
         if (files->fd[fd] && (files->close_on_exec[fd / 64] & (1ULL << (fd % 64)))) {
-            fput(files->fd[fd]);
-            files->fd[fd] = nullptr;
+            file* f = files->fd[fd];
+            {
+                spin_guard g(&files->file_lock);
+                files->fd[fd] = nullptr;
+            }
+            fput(f);
             files->clear_open_fd(fd);
             set_cloexec(files, fd, false);
         }
@@ -132,12 +141,21 @@ file* fget(int fd)
     return f && !(f->f_mode & FMODE_PATH) ? get_file(f) : nullptr;
 }
 
+/* Without the kernel lock (read and write call it so): a table nobody else
+ * uses can't change meanwhile, and its file can't go; in a shared one
+ * another thread may close the descriptor, so the file is taken with a
+ * reference under file_lock. */
 FdRef::FdRef(int fd, Raw)
 {
     files_struct* files = current->files;
     counted_ = files->count > 1;
+    if (likely(!counted_)) {
+        f_ = files->get(fd);
+        return;
+    }
+    spin_guard g(&files->file_lock);
     f_ = files->get(fd);
-    if (f_ && counted_)
+    if (f_)
         get_file(f_);
 }
 
@@ -180,6 +198,7 @@ void fd_install(int fd, file* f)
 {
     files_struct* files = current->files;
     files->set_open_fd(fd); /* reserved already, except for the boot console */
+    spin_guard g(&files->file_lock);
     files->fd[fd] = f;
 }
 
@@ -200,7 +219,10 @@ Result<void> close_fd(int fd)
     file* f = files->get(fd);
     if (!f)
         return Errno::EBADF;
-    files->fd[fd] = nullptr;
+    {
+        spin_guard g(&files->file_lock);
+        files->fd[fd] = nullptr;
+    }
     files->clear_open_fd(fd);
     set_cloexec(files, fd, false);
     fput(f);

@@ -3,6 +3,7 @@
 #include <linux/fs.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
+#include <linux/smp_lock.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
@@ -36,14 +37,15 @@ file* alloc_file(const path& p, unsigned flags, const file_operations* fops)
 
 file* get_file(file* f)
 {
-    refcount_inc(f->f_count, "file", f);
+    refcount_inc_atomic(f->f_count, "file", f);
     return f;
 }
 
-void fput(file* f)
+/* The last reference: the file goes, under the kernel lock (what release and
+ * the inode and dentry puts touch is under it), which a read or write that
+ * runs without it (SYSCALL_NO_BKL) takes here. */
+static void __fput(file* f)
 {
-    if (!refcount_dec_and_test(f->f_count, "file", f))
-        return;
     if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
         f->f_op->release(f->f_inode, f);
     if ((f->f_mode & FMODE_WRITE) && S_ISREG(f->f_inode->i_mode))
@@ -51,6 +53,19 @@ void fput(file* f)
     iput(f->f_inode);
     path_put(f->f_path);
     kfree(f);
+}
+
+void fput(file* f)
+{
+    if (!refcount_dec_and_test_atomic(f->f_count, "file", f))
+        return;
+    if (likely(kernel_locked())) {
+        __fput(f);
+    } else {
+        lock_kernel();
+        __fput(f);
+        unlock_kernel();
+    }
 }
 
 namespace {

@@ -3,10 +3,18 @@
  * Reading an empty pipe sleeps until data or the last writer leaves (then 0,
  * end of file); writing with no reader left raises SIGPIPE and fails with
  * EPIPE; writes of at most PIPE_BUF bytes are never interleaved.
+ *
+ * Reads and writes run without the big kernel lock (pipefifo_fops.no_bkl):
+ * each pipe's mutex guards its ring and counts, so pipes on different CPUs
+ * never wait for each other, and a long copy may be preempted. Opening,
+ * releasing, F_SETPIPE_SZ and poll still come under the kernel lock as
+ * well; the wait-queue conditions read the ring without the mutex (a stale
+ * look only means one more turn of the wait loop).
  */
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -27,6 +35,10 @@ struct pipe_inode_info {
     int readers, writers;
     unsigned long r_counter, w_counter; /* opens so far, for FIFO opens that wait */
     wait_queue_head rd_wait, wr_wait;
+    /* Everything above: the buffer and its size, head and tail, the reader
+     * and writer counts. Held across the user copies, never while waiting
+     * for data or room. */
+    struct mutex mutex;
 };
 
 pipe_inode_info* pipe_of(file* f) { return static_cast<pipe_inode_info*>(f->f_inode->i_private); }
@@ -47,6 +59,7 @@ pipe_inode_info* alloc_pipe_info()
     p->size = PAGE_SIZE << PIPE_DEF_ORDER;
     p->rd_wait.head.init();
     p->wr_wait.head.init();
+    mutex_init(&p->mutex, "pipe");
     return p;
 }
 
@@ -59,6 +72,7 @@ void free_pipe_info(pipe_inode_info* p)
 Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
 {
     pipe_inode_info* p = pipe_of(f);
+    mutex_lock(&p->mutex);
     for (;;) {
         if (used(p)) {
             size_t done = 0;
@@ -71,17 +85,21 @@ Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
                 if (copied < n)
                     break;
             }
+            mutex_unlock(&p->mutex);
             wake_up(&p->wr_wait);
             if (!done && to.faulted())
                 return Errno::EFAULT;
             return done;
         }
-        if (!p->writers)
+        bool eof = !p->writers;
+        mutex_unlock(&p->mutex);
+        if (eof)
             return 0; /* end of file */
         if (f->f_flags & O_NONBLOCK)
             return Errno::EAGAIN;
         if (long err = wait_event_interruptible(p->rd_wait, used(p) || !p->writers))
             return static_cast<Errno>(-err);
+        mutex_lock(&p->mutex);
     }
 }
 
@@ -90,21 +108,27 @@ Result<size_t> pipe_write(file* f, iov_iter& from, loff_t*)
     pipe_inode_info* p = pipe_of(f);
     size_t total = from.count();
     size_t done = 0;
+    mutex_lock(&p->mutex);
     while (from.count()) {
         if (!p->readers) {
+            mutex_unlock(&p->mutex);
             send_sig_info(SIGPIPE, nullptr, current, false);
+            if (done)
+                wake_up(&p->rd_wait);
             return done ? Result<size_t>(done) : Errno::EPIPE;
         }
         size_t space = p->size - used(p);
         /* A small write goes in whole or not at all. */
         bool fits = total <= PIPE_BUF ? space >= total : space > 0;
         if (!fits) {
+            mutex_unlock(&p->mutex);
+            wake_up(&p->rd_wait);
             if (f->f_flags & O_NONBLOCK)
                 return done ? Result<size_t>(done) : Errno::EAGAIN;
-            wake_up(&p->rd_wait);
             long err = wait_event_interruptible(p->wr_wait, !p->readers || p->size - used(p) >= min(total, PIPE_BUF));
             if (err)
                 return done ? Result<size_t>(done) : static_cast<Errno>(-err);
+            mutex_lock(&p->mutex);
             continue;
         }
         size_t at = p->head % p->size;
@@ -113,11 +137,14 @@ Result<size_t> pipe_write(file* f, iov_iter& from, loff_t*)
         p->head += copied;
         done += copied;
         if (copied < n) {
-            if (!done)
+            if (!done) {
+                mutex_unlock(&p->mutex);
                 return Errno::EFAULT;
+            }
             break;
         }
     }
+    mutex_unlock(&p->mutex);
     wake_up(&p->rd_wait);
     return done;
 }
@@ -164,6 +191,7 @@ Result<long> pipe_set_size(pipe_inode_info* p, unsigned long arg)
 {
     if (arg > (1UL << 31))
         return Errno::EINVAL;
+    mutex_guard g(&p->mutex); /* a read or write may be copying, without the kernel lock */
     unsigned order = 0;
     while ((PAGE_SIZE << order) < arg)
         order++;
@@ -203,10 +231,12 @@ void put_pipe_info(inode* i)
 void pipe_release(inode* i, file* f)
 {
     auto* p = static_cast<pipe_inode_info*>(i->i_private);
+    mutex_lock(&p->mutex);
     if (f->f_mode & FMODE_READ)
         p->readers--;
     if (f->f_mode & FMODE_WRITE)
         p->writers--;
+    mutex_unlock(&p->mutex);
     wake_up(&p->rd_wait);
     wake_up(&p->wr_wait);
     put_pipe_info(i);
@@ -228,6 +258,7 @@ Result<void> fifo_open(inode* i, file* f)
     auto* p = static_cast<pipe_inode_info*>(i->i_private);
     if (i->i_sb == pipefs_sb) {
         /* Reopening an anonymous pipe (/proc/self/fd/N): no partner to wait for. */
+        mutex_guard g(&p->mutex); /* the counts, against reads and writes */
         if (rd)
             p->readers++;
         if (wr)
@@ -238,16 +269,21 @@ Result<void> fifo_open(inode* i, file* f)
         put_pipe_info(i); /* counted nothing: free it if it was made for this open */
         return Errno::ENXIO;
     }
-    if (rd) {
-        p->readers++;
-        p->r_counter++;
+    {
+        mutex_guard g(&p->mutex); /* the counts; not held for the waits below */
+        if (rd) {
+            p->readers++;
+            p->r_counter++;
+        }
+        if (wr) {
+            p->writers++;
+            p->w_counter++;
+        }
+    }
+    if (rd)
         wake_up(&p->wr_wait);
-    }
-    if (wr) {
-        p->writers++;
-        p->w_counter++;
+    if (wr)
         wake_up(&p->rd_wait);
-    }
     if (rd && !wr && !(f->f_flags & O_NONBLOCK)) {
         unsigned long seen = p->w_counter;
         if (long err = wait_event_interruptible(p->rd_wait, p->w_counter != seen || p->writers)) {
@@ -274,6 +310,7 @@ const file_operations pipefifo_fops = {
     .iterate = nullptr,
     .open = fifo_open,
     .release = pipe_release,
+    .no_bkl = true, /* read and write: the pipe's mutex */
 };
 
 Result<void> do_pipe2(user_out_ptr<int> fildes, int flags)

@@ -3,6 +3,7 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
+#include <linux/smp_lock.h>
 #include <linux/syscalls.h>
 
 Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos)
@@ -116,6 +117,29 @@ Result<void> rw_verify_area(file* f, loff_t pos, size_t count)
     return {};
 }
 
+/* read, write, readv and writev run without the big kernel lock
+ * (SYSCALL_NO_BKL below); the file's operations say whether they need it,
+ * and then it is held from the first check of the file to the end. The file
+ * itself comes from FdRef, which is safe without it. */
+class [[nodiscard]] file_bkl_guard {
+public:
+    explicit file_bkl_guard(const file* f) : took_(!f->f_op || !f->f_op->no_bkl)
+    {
+        if (took_)
+            lock_kernel();
+    }
+    ~file_bkl_guard()
+    {
+        if (took_)
+            unlock_kernel();
+    }
+    file_bkl_guard(const file_bkl_guard&) = delete;
+    file_bkl_guard& operator=(const file_bkl_guard&) = delete;
+
+private:
+    bool took_;
+};
+
 /* read/write/pread64/pwrite64: one user buffer, at the file position or at
  * explicit_pos (the p-variants, which need a seekable file). Linux's order:
  * EBADF, ESPIPE, the file's direction, then the whole buffer [buf, buf +
@@ -126,6 +150,7 @@ SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff
     FdRef f(fd);
     if (!f)
         return Errno::EBADF;
+    file_bkl_guard bkl(f.get());
     if (explicit_pos && !seekable(f.get()))
         return Errno::ESPIPE;
     TRY(rw_check_file(f.get(), dir));
@@ -165,6 +190,7 @@ SyscallResult do_readv_writev(Direction dir, int fd, user_in_ptr<const iovec> uv
     FdRef f(fd);
     if (!f)
         return Errno::EBADF;
+    file_bkl_guard bkl(f.get());
     if (explicit_pos && !seekable(f.get()))
         return Errno::ESPIPE;
     if (vlen > UIO_MAXIOV)
@@ -194,11 +220,13 @@ SyscallResult do_readv_writev(Direction dir, int fd, user_in_ptr<const iovec> uv
 
 } // namespace
 
+SYSCALL_NO_BKL(read);
 SYSCALL_DEFINE3(read, unsigned int, fd, user_out_ptr<char>, buf, size_t, count)
 {
     return do_rw(Direction::Read, static_cast<int>(fd), buf.addr(), count, nullptr);
 }
 
+SYSCALL_NO_BKL(write);
 SYSCALL_DEFINE3(write, unsigned int, fd, user_in_ptr<const char>, buf, size_t, count)
 {
     return do_rw(Direction::Write, static_cast<int>(fd), buf.addr(), count, nullptr);
@@ -218,11 +246,13 @@ SYSCALL_DEFINE4(pwrite64, unsigned int, fd, user_in_ptr<const char>, buf, size_t
     return do_rw(Direction::Write, static_cast<int>(fd), buf.addr(), count, &pos);
 }
 
+SYSCALL_NO_BKL(readv);
 SYSCALL_DEFINE3(readv, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
 {
     return do_readv_writev(Direction::Read, static_cast<int>(fd), vec, vlen, nullptr);
 }
 
+SYSCALL_NO_BKL(writev);
 SYSCALL_DEFINE3(writev, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
 {
     return do_readv_writev(Direction::Write, static_cast<int>(fd), vec, vlen, nullptr);

@@ -38,15 +38,18 @@ Result<size_t> random_read(file*, iov_iter& to, loff_t*)
 Result<loff_t> noop_llseek(file* f, loff_t, int) { return f->f_pos = 0; }
 
 constexpr file_operations make_ops(Result<size_t> (*read)(file*, iov_iter&, loff_t*),
-                                   Result<size_t> (*write)(file*, iov_iter&, loff_t*))
+                                   Result<size_t> (*write)(file*, iov_iter&, loff_t*), bool no_bkl)
 {
-    return file_operations{read, write, noop_llseek, nullptr, nullptr, nullptr, nullptr, nullptr};
+    return file_operations{read, write, noop_llseek, nullptr, nullptr, nullptr, nullptr, nullptr, no_bkl};
 }
 
-const file_operations null_fops = make_ops(null_read, null_write);
-const file_operations zero_fops = make_ops(zero_read, null_write);
-const file_operations full_fops = make_ops(zero_read, full_write);
-const file_operations random_fops = make_ops(random_read, null_write);
+/* null, zero and full share nothing: they run without the big kernel lock
+ * (a long read of /dev/zero is preempted like user code). The random
+ * devices share the generator's state, which the lock protects. */
+const file_operations null_fops = make_ops(null_read, null_write, true);
+const file_operations zero_fops = make_ops(zero_read, null_write, true);
+const file_operations full_fops = make_ops(zero_read, full_write, true);
+const file_operations random_fops = make_ops(random_read, null_write, false);
 
 } // namespace
 

@@ -6,6 +6,7 @@
  * that hides whether the other side is user or kernel memory.
  */
 #pragma once
+#include <linux/spinlock.h>
 #include <linux/list.h>
 #include <linux/result.h>
 #include <linux/time64.h>
@@ -113,6 +114,11 @@ struct file_operations {
     Result<void> (*iterate)(file*, dir_context&);
     Result<void> (*open)(inode*, file*);
     void (*release)(inode*, file*);
+    /* read_iter and write_iter need no big kernel lock: what they touch has
+     * locks of its own (a pipe's mutex) or is nobody else's (/dev/zero).
+     * read, write, readv and writev then run without it (fs/read_write.cpp),
+     * and may be preempted anywhere (kernel/sched/core.cpp). */
+    bool no_bkl = false;
 };
 
 struct inode_operations {
@@ -202,7 +208,7 @@ struct path {
 };
 
 struct file {
-    int f_count;
+    int f_count; /* references, changed atomically (read and write take them without the kernel lock) */
     const file_operations* f_op;
     path f_path;
     inode* f_inode;
@@ -350,6 +356,11 @@ struct files_struct {
      * in process context (no interrupt handler touches descriptors). */
     u64* open_fds;
     u64* full_fds_bits; /* bit w: open_fds[w] is all ones */
+    /* Every change of a slot of fd[] and of the fd pointer itself, against a
+     * thread that looks a file up without the kernel lock (FdRef, for read
+     * and write) while another closes it. Changes happen under the kernel
+     * lock too; readers under it need not take this. A leaf lock. */
+    spinlock_t file_lock{"file_lock"};
     file* fd_array[NR_OPEN_DEFAULT];
     u64 close_on_exec_init[NR_OPEN_DEFAULT / 64];
     u64 open_fds_init[NR_OPEN_DEFAULT / 64];

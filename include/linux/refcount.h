@@ -35,3 +35,29 @@ static inline void refcount_inc(int& count, const char* what, const void* obj)
 #endif
     return --count == 0;
 }
+
+/* The same for a counter that tasks running without the big kernel lock
+ * share (a file's f_count: a lock-free read's fdget against a close in
+ * another thread): atomic, with the same checks. */
+static inline void refcount_inc_atomic(int& count, const char* what, const void* obj)
+{
+    int old = __atomic_fetch_add(&count, 1, __ATOMIC_RELAXED);
+#ifdef CONFIG_DEBUG_KERNEL
+    if (unlikely(old <= 0 || old == 0x7fffffff))
+        refcount_error(what, obj, old <= 0 ? "get on a freed object (use after free)" : "overflow", old);
+#else
+    (void)what, (void)obj, (void)old;
+#endif
+}
+
+[[nodiscard]] static inline bool refcount_dec_and_test_atomic(int& count, const char* what, const void* obj)
+{
+    int old = __atomic_fetch_sub(&count, 1, __ATOMIC_ACQ_REL);
+#ifdef CONFIG_DEBUG_KERNEL
+    if (unlikely(old <= 0))
+        refcount_error(what, obj, "underflow (put without a reference)", old);
+#else
+    (void)what, (void)obj;
+#endif
+    return old == 1;
+}
