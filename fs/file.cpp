@@ -145,18 +145,19 @@ file* fget(int fd)
  * uses can't change meanwhile, and its file can't go; in a shared one
  * another thread may close the descriptor, so the file is taken with a
  * reference under file_lock. */
+/* Out of line, so the common case above needs no saved registers. */
+__attribute__((noinline)) static file* fdget_shared(files_struct* files, int fd)
+{
+    spin_guard g(&files->file_lock);
+    file* f = files->get(fd);
+    return f ? get_file(f) : nullptr;
+}
+
 FdRef::FdRef(int fd, Raw)
 {
     files_struct* files = current->files;
     counted_ = files->count > 1;
-    if (likely(!counted_)) {
-        f_ = files->get(fd);
-        return;
-    }
-    spin_guard g(&files->file_lock);
-    f_ = files->get(fd);
-    if (f_)
-        get_file(f_);
+    f_ = likely(!counted_) ? files->get(fd) : fdget_shared(files, fd);
 }
 
 FdRef::FdRef(int fd) : FdRef(fd, raw)

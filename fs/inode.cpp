@@ -156,14 +156,6 @@ Result<size_t> filemap_write(inode* i, iov_iter& from, loff_t pos)
 
 /* ---- iov_iter ---- */
 
-iov_iter iov_iter::user_single(unsigned long addr, size_t len)
-{
-    iov_iter it(nullptr, 1, len, false);
-    it.single_ = {addr, len};
-    it.segs_ = nullptr;
-    return it;
-}
-
 iov_iter iov_iter::kernel(void* buf, size_t len)
 {
     iov_iter it(nullptr, 1, len, true);
@@ -196,7 +188,7 @@ size_t iov_iter::iterate(size_t n, Step step)
     return done;
 }
 
-size_t iov_iter::copy_to_iter(const void* src, size_t n)
+size_t iov_iter::copy_to_segs(const void* src, size_t n)
 {
     auto* from = static_cast<const u8*>(src);
     size_t done = 0;
@@ -213,7 +205,7 @@ size_t iov_iter::copy_to_iter(const void* src, size_t n)
     });
 }
 
-size_t iov_iter::copy_from_iter(void* dst, size_t n)
+size_t iov_iter::copy_from_segs(void* dst, size_t n)
 {
     auto* to = static_cast<u8*>(dst);
     size_t done = 0;

@@ -46,13 +46,36 @@ constexpr int UIO_MAXIOV = 1024;
 class iov_iter {
 public:
     static iov_iter user(const iovec* segs, size_t nr, size_t total) { return {segs, nr, total, false}; }
-    static iov_iter user_single(unsigned long addr, size_t len);
+    /* One user buffer (read, write): Linux's ITER_UBUF. Inline, with its
+     * own fast path in the copies: most reads and writes are this. */
+    static iov_iter user_single(unsigned long addr, size_t len)
+    {
+        iov_iter it(nullptr, 1, len, false);
+        it.single_ = {addr, len};
+        return it;
+    }
     static iov_iter kernel(void* buf, size_t len);
 
     size_t count() const { return count_; }
-    /* Copies up to n bytes in or out; returns how many moved (short only at a fault). */
-    size_t copy_to_iter(const void* src, size_t n);
-    size_t copy_from_iter(void* dst, size_t n);
+    /* Copies up to n bytes in or out; returns how many moved (short only at a
+     * fault). One user buffer (read, write) is one copy, inline; the rest
+     * walks the segments (fs/inode.cpp). */
+    size_t copy_to_iter(const void* src, size_t n)
+    {
+        if (likely(!segs_ && !kernel_)) {
+            n = n < count_ ? n : count_;
+            return single_moved(n - raw_copy_to_user(single_.iov_base + offset_, src, n), n);
+        }
+        return copy_to_segs(src, n);
+    }
+    size_t copy_from_iter(void* dst, size_t n)
+    {
+        if (likely(!segs_ && !kernel_)) {
+            n = n < count_ ? n : count_;
+            return single_moved(n - raw_copy_from_user(dst, single_.iov_base + offset_, n), n);
+        }
+        return copy_from_segs(dst, n);
+    }
     /* Writes zeroes (reading a hole, /dev/zero). */
     size_t zero_iter(size_t n);
     bool faulted() const { return faulted_; }
@@ -70,6 +93,18 @@ private:
         : segs_(segs), nr_(nr), count_(total), kernel_(kern) {}
     template <typename Step>
     size_t iterate(size_t n, Step step);
+    size_t copy_to_segs(const void* src, size_t n);
+    size_t copy_from_segs(void* dst, size_t n);
+    /* The state a walk of the single buffer would leave (seg_ stays: count_
+     * says when it is used up). */
+    size_t single_moved(size_t moved, size_t wanted)
+    {
+        offset_ += moved;
+        count_ -= moved;
+        if (moved < wanted)
+            faulted_ = true;
+        return moved;
+    }
 
     const iovec* segs_;
     size_t nr_;

@@ -17,6 +17,7 @@
 #include <linux/result.h>
 #include <linux/types.h>
 #include <linux/wait.h>
+#include <asm/percpu.h>
 
 struct task_struct;
 
@@ -39,11 +40,36 @@ void mutex_init(mutex* m, const char* name);
     return __atomic_compare_exchange_n(&m->owner, &expected, self, false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
 }
 
-/* Sleeps until the mutex is ours (uninterruptible). */
-void mutex_lock(mutex* m);
+/* The slow paths (kernel/locking/mutex.cpp). */
+void mutex_lock_slow(mutex* m);
+[[nodiscard]] Result<void> mutex_lock_interruptible_slow(mutex* m);
+void mutex_unlock_slow(mutex* m);
+static __always_inline task_struct* mutex_self() { return current; }
+
+/* Sleeps until the mutex is ours (uninterruptible). Inline: every pipe read
+ * and write takes one. */
+static __always_inline void mutex_lock(mutex* m)
+{
+    if (unlikely(!mutex_trylock(m, mutex_self())))
+        mutex_lock_slow(m);
+}
 /* The same, but a signal ends the wait: ERESTARTSYS, the mutex not taken. */
-[[nodiscard]] Result<void> mutex_lock_interruptible(mutex* m);
-void mutex_unlock(mutex* m);
+[[nodiscard]] static __always_inline Result<void> mutex_lock_interruptible(mutex* m)
+{
+    if (likely(mutex_trylock(m, mutex_self())))
+        return {};
+    return mutex_lock_interruptible_slow(m);
+}
+static __always_inline void mutex_unlock(mutex* m)
+{
+#ifdef CONFIG_DEBUG_KERNEL
+    mutex_unlock_slow(m); /* checks the holder */
+#else
+    (void)__atomic_exchange_n(&m->owner, nullptr, __ATOMIC_SEQ_CST); /* a full barrier: before the look at sleepers */
+    if (unlikely(__atomic_load_n(&m->sleepers, __ATOMIC_RELAXED)))
+        wake_up(&m->wait);
+#endif
+}
 [[nodiscard]] bool mutex_is_locked(const mutex* m);
 
 /* Holds the mutex for the scope. */

@@ -211,15 +211,19 @@ constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult
                             x64, ia32, no_bkl};
 }
 
+/* The stubs only decode registers and call the body: without a frame of
+ * their own a lock-free stub is a jump to it (the null call's path). */
+#define SYSCALL_STUB_ATTRS __attribute__((optimize("omit-frame-pointer")))
+
 #define SYSCALL_DEFINEx(name, params)                                                                   \
-    static SyscallResult __do_sys_##name params;                                                        \
+    static inline SyscallResult __do_sys_##name params;                                                 \
     struct __bkl_tag_##name;                                                                           \
-    extern "C" long __x64_sys_##name(const pt_regs& regs)                                               \
+    extern "C" SYSCALL_STUB_ATTRS long __x64_sys_##name(const pt_regs& regs)                             \
     {                                                                                                   \
         return syscall_invoke<SyscallAbi::X64, syscall_no_bkl(static_cast<__bkl_tag_##name*>(nullptr))>( \
             __do_sys_##name, regs);                                                                     \
     }                                                                                                   \
-    extern "C" long __ia32_sys_##name(const pt_regs& regs)                                              \
+    extern "C" SYSCALL_STUB_ATTRS long __ia32_sys_##name(const pt_regs& regs)                            \
     {                                                                                                   \
         return syscall_invoke<SyscallAbi::IA32, syscall_no_bkl(static_cast<__bkl_tag_##name*>(nullptr))>( \
             __do_sys_##name, regs);                                                                     \

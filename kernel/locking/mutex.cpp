@@ -32,23 +32,16 @@ static long mutex_wait(mutex* m, bool interruptible)
     return err;
 }
 
-void mutex_lock(mutex* m)
-{
-    if (likely(mutex_trylock(m, current)))
-        return;
-    (void)mutex_wait(m, false);
-}
+void mutex_lock_slow(mutex* m) { (void)mutex_wait(m, false); }
 
-Result<void> mutex_lock_interruptible(mutex* m)
+Result<void> mutex_lock_interruptible_slow(mutex* m)
 {
-    if (likely(mutex_trylock(m, current)))
-        return {};
     if (mutex_wait(m, true))
         return Errno::ERESTARTSYS;
     return {};
 }
 
-void mutex_unlock(mutex* m)
+void mutex_unlock_slow(mutex* m)
 {
 #ifdef CONFIG_DEBUG_KERNEL
     if (unlikely(m->owner != current))
