@@ -113,6 +113,23 @@ def check(test, outcome):
     return problems
 
 
+def docs_no_bkl_missing():
+    """SYSCALL_NO_BKL(name) in the kernel's sources that docs/locking.md's
+    "What runs without it" section does not name."""
+    import re
+    names = set()
+    for top in ("arch", "drivers", "fs", "init", "ipc", "kernel", "mm"):
+        for dirpath, _dirs, files in os.walk(os.path.join(ROOT, top)):
+            for f in files:
+                if f.endswith(".cpp"):
+                    with open(os.path.join(dirpath, f)) as src:
+                        names.update(re.findall(r"^SYSCALL_NO_BKL\((\w+)\);", src.read(), re.M))
+    with open(os.path.join(ROOT, "docs", "locking.md")) as f:
+        doc = f.read()
+    section = doc.split("### What runs without it", 1)[-1].split("\n### ", 1)[0]
+    return sorted(n for n in names if "`%s`" % n not in section)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("-k", default="", help="only tests whose name contains this")
@@ -136,6 +153,14 @@ def main():
         print("%-40s %s" % ("docs_syscall_status_fresh", "ok" if status.returncode == 0 else "FAIL"))
         if status.returncode:
             failed.append("docs_syscall_status_fresh")
+        # Every handler that runs without the big kernel lock is in
+        # docs/locking.md's table, which says why it may.
+        missing = docs_no_bkl_missing()
+        for name in missing:
+            print("docs/locking.md does not list SYSCALL_NO_BKL(%s)" % name)
+        print("%-40s %s" % ("docs_locking_no_bkl", "FAIL" if missing else "ok"))
+        if missing:
+            failed.append("docs_locking_no_bkl")
     with concurrent.futures.ThreadPoolExecutor(max_workers=o.j) as pool:
         outcomes = {}
 

@@ -6,26 +6,44 @@
 #include <linux/sched.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
+#include "../../lib/hashtable.h"
 
 namespace {
 
-/* Protects the list of every wait queue and the sleepers list (tasks with a
- * wake-up deadline, by deadline). Taken before a run-queue lock (waking a
- * task takes its run queue's); docs/locking.md. */
+/* Protects the sleepers list (tasks with a wake-up deadline, by deadline).
+ * Taken before a run-queue lock (waking a task takes its run queue's);
+ * docs/locking.md. */
 spinlock_t wait_lock("wait_lock");
 list_head sleepers;
+
+/* Each wait queue's list of sleepers, under one of these locks, chosen by a
+ * hash of the queue's address (Linux puts a lock in every queue head; a
+ * table keeps wait_queue_head a bare list, valid zeroed): pipes on
+ * different CPUs rarely share one, where one global lock made every
+ * sleep and wake-up in the system queue for it. Never two at once; taken
+ * before a run-queue lock. */
+constexpr unsigned WAIT_QUEUE_LOCK_BITS = 6;
+struct wait_queue_lock {
+    spinlock_t lock{"wait_queue"};
+};
+wait_queue_lock wait_queue_locks[1u << WAIT_QUEUE_LOCK_BITS];
+
+spinlock_t* queue_lock(const wait_queue_head* wq)
+{
+    return &wait_queue_locks[hash_ptr(wq, WAIT_QUEUE_LOCK_BITS)].lock;
+}
 
 } // namespace
 
 void add_wait_queue(wait_queue_head* wq, wait_queue_entry* e)
 {
-    spin_guard g(&wait_lock);
+    spin_guard g(queue_lock(wq));
     wq->head.add_tail(&e->entry);
 }
 
-void remove_wait_queue(wait_queue_head*, wait_queue_entry* e)
+void remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e)
 {
-    spin_guard g(&wait_lock);
+    spin_guard g(queue_lock(wq));
     list_head::del(&e->entry);
 }
 
@@ -36,7 +54,7 @@ void wake_up(wait_queue_head* wq)
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     if (wq->head.empty())
         return; /* the common case on every pipe read and write: nobody waits */
-    spin_guard g(&wait_lock);
+    spin_guard g(queue_lock(wq));
     list_for_each_safe(pos, n, &wq->head)
         wake_up_process(list_entry(pos, wait_queue_entry, entry)->task);
 }
