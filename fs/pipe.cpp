@@ -86,7 +86,7 @@ Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
                     break;
             }
             mutex_unlock(&p->mutex);
-            wake_up(&p->wr_wait);
+            wake_up_sync(&p->wr_wait); /* a writer waiting for room; we read next, or sleep */
             if (!done && to.faulted())
                 return Errno::EFAULT;
             return done;
@@ -145,7 +145,7 @@ Result<size_t> pipe_write(file* f, iov_iter& from, loff_t*)
         }
     }
     mutex_unlock(&p->mutex);
-    wake_up(&p->rd_wait);
+    wake_up_sync(&p->rd_wait); /* the reader; a ping-pong writer reads and sleeps next */
     return done;
 }
 

@@ -17,6 +17,9 @@ void add_wait_queue(wait_queue_head* wq, wait_queue_entry* e);
 void remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e);
 /* Wakes every sleeper; they re-check their condition. */
 void wake_up(wait_queue_head* wq);
+/* The same from a task that will sleep next, most likely (Linux's
+ * wake_up_interruptible_sync: a pipe's reader and writer handing over). */
+void wake_up_sync(wait_queue_head* wq);
 static inline bool waitqueue_active(const wait_queue_head* wq) { return !wq->head.empty(); }
 
 /*

@@ -220,12 +220,19 @@ void resched_cpu(int cpu)
 bool cpu_is_idle(int cpu) { return is_idle(per_cpu(cpu).current_task) && cpu_rq(cpu)->nr_running == 0; }
 
 /* Where a waking (or new) task should go, as Linux's select_task_rq_fair
- * in small: its last CPU if that is idle (its cache is there), else an idle
- * CPU it may use, else its last CPU, else the first it may use. */
-int select_task_rq(const task_struct* t, int prev)
+ * in small: for a sync wake-up (the waker is about to sleep: a pipe's
+ * reader woken by its writer) the waker's CPU if the waker is all that runs
+ * there (wake_affine_idle), so a pair handing data back and forth stays on
+ * one CPU instead of crossing with an interrupt every time; else its last
+ * CPU if that is idle (its cache is there), else an idle CPU it may use,
+ * else its last CPU, else the first it may use. */
+int select_task_rq(const task_struct* t, int prev, bool sync)
 {
     if (!kernel_lock_smp)
         return 0; /* one CPU online */
+    int here = smp_processor_id();
+    if (sync && cpumask_test_cpu(here, t->cpus_mask) && cpu_rq(here)->nr_running == 1)
+        return here;
     bool prev_ok = cpumask_test_cpu(prev, t->cpus_mask) && cpumask_test_cpu(prev, cpu_online_mask);
     if (prev_ok && cpu_is_idle(prev))
         return prev;
@@ -256,9 +263,9 @@ void check_preempt_curr(rq* r, task_struct* t)
 
 /* Queues t, which is on no queue and runs nowhere, where select_task_rq
  * says; `r` (t's queue, locked) is unlocked on return. */
-void activate_task(task_struct* t, rq* r, u64 flags, bool woken)
+void activate_task(task_struct* t, rq* r, u64 flags, bool woken, bool sync = false)
 {
-    int target = select_task_rq(t, r->cpu);
+    int target = select_task_rq(t, r->cpu, sync);
     if (target != r->cpu) {
         rq* to = cpu_rq(target);
         WRITE_ONCE(t->cpu, target); /* task_rq_lock now waits for `to` */
@@ -475,12 +482,12 @@ void wait_task_inactive(task_struct* t)
         cpu_relax();
 }
 
-bool wake_up_process(task_struct* t) { return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE); }
+bool wake_up_process(task_struct* t) { return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, false); }
 
 /* Linux's try_to_wake_up: a task off its queue is, under the queue's lock,
  * off every CPU too (it left in schedule() holding that lock), so it may be
  * queued anywhere. */
-bool wake_up_state(task_struct* t, long states)
+bool wake_up_state(task_struct* t, long states, bool sync)
 {
     u64 flags;
     rq* r = task_rq_lock(t, flags);
@@ -494,7 +501,7 @@ bool wake_up_state(task_struct* t, long states)
         spin_unlock_irqrestore(&r->lock, flags);
         return true;
     }
-    activate_task(t, r, flags, true);
+    activate_task(t, r, flags, true, sync);
     return true;
 }
 

@@ -47,7 +47,7 @@ void remove_wait_queue(wait_queue_head* wq, wait_queue_entry* e)
     list_head::del(&e->entry);
 }
 
-void wake_up(wait_queue_head* wq)
+static __always_inline void __wake_up(wait_queue_head* wq, bool sync)
 {
     /* The waker changed the condition before; the barrier orders that store
      * before the check, against the sleeper's add-then-check (set_current_state). */
@@ -56,8 +56,11 @@ void wake_up(wait_queue_head* wq)
         return; /* the common case on every pipe read and write: nobody waits */
     spin_guard g(queue_lock(wq));
     list_for_each_safe(pos, n, &wq->head)
-        wake_up_process(list_entry(pos, wait_queue_entry, entry)->task);
+        wake_up_state(list_entry(pos, wait_queue_entry, entry)->task, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, sync);
 }
+
+void wake_up(wait_queue_head* wq) { __wake_up(wq, false); }
+void wake_up_sync(wait_queue_head* wq) { __wake_up(wq, true); }
 
 bool schedule_timeout_until(u64 deadline)
 {
