@@ -319,7 +319,8 @@ SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, off
     size_t done = 0;
     Result<size_t> failure = 0;
     while (done < count) {
-        auto got = kernel_read(in.get(), buf, min<size_t>(PAGE_SIZE, count - done), pos);
+        size_t want = min<size_t>(PAGE_SIZE, count - done);
+        auto got = kernel_read(in.get(), buf, want, pos);
         if (!got.ok() || got.value() == 0) {
             failure = got;
             break;
@@ -332,7 +333,10 @@ SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, off
         }
         pos += put.value();
         done += put.value();
-        if (put.value() < got.value())
+        /* A short read ends it, as Linux's splice loop: a terminal's line
+         * or a pipe's bytes are all there is for now, and the next read
+         * could wait (busybox cat of a terminal: a line, then ^D). */
+        if (put.value() < got.value() || got.value() < want)
             break;
         /* The kernel is not preempted: a long copy lets others run, and stops
          * for a signal they send (found by the fuzzer: /dev/urandom to
