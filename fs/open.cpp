@@ -179,8 +179,8 @@ Result<file*> dentry_open(const path& p, unsigned flags)
         return err;
 
     const file_operations* fops = i->i_fop;
-    if (S_ISFIFO(i->i_mode))
-        fops = fifo_file_operations();
+    if (S_ISFIFO(i->i_mode) && !fops)
+        fops = fifo_file_operations(); /* a named FIFO; a pipe's inode has its operations */
     if (S_ISCHR(i->i_mode)) {
         fops = lookup_chrdev(i->i_rdev);
         if (!fops && !(flags & O_PATH))

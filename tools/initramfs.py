@@ -31,6 +31,9 @@ class Initramfs:
             self.dir(parent)
         self._entries[path] = (mode, data, rdev)
 
+    def has(self, path):
+        return path.strip("/") in self._entries
+
     def dir(self, path, perm=0o755):
         self._add(path, stat.S_IFDIR | perm)
 

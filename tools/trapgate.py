@@ -14,6 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import initramfs  # noqa: E402
 import elfdeps  # noqa: E402
+import exec_io  # noqa: E402
 import qemu  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,10 +25,10 @@ KERNEL = os.environ.get("TRAPGATE_KERNEL") or os.path.join(BUILD, "vmlinux")
 
 
 def quote(arg):
-    """One init argument on the kernel command line (see init/main.cpp)."""
-    if '"' in arg:
-        raise SystemExit('trapgate: arguments cannot contain double quotes: %r' % arg)
-    return '"%s"' % arg if (" " in arg or not arg) else arg
+    """One init argument on the kernel command line (see init/main.cpp):
+    double quotes group, a backslash escapes a quote or a backslash."""
+    escaped = arg.replace("\\", "\\\\").replace('"', '\\"')
+    return '"%s"' % escaped if (" " in arg or not arg) else escaped
 
 
 def base_image():
@@ -81,8 +82,8 @@ def program_image(program, files):
     return image, guest
 
 
-def cmdline(init, args, trace=False, quiet=True):
-    words = (["quiet"] if quiet else []) + ["init=" + init] + (["trace"] if trace else [])
+def cmdline(init, args, trace=False, quiet=True, extra=()):
+    words = (["quiet"] if quiet else []) + ["init=" + init] + (["trace"] if trace else []) + list(extra)
     return " ".join(words + ["--"] + [quote(a) for a in args])
 
 
@@ -100,18 +101,31 @@ def cmd_exec(argv):
     ap.add_argument("--icount", action="store_true", help="count guest instructions: -icount shift=0,sleep=off")
     ap.add_argument("--kvm", action="store_true", help="use KVM if /dev/kvm works (optional)")
     ap.add_argument("--file", action="append", default=[], metavar="HOST[:GUEST]")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="add to (or replace in) the program's environment (HOME=/ TERM=linux)")
+    ap.add_argument("--cwd", metavar="DIR", help="the program's working directory (made if missing)")
+    ap.add_argument("--uid", type=int, metavar="N", help="the program's user id (group 0, as docker --user N)")
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("program")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     o = ap.parse_args(argv)
     image, guest = program_image(o.program, o.file)
-    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, o.trace),
+    words = []
+    for env in o.env:
+        if "=" not in env or not env.partition("=")[0]:
+            raise SystemExit("trapgate: --env wants NAME=VALUE, not %r" % env)
+        words.append(quote("init.env=" + env))
+    if o.cwd:
+        if not o.cwd.startswith("/"):
+            raise SystemExit("trapgate: --cwd wants an absolute path")
+        if o.cwd.strip("/") and not image.has(o.cwd):
+            image.dir(o.cwd)
+        words.append(quote("init.cwd=" + o.cwd))
+    if o.uid is not None:
+        words.append("init.uid=%d" % o.uid)
+    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, o.trace, extra=words),
                      smp=o.smp, mem=o.mem, icount=o.icount, kvm=o.kvm)
-    stdin = None if sys.stdin.isatty() else sys.stdin.buffer.read()
-    outcome = qemu.run(boot, stdin=stdin, timeout=o.timeout)
-    sys.stdout.buffer.write(outcome.stdout)
-    sys.stdout.flush()
-    sys.stderr.write(outcome.kernel_log)
+    outcome = exec_io.run(boot, timeout=o.timeout)
     if outcome.timed_out:
         print("trapgate: timed out after %d s" % o.timeout, file=sys.stderr)
         return 124
