@@ -38,6 +38,7 @@ void iput(inode* i)
             put_page(i->i_pages[n]);
     kfree(i->i_pages);
     kfree(i->i_link);
+    simple_xattrs_free(i);
     kfree(i);
 }
 

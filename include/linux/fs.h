@@ -132,6 +132,7 @@ struct super_block {
     dentry* s_root;
     const char* s_type; /* "ramfs", "proc", ... */
     unsigned long s_magic;
+    bool s_xattr; /* its inodes keep extended attributes (tmpfs, the root: fs/xattr.cpp) */
 };
 
 struct inode {
@@ -156,7 +157,11 @@ struct inode {
     void* i_private;
     wait_queue_head i_wait; /* pipes and FIFOs */
     const struct vm_operations_struct* i_vm_ops; /* hooks for its mappings (linux/mm.h), or null */
+    struct simple_xattr* i_xattrs; /* extended attributes, newest first (fs/xattr.cpp) */
 };
+
+/* Frees an inode's extended attributes (when the inode goes). */
+void simple_xattrs_free(inode* i);
 
 /*
  * A name. Linked names (an inode, not unlinked, under a parent) are in two
