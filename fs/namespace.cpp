@@ -50,7 +50,7 @@ void init_rootfs()
     super_block* sb = ramfs_get_sb();
     if (!sb)
         panic("no memory for the root file system");
-    sb->s_xattr = true; /* Linux's rootfs is a tmpfs */
+    ramfs_make_tmpfs(sb, "tmpfs"); /* Linux's rootfs is a tmpfs */
     auto m = vfs_mount(sb, nullptr, "rootfs");
     if (!m.ok())
         panic("cannot mount the root file system");
@@ -78,8 +78,8 @@ Result<super_block*> get_sb_by_type(const char* type)
         sb = sysfs_get_sb();
     else if (!strcmp(type, "ramfs") || !strcmp(type, "tmpfs") || !strcmp(type, "devtmpfs")) {
         sb = ramfs_get_sb();
-        if (sb)
-            sb->s_xattr = strcmp(type, "ramfs") != 0; /* tmpfs keeps extended attributes, ramfs none */
+        if (sb && strcmp(type, "ramfs"))
+            ramfs_make_tmpfs(sb, !strcmp(type, "tmpfs") ? "tmpfs" : "devtmpfs");
     } else {
         return Errno::ENODEV;
     }

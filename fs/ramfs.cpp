@@ -13,7 +13,7 @@
 
 namespace {
 
-constexpr unsigned long RAMFS_MAGIC = 0x858458f6;
+constexpr unsigned long RAMFS_MAGIC = 0x858458f6, TMPFS_MAGIC = 0x01021994;
 unsigned next_anon_dev = 1;
 
 Result<inode*> ramfs_create(inode* dir, umode_t mode, dev_t rdev);
@@ -139,6 +139,15 @@ const file_operations ramfs_dir_operations = {
     .open = nullptr,
     .release = nullptr,
 };
+
+void ramfs_make_tmpfs(super_block* sb, const char* type)
+{
+    sb->s_type = type;
+    sb->s_magic = TMPFS_MAGIC;
+    sb->s_xattr = true;
+}
+
+bool is_ramfs_sb(const super_block* sb) { return sb->s_magic == RAMFS_MAGIC || sb->s_magic == TMPFS_MAGIC; }
 
 super_block* ramfs_get_sb()
 {

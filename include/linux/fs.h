@@ -463,6 +463,11 @@ const file_operations* lookup_chrdev(dev_t dev);
 
 /* File systems. */
 super_block* ramfs_get_sb();
+/* The same files as tmpfs: its name (/proc/mounts), magic (statfs) and
+ * extended attributes (fs/ramfs.cpp). */
+void ramfs_make_tmpfs(super_block* sb, const char* type);
+/* A memory file system's (ramfs, tmpfs)? */
+bool is_ramfs_sb(const super_block* sb);
 super_block* proc_get_sb(); /* fs/proc: a new procfs instance */
 super_block* sysfs_get_sb(); /* fs/sysfs: a new sysfs instance */
 extern const file_operations ramfs_file_operations;
