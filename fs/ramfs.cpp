@@ -148,6 +148,7 @@ void ramfs_make_tmpfs(super_block* sb, const char* type)
 }
 
 bool is_ramfs_sb(const super_block* sb) { return sb->s_magic == RAMFS_MAGIC || sb->s_magic == TMPFS_MAGIC; }
+bool is_tmpfs_sb(const super_block* sb) { return sb->s_magic == TMPFS_MAGIC; }
 
 super_block* ramfs_get_sb()
 {
@@ -173,8 +174,11 @@ super_block* ramfs_get_sb()
 Result<inode*> shmem_file_setup(size_t size)
 {
     static super_block* shm_sb;
-    if (!shm_sb && !(shm_sb = ramfs_get_sb()))
-        return Errno::ENOMEM;
+    if (!shm_sb) {
+        if (!(shm_sb = ramfs_get_sb()))
+            return Errno::ENOMEM;
+        ramfs_make_tmpfs(shm_sb, "tmpfs"); /* Linux's shm and memfd files are shmem's */
+    }
     inode* i = new_inode(shm_sb, S_IFREG | 0600);
     if (!i)
         return Errno::ENOMEM;

@@ -242,6 +242,12 @@ Result<page*> filemap_get_page(inode* i, unsigned long index);
 Result<void> filemap_set_size(inode* i, loff_t size);
 Result<size_t> filemap_read(inode* i, iov_iter& to, loff_t pos);
 Result<size_t> filemap_write(inode* i, iov_iter& from, loff_t pos);
+/* fallocate's work on the page cache: pages for every byte of [pos, end)
+ * (zeroed; beyond the size too), all or none (ENOMEM); or, for a hole, those
+ * bytes zeroed and the pages wholly inside freed unless something else holds
+ * them (a mapping). Neither changes the size. */
+Result<void> filemap_allocate(inode* i, loff_t pos, loff_t end);
+void filemap_punch_hole(inode* i, loff_t pos, loff_t end);
 /* An unnamed memory file for MAP_SHARED|MAP_ANONYMOUS (reference returned). */
 Result<inode*> shmem_file_setup(size_t size);
 
@@ -468,6 +474,7 @@ super_block* ramfs_get_sb();
 void ramfs_make_tmpfs(super_block* sb, const char* type);
 /* A memory file system's (ramfs, tmpfs)? */
 bool is_ramfs_sb(const super_block* sb);
+bool is_tmpfs_sb(const super_block* sb);
 super_block* proc_get_sb(); /* fs/proc: a new procfs instance */
 super_block* sysfs_get_sb(); /* fs/sysfs: a new sysfs instance */
 extern const file_operations ramfs_file_operations;
