@@ -386,6 +386,7 @@ extern "C" [[noreturn]] __attribute__((no_stack_protector)) void start_kernel(u3
         hostio_init();
     populate_rootfs();
     make_dev_nodes();
+    initramfs_dir_times();
     free_initrd_mem();
     smp_boot_cpus();
 

@@ -483,3 +483,4 @@ const file_operations* fifo_file_operations(); /* fs/pipe.cpp: FIFOs opened by n
 Result<long> pipe_fcntl(file* f, unsigned int cmd, unsigned long arg);
 extern const file_operations ramfs_dir_operations;
 void populate_rootfs(); /* unpack the initramfs */
+void initramfs_dir_times(); /* its directories' times again, after the last change inside them */
