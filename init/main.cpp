@@ -23,6 +23,8 @@
  *   init.uid=N       init's user id (real, effective, saved, fs; no
  *                    capabilities unless 0); the group stays 0
  *   init.env=NAME=VALUE  passed to init's environment (may contain dots)
+ *   console.winsize=ROWSxCOLS  the console's window size (TIOCGWINSZ), the
+ *                    host terminal's (./trapgate exec)
  *   NAME=VALUE       passed to init's environment (not with a dot in it:
  *                    those are for the kernel, as on Linux)
  *   -- ARGS...       init's arguments ("..." quotes an argument with spaces)
@@ -82,6 +84,15 @@ bool init_ctty;
 bool init_killable;
 const char* init_cwd;
 long init_uid = -1;
+
+/* A decimal number at s, up to max; s moves past it. */
+unsigned long parse_number(const char*& s, unsigned long max)
+{
+    unsigned long n = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        n = min(max, n * 10 + (*s - '0'));
+    return n;
+}
 
 /* Replaces NAME=... in init's environment, or adds it. */
 void set_init_env(const char* word, int& envc)
@@ -172,6 +183,13 @@ void parse_cmdline()
             for (const char* d = word + 9; *d >= '0' && *d <= '9' && n < (1L << 32); d++)
                 n = n * 10 + (*d - '0');
             init_uid = n;
+        } else if (!strncmp(word, "console.winsize=", 16)) {
+            const char* s = word + 16;
+            console_tty.winsize.ws_row = static_cast<u16>(parse_number(s, 0xffff));
+            if (*s == 'x') {
+                s++;
+                console_tty.winsize.ws_col = static_cast<u16>(parse_number(s, 0xffff));
+            }
         } else if (!strncmp(word, "init.env=", 9) && strchr(word + 9, '=')) {
             set_init_env(word + 9, envc);
         } else if (strchr(word, '=') && !strchr(word, '.')) {

@@ -162,6 +162,11 @@ def run(boot, timeout):
     words.append("init.killable")
     if ttys[0]:
         words.append("init.ctty")
+    for fd in (0, 1):
+        if ttys[fd]:
+            size = os.get_terminal_size(fd)
+            words.append("console.winsize=%dx%d" % (size.lines, size.columns))
+            break
     rest = boot.cmdline.partition(" -- ")
     cmdline = " ".join(words) + (" -- " + rest[2] if rest[1] else "")
     relay = Relay(hostio_fds)

@@ -7,12 +7,15 @@ and from a pseudo-terminal the guest's tty does the line discipline.
 Exit status 0 when every check passed; one line per check.
 """
 
+import fcntl
 import os
 import pty
 import select
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -173,9 +176,10 @@ def linux_same_output():
 class Pty:
     """./trapgate exec on a pseudo-terminal, as a person at a terminal runs it."""
 
-    def __init__(self, args):
+    def __init__(self, args, rows=24, cols=80):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
+            fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
             os.execv(EXEC[0], EXEC + args)
         self.seen = b""
 
@@ -230,6 +234,15 @@ def tty_isatty_and_eof():
     t.type(b"\x04")
     rc = t.status()
     check("tty_isatty_and_eof", rc == 0, repr((rc, t.seen[-300:])))
+
+
+@test
+def tty_winsize():
+    # The guest console has the host terminal's size (TIOCGWINSZ).
+    t = Pty([BUSYBOX, "stty", "size"], rows=33, cols=101)
+    t.expect(b"33 101")
+    rc = t.status()
+    check("tty_winsize", rc == 0, repr((rc, t.seen[-300:])))
 
 
 @test
