@@ -220,7 +220,11 @@ struct file {
      * f_dir_cursor_pos), so entries coming and going don't move it. */
     u64 f_dir_cursor;
     loff_t f_dir_cursor_pos;
+    struct epitem* f_ep; /* epoll items watching this file (fs/eventpoll.cpp) */
 };
+
+/* The file's last reference is going: it leaves every epoll interest list. */
+void eventpoll_release_file(file* f);
 
 /* ---- inodes and the page cache (fs/inode.cpp) ---- */
 
