@@ -13,11 +13,43 @@
 #include <linux/syscalls.h>
 #include <linux/time.h>
 
+namespace {
+list_head active_poll_tables; /* tables of waiters in poll_loop, under the kernel lock */
+}
+
+poll_table* poll_table_alloc()
+{
+    auto* pt = static_cast<poll_table*>(kmalloc(sizeof(poll_table)));
+    if (!pt)
+        return nullptr;
+    pt->count = 0;
+    pt->active.init();
+    active_poll_tables.add_tail(&pt->active);
+    return pt;
+}
+
 void poll_table_free(poll_table* pt)
 {
     for (int i = 0; i < pt->count; i++)
-        remove_wait_queue(pt->entries[i].head, &pt->entries[i].wait);
+        if (pt->entries[i].head)
+            remove_wait_queue(pt->entries[i].head, &pt->entries[i].wait);
+    list_head::del(&pt->active);
     kfree(pt);
+}
+
+void poll_release_file(file* f)
+{
+    for (list_head* l = active_poll_tables.next; l != &active_poll_tables; l = l->next) {
+        auto* pt = reinterpret_cast<poll_table*>(reinterpret_cast<char*>(l) - offsetof(poll_table, active));
+        for (int i = 0; i < pt->count; i++) {
+            poll_table::entry& e = pt->entries[i];
+            if (e.f == f && e.head) {
+                remove_wait_queue(e.head, &e.wait);
+                e.head = nullptr;
+                wake_up_process(e.wait.task); /* it looks again: the descriptor is gone */
+            }
+        }
+    }
 }
 
 Result<void> set_temporary_sigmask(unsigned long umask, size_t size)
@@ -46,7 +78,7 @@ void end_temporary_sigmask(const SyscallResult& r)
     }
 }
 
-void poll_wait(file*, wait_queue_head* wq, poll_table* pt)
+void poll_wait(file* f, wait_queue_head* wq, poll_table* pt)
 {
     if (!pt || pt->count == poll_table::MAX_ENTRIES)
         return;
@@ -54,6 +86,7 @@ void poll_wait(file*, wait_queue_head* wq, poll_table* pt)
     e.wait.task = current;
     e.wait.entry.init();
     e.head = wq;
+    e.f = f;
     add_wait_queue(wq, &e.wait);
 }
 

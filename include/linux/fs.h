@@ -225,6 +225,8 @@ struct file {
 
 /* The file's last reference is going: it leaves every epoll interest list. */
 void eventpoll_release_file(file* f);
+/* ... and every waiter's wait queues it put them on (fs/select.cpp). */
+void poll_release_file(file* f);
 
 /* ---- inodes and the page cache (fs/inode.cpp) ---- */
 

@@ -11,18 +11,28 @@
 #include <linux/syscalls.h>
 #include <linux/time.h>
 
+/*
+ * A waiter's registrations. While it waits it is on the list of active
+ * tables (the kernel lock protects it), so that a file going away takes its
+ * entries off the wait queues it is about to free (poll_release_file), as
+ * Linux's POLLFREE does for epoll: a pipe closed by another thread while
+ * poll, select or epoll_wait sleeps on it.
+ */
 struct poll_table {
     static constexpr int MAX_ENTRIES = 256;
     struct entry {
         wait_queue_entry wait;
-        wait_queue_head* head;
+        wait_queue_head* head; /* nullptr once taken off (its file went) */
+        file* f;               /* whose poll() registered it */
     };
+    list_head active;
     entry entries[MAX_ENTRIES];
     int count;
 };
 
 constexpr u64 POLL_NO_DEADLINE = ~0ULL;
 
+poll_table* poll_table_alloc();
 void poll_table_free(poll_table* pt);
 
 /* Repeats `scan` (which returns how many are ready) until one is ready, the
@@ -31,10 +41,9 @@ void poll_table_free(poll_table* pt);
 template <typename Scan>
 Result<int> poll_loop(u64 deadline, Scan scan)
 {
-    auto* pt = static_cast<poll_table*>(kmalloc(sizeof(poll_table)));
+    poll_table* pt = poll_table_alloc();
     if (!pt)
         return Errno::ENOMEM;
-    pt->count = 0;
     bool first = true;
     Result<int> result = 0;
     for (;;) {
