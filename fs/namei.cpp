@@ -774,3 +774,8 @@ SYSCALL_DEFINE2(symlink, user_in_ptr<const char>, oldname, user_in_ptr<const cha
         return with_name(newname, [&](const char* name) { return do_symlinkat(target, AT_FDCWD, name); });
     });
 }
+
+Result<void> kernel_unlink(const char* name)
+{
+    return do_unlink(AT_FDCWD, name);
+}

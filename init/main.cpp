@@ -19,6 +19,9 @@
  *   init.killable    signals act on init as on any process: no pid-1
  *                    immunity (./trapgate exec: ^C, SIGPIPE end the program,
  *                    as under qemu-x86_64)
+ *   init.stdin=PATH  init's fd 0 is PATH opened for reading, then unlinked
+ *                    (./trapgate exec with a regular file as stdin, as
+ *                    qemu-x86_64 passes the host's)
  *   init.cwd=DIR     init's working directory
  *   init.uid=N       init's user id (real, effective, saved, fs; no
  *                    capabilities unless 0); the group stays 0
@@ -83,6 +86,7 @@ unsigned hostio_fds; /* bit n: fd n is on the host channel */
 bool init_ctty;
 bool init_killable;
 const char* init_cwd;
+const char* init_stdin;
 long init_uid = -1;
 
 /* A decimal number at s, up to max; s moves past it. */
@@ -176,6 +180,8 @@ void parse_cmdline()
             init_ctty = true;
         } else if (!strcmp(word, "init.killable")) {
             init_killable = true;
+        } else if (!strncmp(word, "init.stdin=", 11)) {
+            init_stdin = word + 11;
         } else if (!strncmp(word, "init.cwd=", 9)) {
             init_cwd = word + 9;
         } else if (!strncmp(word, "init.uid=", 9)) {
@@ -285,6 +291,15 @@ __attribute__((noinline)) void provoke_kernel_fault()
     if (!console.ok())
         printk("init: cannot open /dev/console\n");
     for (int fd = 0; fd < 3; fd++) {
+        if (fd == 0 && init_stdin) {
+            auto f = do_filp_open(AT_FDCWD, init_stdin, O_RDONLY, 0);
+            if (f.ok()) {
+                fd_install(0, f.value());
+                (void)kernel_unlink(init_stdin); /* only the descriptor names it */
+                continue;
+            }
+            printk("init: cannot open %s\n", init_stdin);
+        }
         if (hostio_fds & (1u << fd)) {
             auto f = hostio_open_stream(fd);
             if (f.ok())

@@ -171,11 +171,14 @@ def cmd_exec(argv):
         words.append(quote("init.cwd=" + o.cwd))
     if o.uid is not None:
         words.append("init.uid=%d" % o.uid)
+    stdin_data = None if sys.stdin.isatty() else exec_io.regular_stdin()
+    if stdin_data is not None:
+        image.file(exec_io.STDIN_FILE, stdin_data, 0o400)
     # The image and its unpacked files are both in memory while it unpacks.
     mem = o.mem or "%dM" % max(128, (2 * image.size() >> 20) + 64)
     boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, o.trace, extra=words),
                      smp=o.smp, mem=mem, icount=o.icount, kvm=o.kvm)
-    outcome = exec_io.run(boot, timeout=o.timeout)
+    outcome = exec_io.run(boot, timeout=o.timeout, stdin_in_image=stdin_data is not None)
     if outcome.timed_out:
         print("trapgate: timed out after %d s" % o.timeout, file=sys.stderr)
         return 124

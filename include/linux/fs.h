@@ -324,6 +324,8 @@ Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev
 /* The same in a resolved parent (the name is known not to exist). */
 Result<dentry*> vfs_create(const parent_path& pp, umode_t mode, dev_t rdev);
 Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t mode);
+/* unlink(2) of a kernel path, with its checks. */
+Result<void> kernel_unlink(const char* name);
 /* Opens what p names (the caller keeps its reference), with open()'s checks. */
 Result<file*> dentry_open(const path& p, unsigned flags);
 Result<char*> getname(user_in_ptr<const char> name); /* kmalloc'ed PATH_MAX copy */
