@@ -100,6 +100,14 @@ Result<void> follow_link(nameidata& nd, dentry* link, bool follow_last)
     if (++nd.links > MAXSYMLINKS)
         return Errno::ELOOP;
     inode* li = link->d_inode;
+    if (li->i_op && li->i_op->get_link) {
+        path target = TRY(li->i_op->get_link(link));
+        if (target.dentry) {
+            path_put(nd.cur);
+            nd.cur = target;
+            return {};
+        }
+    }
     if (!li->i_op || !li->i_op->readlink)
         return Errno::EINVAL;
     auto* target = static_cast<char*>(kmalloc(PATH_MAX));

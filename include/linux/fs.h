@@ -25,6 +25,7 @@ struct super_block;
 struct vfsmount;
 struct page;
 struct poll_table;
+struct path;
 struct kstat;
 
 constexpr int NAME_MAX = 255;
@@ -124,6 +125,10 @@ struct inode_operations {
     /* The target of a symlink, into buf (not terminated); returns its length. */
     Result<size_t> (*readlink)(dentry* d, char* buf, size_t size);
     Result<void> (*setsize)(inode*, loff_t size);
+    /* A magic link (procfs's fd/N): its target itself, referenced, where
+     * walking the name readlink gives would not reach it (an unlinked
+     * file); a null path: walk the name. */
+    Result<path> (*get_link)(dentry* d);
 };
 
 struct super_block {
