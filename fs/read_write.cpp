@@ -140,7 +140,10 @@ SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff
     return vfs_write(f.get(), it, pos);
 }
 
-/* Copies and checks a user iovec array (Linux's import_iovec rules). */
+} // namespace
+
+/* Copies and checks a user iovec array (Linux's import_iovec rules); also
+ * sendmsg's and recvmsg's (net/unix.cpp). */
 Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out)
 {
     if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
@@ -159,6 +162,8 @@ Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* ou
     }
     return total;
 }
+
+namespace {
 
 SyscallResult do_readv_writev(Direction dir, int fd, user_in_ptr<const iovec> uvec, unsigned long vlen, loff_t* explicit_pos)
 {

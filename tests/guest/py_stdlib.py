@@ -1,6 +1,8 @@
-# python3 with its standard library (issue 10): json, re, subprocess and a few
+# python3 with its standard library (issue 10): json, re, subprocess, asyncio
+# (epoll, socketpair) and a few
 # modules that need extension libraries or the file system. Run by Debian's
 # /usr/bin/python3 on Trapgate and on Linux; the output must be the same.
+import asyncio
 import collections
 import hashlib
 import json
@@ -28,6 +30,16 @@ r = subprocess.run([sys.executable, "-c", "import sys; print('child', sys.argv[1
 print("subprocess", r.returncode, r.stdout.strip())
 r = subprocess.run([sys.executable, "-c", "import os; os.write(2, b'err')"], stderr=subprocess.PIPE)
 print("subprocess stderr", r.returncode, r.stderr)
+
+async def child_via_asyncio():
+    p = await asyncio.create_subprocess_exec(sys.executable, "-c", "print('from asyncio')",
+                                             stdout=asyncio.subprocess.PIPE)
+    out, _ = await p.communicate()
+    await asyncio.sleep(0.01)
+    return out.decode().strip(), p.returncode
+
+
+print("asyncio", asyncio.run(child_via_asyncio()))
 
 print("collections", collections.Counter("mississippi").most_common(2))
 print("struct", struct.pack("<IHb", 7, 513, -1).hex())
