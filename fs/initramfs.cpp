@@ -8,7 +8,8 @@
 
 namespace {
 
-Result<void> unpack_entry(const cpio_entry& e)
+/* The entry's absolute path into full; false for the archive's own ".". */
+Result<bool> entry_path(const cpio_entry& e, char (&full)[PATH_MAX])
 {
     const char* name = e.name;
     while (name[0] == '.' && name[1] == '/')
@@ -16,10 +17,17 @@ Result<void> unpack_entry(const cpio_entry& e)
     while (*name == '/')
         name++;
     if (!*name || !strcmp(name, "."))
-        return {};
-    char full[PATH_MAX];
+        return false;
     if (static_cast<size_t>(snprintf(full, sizeof(full), "/%s", name)) >= sizeof(full))
         return Errno::ENAMETOOLONG;
+    return true;
+}
+
+Result<void> unpack_entry(const cpio_entry& e)
+{
+    char full[PATH_MAX];
+    if (!TRY(entry_path(e, full)))
+        return {};
 
     umode_t mode = static_cast<umode_t>(e.mode);
     dev_t rdev = MKDEV(e.rdev_major, e.rdev_minor);
@@ -70,4 +78,27 @@ void populate_rootfs()
     }
     if (st == CpioStatus::Malformed)
         printk("initramfs: archive is malformed after %d entries\n", files);
+}
+
+void initramfs_dir_times()
+{
+    /* What was made inside a directory changed its times; the archive's
+     * come back last, as Linux applies them (its dir_utime). */
+    auto& rd = boot_params.initrd;
+    if (!rd.size)
+        return;
+    CpioReader reader(__va(rd.base), rd.size);
+    cpio_entry e;
+    char full[PATH_MAX];
+    while (reader.next(e) == CpioStatus::Entry) {
+        auto named = entry_path(e, full);
+        if (!S_ISDIR(e.mode) || !named.ok() || !named.value())
+            continue;
+        auto p = kern_path(full, 0);
+        if (!p.ok())
+            continue;
+        inode* i = p.value().dentry->d_inode;
+        i->i_mtime = i->i_atime = timespec64{e.mtime, 0};
+        path_put(p.value());
+    }
 }

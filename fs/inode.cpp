@@ -38,6 +38,7 @@ void iput(inode* i)
             put_page(i->i_pages[n]);
     kfree(i->i_pages);
     kfree(i->i_link);
+    simple_xattrs_free(i);
     kfree(i);
 }
 
@@ -152,6 +153,48 @@ Result<size_t> filemap_write(inode* i, iov_iter& from, loff_t pos)
     if (done)
         i->i_mtime = i->i_ctime = current_time();
     return done;
+}
+
+Result<void> filemap_allocate(inode* i, loff_t pos, loff_t end)
+{
+    unsigned long first = static_cast<unsigned long>(pos) >> PAGE_SHIFT;
+    unsigned long last = static_cast<unsigned long>(end - 1) >> PAGE_SHIFT;
+    /* All or none: not started unless the free pages cover the holes (the
+     * pages a race still took stay, zero, until a truncation). */
+    unsigned long holes = 0, free = nr_free_pages();
+    for (unsigned long n = first; n <= last && holes < free; n++)
+        holes += n >= i->i_pages_cap || !i->i_pages[n];
+    if (holes >= free)
+        return Errno::ENOMEM;
+    TRY(reserve_pages(i, last + 1));
+    for (unsigned long n = first; n <= last; n++) {
+        if (i->i_pages[n])
+            continue;
+        page* p = alloc_zeroed_page();
+        if (!p)
+            return Errno::ENOMEM;
+        i->i_pages[n] = p;
+    }
+    return {};
+}
+
+void filemap_punch_hole(inode* i, loff_t pos, loff_t end)
+{
+    unsigned long first = static_cast<unsigned long>(pos) >> PAGE_SHIFT;
+    unsigned long last = static_cast<unsigned long>(end - 1) >> PAGE_SHIFT;
+    for (unsigned long n = first; n <= last && n < i->i_pages_cap; n++) {
+        page* p = i->i_pages[n];
+        if (!p)
+            continue;
+        loff_t start = max<loff_t>(pos, static_cast<loff_t>(n) << PAGE_SHIFT);
+        loff_t stop = min<loff_t>(end, static_cast<loff_t>(n + 1) << PAGE_SHIFT);
+        if (stop - start == static_cast<loff_t>(PAGE_SIZE) && p->refcount == 1) {
+            put_page(p);
+            i->i_pages[n] = nullptr;
+        } else {
+            memset(static_cast<u8*>(page_address(p)) + (start & (PAGE_SIZE - 1)), 0, stop - start);
+        }
+    }
 }
 
 /* ---- iov_iter ---- */

@@ -100,6 +100,14 @@ Result<void> follow_link(nameidata& nd, dentry* link, bool follow_last)
     if (++nd.links > MAXSYMLINKS)
         return Errno::ELOOP;
     inode* li = link->d_inode;
+    if (li->i_op && li->i_op->get_link) {
+        path target = TRY(li->i_op->get_link(link));
+        if (target.dentry) {
+            path_put(nd.cur);
+            nd.cur = target;
+            return {};
+        }
+    }
     if (!li->i_op || !li->i_op->readlink)
         return Errno::EINVAL;
     auto* target = static_cast<char*>(kmalloc(PATH_MAX));
@@ -773,4 +781,9 @@ SYSCALL_DEFINE2(symlink, user_in_ptr<const char>, oldname, user_in_ptr<const cha
     return with_name(oldname, [&](const char* target) {
         return with_name(newname, [&](const char* name) { return do_symlinkat(target, AT_FDCWD, name); });
     });
+}
+
+Result<void> kernel_unlink(const char* name)
+{
+    return do_unlink(AT_FDCWD, name);
 }

@@ -50,6 +50,7 @@ void init_rootfs()
     super_block* sb = ramfs_get_sb();
     if (!sb)
         panic("no memory for the root file system");
+    ramfs_make_tmpfs(sb, "tmpfs"); /* Linux's rootfs is a tmpfs */
     auto m = vfs_mount(sb, nullptr, "rootfs");
     if (!m.ok())
         panic("cannot mount the root file system");
@@ -75,10 +76,13 @@ Result<super_block*> get_sb_by_type(const char* type)
         sb = proc_get_sb();
     else if (!strcmp(type, "sysfs"))
         sb = sysfs_get_sb();
-    else if (!strcmp(type, "ramfs") || !strcmp(type, "tmpfs") || !strcmp(type, "devtmpfs"))
+    else if (!strcmp(type, "ramfs") || !strcmp(type, "tmpfs") || !strcmp(type, "devtmpfs")) {
         sb = ramfs_get_sb();
-    else
+        if (sb && strcmp(type, "ramfs"))
+            ramfs_make_tmpfs(sb, !strcmp(type, "tmpfs") ? "tmpfs" : "devtmpfs");
+    } else {
         return Errno::ENODEV;
+    }
     if (!sb)
         return Errno::ENOMEM;
     return sb;

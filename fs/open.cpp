@@ -46,6 +46,9 @@ file* get_file(file* f)
  * runs without it (SYSCALL_NO_BKL) takes here. */
 static void __fput(file* f)
 {
+    if (f->f_ep)
+        eventpoll_release_file(f);
+    poll_release_file(f);
     if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
         f->f_op->release(f->f_inode, f);
     if ((f->f_mode & FMODE_WRITE) && S_ISREG(f->f_inode->i_mode))
@@ -194,8 +197,8 @@ Result<file*> dentry_open(const path& p, unsigned flags)
         return err;
 
     const file_operations* fops = i->i_fop;
-    if (S_ISFIFO(i->i_mode))
-        fops = fifo_file_operations();
+    if (S_ISFIFO(i->i_mode) && !fops)
+        fops = fifo_file_operations(); /* a named FIFO; a pipe's inode has its operations */
     if (S_ISCHR(i->i_mode)) {
         fops = lookup_chrdev(i->i_rdev);
         if (!fops && !(flags & O_PATH))
@@ -260,4 +263,34 @@ SYSCALL_DEFINE2(creat, user_in_ptr<const char>, pathname, umode_t, mode)
 SYSCALL_DEFINE1(close, unsigned int, fd)
 {
     return close_fd(static_cast<int>(fd));
+}
+
+/*
+ * close_range: closes every descriptor from fd to max_fd (or marks it
+ * close-on-exec, CLOSE_RANGE_CLOEXEC), after giving this task a table of its
+ * own if it shares one (CLOSE_RANGE_UNSHARE). EINVAL for another flag or
+ * fd > max_fd; descriptors not open are skipped.
+ */
+SYSCALL_DEFINE3(close_range, unsigned int, fd, unsigned int, max_fd, unsigned int, flags)
+{
+    constexpr unsigned CLOSE_RANGE_UNSHARE = 1U << 1, CLOSE_RANGE_CLOEXEC = 1U << 2;
+    if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || fd > max_fd)
+        return Errno::EINVAL;
+    if ((flags & CLOSE_RANGE_UNSHARE) && current->files->count > 1) {
+        files_struct* own = dup_files(current->files);
+        if (!own)
+            return Errno::ENOMEM;
+        put_files(current->files);
+        current->files = own;
+    }
+    files_struct* files = current->files;
+    for (unsigned long n = fd; n <= max_fd && n < static_cast<unsigned long>(files->max_fds); n++) {
+        if (!files->fd[n])
+            continue;
+        if (flags & CLOSE_RANGE_CLOEXEC)
+            set_close_on_exec(static_cast<int>(n), true);
+        else
+            (void)close_fd(static_cast<int>(n));
+    }
+    return 0;
 }

@@ -13,7 +13,7 @@
 
 namespace {
 
-constexpr unsigned long RAMFS_MAGIC = 0x858458f6;
+constexpr unsigned long RAMFS_MAGIC = 0x858458f6, TMPFS_MAGIC = 0x01021994;
 unsigned next_anon_dev = 1;
 
 Result<inode*> ramfs_create(inode* dir, umode_t mode, dev_t rdev);
@@ -140,6 +140,16 @@ const file_operations ramfs_dir_operations = {
     .release = nullptr,
 };
 
+void ramfs_make_tmpfs(super_block* sb, const char* type)
+{
+    sb->s_type = type;
+    sb->s_magic = TMPFS_MAGIC;
+    sb->s_xattr = true;
+}
+
+bool is_ramfs_sb(const super_block* sb) { return sb->s_magic == RAMFS_MAGIC || sb->s_magic == TMPFS_MAGIC; }
+bool is_tmpfs_sb(const super_block* sb) { return sb->s_magic == TMPFS_MAGIC; }
+
 super_block* ramfs_get_sb()
 {
     auto* sb = static_cast<super_block*>(kzalloc(sizeof(super_block)));
@@ -164,8 +174,11 @@ super_block* ramfs_get_sb()
 Result<inode*> shmem_file_setup(size_t size)
 {
     static super_block* shm_sb;
-    if (!shm_sb && !(shm_sb = ramfs_get_sb()))
-        return Errno::ENOMEM;
+    if (!shm_sb) {
+        if (!(shm_sb = ramfs_get_sb()))
+            return Errno::ENOMEM;
+        ramfs_make_tmpfs(shm_sb, "tmpfs"); /* Linux's shm and memfd files are shmem's */
+    }
     inode* i = new_inode(shm_sb, S_IFREG | 0600);
     if (!i)
         return Errno::ENOMEM;

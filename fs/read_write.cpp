@@ -165,7 +165,10 @@ SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff
     return vfs_write(f.get(), it, pos);
 }
 
-/* Copies and checks a user iovec array (Linux's import_iovec rules). */
+} // namespace
+
+/* Copies and checks a user iovec array (Linux's import_iovec rules); also
+ * sendmsg's and recvmsg's (net/unix.cpp). */
 Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out)
 {
     if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
@@ -184,6 +187,8 @@ Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* ou
     }
     return total;
 }
+
+namespace {
 
 SyscallResult do_readv_writev(Direction dir, int fd, user_in_ptr<const iovec> uvec, unsigned long vlen, loff_t* explicit_pos)
 {
@@ -349,7 +354,8 @@ SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, off
     size_t done = 0;
     Result<size_t> failure = 0;
     while (done < count) {
-        auto got = kernel_read(in.get(), buf, min<size_t>(PAGE_SIZE, count - done), pos);
+        size_t want = min<size_t>(PAGE_SIZE, count - done);
+        auto got = kernel_read(in.get(), buf, want, pos);
         if (!got.ok() || got.value() == 0) {
             failure = got;
             break;
@@ -362,7 +368,10 @@ SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, off
         }
         pos += put.value();
         done += put.value();
-        if (put.value() < got.value())
+        /* A short read ends it, as Linux's splice loop: a terminal's line
+         * or a pipe's bytes are all there is for now, and the next read
+         * could wait (busybox cat of a terminal: a line, then ^D). */
+        if (put.value() < got.value() || got.value() < want)
             break;
         /* The kernel is not preempted: a long copy lets others run, and stops
          * for a signal they send (found by the fuzzer: /dev/urandom to

@@ -5,6 +5,7 @@
  * wakes it, a signal arrives, or the timeout passes.
  */
 #include <linux/fs.h>
+#include <linux/poll.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -12,17 +13,72 @@
 #include <linux/syscalls.h>
 #include <linux/time.h>
 
-struct poll_table {
-    static constexpr int MAX_ENTRIES = 256;
-    struct entry {
-        wait_queue_entry wait;
-        wait_queue_head* head;
-    };
-    entry entries[MAX_ENTRIES];
-    int count;
-};
+namespace {
+list_head active_poll_tables; /* tables of waiters in poll_loop, under the kernel lock */
+}
 
-void poll_wait(file*, wait_queue_head* wq, poll_table* pt)
+poll_table* poll_table_alloc()
+{
+    auto* pt = static_cast<poll_table*>(kmalloc(sizeof(poll_table)));
+    if (!pt)
+        return nullptr;
+    pt->count = 0;
+    pt->active.init();
+    active_poll_tables.add_tail(&pt->active);
+    return pt;
+}
+
+void poll_table_free(poll_table* pt)
+{
+    for (int i = 0; i < pt->count; i++)
+        if (pt->entries[i].head)
+            remove_wait_queue(pt->entries[i].head, &pt->entries[i].wait);
+    list_head::del(&pt->active);
+    kfree(pt);
+}
+
+void poll_release_file(file* f)
+{
+    for (list_head* l = active_poll_tables.next; l != &active_poll_tables; l = l->next) {
+        auto* pt = reinterpret_cast<poll_table*>(reinterpret_cast<char*>(l) - offsetof(poll_table, active));
+        for (int i = 0; i < pt->count; i++) {
+            poll_table::entry& e = pt->entries[i];
+            if (e.f == f && e.head) {
+                remove_wait_queue(e.head, &e.wait);
+                e.head = nullptr;
+                wake_up_process(e.wait.task); /* it looks again: the descriptor is gone */
+            }
+        }
+    }
+}
+
+Result<void> set_temporary_sigmask(unsigned long umask, size_t size)
+{
+    if (!umask)
+        return {};
+    if (size != sizeof(sigset_t))
+        return Errno::EINVAL;
+    u64 mask = TRY(get_user(user_in_ptr<const u64>(umask)));
+    task_struct* t = current;
+    t->saved_sigmask = t->blocked;
+    t->restore_sigmask = true;
+    t->blocked.sig = mask & ~(sigset_t::bit(SIGKILL) | sigset_t::bit(SIGSTOP));
+    recalc_sigpending();
+    return {};
+}
+
+void end_temporary_sigmask(const SyscallResult& r)
+{
+    /* Without a pending signal to deliver there is no frame to carry the old mask. */
+    task_struct* t = current;
+    if (t->restore_sigmask && r.value != errno_return(Errno::ERESTARTNOHAND) && !signal_pending(t)) {
+        t->blocked = t->saved_sigmask;
+        t->restore_sigmask = false;
+        recalc_sigpending();
+    }
+}
+
+void poll_wait(file* f, wait_queue_head* wq, poll_table* pt)
 {
     if (!pt || pt->count == poll_table::MAX_ENTRIES)
         return;
@@ -30,13 +86,14 @@ void poll_wait(file*, wait_queue_head* wq, poll_table* pt)
     e.wait.task = current;
     e.wait.entry.init();
     e.head = wq;
+    e.f = f;
     add_wait_queue(wq, &e.wait);
 }
 
 namespace {
 
 constexpr unsigned DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
-constexpr u64 NO_DEADLINE = ~0ULL;
+constexpr u64 NO_DEADLINE = POLL_NO_DEADLINE;
 
 struct pollfd_user {
     int fd;
@@ -51,49 +108,6 @@ unsigned poll_file(int fd, poll_table* pt, bool& bad)
     if (!f)
         return POLLNVAL;
     return f->f_op && f->f_op->poll ? f->f_op->poll(f.get(), pt) : DEFAULT_POLLMASK;
-}
-
-void poll_table_free(poll_table* pt)
-{
-    for (int i = 0; i < pt->count; i++)
-        remove_wait_queue(pt->entries[i].head, &pt->entries[i].wait);
-    kfree(pt);
-}
-
-/* Repeats `scan` (which returns how many are ready) until one is ready, the
- * deadline passes or a signal arrives. scan(pt) registers on the first pass only. */
-template <typename Scan>
-Result<int> poll_loop(u64 deadline, Scan scan)
-{
-    auto* pt = static_cast<poll_table*>(kmalloc(sizeof(poll_table)));
-    if (!pt)
-        return Errno::ENOMEM;
-    pt->count = 0;
-    bool first = true;
-    Result<int> result = 0;
-    for (;;) {
-        /* Asleep before looking: a wake-up during the scan is never lost. */
-        set_current_state(TASK_INTERRUPTIBLE);
-        auto ready = scan(first ? pt : nullptr);
-        first = false;
-        if (!ready.ok() || ready.value() > 0) {
-            result = ready;
-            break;
-        }
-        if (deadline != NO_DEADLINE && ktime_get_ns() >= deadline)
-            break;
-        if (signal_pending(current)) {
-            result = Errno::ERESTARTNOHAND;
-            break;
-        }
-        if (deadline == NO_DEADLINE)
-            schedule();
-        else
-            schedule_timeout_until(deadline);
-    }
-    set_current_state(TASK_RUNNING);
-    poll_table_free(pt);
-    return result;
 }
 
 SyscallResult do_sys_poll(user_inout_ptr<pollfd_user> ufds, unsigned int nfds, u64 deadline)
@@ -140,34 +154,6 @@ Result<u64> deadline_from_timespec(user_in_ptr<const timespec_user> uts)
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
         return Errno::EINVAL;
     return ktime_get_ns() + static_cast<u64>(ts.tv_sec) * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-/* ppoll/pselect6: the signal mask for the duration, restored on the way out
- * (after a handler runs, if one does). */
-Result<void> set_temporary_sigmask(unsigned long umask, size_t size)
-{
-    if (!umask)
-        return {};
-    if (size != sizeof(sigset_t))
-        return Errno::EINVAL;
-    u64 mask = TRY(get_user(user_in_ptr<const u64>(umask)));
-    task_struct* t = current;
-    t->saved_sigmask = t->blocked;
-    t->restore_sigmask = true;
-    t->blocked.sig = mask & ~(sigset_t::bit(SIGKILL) | sigset_t::bit(SIGSTOP));
-    recalc_sigpending();
-    return {};
-}
-
-void end_temporary_sigmask(const SyscallResult& r)
-{
-    /* Without a pending signal to deliver there is no frame to carry the old mask. */
-    task_struct* t = current;
-    if (t->restore_sigmask && r.value != errno_return(Errno::ERESTARTNOHAND) && !signal_pending(t)) {
-        t->blocked = t->saved_sigmask;
-        t->restore_sigmask = false;
-        recalc_sigpending();
-    }
 }
 
 /* select's sets: nfds bits in arrays of longs. */

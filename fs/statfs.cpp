@@ -29,7 +29,7 @@ Result<void> fill_statfs(const path& p, user_out_ptr<statfs_user> buf)
     st.f_namelen = NAME_MAX;
     st.f_fsid[0] = static_cast<int>(sb->s_dev);
     /* Memory file systems may use all free memory. */
-    if (!strcmp(sb->s_type, "ramfs")) {
+    if (is_ramfs_sb(sb)) {
         st.f_blocks = totalram_pages();
         st.f_bfree = st.f_bavail = nr_free_pages();
     }

@@ -12,7 +12,24 @@
  *   stackprotector_selftest, ubsan_selftest
  *                    provoke one stack-protector or UBSan report after boot
  *                    (the checked build's checks, lib/checks_selftest.cpp)
- *   NAME=VALUE       passed to init's environment
+ *   hostio=DIGITS    init's fds among 0, 1, 2 that are pipes to the host
+ *                    (drivers/tty/hostio.cpp) instead of the console
+ *   init.ctty        init is a session leader with the console as its
+ *                    controlling terminal (./trapgate exec from a terminal)
+ *   init.killable    signals act on init as on any process: no pid-1
+ *                    immunity (./trapgate exec: ^C, SIGPIPE end the program,
+ *                    as under qemu-x86_64)
+ *   init.stdin=PATH  init's fd 0 is PATH opened for reading, then unlinked
+ *                    (./trapgate exec with a regular file as stdin, as
+ *                    qemu-x86_64 passes the host's)
+ *   init.cwd=DIR     init's working directory
+ *   init.uid=N       init's user id (real, effective, saved, fs; no
+ *                    capabilities unless 0); the group stays 0
+ *   init.env=NAME=VALUE  passed to init's environment (may contain dots)
+ *   console.winsize=ROWSxCOLS  the console's window size (TIOCGWINSZ), the
+ *                    host terminal's (./trapgate exec)
+ *   NAME=VALUE       passed to init's environment (not with a dot in it:
+ *                    those are for the kernel, as on Linux)
  *   -- ARGS...       init's arguments ("..." quotes an argument with spaces)
  */
 #include <asm/apic.h>
@@ -23,6 +40,7 @@
 #include <asm/processor.h>
 #include <asm/reboot.h>
 #include <drivers/acpi.h>
+#include <drivers/hostio.h>
 #include <drivers/serial.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
@@ -64,8 +82,39 @@ bool fault_selftest;
 const char* debug_selftest;
 bool stackprotector_selftest_wanted;
 bool ubsan_selftest_wanted;
+unsigned hostio_fds; /* bit n: fd n is on the host channel */
+bool init_ctty;
+bool init_killable;
+const char* init_cwd;
+const char* init_stdin;
+long init_uid = -1;
 
-/* Splits the command line in place: spaces separate, double quotes group. */
+/* A decimal number at s, up to max; s moves past it. */
+unsigned long parse_number(const char*& s, unsigned long max)
+{
+    unsigned long n = 0;
+    for (; *s >= '0' && *s <= '9'; s++)
+        n = min(max, n * 10 + (*s - '0'));
+    return n;
+}
+
+/* Replaces NAME=... in init's environment, or adds it. */
+void set_init_env(const char* word, int& envc)
+{
+    const char* eq = strchr(word, '=');
+    size_t len = eq ? static_cast<size_t>(eq - word) + 1 : strlen(word);
+    for (int i = 0; i < envc; i++) {
+        if (!strncmp(init_envp[i], word, len)) {
+            init_envp[i] = word;
+            return;
+        }
+    }
+    if (envc < MAX_INIT_ARGS)
+        init_envp[envc++] = word;
+}
+
+/* Splits the command line in place: spaces separate, double quotes group,
+ * a backslash takes the next character as it is (a quote, a backslash). */
 char* next_word(char*& at)
 {
     while (*at == ' ')
@@ -76,7 +125,9 @@ char* next_word(char*& at)
     char* out = at;
     bool quoted = false;
     for (; *at && (quoted || *at != ' '); at++) {
-        if (*at == '"')
+        if (*at == '\\' && at[1])
+            *out++ = *++at;
+        else if (*at == '"')
             quoted = !quoted;
         else
             *out++ = *at;
@@ -121,8 +172,34 @@ void parse_cmdline()
             smp_max_cpus = max(1, n);
         } else if (!strcmp(word, "quiet")) {
             printk_quiet = true;
-        } else if (strchr(word, '=') && !strchr(word, '.') && envc < MAX_INIT_ARGS) {
-            init_envp[envc++] = word;
+        } else if (!strncmp(word, "hostio=", 7)) {
+            for (const char* d = word + 7; *d; d++)
+                if (*d >= '0' && *d <= '2')
+                    hostio_fds |= 1u << (*d - '0');
+        } else if (!strcmp(word, "init.ctty")) {
+            init_ctty = true;
+        } else if (!strcmp(word, "init.killable")) {
+            init_killable = true;
+        } else if (!strncmp(word, "init.stdin=", 11)) {
+            init_stdin = word + 11;
+        } else if (!strncmp(word, "init.cwd=", 9)) {
+            init_cwd = word + 9;
+        } else if (!strncmp(word, "init.uid=", 9)) {
+            long n = 0;
+            for (const char* d = word + 9; *d >= '0' && *d <= '9' && n < (1L << 32); d++)
+                n = n * 10 + (*d - '0');
+            init_uid = n;
+        } else if (!strncmp(word, "console.winsize=", 16)) {
+            const char* s = word + 16;
+            console_tty.winsize.ws_row = static_cast<u16>(parse_number(s, 0xffff));
+            if (*s == 'x') {
+                s++;
+                console_tty.winsize.ws_col = static_cast<u16>(parse_number(s, 0xffff));
+            }
+        } else if (!strncmp(word, "init.env=", 9) && strchr(word + 9, '=')) {
+            set_init_env(word + 9, envc);
+        } else if (strchr(word, '=') && !strchr(word, '.')) {
+            set_init_env(word, envc);
         }
     }
     init_argv[0] = init_path;
@@ -202,14 +279,56 @@ __attribute__((noinline)) void provoke_kernel_fault()
 {
     local_irq_enable();
     lock_kernel(); /* process context from here on, as in a system call */
-    /* fds 0, 1, 2: the console, as Linux gives init. */
+    if (init_ctty) {
+        /* A session of its own, the console its terminal (opened below). */
+        current->signal->leader = true;
+        current->signal->session = current->signal->pgrp = current->tgid;
+    }
+    if (init_killable)
+        current->signal->flags &= ~SIGNAL_UNKILLABLE;
+    /* fds 0, 1, 2: the console, as Linux gives init, or pipes to the host. */
     auto console = do_filp_open(AT_FDCWD, "/dev/console", O_RDWR, 0);
-    if (console.ok()) {
-        fd_install(0, console.value());
-        fd_install(1, get_file(console.value()));
-        fd_install(2, get_file(console.value()));
-    } else {
+    if (!console.ok())
         printk("init: cannot open /dev/console\n");
+    for (int fd = 0; fd < 3; fd++) {
+        if (fd == 0 && init_stdin) {
+            auto f = do_filp_open(AT_FDCWD, init_stdin, O_RDONLY, 0);
+            if (f.ok()) {
+                fd_install(0, f.value());
+                (void)kernel_unlink(init_stdin); /* only the descriptor names it */
+                continue;
+            }
+            printk("init: cannot open %s\n", init_stdin);
+        }
+        if (hostio_fds & (1u << fd)) {
+            auto f = hostio_open_stream(fd);
+            if (f.ok())
+                fd_install(fd, f.value());
+            else
+                printk("init: no host channel for fd %d\n", fd);
+        } else if (console.ok()) {
+            fd_install(fd, get_file(console.value()));
+        }
+    }
+    if (console.ok())
+        fput(console.value());
+    if (init_cwd) {
+        auto p = kern_path(init_cwd, LOOKUP_FOLLOW | LOOKUP_DIRECTORY);
+        if (p.ok()) {
+            path_put(current->fs->pwd);
+            current->fs->pwd = p.value();
+        } else {
+            printk("init: cannot change to %s\n", init_cwd);
+        }
+    }
+    if (init_uid >= 0) {
+        cred* c = prepare_creds();
+        if (c) {
+            c->uid = c->euid = c->suid = c->fsuid = static_cast<uid_t>(init_uid);
+            if (init_uid)
+                c->cap_permitted = c->cap_effective = 0;
+            commit_creds(c);
+        }
     }
     auto r = kernel_execve(init_path, init_argv, init_envp);
     if (!r.ok()) {
@@ -296,8 +415,11 @@ extern "C" [[noreturn]] __attribute__((no_stack_protector)) void start_kernel(u3
     boot_task.fs = new fs_struct{1, {root_mnt, dget(root_mnt->mnt_root)}, {root_mnt, dget(root_mnt->mnt_root)}, 022};
     chr_dev_init();
     tty_init();
+    if (hostio_fds)
+        hostio_init();
     populate_rootfs();
     make_dev_nodes();
+    initramfs_dir_times();
     free_initrd_mem();
     smp_boot_cpus();
 

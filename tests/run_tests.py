@@ -57,6 +57,10 @@ def image_for(test):
     for host, where in test.get("files", {}).items():
         host_path = host if os.path.isabs(host) else os.path.join(ROOT, host)
         image.host_file(where, host_path)
+    for spec in test.get("host_dirs", []):
+        # HOST[:GUEST]: a host tree, as ./trapgate exec --host-dir adds it.
+        host, _, where = spec.partition(":")
+        trapgate.add_host_dir(image, host, where or host)
     return image, guest
 
 

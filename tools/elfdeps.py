@@ -99,20 +99,25 @@ def _expand(paths, origin):
     return [p.replace("$ORIGIN", origin).replace("${ORIGIN}", origin) for p in paths.split(":") if p]
 
 
-def needed_files(program):
+def needed_files(program, library=False):
     """[(guest path, host file)] for a dynamically linked program, [] for a static one.
 
     The guest path is where the guest's loader opens the object: the
     interpreter at its PT_INTERP name, each library at DIR/NAME for the first
-    directory of the search that has it."""
+    directory of the search that has it. library=True: program is a shared
+    object (a Python extension module) to be loaded by dlopen; the libraries
+    it needs, without an interpreter."""
     try:
         elf = Elf(program)
     except (OSError, ValueError):
         return []
     interp = elf.interp()
-    if not interp:
+    if library:
+        files = []
+    elif not interp:
         return []
-    files = [(interp, os.path.realpath(interp))]
+    else:
+        files = [(interp, os.path.realpath(interp))]
     system = ld_so_conf_dirs() + DEFAULT_DIRS
     found, queue = {}, [(program, elf)]
     while queue:

@@ -209,7 +209,7 @@ def _image(jobs):
             entries["dev"] = (stat.S_IFDIR | 0o755, b"", (0, 0))
         top.dir(root)
         for path, (mode, data, rdev) in entries.items():
-            top._add(root + "/" + path, mode, data, rdev)  # noqa: SLF001
+            top._add(root + "/" + path, mode, data, rdev, job.image.mtime(path))  # noqa: SLF001
         words = [job.id, "/" + root, str(job.timeout), job.program] + list(job.args)
         for w in words:
             if "\n" in w or "\x1f" in w:

@@ -5,6 +5,8 @@ Channels (see arch/x86_64/kernel/reboot.cpp and drivers/tty/serial.cpp):
   COM2            kernel messages (boot lines, the tracer, ENOSYS notices)
   debugcon 0xe9   one line "exit_status=N" when the first program ends
   isa-debug-exit  a kernel panic ends QEMU with status 3
+  COM3 (0x3e8, IRQ 5)  `./trapgate exec` only: the host's stdin, stdout and
+                  stderr where they are not a terminal (tools/exec_io.py)
 Software emulation (TCG, -cpu max) always works; KVM is tried only when asked
 for and /dev/kvm is usable, and never needed.
 """
@@ -48,7 +50,8 @@ def kvm_usable():
     return os.access("/dev/kvm", os.R_OK | os.W_OK)
 
 
-def qemu_args(boot, klog_path, status_path):
+def qemu_args(boot, klog_path, status_path, klog_chardev=None):
+    """klog_chardev: the kernel log's chardev options instead of the file klog_path."""
     accel = ["-accel", "kvm", "-cpu", "host"] if boot.kvm and kvm_usable() else ["-accel", "tcg", "-cpu", "max"]
     args = [QEMU, *accel, "-m", boot.mem, "-smp", str(boot.smp), "-display", "none", "-no-reboot",
             *(["-cdrom", boot.cdrom] if boot.cdrom else
@@ -58,7 +61,7 @@ def qemu_args(boot, klog_path, status_path):
     if boot.icount:
         args += ["-icount", "shift=0,sleep=off"]
     args += ["-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console",
-             "-chardev", "file,id=klog,path=%s,append=on" % klog_path, "-serial", "chardev:klog"]
+             "-chardev", klog_chardev or "file,id=klog,path=%s,append=on" % klog_path, "-serial", "chardev:klog"]
     return args + list(boot.extra)
 
 

@@ -8,12 +8,15 @@
 
 import argparse
 import os
+import re
+import stat
 import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import initramfs  # noqa: E402
 import elfdeps  # noqa: E402
+import exec_io  # noqa: E402
 import qemu  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,10 +27,10 @@ KERNEL = os.environ.get("TRAPGATE_KERNEL") or os.path.join(BUILD, "vmlinux")
 
 
 def quote(arg):
-    """One init argument on the kernel command line (see init/main.cpp)."""
-    if '"' in arg:
-        raise SystemExit('trapgate: arguments cannot contain double quotes: %r' % arg)
-    return '"%s"' % arg if (" " in arg or not arg) else arg
+    """One init argument on the kernel command line (see init/main.cpp):
+    double quotes group, a backslash escapes a quote or a backslash."""
+    escaped = arg.replace("\\", "\\\\").replace('"', '\\"')
+    return '"%s"' % escaped if (" " in arg or not arg) else escaped
 
 
 def base_image():
@@ -81,8 +84,45 @@ def program_image(program, files):
     return image, guest
 
 
-def cmdline(init, args, trace=False, quiet=True):
-    words = (["quiet"] if quiet else []) + ["init=" + init] + (["trace"] if trace else [])
+# Trees exec leaves out of a --host-dir: a language's own test suites and GUI
+# tools, tens of MiB nobody runs (python3's test/ is 13 MiB), and python's
+# config-3.N-* (its static library for embedding, 25 MiB).
+SKIP_DIRS = {"test", "tests", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3"}
+
+
+def add_host_dir(image, host, guest):
+    """A host directory tree at guest: files, symlinks (as links) and
+    directories, and the shared libraries its ELF objects need."""
+    if not os.path.isdir(host):
+        raise SystemExit("trapgate: --host-dir: %s is not a directory" % host)
+    for top, dirs, names in os.walk(host):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("config-3.")
+                         and not os.path.islink(os.path.join(top, d)))
+        rel = os.path.relpath(top, host)
+        where = guest if rel == "." else os.path.join(guest, rel)
+        image.dir(where, stat.S_IMODE(os.stat(top).st_mode))
+        for name in names + [d for d in os.listdir(top) if os.path.islink(os.path.join(top, d))
+                             and os.path.isdir(os.path.join(top, d))]:
+            path = os.path.join(top, name)
+            if os.path.islink(path):
+                image.symlink(os.path.join(where, name), os.readlink(path))
+            elif os.path.isfile(path) and os.access(path, os.R_OK):
+                image.host_file(os.path.join(where, name), path, keep_mtime=True)
+                if ".so" in name:
+                    for lib_where, lib_host in elfdeps.needed_files(path, library=True):
+                        if not image.has(lib_where):
+                            image.host_file(lib_where, lib_host)
+
+
+def python_stdlib(program):
+    """/usr/lib/python3.N for a python3.N program (its standard library), or None."""
+    m = re.fullmatch(r"python(3\.\d+)", os.path.basename(os.path.realpath(program)))
+    lib = m and "/usr/lib/python" + m.group(1)
+    return lib if lib and os.path.isdir(lib) else None
+
+
+def cmdline(init, args, trace=False, quiet=True, extra=()):
+    words = (["quiet"] if quiet else []) + ["init=" + init] + (["trace"] if trace else []) + list(extra)
     return " ".join(words + ["--"] + [quote(a) for a in args])
 
 
@@ -95,23 +135,50 @@ def build_initrd(image, name):
 def cmd_exec(argv):
     ap = argparse.ArgumentParser(prog="trapgate exec")
     ap.add_argument("--smp", type=int, default=1)
-    ap.add_argument("--mem", default="128M")
+    ap.add_argument("--mem", help="guest memory (default 128M, more for a large image)")
     ap.add_argument("--trace", action="store_true", help="print every system call (on stderr)")
     ap.add_argument("--icount", action="store_true", help="count guest instructions: -icount shift=0,sleep=off")
     ap.add_argument("--kvm", action="store_true", help="use KVM if /dev/kvm works (optional)")
     ap.add_argument("--file", action="append", default=[], metavar="HOST[:GUEST]")
+    ap.add_argument("--host-dir", action="append", default=[], metavar="HOST[:GUEST]",
+                    help="a host directory tree in the guest, at GUEST (default: the same path)")
+    ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                    help="add to (or replace in) the program's environment (HOME=/ TERM=linux)")
+    ap.add_argument("--cwd", metavar="DIR", help="the program's working directory (made if missing)")
+    ap.add_argument("--uid", type=int, metavar="N", help="the program's user id (group 0, as docker --user N)")
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("program")
     ap.add_argument("args", nargs=argparse.REMAINDER)
     o = ap.parse_args(argv)
     image, guest = program_image(o.program, o.file)
-    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, o.trace),
-                     smp=o.smp, mem=o.mem, icount=o.icount, kvm=o.kvm)
-    stdin = None if sys.stdin.isatty() else sys.stdin.buffer.read()
-    outcome = qemu.run(boot, stdin=stdin, timeout=o.timeout)
-    sys.stdout.buffer.write(outcome.stdout)
-    sys.stdout.flush()
-    sys.stderr.write(outcome.kernel_log)
+    host_dirs = list(o.host_dir)
+    stdlib = python_stdlib(o.program)
+    if stdlib and not any(d.partition(":")[0].rstrip("/") == stdlib for d in host_dirs):
+        host_dirs.append(stdlib)  # python3 without its standard library stops at once
+    for spec in host_dirs:
+        host, _, where = spec.partition(":")
+        add_host_dir(image, os.path.abspath(host), where or os.path.abspath(host))
+    words = []
+    for env in o.env:
+        if "=" not in env or not env.partition("=")[0]:
+            raise SystemExit("trapgate: --env wants NAME=VALUE, not %r" % env)
+        words.append(quote("init.env=" + env))
+    if o.cwd:
+        if not o.cwd.startswith("/"):
+            raise SystemExit("trapgate: --cwd wants an absolute path")
+        if o.cwd.strip("/") and not image.has(o.cwd):
+            image.dir(o.cwd)
+        words.append(quote("init.cwd=" + o.cwd))
+    if o.uid is not None:
+        words.append("init.uid=%d" % o.uid)
+    stdin_data = None if sys.stdin.isatty() else exec_io.regular_stdin()
+    if stdin_data is not None:
+        image.file(exec_io.STDIN_FILE, stdin_data, 0o400)
+    # The image and its unpacked files are both in memory while it unpacks.
+    mem = o.mem or "%dM" % max(128, (2 * image.size() >> 20) + 64)
+    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, o.trace, extra=words),
+                     smp=o.smp, mem=mem, icount=o.icount, kvm=o.kvm)
+    outcome = exec_io.run(boot, timeout=o.timeout, stdin_in_image=stdin_data is not None)
     if outcome.timed_out:
         print("trapgate: timed out after %d s" % o.timeout, file=sys.stderr)
         return 124

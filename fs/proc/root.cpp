@@ -780,6 +780,27 @@ Result<size_t> proc_readlink(dentry* d, char* buf, size_t size)
     return Errno::EINVAL;
 }
 
+/* fd/N of an unlinked file: the file itself, as Linux's magic links are
+ * (its name "... (deleted)" leads nowhere). */
+Result<path> proc_get_link(dentry* d)
+{
+    ino_info info = decode_info(d->d_inode);
+    if (info.kind != K_FD_LINK)
+        return path{nullptr, nullptr};
+    task_struct* t = get_proc_task(info.pid);
+    if (!t)
+        return Errno::ENOENT;
+    if (!may_access(t))
+        return Errno::EACCES;
+    file* f = t->files ? t->files->get(info.fd) : nullptr;
+    if (!f)
+        return Errno::ENOENT;
+    if (!f->f_path.dentry || !file_unlinked(f))
+        return path{nullptr, nullptr};
+    path_get(f->f_path);
+    return f->f_path;
+}
+
 /* ---- files: a snapshot made at open ---- */
 
 struct proc_file {
@@ -940,6 +961,7 @@ const inode_operations proc_link_iops = {
     .unlink = nullptr,
     .readlink = proc_readlink,
     .setsize = nullptr,
+    .get_link = proc_get_link,
 };
 
 const file_operations proc_dir_fops = {

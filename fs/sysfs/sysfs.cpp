@@ -2,7 +2,10 @@
  * sysfs, the start of it: the CPU files Linux has under
  * /sys/devices/system/cpu (online, possible, present, offline, kernel_max,
  * and cpuN/online for every CPU but the boot one), which C libraries read to
- * count processors (glibc's get_nprocs reads `online`). The top-level
+ * count processors (glibc's get_nprocs reads `online`), and
+ * /sys/kernel/mm/transparent_hugepage (enabled, defrag, hpage_pmd_size),
+ * which allocators and language runtimes read: "never", as there are no
+ * huge pages here (Debian's cloud kernel's default too). The top-level
  * directories Linux has are there, empty but for devices. Like procfs
  * nothing is stored: inodes are made on lookup and say what they are in
  * i_private, and a file's text is made when it is opened.
@@ -18,8 +21,9 @@
 namespace {
 
 /* The fixed tree, parents by index. */
-enum : int { ROOT = -1, DEVICES = 0, SYSTEM = 4, CPU = 5 };
-enum file_kind { DIR, CPU_ONLINE, CPU_POSSIBLE, CPU_PRESENT, CPU_OFFLINE, CPU_KERNEL_MAX };
+enum : int { ROOT = -1, DEVICES = 0, KERNEL = 2, SYSTEM = 4, CPU = 5, MM = 11, THP = 12 };
+enum file_kind { DIR, CPU_ONLINE, CPU_POSSIBLE, CPU_PRESENT, CPU_OFFLINE, CPU_KERNEL_MAX, THP_ENABLED, THP_DEFRAG,
+                 THP_PMD_SIZE };
 
 struct node {
     const char* name;
@@ -39,6 +43,11 @@ const node nodes[] = {
     /* 8 */ {"online", CPU, CPU_ONLINE},
     /* 9 */ {"possible", CPU, CPU_POSSIBLE},
     /* 10 */ {"present", CPU, CPU_PRESENT},
+    /* 11 */ {"mm", KERNEL, DIR},
+    /* 12 */ {"transparent_hugepage", MM, DIR},
+    /* 13 */ {"enabled", THP, THP_ENABLED},
+    /* 14 */ {"defrag", THP, THP_DEFRAG},
+    /* 15 */ {"hpage_pmd_size", THP, THP_PMD_SIZE},
 };
 constexpr int NR_NODES = sizeof(nodes) / sizeof(nodes[0]);
 
@@ -209,6 +218,15 @@ Result<void> sysfs_open(inode* i, file* f)
             break;
         case CPU_KERNEL_MAX:
             n = snprintf(t->buf, sizeof(t->buf), "%d", NR_CPUS - 1);
+            break;
+        case THP_ENABLED:
+            n = snprintf(t->buf, sizeof(t->buf), "always madvise [never]");
+            break;
+        case THP_DEFRAG:
+            n = snprintf(t->buf, sizeof(t->buf), "always defer defer+madvise madvise [never]");
+            break;
+        case THP_PMD_SIZE:
+            n = snprintf(t->buf, sizeof(t->buf), "%lu", PAGE_SIZE << 9);
             break;
         case DIR:
             break;

@@ -26,6 +26,7 @@ struct super_block;
 struct vfsmount;
 struct page;
 struct poll_table;
+struct path;
 struct kstat;
 
 constexpr int NAME_MAX = 255;
@@ -165,6 +166,10 @@ struct inode_operations {
     /* The target of a symlink, into buf (not terminated); returns its length. */
     Result<size_t> (*readlink)(dentry* d, char* buf, size_t size);
     Result<void> (*setsize)(inode*, loff_t size);
+    /* A magic link (procfs's fd/N): its target itself, referenced, where
+     * walking the name readlink gives would not reach it (an unlinked
+     * file); a null path: walk the name. */
+    Result<path> (*get_link)(dentry* d);
 };
 
 struct super_block {
@@ -173,6 +178,7 @@ struct super_block {
     dentry* s_root;
     const char* s_type; /* "ramfs", "proc", ... */
     unsigned long s_magic;
+    bool s_xattr; /* its inodes keep extended attributes (tmpfs, the root: fs/xattr.cpp) */
 };
 
 struct inode {
@@ -197,7 +203,11 @@ struct inode {
     void* i_private;
     wait_queue_head i_wait; /* pipes and FIFOs */
     const struct vm_operations_struct* i_vm_ops; /* hooks for its mappings (linux/mm.h), or null */
+    struct simple_xattr* i_xattrs; /* extended attributes, newest first (fs/xattr.cpp) */
 };
+
+/* Frees an inode's extended attributes (when the inode goes). */
+void simple_xattrs_free(inode* i);
 
 /*
  * A name. Linked names (an inode, not unlinked, under a parent) are in two
@@ -256,7 +266,13 @@ struct file {
      * f_dir_cursor_pos), so entries coming and going don't move it. */
     u64 f_dir_cursor;
     loff_t f_dir_cursor_pos;
+    struct epitem* f_ep; /* epoll items watching this file (fs/eventpoll.cpp) */
 };
+
+/* The file's last reference is going: it leaves every epoll interest list. */
+void eventpoll_release_file(file* f);
+/* ... and every waiter's wait queues it put them on (fs/select.cpp). */
+void poll_release_file(file* f);
 
 /* ---- inodes and the page cache (fs/inode.cpp) ---- */
 
@@ -278,6 +294,12 @@ Result<page*> filemap_get_page(inode* i, unsigned long index);
 Result<void> filemap_set_size(inode* i, loff_t size);
 Result<size_t> filemap_read(inode* i, iov_iter& to, loff_t pos);
 Result<size_t> filemap_write(inode* i, iov_iter& from, loff_t pos);
+/* fallocate's work on the page cache: pages for every byte of [pos, end)
+ * (zeroed; beyond the size too), all or none (ENOMEM); or, for a hole, those
+ * bytes zeroed and the pages wholly inside freed unless something else holds
+ * them (a mapping). Neither changes the size. */
+Result<void> filemap_allocate(inode* i, loff_t pos, loff_t end);
+void filemap_punch_hole(inode* i, loff_t pos, loff_t end);
 /* An unnamed memory file for MAP_SHARED|MAP_ANONYMOUS (reference returned). */
 Result<inode*> shmem_file_setup(size_t size);
 
@@ -348,6 +370,8 @@ Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev
 /* The same in a resolved parent (the name is known not to exist). */
 Result<dentry*> vfs_create(const parent_path& pp, umode_t mode, dev_t rdev);
 Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t mode);
+/* unlink(2) of a kernel path, with its checks. */
+Result<void> kernel_unlink(const char* name);
 /* Opens what p names (the caller keeps its reference), with open()'s checks. */
 Result<file*> dentry_open(const path& p, unsigned flags);
 Result<char*> getname(user_in_ptr<const char> name); /* kmalloc'ed PATH_MAX copy */
@@ -504,6 +528,12 @@ const file_operations* lookup_chrdev(dev_t dev);
 
 /* File systems. */
 super_block* ramfs_get_sb();
+/* The same files as tmpfs: its name (/proc/mounts), magic (statfs) and
+ * extended attributes (fs/ramfs.cpp). */
+void ramfs_make_tmpfs(super_block* sb, const char* type);
+/* A memory file system's (ramfs, tmpfs)? */
+bool is_ramfs_sb(const super_block* sb);
+bool is_tmpfs_sb(const super_block* sb);
 super_block* proc_get_sb(); /* fs/proc: a new procfs instance */
 super_block* sysfs_get_sb(); /* fs/sysfs: a new sysfs instance */
 extern const file_operations ramfs_file_operations;
@@ -512,3 +542,4 @@ const file_operations* fifo_file_operations(); /* fs/pipe.cpp: FIFOs opened by n
 Result<long> pipe_fcntl(file* f, unsigned int cmd, unsigned long arg);
 extern const file_operations ramfs_dir_operations;
 void populate_rootfs(); /* unpack the initramfs */
+void initramfs_dir_times(); /* its directories' times again, after the last change inside them */
