@@ -337,6 +337,9 @@ Result<wait_result> do_wait(const wait_opts& wo)
                 me->cutime_ns += r.utime_ns + c->signal->cutime_ns;
                 me->cstime_ns += r.stime_ns + c->signal->cstime_ns;
                 me->cmaxrss_kib = max(me->cmaxrss_kib, max(c->signal->maxrss_kib, c->signal->cmaxrss_kib));
+                /* Its threads are released (counted in its signal_struct); the leader is not yet. */
+                me->cnvcsw += c->signal->nvcsw + c->nvcsw + c->signal->cnvcsw;
+                me->cnivcsw += c->signal->nivcsw + c->nivcsw + c->signal->cnivcsw;
                 c->exit_state = EXIT_DEAD;
                 reap = true;
             }

@@ -107,6 +107,8 @@ void release_task(task_struct* t)
         list_del(&t->tasks);
         list_head::del(&t->sibling);
         list_del(&t->thread_node);
+        t->signal->nvcsw += t->nvcsw; /* the process's count keeps the thread's */
+        t->signal->nivcsw += t->nivcsw;
     }
     nr_threads--;
     signal_struct* sig = t->signal;

@@ -642,6 +642,19 @@ SYSCALL_DEFINE2(getrusage, int, who, user_out_ptr<rusage_out>, ru)
         r.maxrss = static_cast<long>(max(t->signal->maxrss_kib, t->mm ? t->mm->hiwater_rss * (PAGE_SIZE / 1024) : 0UL));
     r.utime_sec = static_cast<long>(user / 1000000000), r.utime_usec = static_cast<long>(user / 1000 % 1000000);
     r.stime_sec = static_cast<long>(sys / 1000000000), r.stime_usec = static_cast<long>(sys / 1000 % 1000000);
+    signal_struct* sig = t->signal;
+    if (who == RUSAGE_CHILDREN) {
+        r.nvcsw = static_cast<long>(sig->cnvcsw), r.nivcsw = static_cast<long>(sig->cnivcsw);
+    } else if (who == RUSAGE_THREAD) {
+        r.nvcsw = static_cast<long>(t->nvcsw), r.nivcsw = static_cast<long>(t->nivcsw);
+    } else {
+        unsigned long v = sig->nvcsw, iv = sig->nivcsw;
+        list_for_each(pos, &sig->thread_head) {
+            task_struct* th = list_entry(pos, task_struct, thread_node);
+            v += th->nvcsw, iv += th->nivcsw;
+        }
+        r.nvcsw = static_cast<long>(v), r.nivcsw = static_cast<long>(iv);
+    }
     return copy_to_user(ru, &r);
 }
 

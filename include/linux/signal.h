@@ -56,6 +56,9 @@ struct signal_struct {
     u64 cutime_ns, cstime_ns;
     unsigned long maxrss_kib;  /* the largest hiwater_rss of this process, kept past exit */
     unsigned long cmaxrss_kib; /* the largest of the waited-for children */
+    /* Context switches (getrusage's ru_nvcsw, ru_nivcsw): of the threads
+     * released already, and of the children waited for. */
+    unsigned long nvcsw, nivcsw, cnvcsw, cnivcsw;
 };
 
 enum : unsigned int {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -91,5 +92,11 @@ int main(int argc, char **argv)
     int st;
     EQ(waitpid(hog, &st, 0), hog);
     TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+    /* getrusage counts the same switches: ours (sleeps) and the reaped hog's (preemptions). */
+    struct rusage self, children;
+    EQ(getrusage(RUSAGE_SELF, &self), 0);
+    EQ(getrusage(RUSAGE_CHILDREN, &children), 0);
+    TRUE(self.ru_nvcsw >= 100);
+    TRUE(children.ru_nivcsw > 0);
     return summary();
 }
