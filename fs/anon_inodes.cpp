@@ -4,6 +4,7 @@
  * file type, as Linux's anon inode has, and a dentry named
  * "anon_inode:[NAME]", which /proc/PID/fd shows.
  */
+#include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/printk.h>
 #include <linux/string.h>

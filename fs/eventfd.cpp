@@ -6,6 +6,7 @@
  * the counter is not zero, POLLOUT while a write of 1 would not wait. The
  * counter is process-context only, under the kernel lock.
  */
+#include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -13,7 +14,6 @@
 #include <linux/syscalls.h>
 #include <linux/uaccess.h>
 
-Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void* priv, unsigned flags);
 
 namespace {
 

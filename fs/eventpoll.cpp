@@ -18,13 +18,13 @@
  * kernel lock protects the lists.
  */
 #include <linux/cred.h>
+#include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
 #include <linux/slab.h>
 #include <linux/syscall_args.h>
 #include <linux/syscalls.h>
 
-Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void* priv, unsigned flags);
 
 struct epitem {
     list_head link;     /* in its eventpoll's items */
@@ -137,6 +137,8 @@ unsigned int ep_poll(file* f, poll_table* pt)
 void ep_release(inode*, file* f)
 {
     eventpoll* ep = ep_of(f);
+    if (!ep)
+        return; /* no descriptor was free (EMFILE): epoll_create frees it */
     while (!ep->items.empty())
         ep_remove(item_of(ep->items.next));
     kfree(ep);

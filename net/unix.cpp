@@ -19,6 +19,7 @@
  * Linux. The kernel lock protects the pair.
  */
 #include <linux/cred.h>
+#include <linux/anon_inodes.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/poll.h>
@@ -29,7 +30,6 @@
 #include <linux/syscall_args.h>
 #include <linux/syscalls.h>
 
-Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void* priv, unsigned flags);
 
 namespace {
 
@@ -181,6 +181,8 @@ Result<void> unix_open(inode*, file*) { return Errno::ENXIO; }
 void unix_release(inode*, file* f)
 {
     unix_end* u = end_of(f);
+    if (!u)
+        return; /* no descriptor was free (EMFILE): socketpair frees it */
     unix_pair* p = u->pair;
     p->open[u->e] = false;
     p->shutdown[u->e] = SHUTDOWN_MASK;
