@@ -350,8 +350,20 @@ def read_expected():
 
 
 def write_expected(names):
+    """Rewrites the list sorted, keeping the file's leading comment block (the
+    reasons tests are left out)."""
     head = ("# LTP tests (runtest/syscalls names) that pass on Trapgate: ./trapgate test runs them and\n"
             "# fails when one stops passing. tools/ltp.py --update-expected adds; nothing removes.\n")
+    if os.path.exists(EXPECTED):
+        with open(EXPECTED) as f:
+            lines = f.readlines()
+        comments = []
+        for line in lines:
+            if not line.startswith("#"):
+                break
+            comments.append(line)
+        if comments:
+            head = "".join(comments)
     with open(EXPECTED, "w") as f:
         f.write(head + "".join(n + "\n" for n in sorted(set(names))))
 
