@@ -12,27 +12,37 @@
 
 [[noreturn]] void refcount_error(const char* what, const void* obj, const char* how, long count);
 
+/* The checks, on the count as it was before the change. */
+static __always_inline void refcount_check_get(int old, const char* what, const void* obj)
+{
+#ifdef CONFIG_DEBUG_KERNEL
+    if (unlikely(old <= 0 || old == 0x7fffffff))
+        refcount_error(what, obj, old <= 0 ? "get on a freed object (use after free)" : "overflow", old);
+#else
+    (void)old, (void)what, (void)obj;
+#endif
+}
+static __always_inline void refcount_check_put(int old, const char* what, const void* obj)
+{
+#ifdef CONFIG_DEBUG_KERNEL
+    if (unlikely(old <= 0))
+        refcount_error(what, obj, "underflow (put without a reference)", old);
+#else
+    (void)old, (void)what, (void)obj;
+#endif
+}
+
 /* A new reference. */
 static inline void refcount_inc(int& count, const char* what, const void* obj)
 {
-#ifdef CONFIG_DEBUG_KERNEL
-    if (unlikely(count <= 0 || count == 0x7fffffff))
-        refcount_error(what, obj, count <= 0 ? "get on a freed object (use after free)" : "overflow", count);
-#else
-    (void)what, (void)obj;
-#endif
+    refcount_check_get(count, what, obj);
     count++;
 }
 
 /* Drops a reference; true when it was the last. */
 [[nodiscard]] static inline bool refcount_dec_and_test(int& count, const char* what, const void* obj)
 {
-#ifdef CONFIG_DEBUG_KERNEL
-    if (unlikely(count <= 0))
-        refcount_error(what, obj, "underflow (put without a reference)", count);
-#else
-    (void)what, (void)obj;
-#endif
+    refcount_check_put(count, what, obj);
     return --count == 0;
 }
 
@@ -41,23 +51,12 @@ static inline void refcount_inc(int& count, const char* what, const void* obj)
  * another thread): atomic, with the same checks. */
 static inline void refcount_inc_atomic(int& count, const char* what, const void* obj)
 {
-    int old = __atomic_fetch_add(&count, 1, __ATOMIC_RELAXED);
-#ifdef CONFIG_DEBUG_KERNEL
-    if (unlikely(old <= 0 || old == 0x7fffffff))
-        refcount_error(what, obj, old <= 0 ? "get on a freed object (use after free)" : "overflow", old);
-#else
-    (void)what, (void)obj, (void)old;
-#endif
+    refcount_check_get(__atomic_fetch_add(&count, 1, __ATOMIC_RELAXED), what, obj);
 }
 
 [[nodiscard]] static inline bool refcount_dec_and_test_atomic(int& count, const char* what, const void* obj)
 {
     int old = __atomic_fetch_sub(&count, 1, __ATOMIC_ACQ_REL);
-#ifdef CONFIG_DEBUG_KERNEL
-    if (unlikely(old <= 0))
-        refcount_error(what, obj, "underflow (put without a reference)", old);
-#else
-    (void)what, (void)obj;
-#endif
+    refcount_check_put(old, what, obj);
     return old == 1;
 }
