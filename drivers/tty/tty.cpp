@@ -173,8 +173,9 @@ Result<size_t> tty_read(file* f, iov_iter& to, loff_t*)
     while (input.ready() && done < to.count()) {
         size_t at = input.tail % input_queue::SIZE;
         if (canonical(tty) && eof_marks[at]) {
-            if (done)
-                break; /* the EOF ends this read; the next one returns 0 */
+            /* The ^D ends this read and is used up: after "xy" the read
+             * returns "xy" and the next one waits; at the start of a line it
+             * returns 0, end of file (Linux's n_tty). */
             eof_marks[at] = false;
             input.pop();
             input.lines--;

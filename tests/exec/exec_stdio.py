@@ -258,6 +258,24 @@ def tty_isatty_and_eof():
 
 
 @test
+def tty_eof_after_text():
+    # ^D after "xy" on a line ends that read with "xy" and is used up (n_tty):
+    # cat goes on reading; only a ^D at a line's start is end of file.
+    t = Pty([BUSYBOX, "sh", "-c", "echo ready; busybox cat; echo cat-ended"])
+    t.expect(b"ready")
+    time.sleep(0.5)
+    t.type(b"xy\x04")
+    t.expect(b"xyxy")  # the echo, then cat's copy
+    time.sleep(0.5)
+    t.type(b"z\r")
+    t.expect(b"z\r\r\nz\r\r\n")  # cat still reads: the ^D was no end of file
+    t.type(b"\x04")
+    t.expect(b"cat-ended")
+    rc = t.status()
+    check("tty_eof_after_text", rc == 0, repr((rc, t.seen[-300:])))
+
+
+@test
 def tty_winsize():
     # The guest console has the host terminal's size (TIOCGWINSZ).
     t = Pty([BUSYBOX, "stty", "size"], rows=33, cols=101)
