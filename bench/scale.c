@@ -141,6 +141,14 @@ static int setup_pingpong(long n)
             for (;;)
                 __asm__ volatile("" ::: "memory");  /* runnable, always */
     }
+    /* Let them run a while (0.2 s) first, so the row measures the steady
+     * state, where each has had its turn: just after the forks, a new task's
+     * start debit (it starts a slice behind its parent) leaves the pair ahead
+     * of them all for some milliseconds, and a short window measured only
+     * that (Linux 16,014 instructions at N = 64, then; 380,000-470,000 over
+     * 1,000 round trips later). */
+    if (n)
+        usleep(200000);
     if (pipe(pipe_a) || pipe(pipe_b))
         return -1;
     pid_t echo = fork();
