@@ -5,6 +5,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/time.h>
@@ -121,6 +122,11 @@ Result<size_t> filemap_read(inode* i, iov_iter& to, loff_t pos)
         pos += copied;
         if (copied < n)
             break;
+        /* A page at a time, another task's turn if it is due: the read runs
+         * under the kernel lock, where the kernel is not preempted (a 2 GiB
+         * read held the CPU for seconds). Each turn starts again from the
+         * inode's size and pages, which may have changed meanwhile. */
+        cond_resched();
     }
     if (!done && to.faulted())
         return Errno::EFAULT;
