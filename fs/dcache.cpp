@@ -10,6 +10,7 @@
  * asking the file system: no negative dentries are needed there.
  */
 #include <linux/fs.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -220,13 +221,22 @@ Result<void> dcache_readdir(file* f, dir_context& ctx)
         d = child_older_than(dir, f->f_dir_cursor);
     else
         d = nth_child(dir, static_cast<u64>(ctx.pos - 2));
-    for (; d; d = rb_entry(rb_next(&d->d_child), dentry, d_child)) {
+    for (unsigned n = 1; d; n++) {
         if (!ctx.actor(&ctx, d->d_name, static_cast<int>(d->d_name_len), ctx.pos + 1, d->d_inode->i_ino,
                        dt_type(d->d_inode->i_mode)))
             break;
         ctx.pos++;
         f->f_dir_cursor = d->d_offset;
         f->f_dir_cursor_pos = ctx.pos;
+        if (n % 64 == 0 && need_resched()) {
+            /* A huge directory under the kernel lock: others' turn now and
+             * then; the walk goes on from the cursor, as the next call would
+             * (entries may have come and gone meanwhile). */
+            cond_resched();
+            d = child_older_than(dir, f->f_dir_cursor);
+        } else {
+            d = rb_entry(rb_next(&d->d_child), dentry, d_child);
+        }
     }
     return {};
 }
