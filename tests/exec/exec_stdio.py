@@ -185,9 +185,9 @@ def linux_same_output():
     # What Linux prints for the same program, where linux_ref exec can say.
     args = [BUSYBOX, "sh", "-c", "echo $HOME $TERM; echo $#; exit 3", "x"]
     ours = run(args)
-    if not os.path.exists(os.path.join(ROOT, "build", "linux", "vmlinuz")):
-        check("linux_same_output", False, "no Linux kernel in build/linux")
-        return
+    # linux_ref fetches Debian's kernel into the build directory if it is not
+    # there yet (a run whose guest-test results all came from the cache never
+    # needed it, so it may not be).
     theirs = subprocess.run(LINUX_REF + args, stdin=subprocess.DEVNULL, capture_output=True, timeout=300)
     check("linux_same_output", ours.stdout == theirs.stdout.replace(b"\r\n", b"\n")
           and ours.returncode == theirs.returncode == 3, repr((ours.stdout, theirs.stdout, ours.returncode,
