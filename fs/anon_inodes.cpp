@@ -15,8 +15,13 @@ super_block* anon_sb; /* a ramfs instance no path reaches, made on first use */
 
 Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void* priv, unsigned flags)
 {
-    if (!anon_sb && !(anon_sb = ramfs_get_sb()))
+    /* The descriptor first, as Linux does: with none free (EMFILE) no file is
+     * made, so no release ever sees a file without its private data. */
+    int fd = TRY(get_unused_fd_flags(flags & O_CLOEXEC));
+    if (!anon_sb && !(anon_sb = ramfs_get_sb())) {
+        put_unused_fd(fd);
         return Errno::ENOMEM;
+    }
     char dname[64];
     int len = snprintf(dname, sizeof(dname), "anon_inode:%s", name);
     inode* i = new_inode(anon_sb, 0600);
@@ -25,6 +30,7 @@ Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void
         iput(i);
         if (d)
             dput(d);
+        put_unused_fd(fd);
         return Errno::ENOMEM;
     }
     d->d_sb = anon_sb;
@@ -34,17 +40,13 @@ Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void
     path p{root_mnt, d};
     file* f = alloc_file(p, O_RDWR | (flags & O_NONBLOCK), fops);
     dput(d); /* the file holds it now */
-    if (!f)
+    if (!f) {
+        put_unused_fd(fd);
         return Errno::ENOMEM;
+    }
     if (!fops->llseek)
         f->f_mode &= ~FMODE_LSEEK; /* ESPIPE, unless the file says otherwise */
     f->private_data = priv;
-    auto fd = get_unused_fd_flags(flags & O_CLOEXEC);
-    if (!fd.ok()) {
-        f->private_data = nullptr; /* the caller still owns it */
-        fput(f);
-        return fd.error();
-    }
-    fd_install(fd.value(), f);
-    return fd.value();
+    fd_install(fd, f);
+    return fd;
 }

@@ -137,8 +137,6 @@ unsigned int ep_poll(file* f, poll_table* pt)
 void ep_release(inode*, file* f)
 {
     eventpoll* ep = ep_of(f);
-    if (!ep)
-        return; /* no descriptor was free (EMFILE): epoll_create frees it */
     while (!ep->items.empty())
         ep_remove(item_of(ep->items.next));
     kfree(ep);

@@ -181,8 +181,6 @@ Result<void> unix_open(inode*, file*) { return Errno::ENXIO; }
 void unix_release(inode*, file* f)
 {
     unix_end* u = end_of(f);
-    if (!u)
-        return; /* no descriptor was free (EMFILE): socketpair frees it */
     unix_pair* p = u->pair;
     p->open[u->e] = false;
     p->shutdown[u->e] = SHUTDOWN_MASK;
