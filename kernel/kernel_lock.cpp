@@ -24,18 +24,13 @@ void kernel_flag_wait()
     __atomic_sub_fetch(&kernel_flag.waiters, 1u, __ATOMIC_RELAXED);
 }
 
-/* The depth is kept with one CPU too (the word is not): a task at depth 0
- * may be preempted in the kernel (kernel/sched/preempt.cpp). */
+/* The stubs' inline halves (linux/smp_lock.h: the depth and word order that
+ * keeps preemption safe), with the checks. */
 void lock_kernel()
 {
-    task_struct* t = current;
-    int depth = t->kernel_lock_depth;
-    t->kernel_lock_depth = depth + 1;
-    barrier(); /* not preemptible before the word is ours */
-    if (depth == 0 && kernel_lock_smp) {
+    if (current->kernel_lock_depth == 0 && kernel_lock_smp)
         lockdep_assert_no_spinlocks("lock_kernel");
-        acquire_kernel_flag();
-    }
+    syscall_lock_kernel();
 }
 
 void unlock_kernel()
@@ -43,12 +38,7 @@ void unlock_kernel()
     task_struct* t = current;
     if (unlikely(t->kernel_lock_depth <= 0))
         panic("unlock_kernel: %s (pid %d) does not hold the kernel lock", t->comm, t->pid);
-    /* The word before the depth reaches 0: a task at depth 0 may be
-     * preempted, and must not be preempted holding the word. */
-    if (t->kernel_lock_depth == 1 && kernel_lock_smp)
-        release_kernel_flag();
-    barrier();
-    t->kernel_lock_depth--;
+    syscall_unlock_kernel();
 }
 
 bool kernel_locked() { return current->kernel_lock_depth > 0; }

@@ -60,14 +60,19 @@ static __always_inline void mutex_lock(mutex* m)
         return {};
     return mutex_lock_interruptible_slow(m);
 }
-static __always_inline void mutex_unlock(mutex* m)
+/* Frees the mutex and wakes its sleepers, if any. */
+static __always_inline void mutex_release(mutex* m)
 {
-#ifdef CONFIG_DEBUG_KERNEL
-    mutex_unlock_slow(m); /* checks the holder */
-#else
     (void)__atomic_exchange_n(&m->owner, nullptr, __ATOMIC_SEQ_CST); /* a full barrier: before the look at sleepers */
     if (unlikely(__atomic_load_n(&m->sleepers, __ATOMIC_RELAXED)))
         wake_up(&m->wait);
+}
+static __always_inline void mutex_unlock(mutex* m)
+{
+#ifdef CONFIG_DEBUG_KERNEL
+    mutex_unlock_slow(m); /* checks the holder, then mutex_release */
+#else
+    mutex_release(m);
 #endif
 }
 [[nodiscard]] bool mutex_is_locked(const mutex* m);

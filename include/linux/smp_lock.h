@@ -80,7 +80,8 @@ template <class Task> static __always_inline void reacquire_kernel_lock(Task* t)
 }
 
 /* lock_kernel/unlock_kernel inline, for the system-call stubs (SYSCALL_DEFINE
- * in linux/syscalls.h): every call that needs the lock runs these. The depth
+ * in linux/syscalls.h): every call that needs the lock runs these, and
+ * lock_kernel/unlock_kernel are these with their checks. The depth
  * is kept with one CPU too, where the word is not used: it is what says a
  * task may be preempted (kernel code under the lock never is). */
 template <class Task = task_struct> static __always_inline void syscall_lock_kernel()

@@ -47,9 +47,7 @@ void mutex_unlock_slow(mutex* m)
     if (unlikely(m->owner != current))
         panic("mutex %s: unlocked by %s (pid %d), not its holder", m->name, current->comm, current->pid);
 #endif
-    (void)__atomic_exchange_n(&m->owner, nullptr, __ATOMIC_SEQ_CST); /* a full barrier: before the look at sleepers */
-    if (unlikely(__atomic_load_n(&m->sleepers, __ATOMIC_RELAXED)))
-        wake_up(&m->wait);
+    mutex_release(m);
 }
 
 bool mutex_is_locked(const mutex* m) { return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) != nullptr; }
