@@ -14,7 +14,6 @@
  */
 #pragma once
 #include <linux/compiler.h>
-#include <linux/result.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <asm/percpu.h>
@@ -42,23 +41,14 @@ void mutex_init(mutex* m, const char* name);
 
 /* The slow paths (kernel/locking/mutex.cpp). */
 void mutex_lock_slow(mutex* m);
-[[nodiscard]] Result<void> mutex_lock_interruptible_slow(mutex* m);
 void mutex_unlock_slow(mutex* m);
-static __always_inline task_struct* mutex_self() { return current; }
 
 /* Sleeps until the mutex is ours (uninterruptible). Inline: every pipe read
  * and write takes one. */
 static __always_inline void mutex_lock(mutex* m)
 {
-    if (unlikely(!mutex_trylock(m, mutex_self())))
+    if (unlikely(!mutex_trylock(m, current)))
         mutex_lock_slow(m);
-}
-/* The same, but a signal ends the wait: ERESTARTSYS, the mutex not taken. */
-[[nodiscard]] static __always_inline Result<void> mutex_lock_interruptible(mutex* m)
-{
-    if (likely(mutex_trylock(m, mutex_self())))
-        return {};
-    return mutex_lock_interruptible_slow(m);
 }
 /* Frees the mutex and wakes its sleepers, if any. */
 static __always_inline void mutex_release(mutex* m)
@@ -75,7 +65,6 @@ static __always_inline void mutex_unlock(mutex* m)
     mutex_release(m);
 #endif
 }
-[[nodiscard]] bool mutex_is_locked(const mutex* m);
 
 /* Holds the mutex for the scope. */
 class [[nodiscard]] mutex_guard {

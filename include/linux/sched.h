@@ -221,11 +221,6 @@ void preempt_schedule_irq();
 bool wake_up_process(task_struct* t);
 /* Wakes t if its state is one of `states` (e.g. TASK_STOPPED for SIGCONT). */
 bool wake_up_state(task_struct* t, long states, bool sync = false);
-/* A wake-up by a task about to sleep (select_task_rq may keep t here). */
-static inline bool wake_up_process_sync(task_struct* t)
-{
-    return wake_up_state(t, TASK_INTERRUPTIBLE | TASK_UNINTERRUPTIBLE, true);
-}
 /* Makes t runnable for the first time. */
 void wake_up_new_task(task_struct* t);
 /* The timer interrupt's share: accounting and time slices. */

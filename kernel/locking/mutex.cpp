@@ -1,9 +1,9 @@
 /* Sleeping locks: include/linux/mutex.h says what they are for. */
 #include <linux/lockdep.h>
+#include <linux/result.h> /* wait_event's ERESTARTSYS */
 #include <linux/mutex.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
-#include <linux/signal.h>
 
 void mutex_init(mutex* m, const char* name)
 {
@@ -19,26 +19,15 @@ void mutex_init(mutex* m, const char* name)
  * add and the unlock's exchange are full barriers: one of the two sees the
  * other). The wait re-tries with the task already queued.
  */
-static long mutex_wait(mutex* m, bool interruptible)
+void mutex_lock_slow(mutex* m)
 {
     task_struct* self = current;
     if (unlikely(m->owner == self))
         panic("mutex %s: taken again by its holder %s (pid %d)", m->name, self->comm, self->pid);
     lockdep_assert_no_spinlocks("mutex_lock");
     __atomic_add_fetch(&m->sleepers, 1u, __ATOMIC_SEQ_CST);
-    long err = interruptible ? wait_event_interruptible(m->wait, mutex_trylock(m, self))
-                             : (wait_event(m->wait, mutex_trylock(m, self)), 0L);
+    wait_event(m->wait, mutex_trylock(m, self));
     __atomic_sub_fetch(&m->sleepers, 1u, __ATOMIC_RELAXED);
-    return err;
-}
-
-void mutex_lock_slow(mutex* m) { (void)mutex_wait(m, false); }
-
-Result<void> mutex_lock_interruptible_slow(mutex* m)
-{
-    if (mutex_wait(m, true))
-        return Errno::ERESTARTSYS;
-    return {};
 }
 
 void mutex_unlock_slow(mutex* m)
@@ -49,5 +38,3 @@ void mutex_unlock_slow(mutex* m)
 #endif
     mutex_release(m);
 }
-
-bool mutex_is_locked(const mutex* m) { return __atomic_load_n(&m->owner, __ATOMIC_RELAXED) != nullptr; }
