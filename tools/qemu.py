@@ -13,10 +13,14 @@ for and /dev/kvm is usable, and never needed.
 
 import os
 import re
+import select
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 
 QEMU = "qemu-system-x86_64"
@@ -44,6 +48,7 @@ class Outcome:
     panicked: bool
     timed_out: bool
     qemu_status: int
+    hung: str = ""  # with silence=S: no console output for S seconds; each CPU's RIP (symbolized)
 
 
 def kvm_usable():
@@ -74,24 +79,96 @@ def read_status(path):
         return None
 
 
-def run(boot, stdin=None, timeout=120, klog_path=None):
-    """Boots, feeds stdin (bytes) to the console, waits; returns an Outcome."""
+def run(boot, stdin=None, timeout=120, klog_path=None, silence=None):
+    """Boots, feeds stdin (bytes) to the console, waits; returns an Outcome.
+    silence: seconds without console output after which the guest counts as
+    hung: each CPU's instruction pointer is read from QEMU's monitor (named by
+    the kernel's symbols, in Outcome.hung) and QEMU is stopped."""
     tmp = tempfile.mkdtemp(prefix="trapgate-")
     try:
         klog = klog_path or os.path.join(tmp, "kernel.log")
         status = os.path.join(tmp, "status")
+        monitor = os.path.join(tmp, "monitor")
         open(klog, "w").close()
-        try:
-            p = subprocess.run(qemu_args(boot, klog, status), input=stdin or b"",
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
-            out, rc, timed_out = p.stdout, p.returncode, False
-        except subprocess.TimeoutExpired as e:
-            out, rc, timed_out = e.stdout or b"", -1, True
+        args = qemu_args(boot, klog, status)
+        if silence:
+            args += ["-monitor", "unix:%s,server,nowait" % monitor]
+        p = subprocess.Popen(args, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        feeder = threading.Thread(target=_feed, args=(p.stdin, stdin or b""), daemon=True)
+        feeder.start()
+        err = []
+        threading.Thread(target=lambda: err.append(p.stderr.read()), daemon=True).start()
+        out, timed_out, hung = bytearray(), False, ""
+        deadline = time.monotonic() + timeout
+        last = time.monotonic()
+        fd = p.stdout.fileno()
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                timed_out = True
+                break
+            if silence and now - last >= silence:
+                timed_out = True
+                hung = _cpu_places(monitor, boot.kernel) or "?"
+                break
+            ready, _, _ = select.select([fd], [], [], min(1.0, deadline - now))
+            if ready:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    break
+                out += chunk
+                last = time.monotonic()
+        if timed_out:
+            p.kill()
+        rc = p.wait()
+        if timed_out:
+            rc = -1
         with open(klog, errors="replace") as f:
             log = f.read().replace("\r\n", "\n")
-        return Outcome(out.replace(b"\r\n", b"\n"), log, read_status(status), rc == PANIC_STATUS, timed_out, rc)
+        return Outcome(bytes(out).replace(b"\r\n", b"\n"), log, read_status(status), rc == PANIC_STATUS,
+                       timed_out, rc, hung)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _feed(pipe, data):
+    try:
+        pipe.write(data)
+        pipe.close()
+    except (BrokenPipeError, OSError):
+        pass
+
+
+def _cpu_places(monitor, kernel):
+    """'cpu0 RIP=... (function) cpu1 ...' from QEMU's monitor, or '' if it does not answer."""
+    try:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.settimeout(5)
+            s.connect(monitor)
+            s.sendall(b"info registers -a\n")
+            text, end = b"", time.monotonic() + 5
+            while time.monotonic() < end:
+                try:
+                    chunk = s.recv(65536)
+                except socket.timeout:
+                    break
+                if not chunk:
+                    break
+                text += chunk
+                if text.count(b"RIP=") and text.rstrip().endswith(b"(qemu)"):
+                    break
+    except OSError:
+        return ""
+    rips = re.findall(rb"RIP=([0-9a-f]{16})", text)
+    places = []
+    for i, rip in enumerate(rips):
+        addr = rip.decode()
+        name = ""
+        if kernel and os.path.exists(kernel):
+            r = subprocess.run(["addr2line", "-f", "-C", "-e", kernel, "0x" + addr], capture_output=True, text=True)
+            name = r.stdout.split("\n")[0] if r.returncode == 0 else ""
+        places.append("cpu%d RIP=%s%s" % (i, addr, " (%s)" % name if name and name != "??" else ""))
+    return ", ".join(places)
 
 
 def run_interactive(boot):
