@@ -28,6 +28,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+import elfdeps  # noqa: E402
 import linux_ref  # noqa: E402
 import qemu  # noqa: E402
 import trapgate  # noqa: E402
@@ -42,6 +43,7 @@ DOC = os.path.join(ROOT, "docs", "benchmarks.md")
 SVG = os.path.join(ROOT, "docs", "benchmarks.svg")
 SCALING_SVG = os.path.join(ROOT, "docs", "benchmarks-scaling.svg")
 MEM = "512M"  # as REFERENCE.md's figures
+DYNAMIC_TRUE = "/usr/bin/true"
 # -icount alone leaves Linux's figures varying by a few tenths of a percent from
 # run to run: its random numbers (RDRAND: address-space layout, hashing) and the
 # host's clock in the RTC. Fixed, every run gives the same counts, on both kernels.
@@ -58,6 +60,7 @@ TIMEOUTS = {scaling.PROGRAM: 1800}
 LINUX_PROGRAMS = [p for p in PROGRAMS if p != "prompt"]
 
 # (name, program, what, target: Trapgate below this, REFERENCE.md's Linux figure)
+# fork_exec_dynamic: issue 10 asks for 2x Linux 6.1 at most (1,470,429 measured here, -icount).
 OPERATIONS = [
     ("getppid", "lat_syscall", "null call, `syscall` (getppid)", 100, 325),
     ("getppid_int80", "lat_syscall", "null call, `int $0x80` (i386 getppid)", 120, 366),
@@ -72,6 +75,7 @@ OPERATIONS = [
     ("pipe_pingpong", "lat_pipe", "pipe ping-pong, 2 processes (round trip)", None, None),
     ("fork_exit", "lat_proc", "fork + _exit + waitpid", 30000, 183000),
     ("fork_exec", "lat_proc", "fork + execve(static true) + waitpid", 100000, 394000),
+    ("fork_exec_dynamic", "lat_proc", "fork + execve(dynamic /usr/bin/true) + waitpid", 2900000, None),
     ("mmap_touch_1m", "lat_mem", "mmap + touch 256 pages + munmap (1 MiB)", None, None),
     ("page_fault", "lat_mem", "page fault (anonymous, 4 KiB)", None, None),
     ("pipe_kib", "bw", "pipe, 64 KiB write + read, per KiB", None, None),
@@ -97,6 +101,10 @@ def image_for(name):
     image, guest = trapgate.program_image(program_path(name), [])
     if name == "lat_proc":
         image.host_file("true", program_path("true"))
+        # Debian's coreutils true, with its loader and libraries at their paths
+        image.host_file(DYNAMIC_TRUE[1:], DYNAMIC_TRUE)
+        for where, host in elfdeps.needed_files(DYNAMIC_TRUE):
+            image.host_file(where, host)
     return image, guest
 
 
@@ -146,8 +154,9 @@ def run_trapgate(args, icount=True, kvm=False, mem=MEM, timeout=180):
 
 def linux_key(args, icount, kvm):
     h = hashlib.sha256()
-    for name in PROGRAMS + ["true"]:
-        with open(program_path(name), "rb") as f:
+    for path in [program_path(n) for n in PROGRAMS + ["true"]] + [DYNAMIC_TRUE] + \
+            [host for _, host in elfdeps.needed_files(DYNAMIC_TRUE)]:
+        with open(path, "rb") as f:
             h.update(hashlib.sha256(f.read()).digest())
     h.update(json.dumps([args, icount, kvm, MEM, DETERMINISTIC, linux_ref.identity()]).encode())
     return h.hexdigest()[:24]
