@@ -11,7 +11,8 @@ file(GLOB_RECURSE KERNEL_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/kernel/*.cpp
   ${CMAKE_SOURCE_DIR}/lib/*.cpp
   ${CMAKE_SOURCE_DIR}/mm/*.cpp
-  ${CMAKE_SOURCE_DIR}/net/*.cpp)
+  ${CMAKE_SOURCE_DIR}/net/*.cpp
+  ${CMAKE_SOURCE_DIR}/security/*.cpp)
 
 set(KERNEL_CXX_FLAGS
   -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit

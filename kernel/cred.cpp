@@ -12,8 +12,12 @@ cred root_cred = {
     .gid = 0, .egid = 0, .sgid = 0, .fsgid = 0,
     .ngroups = 0,
     .groups = {},
+    .securebits = 0,
+    .cap_inheritable = 0,
     .cap_permitted = CAP_FULL_SET,
     .cap_effective = CAP_FULL_SET,
+    .cap_bset = CAP_FULL_SET,
+    .cap_ambient = 0,
 };
 
 const cred* current_cred() { return current->cred; }
@@ -69,36 +73,24 @@ bool in_group_p(gid_t gid)
 }
 
 /*
- * execve's new credentials (Linux's bprm_fill_uid and cap_bprm_creds_from_file
- * for a file without file capabilities), computed into n, a prepared copy of
- * the caller's, once the program's inode i is known; nothing is installed yet.
- *   - a set-user-ID file makes its owner the effective uid, a set-group-ID
- *     file (with group execute) its group the effective gid, unless the task
- *     has no_new_privs;
- *   - root's capabilities follow the ids: all permitted when the real or the
- *     effective uid is 0, effective only when the effective uid is; with
- *     no_new_privs never more than before;
- *   - the saved and file-system ids become the effective ones.
- * Returns whether the exec raises privileges (Linux's secureexec: AT_SECURE).
+ * execve's new credentials (Linux's bprm_fill_uid, then the capability rules
+ * of security/commoncap.cpp for a file without file capabilities), computed
+ * into n, a prepared copy of the caller's, once the program's inode i is
+ * known; nothing is installed yet. A set-user-ID file makes its owner the
+ * effective uid, a set-group-ID file (with group execute) its group the
+ * effective gid, unless the task has no_new_privs. Returns whether the exec
+ * raises privileges (Linux's secureexec: AT_SECURE).
  */
 bool exec_compute_creds(cred* n, const inode* i)
 {
     task_struct* t = current;
-    const cred* old = t->cred;
     if (!t->no_new_privs) {
         if (i->i_mode & S_ISUID)
             n->euid = i->i_uid;
         if ((i->i_mode & (S_ISGID | 00010)) == (S_ISGID | 00010))
             n->egid = i->i_gid;
     }
-    n->cap_permitted = (n->euid == 0 || n->uid == 0) ? CAP_FULL_SET : 0;
-    if (t->no_new_privs)
-        n->cap_permitted &= old->cap_permitted;
-    n->cap_effective = n->euid == 0 ? n->cap_permitted : 0;
-    n->suid = n->fsuid = n->euid;
-    n->sgid = n->fsgid = n->egid;
-    return n->euid != old->uid || n->egid != old->gid ||
-           (n->uid != 0 && (n->cap_effective || (n->cap_permitted & ~old->cap_permitted)));
+    return cap_bprm_creds(n, t->cred, t->no_new_privs);
 }
 
 /* Installs them at the point of no return: the process becomes dumpable again

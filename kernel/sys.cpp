@@ -47,22 +47,9 @@ constexpr int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, P
 
 bool valid_id(unsigned int id) { return id != static_cast<unsigned int>(-1); }
 
-/* Linux's cap_emulate_setxuid: root's capabilities follow the uids. */
-void fixup_caps_after_setuid(const cred& old, cred& now)
-{
-    bool old_had_root = old.uid == 0 || old.euid == 0 || old.suid == 0;
-    bool now_has_root = now.uid == 0 || now.euid == 0 || now.suid == 0;
-    if (old_had_root && !now_has_root)
-        now.cap_permitted = now.cap_effective = 0;
-    if (old.euid == 0 && now.euid != 0)
-        now.cap_effective = 0;
-    if (old.euid != 0 && now.euid == 0)
-        now.cap_effective = now.cap_permitted;
-}
-
 SyscallResult commit_uid_change(cred* now)
 {
-    fixup_caps_after_setuid(*current_cred(), *now);
+    cap_emulate_setxuid(now, current_cred()); /* root's capabilities follow the uids */
     commit_creds(now);
     return 0;
 }
@@ -325,6 +312,41 @@ SYSCALL_DEFINE3(getresgid, user_out_ptr<gid_t>, rgid, user_out_ptr<gid_t>, egid,
     return put_user(c->sgid, sgid);
 }
 
+/* setfsuid and setfsgid answer the old id whatever happens, so a failure is
+ * seen only by asking again (Linux's interface). */
+SYSCALL_DEFINE1(setfsuid, uid_t, uid)
+{
+    const cred* old = current_cred();
+    uid_t was = old->fsuid;
+    if (!valid_id(uid) || uid == old->fsuid)
+        return was;
+    if (uid != old->uid && uid != old->euid && uid != old->suid && !capable(CAP_SETUID))
+        return was;
+    cred* now = prepare_creds();
+    if (!now)
+        return was;
+    now->fsuid = uid;
+    cap_task_fix_setfsuid(now, old); /* the file-system capabilities follow it */
+    commit_creds(now);
+    return was;
+}
+
+SYSCALL_DEFINE1(setfsgid, gid_t, gid)
+{
+    const cred* old = current_cred();
+    gid_t was = old->fsgid;
+    if (!valid_id(gid) || gid == old->fsgid)
+        return was;
+    if (gid != old->gid && gid != old->egid && gid != old->sgid && !capable(CAP_SETGID))
+        return was;
+    cred* now = prepare_creds();
+    if (!now)
+        return was;
+    now->fsgid = gid;
+    commit_creds(now);
+    return was;
+}
+
 SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
 {
     const cred* c = current_cred();
@@ -412,7 +434,7 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
     case PR_GET_CHILD_SUBREAPER:
         return put_user(me->signal->is_child_subreaper ? 1 : 0, user_out_ptr<int>(arg2));
     default:
-        return Errno::EINVAL;
+        return cap_task_prctl(option, arg2, arg3, arg4, arg5); /* EINVAL if not one of its own */
     }
 }
 

@@ -238,11 +238,11 @@ Result<void> show_status(seqbuf& m, task_struct* t, bool thread)
     put_sigset(m, "SigBlk:", t->blocked.sig);
     put_sigset(m, "SigIgn:", ign);
     put_sigset(m, "SigCgt:", caught);
-    put_sigset(m, "CapInh:", 0);
+    put_sigset(m, "CapInh:", c ? c->cap_inheritable : 0);
     put_sigset(m, "CapPrm:", c ? c->cap_permitted : 0);
     put_sigset(m, "CapEff:", c ? c->cap_effective : 0);
-    put_sigset(m, "CapBnd:", CAP_FULL_SET);
-    put_sigset(m, "CapAmb:", 0);
+    put_sigset(m, "CapBnd:", c ? c->cap_bset : 0);
+    put_sigset(m, "CapAmb:", c ? c->cap_ambient : 0);
     m.printf("NoNewPrivs:\t%d\n", t->no_new_privs ? 1 : 0);
     m.puts("Seccomp:\t0\nSeccomp_filters:\t0\n");
     m.puts("Speculation_Store_Bypass:\tthread vulnerable\nSpeculationIndirectBranch:\tconditional enabled\n");

@@ -2,9 +2,12 @@
  * Credentials and capabilities. A process has real, effective, saved and
  * file-system ids; capable() is the one privilege check. As on Linux, root's
  * power is its capability sets: they fill when the effective uid becomes 0 and
- * empty when it leaves 0 (the setuid rules in kernel/sys.cpp apply that).
+ * empty when it leaves 0, unless the securebits say otherwise; the rules are
+ * Linux's commoncap (security/commoncap.cpp), capget/capset are in
+ * kernel/capability.cpp.
  */
 #pragma once
+#include <linux/result.h>
 #include <linux/types.h>
 #include <uapi/linux/capability.h>
 
@@ -14,8 +17,12 @@ struct cred {
     gid_t gid, egid, sgid, fsgid;
     int ngroups;
     gid_t groups[32];
-    u64 cap_permitted;
-    u64 cap_effective;
+    unsigned int securebits; /* SECURE_* flags and their locks */
+    u64 cap_inheritable;     /* kept across exec, for programs that may inherit */
+    u64 cap_permitted;       /* the most effective may hold */
+    u64 cap_effective;       /* what capable() checks */
+    u64 cap_bset;            /* the bounding set: what an exec may grant */
+    u64 cap_ambient;         /* kept across an exec of an unprivileged program */
 };
 
 extern cred root_cred;
@@ -38,3 +45,19 @@ void exec_commit_creds(cred* new_cred, bool secureexec, bool readable);
 bool in_group_p(gid_t gid);
 
 constexpr u64 CAP_FULL_SET = (1ULL << (CAP_LAST_CAP + 1)) - 1;
+constexpr bool cap_valid(unsigned long cap) { return cap <= CAP_LAST_CAP; }
+
+/* security/commoncap.cpp: Linux's rules for the capability sets. */
+/* After a change of the real/effective/saved uids (setuid, setreuid, setresuid). */
+void cap_emulate_setxuid(cred* now, const cred* old);
+/* After a change of the file-system uid (setfsuid). */
+void cap_task_fix_setfsuid(cred* now, const cred* old);
+/* execve of a file without file capabilities: the new sets in n (its ids
+ * already set from the file's set-id bits); true if the exec raises privilege
+ * (AT_SECURE). */
+[[nodiscard]] bool cap_bprm_creds(cred* n, const cred* old, bool no_new_privs);
+/* The new sets capset asks for, checked against the old ones. */
+[[nodiscard]] Result<void> cap_capset(cred* n, const cred* old, u64 effective, u64 inheritable, u64 permitted);
+/* prctl's capability options (EINVAL for any other option). */
+[[nodiscard]] Result<long> cap_task_prctl(int option, unsigned long arg2, unsigned long arg3, unsigned long arg4,
+                                  unsigned long arg5);

@@ -43,3 +43,52 @@
 #define CAP_BPF 39
 #define CAP_CHECKPOINT_RESTORE 40
 #define CAP_LAST_CAP CAP_CHECKPOINT_RESTORE
+
+/* capget/capset's header and data (Linux's __user_cap_header_struct and
+ * __user_cap_data_struct). Versions 2 and 3 carry two data structures (64
+ * capability bits), version 1 one (32 bits). */
+#define _LINUX_CAPABILITY_VERSION_1 0x19980330
+#define _LINUX_CAPABILITY_U32S_1 1
+#define _LINUX_CAPABILITY_VERSION_2 0x20071026
+#define _LINUX_CAPABILITY_VERSION_3 0x20080522
+#define _LINUX_CAPABILITY_U32S_3 2
+
+struct __user_cap_header_struct {
+    unsigned int version;
+    int pid;
+};
+struct __user_cap_data_struct {
+    unsigned int effective;
+    unsigned int permitted;
+    unsigned int inheritable;
+};
+static_assert(sizeof(__user_cap_header_struct) == 8);
+static_assert(sizeof(__user_cap_data_struct) == 12);
+
+/* The securebits (uapi/linux/securebits.h): each flag, and a lock bit above it. */
+#define SECURE_NOROOT 0
+#define SECURE_NOROOT_LOCKED 1
+#define SECURE_NO_SETUID_FIXUP 2
+#define SECURE_NO_SETUID_FIXUP_LOCKED 3
+#define SECURE_KEEP_CAPS 4
+#define SECURE_KEEP_CAPS_LOCKED 5
+#define SECURE_NO_CAP_AMBIENT_RAISE 6
+#define SECURE_NO_CAP_AMBIENT_RAISE_LOCKED 7
+#define issecure_mask(X) (1U << (X))
+#define SECURE_ALL_BITS                                                                                  \
+    (issecure_mask(SECURE_NOROOT) | issecure_mask(SECURE_NO_SETUID_FIXUP) | issecure_mask(SECURE_KEEP_CAPS) | \
+     issecure_mask(SECURE_NO_CAP_AMBIENT_RAISE))
+#define SECURE_ALL_LOCKS (SECURE_ALL_BITS << 1)
+
+/* prctl's capability options (uapi/linux/prctl.h). */
+#define PR_GET_KEEPCAPS 7
+#define PR_SET_KEEPCAPS 8
+#define PR_CAPBSET_READ 23
+#define PR_CAPBSET_DROP 24
+#define PR_GET_SECUREBITS 27
+#define PR_SET_SECUREBITS 28
+#define PR_CAP_AMBIENT 47
+#define PR_CAP_AMBIENT_IS_SET 1
+#define PR_CAP_AMBIENT_RAISE 2
+#define PR_CAP_AMBIENT_LOWER 3
+#define PR_CAP_AMBIENT_CLEAR_ALL 4
