@@ -3,6 +3,8 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
+#include <linux/cred.h>
+#include <linux/hrtimer.h>
 #include <linux/time.h>
 
 volatile u64 jiffies;
@@ -30,8 +32,10 @@ void timer_tick(bool user)
         t->stime_ns += TICK_NS;
         pc->cpustat_system_ns += TICK_NS;
     }
-    if (global)
+    if (global) {
         run_expired_timers(now);
+        hrtimer_run_queues(now);
+    }
     itimer_tick(now, user, global);
     scheduler_tick();
 }
@@ -150,6 +154,71 @@ SYSCALL_DEFINE2(clock_getres, int, which_clock, user_out_ptr<timespec_user>, tp)
     return put_timespec(coarse ? NSEC_PER_SEC / HZ : 1, tp);
 }
 
+/* ---- setting the clock ---- */
+
+void timerfd_clock_was_set();
+
+namespace {
+
+struct timezone_user {
+    int tz_minuteswest;
+    int tz_dsttime;
+};
+timezone_user sys_tz; /* settimeofday's time zone, which gettimeofday reports */
+
+/* Linux's do_sys_settimeofday64: a time within the kernel's range (30 years
+ * of uptime short of its limit), CAP_SYS_TIME, then the clock and the timers
+ * that follow it. */
+Result<void> do_settime(const timespec64* tv, const timezone_user* tz)
+{
+    constexpr s64 TIME_SETTOD_SEC_MAX = KTIME_SEC_MAX - 30LL * 365 * 24 * 3600;
+    if (tv && (tv->tv_sec < 0 || tv->tv_nsec < 0 || tv->tv_nsec >= NSEC_PER_SEC || tv->tv_sec >= TIME_SETTOD_SEC_MAX))
+        return Errno::EINVAL;
+    if (!capable(CAP_SYS_TIME))
+        return Errno::EPERM;
+    if (tz) {
+        if (tz->tz_minuteswest > 15 * 60 || tz->tz_minuteswest < -15 * 60)
+            return Errno::EINVAL;
+        sys_tz = *tz;
+    }
+    if (tv) {
+        do_settimeofday(timespec64_to_ns(*tv));
+        hrtimer_clock_was_set();
+        timerfd_clock_was_set();
+    }
+    return {};
+}
+
+} // namespace
+
+/* Only CLOCK_REALTIME can be set; every other clock Linux knows is EINVAL too. */
+SYSCALL_DEFINE2(clock_settime, int, which_clock, user_in_ptr<const timespec_user>, tp)
+{
+    TRY(clock_now(which_clock));
+    if (which_clock != CLOCK_REALTIME)
+        return Errno::EINVAL;
+    timespec_user t = TRY(get_user(tp));
+    timespec64 ts{t.tv_sec, t.tv_nsec};
+    TRY(do_settime(&ts, nullptr));
+    return 0;
+}
+
+SYSCALL_DEFINE2(settimeofday, user_in_ptr<const timeval_user>, tv, user_in_ptr<const timezone_user>, tz)
+{
+    timespec64 ts{};
+    if (tv) {
+        timeval_user v = TRY(get_user(tv));
+        if (v.tv_usec >= 1000000 || v.tv_usec < 0)
+            return Errno::EINVAL;
+        ts = {v.tv_sec, v.tv_usec * 1000};
+    }
+    timezone_user z{};
+    if (tz)
+        z = TRY(get_user(tz));
+    TRY(do_settime(tv ? &ts : nullptr, tz ? &z : nullptr));
+    return 0;
+}
+
 /* The clocks need no kernel lock (one 64-bit offset, the TSC). */
 SYSCALL_NO_BKL(gettimeofday);
 SYSCALL_DEFINE2(gettimeofday, user_out_ptr<timeval_user>, tv, user_out_ptr<char>, tz)
@@ -160,8 +229,8 @@ SYSCALL_DEFINE2(gettimeofday, user_out_ptr<timeval_user>, tv, user_out_ptr<char>
         TRY(put_user(v, tv));
     }
     if (tz) {
-        int zero[2] = {0, 0};
-        TRY(copy_to_user(tz.cast<int>(), zero, 2));
+        int zone[2] = {sys_tz.tz_minuteswest, sys_tz.tz_dsttime};
+        TRY(copy_to_user(tz.cast<int>(), zone, 2));
     }
     return 0;
 }
