@@ -235,6 +235,7 @@ void begin_new_exec(linux_binprm& bprm)
     bprm.cred = nullptr;
 
     do_close_on_exec(t->files);
+    exit_itimers(t->signal); /* POSIX timers do not survive an exec */
     flush_signal_handlers(t);
     t->sas_ss_sp = 0;
     t->sas_ss_size = 0;

@@ -224,6 +224,7 @@ void init_boot_task()
     boot_signal.thread_head.init();
     boot_signal.shared_pending.list.init();
     boot_signal.wait_chldexit.head.init();
+    boot_signal.posix_timers.init();
     for (auto& r : boot_signal.rlim)
         r = {RLIM_INFINITY, RLIM_INFINITY};
     boot_signal.rlim[RLIMIT_STACK] = {8UL << 20, RLIM_INFINITY};

@@ -163,6 +163,7 @@ void do_exit(int code)
     u64 flags = rec_spin_lock_irqsave(&tasklist_lock); /* the lists the exit changes */
     signal_struct* sig = t->signal;
     bool last_thread = --sig->live == 0;
+    posix_timers_thread_exit(t); /* its POSIX timers' signals and clocks stop */
     task_struct* reaper = find_new_reaper(t);
     forget_original_parent_thread(t, reaper);
     /* The children belong to the process: they stay while a thread lives. */

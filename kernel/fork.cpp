@@ -112,8 +112,10 @@ void release_task(task_struct* t)
     }
     nr_threads--;
     signal_struct* sig = t->signal;
-    if (refcount_dec_and_test(sig->count, "signal_struct", sig))
+    if (refcount_dec_and_test(sig->count, "signal_struct", sig)) {
+        exit_itimers(sig); /* the POSIX timers go with the process */
         kfree(sig);
+    }
     if (refcount_dec_and_test(t->sighand->count, "sighand_struct", t->sighand))
         kfree(t->sighand);
     put_cred(t->cred);

@@ -41,14 +41,21 @@ bool sig_ignored(task_struct* t, int sig, bool force)
     return handler == SIG_IGN || (handler == SIG_DFL && sig_kernel_ignore(sig));
 }
 
+/* Off its pending list: an ordinary entry is freed, a timer's stays with the timer. */
+static void sigqueue_unlink(sigqueue* q)
+{
+    list_del(&q->list);
+    q->queued = false;
+    if (!q->timer)
+        kfree(q);
+}
+
 void flush_sigqueue_of(sigpending& p, u64 mask)
 {
     list_for_each_safe(pos, n, &p.list) {
         auto* q = list_entry(pos, sigqueue, list);
-        if (mask & bit(q->info.si_signo)) {
-            list_del(&q->list);
-            kfree(q);
-        }
+        if (mask & bit(q->info.si_signo))
+            sigqueue_unlink(q);
     }
     p.signal.sig &= ~mask;
 }
@@ -151,6 +158,7 @@ signal_struct* signal_alloc()
     s->thread_head.init();
     s->shared_pending.list.init();
     s->wait_chldexit.head.init();
+    s->posix_timers.init();
     return s;
 }
 
@@ -199,6 +207,8 @@ static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool grou
     auto* q = static_cast<sigqueue*>(kmalloc(sizeof(sigqueue)));
     if (q) {
         q->info = info ? *info : kernel_info(sig);
+        q->timer = nullptr;
+        q->queued = true;
         pending.list.add_tail(&q->list);
     }
     pending.signal.add(sig);
@@ -206,6 +216,27 @@ static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool grou
     if (!target->blocked.has(sig))
         signal_wake_up(target, sig == SIGKILL);
     return 0;
+}
+
+/* A POSIX timer's expiry: its own entry q goes on the pending list, unless
+ * it is there already (then the caller counts an overrun). Returns false if
+ * it was not queued: pending already, or the signal is ignored. Under
+ * tasklist_lock (taken here; the timer's code holds it already). */
+bool send_sigqueue(sigqueue* q, task_struct* t, bool group)
+{
+    rec_spin_guard g(&tasklist_lock);
+    int sig = q->info.si_signo;
+    prepare_signal(t, sig);
+    if (q->queued || sig_ignored(t, sig, false))
+        return false;
+    sigpending& pending = group ? t->signal->shared_pending : t->pending;
+    q->queued = true;
+    pending.list.add_tail(&q->list);
+    pending.signal.add(sig);
+    task_struct* target = group ? pick_thread(t->group_leader, sig) : t;
+    if (!target->blocked.has(sig))
+        signal_wake_up(target, false);
+    return true;
 }
 
 int send_sig_info(int sig, const siginfo_t* info, task_struct* t, bool group)
@@ -273,8 +304,9 @@ static bool dequeue_from(sigpending& p, u64 allowed, siginfo_t& info)
             break;
         }
         info = q->info;
-        list_del(&q->list);
-        kfree(q);
+        if (q->timer)
+            posix_timer_dequeued(q, info); /* its overruns, into the siginfo */
+        sigqueue_unlink(q);
         found = true;
     }
     if (!found)

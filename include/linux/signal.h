@@ -45,6 +45,12 @@ struct signal_struct {
      * or SUID_DUMP_USER (1); exec and credential changes reset it. */
     int dumpable;
 
+    /* POSIX timers (timer_create), under tasklist_lock: the list, the next
+     * id to give, and how many count CPU time (the tick looks if any). */
+    list_head posix_timers;
+    int next_posix_timer_id;
+    int nr_cpu_timers;
+
     /* ITIMER_REAL / alarm */
     u64 real_timer_expires; /* ns since boot, 0 = off */
     u64 real_timer_interval;
@@ -66,6 +72,13 @@ enum : unsigned int {
     SIGNAL_STOP_CONTINUED = 2,
     SIGNAL_UNKILLABLE = 4, /* init: default-action signals from user space are ignored */
 };
+
+/* POSIX timers (kernel/time/posix-timers.cpp, kernel/signal.cpp). */
+bool send_sigqueue(sigqueue* q, task_struct* t, bool group);
+void posix_timer_dequeued(sigqueue* q, siginfo_t& info);
+void exit_itimers(signal_struct* sig);
+void posix_cpu_timers_tick(task_struct* t);
+void posix_timers_thread_exit(task_struct* t);
 
 /* Sends sig to a task (a thread) or to its whole thread group. */
 int send_sig_info(int sig, const siginfo_t* info, task_struct* t, bool group);

@@ -46,9 +46,16 @@ struct siginfo_t {
 };
 static_assert(sizeof(siginfo_t) == 128);
 
+struct k_itimer;
+
 struct sigqueue {
     list_head list;
     siginfo_t info;
+    /* A POSIX timer's own entry, allocated with the timer and queued again at
+     * each expiry it is not pending (kernel/time/posix-timers.cpp); null for
+     * every other signal, whose entry is freed once taken. */
+    k_itimer* timer = nullptr;
+    bool queued = false; /* the timer's entry is on a pending list */
 };
 
 /* Pending signals: the set, and a queued siginfo for each. */

@@ -37,6 +37,8 @@ void timer_tick(bool user)
         hrtimer_run_queues(now);
     }
     itimer_tick(now, user, global);
+    if (!(t->flags & PF_IDLE))
+        posix_cpu_timers_tick(t);
     scheduler_tick();
 }
 
