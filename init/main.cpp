@@ -219,6 +219,7 @@ void init_boot_task()
     t->cred = get_cred(&root_cred);
     t->sighand = &boot_sighand;
     boot_sighand.count = 1;
+    boot_sighand.signalfd_wqh.head.init();
     boot_signal.count = 1;
     boot_signal.live = 1;
     boot_signal.thread_head.init();

@@ -142,8 +142,10 @@ bool sig_kernel_coredump(int sig) { return sig < SIGRTMIN && (SIG_KERNEL_COREDUM
 sighand_struct* sighand_alloc()
 {
     auto* s = static_cast<sighand_struct*>(kzalloc(sizeof(sighand_struct)));
-    if (s)
+    if (s) {
         s->count = 1;
+        s->signalfd_wqh.head.init();
+    }
     return s;
 }
 
@@ -215,6 +217,7 @@ static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool grou
     task_struct* target = group ? pick_thread(t->group_leader, sig) : t;
     if (!target->blocked.has(sig))
         signal_wake_up(target, sig == SIGKILL);
+    wake_up(&t->sighand->signalfd_wqh); /* signalfd_notify */
     return 0;
 }
 
@@ -236,6 +239,7 @@ bool send_sigqueue(sigqueue* q, task_struct* t, bool group)
     task_struct* target = group ? pick_thread(t->group_leader, sig) : t;
     if (!target->blocked.has(sig))
         signal_wake_up(target, false);
+    wake_up(&t->sighand->signalfd_wqh); /* signalfd_notify */
     return true;
 }
 

@@ -14,6 +14,7 @@ struct tty_struct;
 struct sighand_struct {
     int count;
     k_sigaction action[_NSIG];
+    wait_queue_head signalfd_wqh; /* signalfd readers and pollers: woken by every signal queued */
 };
 
 struct signal_struct {
