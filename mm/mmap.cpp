@@ -251,6 +251,7 @@ mm_struct* dup_mm(mm_struct* old)
     mm->total_vm = 0;
     mm->map_count = 0;
     mm->rss = mm->hiwater_rss = 0;
+    mm->def_flags = 0; /* mlockall(MCL_FUTURE) is not inherited */
     if (mm->exe_file) {
         ihold(mm->exe_file);
         deny_write_access(mm->exe_file);
@@ -258,7 +259,9 @@ mm_struct* dup_mm(mm_struct* old)
     for (auto* v = old->mmap; v; v = v->vm_next) {
         if (v->vm_flags & VM_DONTCOPY)
             continue; /* MADV_DONTFORK: not in the child at all */
-        auto* copy = new_vma(v->vm_start, v->vm_end, v->vm_flags, v->vm_file, v->vm_pgoff);
+        /* Locks are not inherited (Linux's dup_mmap). */
+        auto* copy = new_vma(v->vm_start, v->vm_end, v->vm_flags & ~(VM_LOCKED | VM_LOCKONFAULT), v->vm_file,
+                             v->vm_pgoff);
         if (!copy) {
             mmput(mm);
             return nullptr;
@@ -338,6 +341,7 @@ Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, u
                          unsigned long pgoff)
 {
     TRY(do_munmap(mm, addr, len));
+    vm_flags |= mm->def_flags; /* mlockall(MCL_FUTURE) */
     if (!(vm_flags & VM_SHARED))
         vm_flags |= VM_MAY_ALL; /* private memory may always be made writable (it is copied first) */
     auto* vma = new_vma(addr, addr + PAGE_ALIGN(len), vm_flags, file, pgoff);
@@ -382,12 +386,17 @@ SYSCALL_DEFINE1(brk, unsigned long, brk)
         return mm->brk;
     /* Grow the heap area if it ends where we start; else a new one. */
     vm_area_struct* heap = find_vma(mm, old_end - 1);
-    constexpr unsigned long HEAP = VM_READ | VM_WRITE | VM_MAY_ALL; /* as mmap_region makes it */
-    if (heap && heap->vm_end == old_end && !heap->vm_file && heap->vm_flags == HEAP && old_end > mm->start_brk)
+    /* As mmap_region makes it; locked after mlockall(MCL_FUTURE). */
+    unsigned long flags = VM_READ | VM_WRITE | VM_MAY_ALL | mm->def_flags;
+    if (!mlock_future_ok(mm, flags, grow))
+        return mm->brk;
+    if (heap && heap->vm_end == old_end && !heap->vm_file && heap->vm_flags == flags && old_end > mm->start_brk)
         vma_set_range(mm, heap, heap->vm_start, new_end);
-    else if (!mmap_region(mm, old_end, grow, HEAP, nullptr, 0).ok())
+    else if (!mmap_region(mm, old_end, grow, flags, nullptr, 0).ok())
         return mm->brk;
     mm->brk = brk;
+    if ((mm->def_flags & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
+        mm_populate(mm, old_end, grow);
     return brk;
 }
 
@@ -515,6 +524,11 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
             where = Errno::EINVAL;
         }
     }
+    if (where.ok() && (flags & MAP_LOCKED)) {
+        vm_flags |= VM_LOCKED;
+        if (!mlock_future_ok(mm, vm_flags, len))
+            where = Errno::EAGAIN;
+    }
     if (where.ok() && (!may_expand_vm(mm, len) || (!(flags & MAP_NORESERVE) && !vm_enough_memory(len, vm_flags))))
         where = Errno::ENOMEM;
     if (where.ok() && !f && (vm_flags & VM_SHARED)) {
@@ -528,7 +542,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
         auto r = mmap_region(mm, addr, len, vm_flags, file_inode, off >> PAGE_SHIFT);
         if (!r.ok())
             where = r.error();
-        else if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE || (flags & MAP_LOCKED))
+        else if ((flags & (MAP_POPULATE | MAP_NONBLOCK)) == MAP_POPULATE ||
+                 ((vm_flags | mm->def_flags) & (VM_LOCKED | VM_LOCKONFAULT)) == VM_LOCKED)
             mm_populate(mm, addr, len); /* MAP_NONBLOCK cancels MAP_POPULATE, as in Linux */
     }
     if (f)

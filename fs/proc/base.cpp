@@ -213,7 +213,7 @@ Result<void> show_status(seqbuf& m, task_struct* t, bool thread)
         u64 exec_kb = n.exec_vm * K;
         put_kb(m, "VmPeak:", n.total_vm * K);
         put_kb(m, "VmSize:", n.total_vm * K);
-        put_kb(m, "VmLck:", 0);
+        put_kb(m, "VmLck:", count_locked_vm(mm) * K);
         put_kb(m, "VmPin:", 0);
         put_kb(m, "VmHWM:", rss * K);
         put_kb(m, "VmRSS:", rss * K);

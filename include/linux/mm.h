@@ -31,6 +31,8 @@ constexpr unsigned long VM_MAYWRITE = 0x20;
 constexpr unsigned long VM_MAYEXEC = 0x40;
 constexpr unsigned long VM_MAY_ALL = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
 constexpr unsigned long VM_GROWSDOWN = 0x100;
+constexpr unsigned long VM_LOCKED = 0x2000;         /* mlock: its pages stay in memory (mm/mlock.cpp) */
+constexpr unsigned long VM_LOCKONFAULT = 0x80000;   /* mlock2(MLOCK_ONFAULT): locked as they are touched */
 constexpr unsigned long VM_DONTCOPY = 0x20000;      /* madvise(MADV_DONTFORK): fork leaves it out */
 constexpr unsigned long VM_WIPEONFORK = 0x2000000;  /* madvise(MADV_WIPEONFORK): the child's copy is empty */
 
@@ -81,6 +83,7 @@ struct mm_struct {
     unsigned long start_stack, stack_limit; /* the stack area grows down to stack_limit */
     unsigned long arg_start, arg_end, env_start, env_end;
     unsigned long mmap_base; /* mmap searches downwards from here */
+    unsigned long def_flags; /* mlockall(MCL_FUTURE): VM_LOCKED (and VM_LOCKONFAULT) for new areas */
     unsigned long auxv[48];
     inode* exe_file; /* /proc/self/exe */
     unsigned long rss;        /* pages mapped now */
@@ -172,6 +175,10 @@ void unmap_mapping_range(inode* file, unsigned long first_index);
  * this kind of access (SEGV_ACCERR). */
 enum class FaultResult { Handled, Segv, SegvAccess, Bus, OutOfMemory };
 FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool exec);
+/* Pages in VM_LOCKED areas (/proc/PID/status's VmLck, RLIMIT_MEMLOCK). */
+unsigned long count_locked_vm(const mm_struct* mm);
+/* May another len bytes be locked (a MAP_LOCKED mmap)? Linux's mlock_future_check. */
+[[nodiscard]] bool mlock_future_ok(const mm_struct* mm, unsigned long flags, unsigned long len);
 /* Brings in every page of [start, start + len) as a first access would
  * (MAP_POPULATE; Linux's mm_populate). Failures are left for the faults. */
 void mm_populate(mm_struct* mm, unsigned long start, unsigned long len);
