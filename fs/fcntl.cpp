@@ -4,6 +4,8 @@
 #include <linux/sched.h>
 #include <linux/syscalls.h>
 
+SyscallResult fcntl_lock(file* f, unsigned int cmd, unsigned long arg); /* fs/locks.cpp */
+
 namespace {
 
 /* The status flags F_SETFL may change (Linux's SETFL_MASK). */
@@ -33,8 +35,10 @@ Result<int> replace_fd(int newfd, file* f, unsigned flags)
     }
     files->set_open_fd(newfd);
     set_close_on_exec(newfd, flags & O_CLOEXEC);
-    if (old)
+    if (old) {
+        locks_remove_posix(old, files);
         fput(old);
+    }
     return newfd;
 }
 
@@ -83,14 +87,6 @@ SYSCALL_DEFINE2(dup2, unsigned int, oldfd, unsigned int, newfd)
     return replace_fd(static_cast<int>(newfd), f, 0);
 }
 
-struct flock_user {
-    short l_type;
-    short l_whence;
-    long l_start;
-    long l_len;
-    int l_pid;
-};
-
 SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
 {
     FdRef f(static_cast<int>(fd), FdRef::raw);
@@ -120,18 +116,13 @@ SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
         /* O_APPEND can't be dropped from an append-only file; we have none. */
         f->f_flags = (f->f_flags & ~SETFL_MASK) | (static_cast<unsigned>(arg) & SETFL_MASK);
         return 0;
-    case F_GETLK: {
-        /* No locks are ever held against us: report the range as unlocked. */
-        flock_user lock = TRY(get_user(user_in_ptr<const flock_user>(arg)));
-        constexpr short F_UNLCK = 2;
-        lock.l_type = F_UNLCK;
-        return put_user(lock, user_out_ptr<flock_user>(arg));
-    }
+    case F_GETLK:
     case F_SETLK:
-    case F_SETLKW: {
-        TRY(get_user(user_in_ptr<const flock_user>(arg)));
-        return 0;
-    }
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+        return fcntl_lock(f.get(), cmd, arg);
     case F_GETOWN:
         return 0;
     case F_SETOWN:

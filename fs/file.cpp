@@ -96,8 +96,10 @@ void put_files(files_struct* files)
     if (--files->count > 0)
         return;
     for (int n = 0; n < files->max_fds; n++)
-        if (files->fd[n])
+        if (files->fd[n]) {
+            locks_remove_posix(files->fd[n], files);
             fput(files->fd[n]);
+        }
     if (files->fd != files->fd_array) {
         kfree(files->fd);
         kfree(files->close_on_exec);
@@ -122,6 +124,7 @@ void do_close_on_exec(files_struct* files)
                 spin_guard g(&files->file_lock);
                 files->fd[fd] = nullptr;
             }
+            locks_remove_posix(f, files);
             fput(f);
             files->clear_open_fd(fd);
             set_cloexec(files, fd, false);
@@ -226,6 +229,7 @@ Result<void> close_fd(int fd)
     }
     files->clear_open_fd(fd);
     set_cloexec(files, fd, false);
+    locks_remove_posix(f, files);
     fput(f);
     return {};
 }

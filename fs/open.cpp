@@ -49,6 +49,7 @@ static void __fput(file* f)
     if (f->f_ep)
         eventpoll_release_file(f);
     poll_release_file(f);
+    locks_remove_file(f);
     if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
         f->f_op->release(f->f_inode, f);
     if ((f->f_mode & FMODE_WRITE) && S_ISREG(f->f_inode->i_mode))

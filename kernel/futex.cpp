@@ -3,10 +3,12 @@
  * FUTEX_WAKE wakes up to n sleepers on the address; FUTEX_REQUEUE and
  * FUTEX_CMP_REQUEUE wake some and move others to a second address (musl's
  * condition variables hand their waiters to the mutex this way). Enough for
- * thread joins (CLONE_CHILD_CLEARTID) and libc locks. The waiter list is
- * process-context only, under the kernel lock.
+ * thread joins (CLONE_CHILD_CLEARTID), libc locks, and processes meeting in
+ * shared memory (futex_key). The waiter list is process-context only, under
+ * the kernel lock.
  */
 #include <asm/processor.h>
+#include <linux/mm.h>
 #include <linux/time64.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -19,22 +21,45 @@ constexpr int FUTEX_WAIT = 0, FUTEX_WAKE = 1, FUTEX_REQUEUE = 3, FUTEX_CMP_REQUE
               FUTEX_WAKE_BITSET = 10;
 constexpr int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 
+/*
+ * What a futex is (Linux's futex_key): a private futex (FUTEX_PRIVATE_FLAG,
+ * or any in private memory) is an address in one address space; a shared
+ * one in a MAP_SHARED area is a place in the mapped object (its inode and
+ * the byte offset), so processes that map it at different addresses, or
+ * after fork or exec, meet on it.
+ */
+struct futex_key {
+    const void* base;     /* the mm_struct, or the mapped inode */
+    unsigned long offset; /* the address, or the offset in the object */
+    bool operator==(const futex_key& o) const { return base == o.base && offset == o.offset; }
+};
+
+futex_key get_futex_key(unsigned long uaddr, bool private_futex)
+{
+    mm_struct* mm = current->mm;
+    if (!private_futex) {
+        vm_area_struct* v = find_vma(mm, uaddr);
+        if (v && v->vm_start <= uaddr && (v->vm_flags & VM_SHARED) && v->vm_file)
+            return {v->vm_file, (v->vm_pgoff << PAGE_SHIFT) + (uaddr - v->vm_start)};
+    }
+    return {mm, uaddr};
+}
+
 struct futex_waiter {
     list_head node;
     task_struct* task;
-    mm_struct* mm;
-    unsigned long uaddr;
+    futex_key key;
     bool woken;
 };
 
 list_head waiters;
 
-int wake(mm_struct* mm, unsigned long uaddr, int n)
+int wake(const futex_key& key, int n)
 {
     int woken = 0;
     list_for_each_safe(pos, next, &waiters) {
         auto* w = list_entry(pos, futex_waiter, node);
-        if (w->uaddr == uaddr && w->mm == mm) {
+        if (w->key == key) {
             list_head::del(&w->node);
             w->woken = true;
             wake_up_process(w->task);
@@ -48,12 +73,12 @@ int wake(mm_struct* mm, unsigned long uaddr, int n)
 
 /* Wakes up to nr_wake waiters on uaddr, then moves up to nr_requeue of the
  * others to uaddr2; returns how many were woken or moved (Linux's count). */
-int requeue(mm_struct* mm, unsigned long uaddr, unsigned long uaddr2, int nr_wake, int nr_requeue)
+int requeue(const futex_key& key, const futex_key& key2, int nr_wake, int nr_requeue)
 {
     int woken = 0, moved = 0;
     list_for_each_safe(pos, next, &waiters) {
         auto* w = list_entry(pos, futex_waiter, node);
-        if (w->uaddr != uaddr || w->mm != mm)
+        if (!(w->key == key))
             continue;
         if (woken < nr_wake) {
             list_head::del(&w->node);
@@ -61,7 +86,7 @@ int requeue(mm_struct* mm, unsigned long uaddr, unsigned long uaddr2, int nr_wak
             wake_up_process(w->task);
             woken++;
         } else if (moved < nr_requeue) {
-            w->uaddr = uaddr2;
+            w->key = key2;
             moved++;
         } else {
             break;
@@ -72,12 +97,14 @@ int requeue(mm_struct* mm, unsigned long uaddr, unsigned long uaddr2, int nr_wak
 
 } // namespace
 
-void futex_wake_address(unsigned long uaddr) { wake(current->mm, uaddr, 1); }
+/* CLONE_CHILD_CLEARTID at a thread's exit: a shared wake, as Linux's. */
+void futex_wake_address(unsigned long uaddr) { wake(get_futex_key(uaddr, false), 1); }
 
 SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned long, utime, user_inout_ptr<u32>,
                 uaddr2, u32, val3)
 {
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    bool private_futex = op & FUTEX_PRIVATE_FLAG;
     if (uaddr.addr() & 3)
         return Errno::EINVAL;
     /* The bitset forms need a non-empty bitset (every waiter here matches any). */
@@ -94,11 +121,12 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned l
             if (cur != val3)
                 return Errno::EAGAIN;
         }
-        return requeue(current->mm, uaddr.addr(), uaddr2.addr(), nr_wake, nr_requeue);
+        return requeue(get_futex_key(uaddr.addr(), private_futex), get_futex_key(uaddr2.addr(), private_futex),
+                       nr_wake, nr_requeue);
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
-        return wake(current->mm, uaddr.addr(), static_cast<int>(val));
+        return wake(get_futex_key(uaddr.addr(), private_futex), static_cast<int>(val));
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
         u64 deadline = ~0ULL;
@@ -113,7 +141,7 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned l
                 ns -= (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : static_cast<s64>(ktime_get_ns());
             deadline = static_cast<u64>(ktime_add_safe(static_cast<s64>(ktime_get_ns()), ns > 0 ? ns : 0));
         }
-        futex_waiter w{{}, current, current->mm, uaddr.addr(), false};
+        futex_waiter w{{}, current, get_futex_key(uaddr.addr(), private_futex), false};
         u64 flags = local_irq_save();
         u32 cur = 0;
         if (raw_copy_from_user(&cur, uaddr.addr(), sizeof(cur))) {

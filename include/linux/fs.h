@@ -204,6 +204,7 @@ struct inode {
     wait_queue_head i_wait; /* pipes and FIFOs */
     const struct vm_operations_struct* i_vm_ops; /* hooks for its mappings (linux/mm.h), or null */
     struct simple_xattr* i_xattrs; /* extended attributes, newest first (fs/xattr.cpp) */
+    list_head* i_flock; /* its flock and record locks (fs/locks.cpp), allocated at the first */
 };
 
 /* Frees an inode's extended attributes (when the inode goes). */
@@ -268,6 +269,13 @@ struct file {
     loff_t f_dir_cursor_pos;
     struct epitem* f_ep; /* epoll items watching this file (fs/eventpoll.cpp) */
 };
+
+/* File locks (fs/locks.cpp). A descriptor of f closed by the process with
+ * this table: its record locks on the file go. */
+struct files_struct;
+void locks_remove_posix(file* f, const files_struct* owner);
+/* The last reference to f: its flock and OFD locks go. */
+void locks_remove_file(file* f);
 
 /* The file's last reference is going: it leaves every epoll interest list. */
 void eventpoll_release_file(file* f);
