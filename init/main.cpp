@@ -42,6 +42,7 @@
 #include <drivers/acpi.h>
 #include <drivers/hostio.h>
 #include <drivers/serial.h>
+#include <linux/elf-randomize.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -163,6 +164,8 @@ void parse_cmdline()
             stackprotector_selftest_wanted = true;
         } else if (!strcmp(word, "ubsan_selftest")) {
             ubsan_selftest_wanted = true;
+        } else if (!strcmp(word, "norandmaps")) {
+            randomize_va_space = 0; /* Linux's: no address-space randomization */
         } else if (!strcmp(word, "nosmp")) {
             smp_max_cpus = 1;
         } else if (!strncmp(word, "maxcpus=", 8)) {
