@@ -458,7 +458,10 @@ Result<void> show_randomize_va_space(seqbuf& m)
     return {};
 }
 
-/* Linux's proc_dointvec_minmax for 0..2: blanks, a number, blanks; EINVAL otherwise. */
+/* Linux's proc_dointvec, as its sysctl has it (no range check: any int is
+ * taken; 0 turns randomization off, above 1 includes the heap): blanks, an
+ * optionally negative number that fits an int, a blank or the end; EINVAL
+ * otherwise. */
 Result<size_t> write_randomize_va_space(const char* data, size_t len)
 {
     size_t i = 0;
@@ -467,17 +470,20 @@ Result<size_t> write_randomize_va_space(const char* data, size_t len)
     if (i == len)
         return len;
     bool minus = data[i] == '-';
-    if (minus || data[i] == '+')
+    if (minus)
         i++;
     long v = 0;
     size_t digits = 0;
-    for (; i < len && data[i] >= '0' && data[i] <= '9' && v < 1000; i++, digits++)
+    for (; i < len && data[i] >= '0' && data[i] <= '9'; i++, digits++) {
         v = v * 10 + (data[i] - '0');
+        if (v > 0x80000000L)
+            return Errno::EINVAL;
+    }
     if (!digits || (i < len && data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i]))
         return Errno::EINVAL;
     if (minus)
         v = -v;
-    if (v < 0 || v > 2)
+    if (v > 0x7fffffffL)
         return Errno::EINVAL;
     WRITE_ONCE(randomize_va_space, static_cast<int>(v));
     return len;
