@@ -9,7 +9,8 @@
  * child that waits in its new program: this program itself (static, a
  * non-PIE ET_EXEC) and /cat, Debian's cat (a PIE with ld.so as interpreter).
  * Also personality(2) (the value kept, 0xffffffff asks, fork and exec keep
- * it, exec drops READ_IMPLIES_EXEC) and the sysctl's checks. Prints whether
+ * it, exec drops READ_IMPLIES_EXEC, which makes mmap and mprotect of
+ * readable memory executable) and the sysctl's checks. Prints whether
  * things differ, never the addresses.
  */
 #include "musl_check.h"
@@ -233,6 +234,24 @@ static void pie_checks(const char *mode, long pers, int want_random)
     truth("[heap] starts at brk", !a.heap || a.heap == a.start_brk);
 }
 
+/* The permissions /proc/self/maps shows for the area holding p. */
+static const char *maps_perms(const void *p)
+{
+    static char perms[8];
+    char buf[512];
+    strcpy(perms, "none");
+    FILE *f = fopen("/proc/self/maps", "r");
+    while (f && fgets(buf, sizeof buf, f)) {
+        unsigned long a, b;
+        char pr[8];
+        if (sscanf(buf, "%lx-%lx %7s", &a, &b, pr) == 3 && (unsigned long)p >= a && (unsigned long)p < b)
+            strcpy(perms, pr);
+    }
+    if (f)
+        fclose(f);
+    return perms;
+}
+
 static int write_sysctl(const char *v)
 {
     int fd = open("/proc/sys/kernel/randomize_va_space", O_WRONLY);
@@ -278,6 +297,19 @@ int main(int argc, char **argv)
     waitpid(pid, &st, 0);
     truth("fork keeps the personality", WIFEXITED(st) && WEXITSTATUS(st) == 0);
     EQ(personality(PER_LINUX), ADDR_NO_RANDOMIZE);
+
+    /* READ_IMPLIES_EXEC: what is mapped or made readable is executable too. */
+    EQ(personality(READ_IMPLIES_EXEC), 0);
+    char *m = mmap(0, 8192, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *w = mmap(0, 4096, PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    EQ(mprotect(w, 4096, PROT_READ | PROT_WRITE), 0);
+    EQ(personality(PER_LINUX), READ_IMPLIES_EXEC);
+    truth("READ_IMPLIES_EXEC: mmap(PROT_READ) is r-x", !strcmp(maps_perms(m), "r-xp"));
+    truth("READ_IMPLIES_EXEC: mprotect(PROT_READ|PROT_WRITE) is rwx", !strcmp(maps_perms(w), "rwxp"));
+    EQ(mprotect(m, 4096, PROT_READ), 0);
+    truth("without it: r--", !strcmp(maps_perms(m), "r--p"));
+    munmap(m, 8192);
+    munmap(w, 4096);
 
     struct layout l;
     EQ(run(self, ADDR_NO_RANDOMIZE | READ_IMPLIES_EXEC | STICKY_TIMEOUTS, &l), 0);
