@@ -4,7 +4,7 @@
  * pages its files hold, nr_inodes= (k, m, g) its inodes; both default to half
  * of memory's pages, and 0 is unlimited. A write or fallocate past the
  * limit fails with ENOSPC (a write stops at it), a new file past nr_inodes
- * too; statfs reports both (f_blocks/f_bfree, f_files/f_ffree), and
+ * too (and a hard link, which takes a slot, as on Linux); statfs reports both (f_blocks/f_bfree, f_files/f_ffree), and
  * /proc/mounts the ones that are not the default (and inode64, as Debian's
  * Linux always does). mode= sets the root's
  * permission bits (default 1777). A remount may change the limits, but not

@@ -101,6 +101,7 @@ int main(void)
     printf("made %d files\n", made);
     ERR(mkdir("/t/d", 0755), ENOSPC);
     ERR(symlink("x", "/t/l"), ENOSPC);
+    ERR(link("/t/n1", "/t/h"), ENOSPC);
     show_statfs("/t");
     EQ(unlink("/t/n0"), 0);
     EQ(mkdir("/t/d", 0755), 0);
@@ -112,6 +113,13 @@ int main(void)
     EQ(mount("none", "/t", "tmpfs", MS_REMOUNT, "size=128k,nr_inodes=20"), 0);
     show_statfs("/t");
     show_mount("/t");
+    EQ(link("/t/n1", "/t/h1"), 0);
+    EQ(link("/t/n1", "/t/h2"), 0);
+    show_statfs("/t");
+    EQ(rename("/t/n2", "/t/h2"), 0); /* replaces a link of n1 */
+    show_statfs("/t");
+    EQ(unlink("/t/h1"), 0);
+    show_statfs("/t");
     fd = open("/t/f", O_WRONLY | O_APPEND);
     EQ(write(fd, buf, sizeof buf), 65536 + 32768);
     close(fd);
