@@ -12,6 +12,7 @@
 #include <asm/vdso.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
+#include <linux/elf-randomize.h>
 #include <linux/random.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -21,9 +22,6 @@
 #include <linux/syscalls.h>
 
 namespace {
-
-constexpr unsigned long ELF_ET_DYN_BASE = 0x555555554000UL;
-constexpr unsigned long MMAP_GAP = 128UL << 20;
 
 unsigned long elf_vm_flags(u32 p_flags)
 {
@@ -65,6 +63,16 @@ struct elf_image {
             if (elf_check_phdr(ph[k], i->i_size) != ElfCheck::Ok)
                 return Errno::ENOEXEC;
         return {};
+    }
+    /* The largest power-of-two p_align of the PT_LOAD segments, at least a
+     * page, or 0 if none has one (Linux's maximum_alignment). */
+    unsigned long max_alignment() const
+    {
+        unsigned long a = 0;
+        for (int k = 0; k < eh.e_phnum; k++)
+            if (ph[k].p_type == PT_LOAD && ph[k].p_align && !(ph[k].p_align & (ph[k].p_align - 1)))
+                a = max(a, ph[k].p_align);
+        return PAGE_ALIGN(a);
     }
     /* The span of the PT_LOAD segments, page-aligned: [lo, hi). */
     void load_span(unsigned long& lo, unsigned long& hi) const
@@ -173,7 +181,8 @@ Result<void> open_interpreter(const elf_image& prog, const Elf64_Phdr& interp_ph
 Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& layout)
 {
     mm_struct* mm = bprm.mm;
-    unsigned long p = bprm.p;
+    /* Randomized, the tables start up to 8 KiB below the strings. */
+    unsigned long p = arch_align_stack(bprm.p, bprm.randomize);
     /* Linux puts the platform string and AT_RANDOM's 16 bytes above the tables. */
     static const char platform[] = "x86_64";
     p -= sizeof(platform);
@@ -264,13 +273,45 @@ Result<void> load_elf_binary(linux_binprm& bprm)
     }
     do {
         mm_struct* mm = bprm.mm;
-        mm->mmap_base = STACK_TOP - MMAP_GAP - max<unsigned long>(rlimit(RLIMIT_STACK), 8UL << 20);
-        /* A position-independent program goes where Linux puts one
-         * (ELF_ET_DYN_BASE, not randomized here: randomize_va_space is 0). */
-        unsigned long bias = prog.eh.e_type == ET_DYN ? ELF_ET_DYN_BASE : 0;
+        mm->mmap_base = mmap_base(rlimit(RLIMIT_STACK), bprm.randomize);
+        /* Where the program goes, as Linux decides: an ET_EXEC at its
+         * addresses; a PIE with an interpreter at 2/3 of the address space
+         * plus 28 random bits of pages, aligned to its segments' largest
+         * alignment; a PIE without one (a static PIE, or ld.so run as a
+         * program) in the mmap area, as a library would be. */
+        unsigned long bias = 0;
+        if (prog.eh.e_type == ET_DYN) {
+            unsigned long lo, hi;
+            prog.load_span(lo, hi);
+            if (interp.f) {
+                unsigned long base = ELF_ET_DYN_BASE + arch_mmap_rnd(bprm.randomize);
+                if (unsigned long align = prog.max_alignment())
+                    base &= ~(align - 1);
+                bias = (base - lo) & PAGE_MASK;
+            } else {
+                unsigned long at = hi > lo ? get_unmapped_area(mm, hi - lo) : 0;
+                if (!at) {
+                    r = Errno::ENOMEM;
+                    break;
+                }
+                bias = at - lo;
+            }
+        }
         elf_layout layout{prog.eh.e_entry + bias, 0, prog.eh.e_phnum, 0, 0, prog.eh.e_entry + bias};
         if (!(r = map_segments(mm, prog, bias, true, layout)).ok())
             break;
+        /* The heap: after the program, or, for a PIE without interpreter
+         * (whose end is in the mmap area), at ELF_ET_DYN_BASE; with
+         * randomize_va_space 2 a page further and a random page in the next
+         * gigabyte. */
+        bool brk_moved = prog.eh.e_type == ET_DYN && !interp.f;
+        if (brk_moved)
+            mm->start_brk = mm->brk = PAGE_ALIGN(ELF_ET_DYN_BASE);
+        if (bprm.randomize_brk) {
+            if (!brk_moved)
+                mm->start_brk = mm->brk = mm->brk + PAGE_SIZE;
+            mm->start_brk = mm->brk = arch_randomize_brk(mm->brk);
+        }
         if (interp.f) {
             /* The interpreter, whole, in the first free range below mmap_base. */
             unsigned long lo, hi;
@@ -286,7 +327,8 @@ Result<void> load_elf_binary(linux_binprm& bprm)
             layout.interp_base = ibias;
             layout.start = interp.eh.e_entry + ibias;
         }
-        /* The vDSO, away from the mmap area (arch/x86_64/kernel/vdso.cpp). */
+        /* The vDSO, above the stack if there is room (arch/x86_64/kernel/vdso.cpp). */
+        mm->start_stack = bprm.p;
         layout.vdso_base = arch_setup_additional_pages(mm);
         /* The ids the program runs with, for the auxiliary vector too. */
         bprm.secureexec = exec_compute_creds(bprm.cred, bprm.file->f_inode);

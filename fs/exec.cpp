@@ -7,7 +7,9 @@
 #include <asm/pgtable.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
+#include <linux/elf-randomize.h>
 #include <linux/gfp.h>
+#include <linux/personality.h>
 #include <linux/printk.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -47,6 +49,18 @@ Result<size_t> new_mm_strlen(mm_struct* mm, unsigned long addr)
 }
 
 namespace {
+
+/* What an exec of the program in i takes from the personality (Linux's
+ * bprm->per_clear): the unsafe flags, for a set-user-ID program or a
+ * set-group-ID one, unless no_new_privs keeps the ids. */
+unsigned int exec_per_clear(const inode* i)
+{
+    if (current->no_new_privs)
+        return 0;
+    if ((i->i_mode & S_ISUID) || (i->i_mode & (S_ISGID | 00010)) == (S_ISGID | 00010))
+        return PER_CLEAR_ON_SETID;
+    return 0;
+}
 
 /* Counts a NULL-terminated array of user string pointers. */
 Result<int> count_strings(unsigned long array)
@@ -234,6 +248,10 @@ void begin_new_exec(linux_binprm& bprm)
     exec_commit_creds(bprm.cred, bprm.secureexec, inode_permission(bprm.file->f_inode, 4 /* MAY_READ */) == 0);
     bprm.cred = nullptr;
 
+    /* A set-id program loses the flags that would weaken it; and a 64-bit
+     * program never starts with READ_IMPLIES_EXEC (Linux's set_personality_64bit). */
+    t->personality &= ~(exec_per_clear(bprm.file->f_inode) | READ_IMPLIES_EXEC);
+
     do_close_on_exec(t->files);
     exit_itimers(t->signal); /* POSIX timers do not survive an exec */
     flush_signal_handlers(t);
@@ -294,17 +312,25 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
             r = Errno::ENOMEM;
             break;
         }
+        /* The layout is decided once, with the personality the program will
+         * have (a set-id program drops ADDR_NO_RANDOMIZE), and the stack is
+         * built at its final, randomized place: Linux builds it at the top
+         * and moves it there, the same addresses in the end. */
+        bprm->per_clear = exec_per_clear(bprm->file->f_inode);
+        bprm->randomize = exec_randomizes(current->personality & ~bprm->per_clear);
+        bprm->randomize_brk = bprm->randomize && READ_ONCE(randomize_va_space) > 1;
+        bprm->stack_top = randomize_stack_top(STACK_TOP, bprm->randomize);
         unsigned long stack_size = rlimit(RLIMIT_STACK);
         if (stack_size > (1UL << 30))
             stack_size = 1UL << 30;
-        bprm->mm->stack_limit = STACK_TOP - max(stack_size, 128UL * 1024);
+        bprm->mm->stack_limit = bprm->stack_top - max(stack_size, 128UL * 1024);
         /* Strings may use a quarter of the stack, as on Linux (ARG_MAX). */
-        bprm->stack_limit_bottom = STACK_TOP - max(stack_size / 4, 32 * PAGE_SIZE);
-        if (!(r = mmap_region(bprm->mm, STACK_TOP - 32 * PAGE_SIZE, 32 * PAGE_SIZE,
+        bprm->stack_limit_bottom = bprm->stack_top - max(stack_size / 4, 32 * PAGE_SIZE);
+        if (!(r = mmap_region(bprm->mm, bprm->stack_top - 32 * PAGE_SIZE, 32 * PAGE_SIZE,
                               VM_READ | VM_WRITE | VM_GROWSDOWN, nullptr, 0))
                  .ok())
             break;
-        bprm->p = STACK_TOP - sizeof(void*);
+        bprm->p = bprm->stack_top - sizeof(void*);
         if (!(r = copy_string_kernel(filename, *bprm)).ok())
             break;
         bprm->exec = bprm->p;

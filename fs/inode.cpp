@@ -35,8 +35,12 @@ void iput(inode* i)
     if (!i || !refcount_dec_and_test(i->i_count, "inode", i))
         return;
     for (unsigned long n = 0; n < i->i_pages_cap; n++)
-        if (i->i_pages[n])
+        if (i->i_pages[n]) {
             put_page(i->i_pages[n]);
+            shmem_unacct_blocks(i->i_sb, 1);
+        }
+    if (i->i_sb)
+        shmem_free_inode(i->i_sb); /* only a limited tmpfs counts inodes */
     kfree(i->i_pages);
     kfree(i->i_link);
     simple_xattrs_free(i);
@@ -68,9 +72,12 @@ Result<page*> page_at(inode* i, unsigned long index)
 {
     TRY(reserve_pages(i, index + 1));
     if (!i->i_pages[index]) {
+        TRY(shmem_acct_blocks(i->i_sb, 1)); /* ENOSPC on a full tmpfs */
         page* p = alloc_zeroed_page();
-        if (!p)
+        if (!p) {
+            shmem_unacct_blocks(i->i_sb, 1);
             return Errno::ENOMEM;
+        }
         i->i_pages[index] = p;
     }
     return i->i_pages[index];
@@ -95,6 +102,7 @@ Result<void> filemap_set_size(inode* i, loff_t size)
     for (unsigned long n = keep; n < i->i_pages_cap; n++) {
         if (i->i_pages[n]) {
             put_page(i->i_pages[n]);
+            shmem_unacct_blocks(i->i_sb, 1);
             i->i_pages[n] = nullptr;
         }
     }
@@ -172,13 +180,22 @@ Result<void> filemap_allocate(inode* i, loff_t pos, loff_t end)
         holes += n >= i->i_pages_cap || !i->i_pages[n];
     if (holes >= free)
         return Errno::ENOMEM;
+    /* A tmpfs's size=: the holes must fit too (ENOSPC, nothing allocated). */
+    unsigned long want = 0;
+    for (unsigned long n = first; n <= last; n++)
+        want += n >= i->i_pages_cap || !i->i_pages[n];
+    TRY(shmem_acct_blocks(i->i_sb, want));
+    shmem_unacct_blocks(i->i_sb, want);
     TRY(reserve_pages(i, last + 1));
     for (unsigned long n = first; n <= last; n++) {
         if (i->i_pages[n])
             continue;
+        TRY(shmem_acct_blocks(i->i_sb, 1));
         page* p = alloc_zeroed_page();
-        if (!p)
+        if (!p) {
+            shmem_unacct_blocks(i->i_sb, 1);
             return Errno::ENOMEM;
+        }
         i->i_pages[n] = p;
     }
     return {};
@@ -196,6 +213,7 @@ void filemap_punch_hole(inode* i, loff_t pos, loff_t end)
         loff_t stop = min<loff_t>(end, static_cast<loff_t>(n + 1) << PAGE_SHIFT);
         if (stop - start == static_cast<loff_t>(PAGE_SIZE) && p->refcount == 1) {
             put_page(p);
+            shmem_unacct_blocks(i->i_sb, 1);
             i->i_pages[n] = nullptr;
         } else {
             memset(static_cast<u8*>(page_address(p)) + (start & (PAGE_SIZE - 1)), 0, stop - start);

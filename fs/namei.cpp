@@ -438,6 +438,8 @@ Result<void> do_unlink(int dirfd, const char* name)
     else
         r = may_delete(dir, v.child.dentry);
     if (r.ok()) {
+        if (i->i_nlink > 1)
+            shmem_free_inode(i->i_sb); /* an extra link's slot; the last goes with the inode */
         i->i_nlink--;
         i->i_ctime = dir->i_mtime = dir->i_ctime = current_time();
         dir_entries_changed(dir, -1);
@@ -575,6 +577,8 @@ Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const cha
         bool is_dir = S_ISDIR(src_inode->i_mode);
         if (dst) {
             inode* gone = dst->d_inode;
+            if (!S_ISDIR(gone->i_mode) && gone->i_nlink > 1)
+                shmem_free_inode(gone->i_sb);
             gone->i_nlink = S_ISDIR(gone->i_mode) ? 0 : gone->i_nlink - 1;
             if (S_ISDIR(gone->i_mode))
                 new_dir->i_nlink--;
@@ -626,9 +630,12 @@ Result<void> do_linkat(int olddfd, const char* oldname, int newdfd, const char* 
         r = static_cast<Errno>(-err);
     } else if (to.trailing_slash) {
         r = Errno::ENOENT;
+    } else if (auto slot = shmem_reserve_inode(i->i_sb); !slot.ok()) {
+        r = slot.error(); /* a tmpfs counts each link against nr_inodes, as Linux's */
     } else {
         dentry* d = d_alloc(to.dir.dentry, to.last, strlen(to.last));
         if (!d) {
+            shmem_free_inode(i->i_sb);
             r = Errno::ENOMEM;
         } else {
             ihold(i);

@@ -69,7 +69,7 @@ constexpr unsigned long MS_RDONLY = 1, MS_REMOUNT = 32, MS_BIND = 4096, MS_MOVE 
                         MS_PRIVATE = 1 << 18, MS_SLAVE = 1 << 19, MS_SHARED = 1 << 20, MS_UNBINDABLE = 1 << 17;
 constexpr int MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8;
 
-Result<super_block*> get_sb_by_type(const char* type)
+Result<super_block*> get_sb_by_type(const char* type, const char* data)
 {
     super_block* sb = nullptr;
     if (!strcmp(type, "proc"))
@@ -80,6 +80,10 @@ Result<super_block*> get_sb_by_type(const char* type)
         sb = ramfs_get_sb();
         if (sb && strcmp(type, "ramfs"))
             ramfs_make_tmpfs(sb, !strcmp(type, "tmpfs") ? "tmpfs" : "devtmpfs");
+        if (sb && !strcmp(type, "tmpfs")) {
+            if (auto r = shmem_parse_options(sb, data, false); !r.ok())
+                return r.error(); /* the unused super block stays: nothing else refers to it */
+        }
     } else {
         return Errno::ENODEV;
     }
@@ -88,18 +92,26 @@ Result<super_block*> get_sb_by_type(const char* type)
     return sb;
 }
 
-Result<void> do_mount(const char* source, const char* target, const char* type, unsigned long flags)
+Result<void> do_mount(const char* source, const char* target, const char* type, unsigned long flags,
+                      const char* data)
 {
     path mp = TRY(kern_path(target, LOOKUP_FOLLOW));
     Result<void> r;
     if (!S_ISDIR(mp.dentry->d_inode->i_mode)) {
         r = Errno::ENOTDIR;
+    } else if ((flags & MS_REMOUNT) && !(flags & MS_BIND)) {
+        /* New options for the file system mounted there (tmpfs's limits). */
+        super_block* sb = mp.mnt->mnt_sb;
+        if (mp.dentry != mp.mnt->mnt_root)
+            r = Errno::EINVAL;
+        else if (sb->s_limits)
+            r = shmem_parse_options(sb, data, true);
     } else if (flags & (MS_REMOUNT | MS_PRIVATE | MS_SLAVE | MS_SHARED | MS_UNBINDABLE)) {
         r = {}; /* nothing to change on these file systems */
     } else if (flags & (MS_BIND | MS_MOVE)) {
         r = Errno::EINVAL; /* not supported */
     } else {
-        auto sb = get_sb_by_type(type);
+        auto sb = get_sb_by_type(type, data);
         if (!sb.ok())
             r = sb.error();
         else if (auto m = vfs_mount(sb.value(), &mp, source); !m.ok())
@@ -121,25 +133,30 @@ Result<char*> copy_mount_string(unsigned long user)
 SYSCALL_DEFINE5(mount, user_in_ptr<const char>, dev_name, user_in_ptr<const char>, dir_name,
                 user_in_ptr<const char>, type, unsigned long, flags, unsigned long, data)
 {
-    (void)data;
     if (!capable(CAP_SYS_ADMIN))
         return Errno::EPERM;
     char* target = TRY(getname(dir_name));
     auto source = copy_mount_string(dev_name.addr());
     auto fstype = copy_mount_string(type.addr());
+    auto options = copy_mount_string(data);
     SyscallResult r = 0;
     if (!source.ok())
         r = source.error();
     else if (!fstype.ok())
         r = fstype.error();
+    else if (!options.ok())
+        r = options.error();
     else if (!fstype.value() && !(flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_PRIVATE | MS_SLAVE | MS_SHARED)))
         r = Errno::EINVAL;
     else
-        r = do_mount(source.value() ? source.value() : "none", target, fstype.value() ? fstype.value() : "", flags);
+        r = do_mount(source.value() ? source.value() : "none", target, fstype.value() ? fstype.value() : "", flags,
+                     options.value());
     if (source.ok() && source.value())
         putname(source.value());
     if (fstype.ok() && fstype.value())
         putname(fstype.value());
+    if (options.ok() && options.value())
+        putname(options.value());
     putname(target);
     return r;
 }

@@ -88,9 +88,12 @@ Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
 
 Result<inode*> ramfs_create(inode* dir, umode_t mode, dev_t rdev)
 {
+    TRY(shmem_reserve_inode(dir->i_sb)); /* ENOSPC past a tmpfs's nr_inodes; iput gives it back */
     inode* i = new_inode(dir->i_sb, mode);
-    if (!i)
+    if (!i) {
+        shmem_free_inode(dir->i_sb);
         return Errno::ENOMEM;
+    }
     i->i_rdev = rdev;
     switch (mode & S_IFMT) {
     case S_IFDIR:

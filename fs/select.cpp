@@ -5,6 +5,7 @@
  * wakes it, a signal arrives, or the timeout passes.
  */
 #include <linux/fs.h>
+#include <linux/personality.h>
 #include <linux/poll.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
@@ -231,8 +232,8 @@ SYSCALL_DEFINE5(select, int, n, user_inout_ptr<u64>, inp, user_inout_ptr<u64>, o
         deadline = ktime_get_ns() + static_cast<u64>(tv.tv_sec) * NSEC_PER_SEC + tv.tv_usec * 1000ULL;
     }
     SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline);
-    if (tvp) {
-        /* Linux reports the time left. */
+    if (tvp && !(current->personality & STICKY_TIMEOUTS)) {
+        /* Linux reports the time left, unless the personality asks it not to. */
         u64 now = ktime_get_ns();
         u64 left = now < deadline ? deadline - now : 0;
         timeval_user rem{static_cast<long>(left / NSEC_PER_SEC), static_cast<long>(left % NSEC_PER_SEC / 1000)};

@@ -28,8 +28,14 @@ Result<void> fill_statfs(const path& p, user_out_ptr<statfs_user> buf)
     st.f_frsize = PAGE_SIZE;
     st.f_namelen = NAME_MAX;
     st.f_fsid[0] = static_cast<int>(sb->s_dev);
-    /* Memory file systems may use all free memory. */
-    if (is_ramfs_sb(sb)) {
+    if (sb->s_limits) {
+        /* A tmpfs: its size= and nr_inodes= (0, unlimited, reports 0), as Linux's shmem_statfs. */
+        st.f_blocks = sb->s_max_blocks;
+        st.f_bfree = st.f_bavail = sb->s_max_blocks - min(sb->s_used_blocks, sb->s_max_blocks);
+        st.f_files = sb->s_max_inodes;
+        st.f_ffree = sb->s_free_inodes;
+    } else if (is_ramfs_sb(sb)) {
+        /* Memory file systems may use all free memory. */
         st.f_blocks = totalram_pages();
         st.f_bfree = st.f_bavail = nr_free_pages();
     }

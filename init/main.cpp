@@ -39,9 +39,11 @@
 #include <asm/pgtable.h>
 #include <asm/processor.h>
 #include <asm/reboot.h>
+#include <asm/vsyscall.h>
 #include <drivers/acpi.h>
 #include <drivers/hostio.h>
 #include <drivers/serial.h>
+#include <linux/elf-randomize.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -163,6 +165,11 @@ void parse_cmdline()
             stackprotector_selftest_wanted = true;
         } else if (!strcmp(word, "ubsan_selftest")) {
             ubsan_selftest_wanted = true;
+        } else if (!strncmp(word, "vsyscall=", 9)) {
+            if (!vsyscall_setup(word + 9))
+                pr_info("vsyscall=%s: not a mode here (none, xonly)\n", word + 9);
+        } else if (!strcmp(word, "norandmaps")) {
+            randomize_va_space = 0; /* Linux's: no address-space randomization */
         } else if (!strcmp(word, "nosmp")) {
             smp_max_cpus = 1;
         } else if (!strncmp(word, "maxcpus=", 8)) {

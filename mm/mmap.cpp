@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/personality.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -492,6 +493,8 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
     /* The rest in do_mmap's order: length, address, then the kind of mapping. */
     Result<unsigned long> where = Errno::EINVAL;
     unsigned long type = flags & MAP_TYPE;
+    if ((prot & PROT_READ) && (current->personality & READ_IMPLIES_EXEC))
+        prot |= PROT_EXEC; /* personality(2): what may be read may be run */
     unsigned long vm_flags = calc_vm_prot_bits(prot) | VM_MAY_ALL;
     inode* file_inode = nullptr;
     if (flags & MAP_FIXED_NOREPLACE)
@@ -588,12 +591,15 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
      * area takes it, and x86 has no area that grows up (EINVAL, as Linux). */
     if ((grows & PROT_GROWSUP) || ((grows & PROT_GROWSDOWN) && !(find_vma(mm, start)->vm_flags & VM_GROWSDOWN)))
         return Errno::EINVAL;
+    /* READ_IMPLIES_EXEC: readable areas that may be executable become so (Linux's rier). */
+    bool rier = (prot & PROT_READ) && (current->personality & READ_IMPLIES_EXEC);
     unsigned long new_bits = calc_vm_prot_bits(prot);
     for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next)
         if ((new_bits & VM_WRITE) && !(v->vm_flags & VM_MAYWRITE))
             return Errno::EACCES;
     auto r = for_each_vma_in(mm, start, end, [&](vm_area_struct* v) -> Result<void> {
-        v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | new_bits;
+        unsigned long bits = new_bits | ((rier && (v->vm_flags & VM_MAYEXEC)) ? VM_EXEC : 0);
+        v->vm_flags = (v->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC)) | bits;
         for_each_present_pte(mm->pgd, v->vm_start, v->vm_end, [&](pteval_t* pte, unsigned long va) {
             /* Dropping write or exec takes effect now; gaining write waits for
              * the fault, which decides whether the page must be copied first.
@@ -601,7 +607,7 @@ SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot
              * away from user mode. */
             if (!(new_bits & VM_WRITE))
                 *pte &= ~_PAGE_RW;
-            if (new_bits & VM_EXEC)
+            if (bits & VM_EXEC)
                 *pte &= ~_PAGE_NX;
             else
                 *pte |= _PAGE_NX;

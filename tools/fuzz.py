@@ -43,7 +43,10 @@ class Run:
         args = ["--seed", str(seed), "--calls", str(o.calls), "--workers", str(o.workers), "--gen", str(o.gen)]
         image, guest = trapgate.program_image(FUZZER, [])
         initrd = trapgate.build_initrd(image, "fuzz-%d.cpio" % os.getpid())
-        self.boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(guest, args, trace), smp=o.smp, mem=o.mem)
+        # norandmaps (randomize_va_space 0): the same seed lays out the same
+        # address space, so a replay with the tracer makes the same calls.
+        self.boot = qemu.Boot(trapgate.KERNEL, initrd, trapgate.cmdline(guest, args, trace, extra=["norandmaps"]),
+                              smp=o.smp, mem=o.mem)
 
     def go(self, echo):
         tmp = tempfile.mkdtemp(prefix="trapgate-fuzz-")

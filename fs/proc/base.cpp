@@ -9,6 +9,7 @@
 #include <asm/pgtable.h>
 #include <drivers/acpi.h>
 #include <asm/vdso.h>
+#include <asm/vsyscall.h>
 #include <linux/cred.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -402,6 +403,13 @@ Result<void> show_maps(seqbuf& m, task_struct* t, bool)
         m.putc('\n');
     }
     kfree(name);
+    if (vsyscall_mode == vsyscall_mode_t::XONLY) {
+        /* The vsyscall page, after the areas, as Linux's gate area: execute-only. */
+        size_t line = m.len;
+        m.printf("%08lx-%08lx --xp %08lx %02x:%02x %lu ", VSYSCALL_ADDR, VSYSCALL_ADDR + PAGE_SIZE, 0UL, 0, 0, 0UL);
+        m.pad_line(line, 25 + sizeof(void*) * 6 - 1);
+        m.puts(" [vsyscall]\n");
+    }
     return {};
 }
 

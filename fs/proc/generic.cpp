@@ -10,6 +10,7 @@
 #include <asm/processor.h>
 #include <asm/tsc.h>
 #include <drivers/acpi.h>
+#include <linux/elf-randomize.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -451,6 +452,43 @@ Result<void> show_uuid(seqbuf& m)
     return {};
 }
 
+Result<void> show_randomize_va_space(seqbuf& m)
+{
+    m.printf("%d\n", READ_ONCE(randomize_va_space));
+    return {};
+}
+
+/* Linux's proc_dointvec, as its sysctl has it (no range check: any int is
+ * taken; 0 turns randomization off, above 1 includes the heap): blanks, an
+ * optionally negative number that fits an int, a blank or the end; EINVAL
+ * otherwise. */
+Result<size_t> write_randomize_va_space(const char* data, size_t len)
+{
+    size_t i = 0;
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n'))
+        i++;
+    if (i == len)
+        return len;
+    bool minus = data[i] == '-';
+    if (minus)
+        i++;
+    long v = 0;
+    size_t digits = 0;
+    for (; i < len && data[i] >= '0' && data[i] <= '9'; i++, digits++) {
+        v = v * 10 + (data[i] - '0');
+        if (v > 0x80000000L)
+            return Errno::EINVAL;
+    }
+    if (!digits || (i < len && data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i]))
+        return Errno::EINVAL;
+    if (minus)
+        v = -v;
+    if (v > 0x7fffffffL)
+        return Errno::EINVAL;
+    WRITE_ONCE(randomize_va_space, static_cast<int>(v));
+    return len;
+}
+
 constexpr umode_t R = S_IFREG | 0444, W = S_IFREG | 0644, D = S_IFDIR | 0555, L = S_IFLNK | 0777;
 Result<void> show_nr_open(seqbuf& m)
 {
@@ -502,6 +540,7 @@ const static_entry static_entries[] = {
     /* 34 */ {"shmall", SYS_KERNEL, W, show_shmall, write_shmall, nullptr},
     /* 35 */ {"shmmax", SYS_KERNEL, W, show_shmmax, write_shmmax, nullptr},
     /* 36 */ {"shmmni", SYS_KERNEL, W, show_shmmni, write_shmmni, nullptr},
+    /* 37 */ {"randomize_va_space", SYS_KERNEL, W, show_randomize_va_space, write_randomize_va_space, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

@@ -365,6 +365,8 @@ Result<void> show_mounts(seqbuf& m, task_struct* t, bool mountinfo)
         name[len.value()] = 0;
         const char* type = mnt == root_mnt ? "rootfs" : mnt->mnt_sb->s_type;
         const char* opts = (mnt->mnt_flags & 1) ? "ro" : "rw";
+        char sb_opts[64]; /* the file system's own options, after the mount's */
+        shmem_show_options(mnt->mnt_sb, sb_opts, sizeof(sb_opts));
         const char* devname = mnt->mnt_devname[0] ? mnt->mnt_devname : "none";
         if (mountinfo) {
             int id = mount_index(mnt);
@@ -373,12 +375,12 @@ Result<void> show_mounts(seqbuf& m, task_struct* t, bool mountinfo)
             put_mangled(m, name);
             m.printf(" %s%s - %s ", opts, mnt == root_mnt ? "" : ",relatime", type);
             put_mangled(m, devname);
-            m.printf(" %s\n", opts);
+            m.printf(" %s%s\n", opts, sb_opts);
         } else {
             put_mangled(m, devname);
             m.putc(' ');
             put_mangled(m, name);
-            m.printf(" %s %s%s 0 0\n", type, opts, mnt == root_mnt ? "" : ",relatime");
+            m.printf(" %s %s%s%s 0 0\n", type, opts, mnt == root_mnt ? "" : ",relatime", sb_opts);
         }
     }
     kfree(name);

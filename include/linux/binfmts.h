@@ -6,11 +6,11 @@
 constexpr size_t BINPRM_BUF_SIZE = 256;
 constexpr size_t MAX_ARG_STRLEN = 32 * PAGE_SIZE; /* one argument, Linux's limit */
 constexpr int MAX_ARG_STRINGS = 0x7fffffff;
-/* Linux puts the stack's top a random distance (up to 16 GiB) below TASK_SIZE;
- * Trapgate does not randomise, but leaves a fixed gap so that, as on Linux,
- * the last pages of the user address space are free for a program to map
- * (Linux's sysret_rip selftest moves code to the last canonical page). */
-constexpr unsigned long STACK_TOP = TASK_SIZE_MAX - (1UL << 30);
+/* The stack's top before randomization, Linux's: the end of user space. An
+ * exec puts it a random number of pages (up to 16 GiB) lower
+ * (randomize_stack_top, mm/aslr.cpp); with ADDR_NO_RANDOMIZE or
+ * randomize_va_space 0 it is here, as on Linux. */
+constexpr unsigned long STACK_TOP = TASK_SIZE_MAX;
 
 struct linux_binprm {
     mm_struct* mm;           /* the new address space, being built */
@@ -26,6 +26,10 @@ struct linux_binprm {
     int depth;               /* #! nesting */
     struct cred* cred;       /* the credentials to run with, prepared before the point of no return */
     bool secureexec;         /* the exec raises privileges (AT_SECURE) */
+    unsigned int per_clear;  /* personality flags the exec drops (PER_CLEAR_ON_SETID for a set-id program) */
+    bool randomize;          /* the layout is randomized (Linux's PF_RANDOMIZE), decided once per exec */
+    bool randomize_brk;      /* and the heap's start too (randomize_va_space 2) */
+    unsigned long stack_top; /* the new stack's top, randomized or STACK_TOP */
 };
 
 /* Copies len bytes into the new address space at addr (faulting pages in). */

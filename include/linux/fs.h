@@ -179,6 +179,13 @@ struct super_block {
     const char* s_type; /* "ramfs", "proc", ... */
     unsigned long s_magic;
     bool s_xattr; /* its inodes keep extended attributes (tmpfs, the root: fs/xattr.cpp) */
+    /* tmpfs's limits (fs/shmem.cpp), Linux's shmem_sb_info: the most pages
+     * and inodes (0: none), the pages in use and the inodes still free.
+     * Under the kernel lock, as the page cache and dentries they count. */
+    unsigned long s_max_blocks, s_used_blocks;
+    unsigned long s_max_inodes, s_free_inodes;
+    umode_t s_root_mode; /* mode= */
+    bool s_limits;       /* a tmpfs mounted by mount(2): the limits apply */
 };
 
 struct inode {
@@ -542,6 +549,18 @@ void ramfs_make_tmpfs(super_block* sb, const char* type);
 /* A memory file system's (ramfs, tmpfs)? */
 bool is_ramfs_sb(const super_block* sb);
 bool is_tmpfs_sb(const super_block* sb);
+/* tmpfs's options (fs/shmem.cpp): "size=...,nr_inodes=...,mode=..." at
+ * mount (defaults: half of memory each) and at remount (EINVAL for what
+ * does not fit what is in use). */
+Result<void> shmem_parse_options(super_block* sb, const char* data, bool remount);
+/* A page (or n) more or less in a file of sb: ENOSPC past size=. */
+Result<void> shmem_acct_blocks(super_block* sb, unsigned long n);
+void shmem_unacct_blocks(super_block* sb, unsigned long n);
+/* An inode more or less: ENOSPC past nr_inodes=. */
+Result<void> shmem_reserve_inode(super_block* sb);
+void shmem_free_inode(super_block* sb);
+/* The options /proc/mounts shows: ",size=...k,nr_inodes=...,mode=..." where not the default. */
+void shmem_show_options(const super_block* sb, char* buf, size_t size);
 super_block* proc_get_sb(); /* fs/proc: a new procfs instance */
 super_block* sysfs_get_sb(); /* fs/sysfs: a new sysfs instance */
 extern const file_operations ramfs_file_operations;

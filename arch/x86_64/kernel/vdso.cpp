@@ -16,6 +16,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/random.h>
 #include <linux/string.h>
 
 extern "C" const u8 vdso_image_start[], vdso_image_end[];
@@ -65,14 +66,21 @@ unsigned long arch_setup_additional_pages(mm_struct* mm)
 {
     if (!vdso_init())
         return 0;
-    /* Linux puts the vDSO near the stack, away from the mmap area, so a
-     * program's mappings never sit next to it: here it goes into the gap
-     * between the top of the mmap area and the lowest the stack may grow to
-     * (binfmt_elf.cpp leaves 128 MiB there), half way up; anywhere free if
-     * that is taken. */
+    /* Linux's vdso_addr: a random page between the stack's strings and the
+     * next 2 MiB boundary above them (the end of user space at most); that
+     * page is taken only if the range is free, that is above the stack's
+     * top, and else the vDSO goes to the top of the mmap area, as a hint
+     * that does not fit does. Without randomization the stack is at the top
+     * of user space, so it is always the mmap area. */
     unsigned long len = VVAR_SIZE + vdso_len;
-    unsigned long addr = mm->mmap_base + (64UL << 20);
-    if (!range_is_free(mm, addr, addr + len) || addr + len > mm->stack_limit)
+    unsigned long start = PAGE_ALIGN(mm->start_stack);
+    constexpr unsigned long PMD_SIZE = 2UL << 20;
+    unsigned long end = (start + len + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+    end = min(end, TASK_SIZE) - len;
+    unsigned long addr = start;
+    if (end > start)
+        addr = start + ((get_random_u64() % (((end - start) >> PAGE_SHIFT) + 1)) << PAGE_SHIFT);
+    if (!range_in_user_space(addr, len) || !range_is_free(mm, addr, addr + len))
         addr = get_unmapped_area(mm, len);
     if (!addr)
         return 0;

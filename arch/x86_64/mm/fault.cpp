@@ -7,6 +7,7 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
+#include <asm/vsyscall.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
@@ -32,6 +33,13 @@ void user_fault_signal(FaultResult result, pt_regs& regs, unsigned long address,
 void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long address)
 {
     bool from_user = user_mode(regs);
+    if (from_user && is_vsyscall_vaddr(address)) {
+        /* The vsyscall page has no area: a call there is emulated first. */
+        local_irq_enable();
+        if (emulate_vsyscall(error_code, regs, address))
+            return;
+        local_irq_disable();
+    }
     if (!from_user && address < TASK_SIZE_MAX && !(regs.flags & X86_EFLAGS_AC) && !fixup_exception_lookup(regs))
         die("kernel access to user memory outside a user copy (SMAP)", regs, error_code);
 
@@ -55,6 +63,11 @@ void do_page_fault(pt_regs& regs, unsigned long error_code, unsigned long addres
     if (result == FaultResult::Handled)
         return;
     if (from_user) {
+        /* A user access to a kernel address is reported as a protection
+         * fault, whatever the kernel's page tables hold there (Linux's
+         * sanitize_error_code: they are not to be probed). */
+        if (address >= TASK_SIZE_MAX)
+            error_code |= X86_PF_PROT;
         /* What the signal frame's sigcontext reports (Linux's set_signal_archinfo). */
         current->thread.trap_nr = X86_TRAP_PF;
         current->thread.error_code = error_code | X86_PF_USER;
