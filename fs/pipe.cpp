@@ -21,10 +21,12 @@
 #include <linux/string.h>
 #include <linux/syscalls.h>
 
+extern unsigned int pipe_max_size; /* /proc/sys/fs/pipe-max-size (fs/proc/sysctl.cpp): beyond it, CAP_SYS_RESOURCE */
+
 namespace {
 
 constexpr unsigned PIPE_DEF_ORDER = 4; /* 16 pages, 64 KiB: Linux's default capacity */
-constexpr size_t PIPE_MAX_SIZE = 1 << 20; /* /proc/sys/fs/pipe-max-size: beyond it, CAP_SYS_RESOURCE */
+
 constexpr size_t PIPE_BUF = 4096;   /* writes up to this size are atomic */
 
 struct pipe_inode_info {
@@ -49,14 +51,18 @@ pipe_inode_info* alloc_pipe_info()
     auto* p = static_cast<pipe_inode_info*>(kzalloc(sizeof(pipe_inode_info)));
     if (!p)
         return nullptr;
-    page* pages = alloc_pages(PIPE_DEF_ORDER);
+    /* Never above pipe-max-size for a process without CAP_SYS_RESOURCE (Linux's alloc_pipe_info). */
+    unsigned order = PIPE_DEF_ORDER;
+    while (order && (PAGE_SIZE << order) > READ_ONCE(pipe_max_size) && !capable(CAP_SYS_RESOURCE))
+        order--;
+    page* pages = alloc_pages(order);
     if (!pages) {
         kfree(p);
         return nullptr;
     }
     p->buf = static_cast<u8*>(page_address(pages));
-    p->order = PIPE_DEF_ORDER;
-    p->size = PAGE_SIZE << PIPE_DEF_ORDER;
+    p->order = order;
+    p->size = PAGE_SIZE << order;
     p->rd_wait.head.init();
     p->wr_wait.head.init();
     mutex_init(&p->mutex, "pipe");
@@ -196,7 +202,7 @@ Result<long> pipe_set_size(pipe_inode_info* p, unsigned long arg)
     while ((PAGE_SIZE << order) < arg)
         order++;
     size_t size = PAGE_SIZE << order;
-    if (size > p->size && size > PIPE_MAX_SIZE && !capable(CAP_SYS_RESOURCE))
+    if (size > p->size && size > READ_ONCE(pipe_max_size) && !capable(CAP_SYS_RESOURCE))
         return Errno::EPERM;
     size_t slots = used(p) ? (p->tail % PAGE_SIZE + used(p) + PAGE_SIZE - 1) / PAGE_SIZE : 0;
     if ((size >> PAGE_SHIFT) < slots)

@@ -541,6 +541,10 @@ const static_entry static_entries[] = {
     /* 35 */ {"shmmax", SYS_KERNEL, W, show_shmmax, write_shmmax, nullptr},
     /* 36 */ {"shmmni", SYS_KERNEL, W, show_shmmni, write_shmmni, nullptr},
     /* 37 */ {"randomize_va_space", SYS_KERNEL, W, show_randomize_va_space, write_randomize_va_space, nullptr},
+    /* sysctl.cpp */
+    /* 38 */ {"pipe-max-size", SYS_FS, W, show_pipe_max_size, write_pipe_max_size, nullptr},
+    /* 39 */ {"tainted", SYS_KERNEL, W, show_tainted, write_tainted, nullptr},
+    /* 40 */ {"core_pattern", SYS_KERNEL, W, show_core_pattern, write_core_pattern, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

@@ -161,6 +161,14 @@ Result<void> show_sysvipc_msg(seqbuf& m);
 Result<void> show_sysvipc_sem(seqbuf& m);
 Result<void> show_sysvipc_shm(seqbuf& m);
 
+/* sysctl.cpp: fs/pipe-max-size, kernel/tainted, kernel/core_pattern. */
+Result<void> show_pipe_max_size(seqbuf& m);
+Result<size_t> write_pipe_max_size(const char* data, size_t len);
+Result<void> show_tainted(seqbuf& m);
+Result<size_t> write_tainted(const char* data, size_t len);
+Result<void> show_core_pattern(seqbuf& m);
+Result<size_t> write_core_pattern(const char* data, size_t len);
+
 /* Mount listings (root.cpp): used by /proc/<pid>/mounts and mountinfo. */
 Result<void> show_mounts(seqbuf& m, task_struct* t, bool mountinfo);
 
