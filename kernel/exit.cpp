@@ -252,7 +252,7 @@ namespace {
 constexpr int WNOHANG = 0x00000001, WUNTRACED = 0x00000002, WSTOPPED = WUNTRACED, WEXITED = 0x00000004,
               WCONTINUED = 0x00000008, WNOWAIT = 0x01000000, __WNOTHREAD = 0x20000000, __WALL = 0x40000000,
               __WCLONE = static_cast<int>(0x80000000);
-constexpr int P_ALL = 0, P_PID = 1, P_PGID = 2;
+constexpr int P_ALL = 0, P_PID = 1, P_PGID = 2, P_PIDFD = 3;
 
 struct wait_opts {
     int type;   /* P_ALL, P_PID, P_PGID */
@@ -429,6 +429,18 @@ SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop,
         if (upid == 0)
             wo.id = current->signal->pgrp;
         break;
+    case P_PIDFD: {
+        /* The process the pidfd names, as P_PID; gone (or never ours): ECHILD. */
+        if (upid < 0)
+            return Errno::EINVAL;
+        pid_t nr = 0;
+        auto t = pidfd_get_task(upid, &nr);
+        if (!t.ok() && t.error() == Errno::EBADF)
+            return Errno::EBADF;
+        wo.type = P_PID;
+        wo.id = t.ok() ? nr : 0;
+        break;
+    }
     default:
         return Errno::EINVAL;
     }

@@ -491,6 +491,7 @@ void do_notify_parent(task_struct* t, int sig)
     if (valid_signal(sig))
         send_signal(sig, &info, parent, true, false);
     wake_up(&parent->signal->wait_chldexit);
+    pidfd_notify(); /* its pidfds poll readable now */
 }
 
 void do_notify_parent_cldstop(task_struct* t, int why)
@@ -635,6 +636,36 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, pid, int, sig, user_in_ptr<const siginfo
     if (!t || t->tgid != pid || t->exit_state == EXIT_DEAD)
         return Errno::ESRCH;
     return kill_one(t, sig, info, true);
+}
+
+/* A signal to the process a pidfd names (kernel/pidfd.cpp); with a siginfo
+ * as rt_sigqueueinfo's rules allow, else as kill(2) sends it. */
+SYSCALL_DEFINE4(pidfd_send_signal, int, pidfd, int, sig, user_in_ptr<const siginfo_t>, uinfo, unsigned int, flags)
+{
+    if (flags)
+        return Errno::EINVAL;
+    pid_t nr = 0;
+    auto t = pidfd_get_task(pidfd, &nr);
+    if (!t.ok() && t.error() == Errno::EBADF)
+        return Errno::EBADF;
+    siginfo_t info;
+    if (uinfo) {
+        info = TRY(get_user(uinfo));
+        if (info.si_signo != sig)
+            return Errno::EINVAL;
+        /* Only to oneself may a siginfo claim to come from the kernel or kill(). */
+        if (nr != current->tgid && (info.si_code >= 0 || info.si_code == SI_TKILL))
+            return Errno::EPERM;
+    } else {
+        info = user_info(sig, SI_USER);
+    }
+    if (!t.ok())
+        return t.error();
+    if (t.value()->exit_state)
+        return Errno::ESRCH;
+    if (sig < 0 || sig > _NSIG)
+        return Errno::EINVAL;
+    return kill_one(t.value(), sig, info, true);
 }
 
 SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, pid, int, sig, user_in_ptr<const siginfo_t>, uinfo)

@@ -1020,3 +1020,14 @@ super_block* proc_get_sb()
     sb->s_root = d;
     return sb;
 }
+
+/* The process a /proc/<pid> directory stands for (a pidfd's other form,
+ * Linux's tgid_pidfd_to_pid), or 0 for any other file. */
+pid_t proc_pid_dir_pid(const file* f)
+{
+    const inode* i = f->f_inode;
+    if (!i || !i->i_sb || i->i_sb->s_magic != PROC_SUPER_MAGIC || i->i_op != &procfs::proc_dir_iops)
+        return 0;
+    procfs::ino_info info = procfs::decode_info(i);
+    return info.kind == procfs::K_PID_DIR && !info.thread ? info.pid : 0;
+}

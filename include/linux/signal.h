@@ -4,6 +4,7 @@
  */
 #pragma once
 #include <linux/list.h>
+#include <linux/result.h>
 #include <linux/sched.h>
 #include <linux/signal_types.h>
 #include <linux/wait.h>
@@ -73,6 +74,11 @@ enum : unsigned int {
     SIGNAL_STOP_CONTINUED = 2,
     SIGNAL_UNKILLABLE = 4, /* init: default-action signals from user space are ignored */
 };
+
+/* pidfds (kernel/pidfd.cpp): the process a pidfd names (its pid in *nr),
+ * and the wake-up of pollers when a process exits. */
+Result<task_struct*> pidfd_get_task(int fd, pid_t* nr);
+void pidfd_notify();
 
 /* POSIX timers (kernel/time/posix-timers.cpp, kernel/signal.cpp). */
 bool send_sigqueue(sigqueue* q, task_struct* t, bool group);
