@@ -59,7 +59,7 @@ SYSCALL_DEFINE1(dup, unsigned int, fildes)
     return dupfd(static_cast<int>(fildes), 0, 0);
 }
 
-SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
+SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, FdFlags, flags)
 {
     if (flags & ~O_CLOEXEC)
         return Errno::EINVAL;
@@ -91,7 +91,7 @@ struct flock_user {
     int l_pid;
 };
 
-SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
+SYSCALL_DEFINE3(fcntl, unsigned int, fd, FcntlCmd, cmd, FcntlArg, arg)
 {
     FdRef f(static_cast<int>(fd), FdRef::raw);
     if (!f)
