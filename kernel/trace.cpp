@@ -156,7 +156,7 @@ void flush_unwritten_entry(TraceCall* except)
 }
 
 /* "[ Process PID=N runs in 32 bit mode. ]" when a task changes gates. Under trace_lock. */
-void note_personality(task_struct* t, SyscallAbi abi)
+void note_personality(task_struct* t, SyscallAbi abi, bool prefixed)
 {
     int slot = -1, free_slot = -1;
     for (int i = 0; i < MAX_IA32_TASKS; i++) {
@@ -178,7 +178,7 @@ void note_personality(task_struct* t, SyscallAbi abi)
     flush_unwritten_entry(nullptr);
     char buf[128];
     TraceBuffer line(buf, sizeof(buf));
-    start_line(line, t, nprocs > 1);
+    start_line(line, t, prefixed);
     line.appendf("[ Process PID=%d runs in %s mode. ]", t->pid, abi == SyscallAbi::IA32 ? "32 bit" : "64 bit");
     write_line(line);
 }
@@ -202,7 +202,7 @@ void format_result(TraceBuffer& out, const TraceCall& c, long ret)
         if (text)
             out.appendf(" (%s)", text);
     } else if (hex_result(c.name)) {
-        out.appendf("%#lx", ret);
+        out.appendf("0x%lx", ret);
     } else {
         out.appendf("%ld", ret);
         if (c.meta && c.meta->result) {
@@ -350,7 +350,7 @@ bool trace_syscall_enter(TraceCall& c, const pt_regs& regs, SyscallAbi abi)
     if (c.name)
         out.append(c.name);
     else
-        out.appendf("syscall_%#x", nr);
+        out.appendf("syscall_0x%x", nr);
     out.append("(");
     if (c.meta) {
         format_args(out, c, 0, false, 0);
@@ -361,9 +361,9 @@ bool trace_syscall_enter(TraceCall& c, const pt_regs& regs, SyscallAbi abi)
         out.append("...");
     }
     spin_guard g(&trace_lock); /* the output and the calls in progress */
-    note_personality(c.task, abi);
+    c.prefixed = nprocs > 1 + (counts_child ? 1 : 0); /* a new child counts from its parent's next line */
+    note_personality(c.task, abi, c.prefixed);
     flush_unwritten_entry(nullptr);
-    c.prefixed = nprocs > 1 + (counts_child ? 1 : 0);
     calls_in_progress.add_tail(&c.node);
     unwritten_entry = &c;
     c.start_tsc = trace_icount ? rdtsc() : 0;

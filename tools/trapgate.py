@@ -121,8 +121,21 @@ def python_stdlib(program):
     return lib if lib and os.path.isdir(lib) else None
 
 
+def trace_words(trace, output=None, icount=False):
+    """The kernel's tracer words (kernel/trace.cpp): trace is False, True
+    (every call) or strace's -e trace= list ("open,read,%file")."""
+    if not trace:
+        return []
+    words = ["trace" if trace is True else "trace=" + trace]
+    if output:
+        words.append("trace.file")  # every line starts with its pid, as strace -f -o FILE
+    if icount:
+        words.append("trace.icount")
+    return words
+
+
 def cmdline(init, args, trace=False, quiet=True, extra=()):
-    words = (["quiet"] if quiet else []) + ["init=" + init] + (["trace"] if trace else []) + list(extra)
+    words = (["quiet"] if quiet else []) + ["init=" + init] + trace_words(trace) + list(extra)
     return " ".join(words + ["--"] + [quote(a) for a in args])
 
 
@@ -136,7 +149,9 @@ def cmd_exec(argv):
     ap = argparse.ArgumentParser(prog="trapgate exec")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", help="guest memory (default 128M, more for a large image)")
-    ap.add_argument("--trace", action="store_true", help="print every system call (on stderr)")
+    ap.add_argument("--trace", nargs="?", const=True, default=False, metavar="CALLS",
+                    help="print every system call on stderr, as strace -f does; --trace=open,read,%%file only those")
+    ap.add_argument("--trace-output", metavar="FILE", help="the trace (the kernel log) to FILE instead of stderr")
     ap.add_argument("--icount", action="store_true", help="count guest instructions: -icount shift=0,sleep=off")
     ap.add_argument("--kvm", action="store_true", help="use KVM if /dev/kvm works (optional)")
     ap.add_argument("--file", action="append", default=[], metavar="HOST[:GUEST]")
@@ -176,9 +191,13 @@ def cmd_exec(argv):
         image.file(exec_io.STDIN_FILE, stdin_data, 0o400)
     # The image and its unpacked files are both in memory while it unpacks.
     mem = o.mem or "%dM" % max(128, (2 * image.size() >> 20) + 64)
-    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, o.trace, extra=words),
+    if o.trace_output and not o.trace:
+        o.trace = True
+    words = trace_words(o.trace, o.trace_output, o.icount) + words
+    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, extra=words),
                      smp=o.smp, mem=mem, icount=o.icount, kvm=o.kvm)
-    outcome = exec_io.run(boot, timeout=o.timeout, stdin_in_image=stdin_data is not None)
+    outcome = exec_io.run(boot, timeout=o.timeout, stdin_in_image=stdin_data is not None,
+                          klog_file=o.trace_output)
     if outcome.timed_out:
         print("trapgate: timed out after %d s" % o.timeout, file=sys.stderr)
         return 124
