@@ -145,12 +145,36 @@ def build_initrd(image, name):
     return path
 
 
+# exec's options that take a value: the program is the first word after them.
+VALUE_OPTIONS = {"--smp", "--mem", "--file", "--host-dir", "--env", "--cwd", "--uid", "--timeout", "--trace-output"}
+
+
+def split_trace_option(argv):
+    """--trace=CALLS (strace's -e trace=) as --trace-calls CALLS, among
+    exec's own options only: a bare --trace takes no value, so
+    `--trace /bin/ls` still runs /bin/ls."""
+    out, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if not a.startswith("-"):
+            return out + argv[i:]
+        if a.startswith("--trace="):
+            out += ["--trace-calls", a[len("--trace="):]]
+        else:
+            out.append(a)
+            if a in VALUE_OPTIONS and i + 1 < len(argv):
+                out.append(argv[i + 1])
+                i += 1
+        i += 1
+    return out
+
+
 def cmd_exec(argv):
     ap = argparse.ArgumentParser(prog="trapgate exec")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", help="guest memory (default 128M, more for a large image)")
-    ap.add_argument("--trace", nargs="?", const=True, default=False, metavar="CALLS",
-                    help="print every system call on stderr, as strace -f does; --trace=open,read,%%file only those")
+    ap.add_argument("--trace", action="store_true", help="print every system call on stderr, as strace -f does")
+    ap.add_argument("--trace-calls", metavar="CALLS", help="--trace=open,read,%%file: only those (strace -e trace=)")
     ap.add_argument("--trace-output", metavar="FILE", help="the trace (the kernel log) to FILE instead of stderr")
     ap.add_argument("--icount", action="store_true", help="count guest instructions: -icount shift=0,sleep=off")
     ap.add_argument("--kvm", action="store_true", help="use KVM if /dev/kvm works (optional)")
@@ -164,7 +188,9 @@ def cmd_exec(argv):
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("program")
     ap.add_argument("args", nargs=argparse.REMAINDER)
-    o = ap.parse_args(argv)
+    o = ap.parse_args(split_trace_option(argv))
+    if o.trace_calls:
+        o.trace = o.trace_calls
     image, guest = program_image(o.program, o.file)
     host_dirs = list(o.host_dir)
     stdlib = python_stdlib(o.program)
