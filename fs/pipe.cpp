@@ -392,12 +392,12 @@ Result<long> pipe_fcntl(file* f, unsigned int cmd, unsigned long arg)
     }
 }
 
-SYSCALL_DEFINE2(pipe2, PipeFdsPtr, fildes, FdFlags, flags)
+SYSCALL_DEFINE2(pipe2, FdPairPtr, fildes, FdFlags, flags)
 {
     return do_pipe2(fildes, flags);
 }
 
-SYSCALL_DEFINE1(pipe, PipeFdsPtr, fildes)
+SYSCALL_DEFINE1(pipe, FdPairPtr, fildes)
 {
     return do_pipe2(fildes, 0);
 }

@@ -374,6 +374,8 @@ void do_signal(pt_regs* regs)
         rec_spin_unlock_irqrestore(&tasklist_lock, flags);
         if (!sig)
             break;
+        if (syscall_tracing)
+            trace_signal(sig, info); /* "--- SIGUSR1 {...} ---" */
         k_sigaction& ka = action(t, sig);
         if (ka.handler == SIG_IGN)
             continue;

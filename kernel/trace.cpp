@@ -17,6 +17,9 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/trace.h>
+#include <uapi/asm/sigcontext.h>
+
+void trace_print_sigset(TraceBuffer& out, u64 set);
 
 bool syscall_tracing;
 bool trace_pid_every_line;
@@ -326,6 +329,17 @@ void trace_set_filter(const char* list)
     }
 }
 
+void trace_write_event(const char* text)
+{
+    spin_guard g(&trace_lock); /* the output */
+    flush_unwritten_entry(nullptr);
+    char buf[LINE_SIZE];
+    TraceBuffer line(buf, sizeof(buf));
+    start_line(line, current, nprocs > 1);
+    line.append(text);
+    write_line(line);
+}
+
 bool trace_syscall_enter(TraceCall& c, const pt_regs& regs, SyscallAbi abi)
 {
     unsigned int nr = static_cast<unsigned int>(regs.orig_ax);
@@ -352,7 +366,16 @@ bool trace_syscall_enter(TraceCall& c, const pt_regs& regs, SyscallAbi abi)
     else
         out.appendf("syscall_0x%x", nr);
     out.append("(");
-    if (c.meta) {
+    if (abi == SyscallAbi::X64 && c.name && !strcmp(c.name, "rt_sigreturn")) {
+        /* strace shows the mask the frame restores: the handler's ret popped
+         * pretcode, so sp is the ucontext (arch/x86_64/kernel/signal.cpp). */
+        u64 mask;
+        if (copy_from_user(&mask, user_in_ptr<const u64>(regs.sp + __builtin_offsetof(ucontext_64, uc_sigmask))).ok()) {
+            out.append("{mask=");
+            trace_print_sigset(out, mask);
+            out.append("}");
+        }
+    } else if (c.meta) {
         format_args(out, c, 0, false, 0);
     } else if (!c.name) {
         for (int i = 0; i < 6; i++)

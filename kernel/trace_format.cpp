@@ -95,6 +95,8 @@ const char* const signal_names[] = {
 
 } // namespace
 
+void trace_print_quoted(TraceBuffer& out, const u8* s, size_t n) { print_quoted(out, s, n); }
+
 const char* trace_signal_name(int sig)
 {
     if (sig > 0 && sig < 32)
@@ -180,6 +182,68 @@ void trace_print_user_string(TraceBuffer& out, unsigned long addr)
     out.append("\"");
     print_quoted(out, reinterpret_cast<const u8*>(s), len);
     out.append(n.ok() ? "\"" : "\"...");
+}
+
+/* A NUL-terminated user string cut at limit bytes, as strace -s cuts argv's. */
+void trace_print_user_cstring(TraceBuffer& out, unsigned long addr, size_t limit)
+{
+    char s[STRING_LIMIT + 1];
+    limit = min(limit, STRING_LIMIT);
+    auto n = strncpy_from_user(s, user_in_ptr<const char>(addr), limit + 1);
+    if (!n.ok() && n.error() == Errno::EFAULT) {
+        trace_print_pointer(out, addr);
+        return;
+    }
+    size_t len = n.ok() ? static_cast<size_t>(n.value()) : limit + 1;
+    out.append("\"");
+    print_quoted(out, reinterpret_cast<const u8*>(s), min(len, limit));
+    out.append(len > limit ? "\"..." : "\"");
+}
+
+namespace {
+/* Element i of a user array of pointers (4 bytes each under the i386 ABI). */
+bool user_pointer_at(unsigned long base, unsigned long i, SyscallAbi abi, unsigned long& p)
+{
+    if (abi == SyscallAbi::IA32) {
+        u32 v;
+        if (!copy_from_user(&v, user_in_ptr<const u32>(base + 4 * i)).ok())
+            return false;
+        p = v;
+        return true;
+    }
+    return copy_from_user(&p, user_in_ptr<const unsigned long>(base + 8 * i)).ok();
+}
+} // namespace
+
+void ArgvPtr::trace(TraceBuffer& out, const TraceArgs& a) const
+{
+    unsigned long p;
+    if (!addr() || !user_pointer_at(addr(), 0, a.abi, p)) {
+        trace_print_pointer(out, addr());
+        return;
+    }
+    out.append("[");
+    for (unsigned long i = 0; user_pointer_at(addr(), i, a.abi, p) && p; i++) {
+        if (i == STRING_LIMIT) {
+            out.append(", ...");
+            break;
+        }
+        if (i)
+            out.append(", ");
+        trace_print_user_cstring(out, p, STRING_LIMIT);
+    }
+    out.append("]");
+}
+
+void EnvpPtr::trace(TraceBuffer& out, const TraceArgs& a) const
+{
+    unsigned long p, n = 0;
+    trace_print_pointer(out, addr());
+    if (!addr())
+        return;
+    while (n < 100000 && user_pointer_at(addr(), n, a.abi, p) && p)
+        n++;
+    out.appendf(" /* %lu var%s */", n, n == 1 ? "" : "s");
 }
 
 void trace_print_user_buffer(TraceBuffer& out, unsigned long addr, unsigned long len)

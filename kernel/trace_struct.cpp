@@ -15,6 +15,7 @@
 void trace_print_sigset(TraceBuffer& out, u64 set);
 void trace_print_signal(TraceBuffer& out, int sig);
 void trace_print_octal(TraceBuffer& out, unsigned long v);
+void trace_print_quoted(TraceBuffer& out, const u8* s, size_t n);
 
 namespace {
 
@@ -257,7 +258,7 @@ void WaitStatusPtr::trace(TraceBuffer& out, const TraceArgs& a) const
     out.append("}]");
 }
 
-void PipeFdsPtr::trace(TraceBuffer& out, const TraceArgs& a) const
+void FdPairPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 {
     int fds[2];
     if (a.ret < 0 || !read_user(fds, addr()))
@@ -355,4 +356,65 @@ bool IoctlArg::trace_omit(const unsigned long* args, int index)
 {
     unsigned cmd = static_cast<unsigned>(args[index - 1]);
     return cmd == TIOCNOTTY || cmd == 0x5451 || cmd == 0x5450; /* no argument */
+}
+
+/* ---- sockets ---- */
+
+void SocketFamily::trace(TraceBuffer& out, const TraceArgs&) const
+{
+    static const char* const names[] = {"AF_UNSPEC", "AF_UNIX", "AF_INET"};
+    if (value >= 0 && value < 3)
+        out.append(names[value]);
+    else if (value == 10)
+        out.append("AF_INET6");
+    else if (value == 16)
+        out.append("AF_NETLINK");
+    else
+        out.appendf("%d /* AF_??? */", value);
+}
+
+void SocketType::trace(TraceBuffer& out, const TraceArgs&) const
+{
+    static const char* const names[] = {nullptr, "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW", "SOCK_RDM", "SOCK_SEQPACKET"};
+    int type = value & 0xf;
+    if (type >= 1 && type <= 5)
+        out.append(names[type]);
+    else
+        out.appendf("0x%x /* SOCK_??? */", type);
+    if (value & 0x80000)
+        out.append("|SOCK_CLOEXEC");
+    if (value & 0x800)
+        out.append("|SOCK_NONBLOCK");
+    if (unsigned rest = static_cast<unsigned>(value) & ~0x8080fu)
+        out.appendf("|0x%x", rest);
+}
+
+void SockaddrIn::trace(TraceBuffer& out, const TraceArgs& a) const
+{
+    long len = static_cast<int>(a.raw[a.index + 1]);
+    u8 sa[110] = {};
+    if (!value || len < 2 || len > static_cast<long>(sizeof(sa)) ||
+        !copy_from_user(sa, user_in_ptr<const u8>(value), static_cast<size_t>(len)).ok()) {
+        trace_print_pointer(out, value);
+        return;
+    }
+    unsigned family = sa[0] | sa[1] << 8;
+    if (family == 1) {
+        out.append("{sa_family=AF_UNIX");
+        if (len > 2) {
+            bool abstract = sa[2] == 0;
+            size_t from = abstract ? 3 : 2, to = from;
+            while (to < static_cast<size_t>(len) && (abstract || sa[to]))
+                to++;
+            out.append(abstract ? ", sun_path=@\"" : ", sun_path=\"");
+            trace_print_quoted(out, sa + from, to - from);
+            out.append("\"");
+        }
+        out.append("}");
+    } else if (family == 2 && len >= 8) {
+        out.appendf("{sa_family=AF_INET, sin_port=htons(%u), sin_addr=inet_addr(\"%u.%u.%u.%u\")}",
+                    sa[2] << 8 | sa[3], sa[4], sa[5], sa[6], sa[7]);
+    } else {
+        out.appendf("{sa_family=%u, ...}", family);
+    }
 }

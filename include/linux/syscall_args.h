@@ -135,15 +135,15 @@ struct FcntlArg : TracedInt<unsigned long> {
 };
 
 /* Output pointers with a shape: wait4's status ([{WIFEXITED(s) && ...}]),
- * pipe2's two descriptors ([3, 4]); signal sets ([USR1 CHLD]). Used as the
+ * pipe2's and socketpair's two descriptors ([3, 4]); signal sets ([USR1 CHLD]). Used as the
  * user pointer they are. */
 struct WaitStatusPtr : user_out_ptr<int> {
     explicit WaitStatusPtr(unsigned long raw) : user_out_ptr<int>(raw) {}
     static constexpr bool trace_at_exit = true;
     void trace(TraceBuffer& out, const TraceArgs& a) const;
 };
-struct PipeFdsPtr : user_out_ptr<int> {
-    explicit PipeFdsPtr(unsigned long raw) : user_out_ptr<int>(raw) {}
+struct FdPairPtr : user_out_ptr<int> {
+    explicit FdPairPtr(unsigned long raw) : user_out_ptr<int>(raw) {}
     static constexpr bool trace_at_exit = true;
     void trace(TraceBuffer& out, const TraceArgs& a) const;
 };
@@ -154,5 +154,32 @@ struct SigSetInPtr : user_in_ptr<const u64> {
 struct SigSetOutPtr : user_out_ptr<u64> {
     explicit SigSetOutPtr(unsigned long raw) : user_out_ptr<u64>(raw) {}
     static constexpr bool trace_at_exit = true;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+};
+
+/* execve's argument and environment arrays: ["prog", "arg"] (strings cut at
+ * 32 bytes), and the address with a count of its strings ("2 vars"). */
+struct ArgvPtr : user_in_ptr<const unsigned long> {
+    explicit ArgvPtr(unsigned long raw) : user_in_ptr<const unsigned long>(raw) {}
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+};
+struct EnvpPtr : user_in_ptr<const unsigned long> {
+    explicit EnvpPtr(unsigned long raw) : user_in_ptr<const unsigned long>(raw) {}
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+};
+
+/* socket's AF_* family and SOCK_* type (with SOCK_CLOEXEC|SOCK_NONBLOCK). */
+struct SocketFamily : TracedInt<int> {
+    using TracedInt::TracedInt;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+};
+struct SocketType : TracedInt<int> {
+    using TracedInt::TracedInt;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+};
+/* A socket address the call reads, of the length in the next argument:
+ * {sa_family=AF_UNIX, sun_path="/tmp/s"}. */
+struct SockaddrIn : TracedInt<unsigned long> {
+    using TracedInt::TracedInt;
     void trace(TraceBuffer& out, const TraceArgs& a) const;
 };

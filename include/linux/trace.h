@@ -53,6 +53,11 @@ void trace_syscall_exit(TraceCall& call, const pt_regs& regs);
 /* A task ending (do_exit's code: a wait status): its call in progress, if
  * any, ends with "= ?", then "+++ exited with N +++" or "+++ killed by SIG +++". */
 void trace_task_exit(int code);
+/* A signal taken for delivery: "--- SIGUSR1 {si_signo=SIGUSR1, ...} ---". */
+#if !__STDC_HOSTED__ /* the host's libc has a siginfo_t of its own */
+struct siginfo_t;
+void trace_signal(int sig, const siginfo_t& info);
+#endif
 /* "trace=LIST" on the command line: only these calls and classes. */
 void trace_set_filter(const char* list);
 extern bool trace_pid_every_line; /* "trace.file" */

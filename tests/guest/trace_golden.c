@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -54,13 +55,20 @@ int main(void)
     writev(1, iov, 2);
     struct pollfd pfd = {p[0], POLLIN, 0};
     poll(&pfd, 1, 0);
+    kill(getpid(), SIGUSR1); /* a signal line, and rt_sigreturn's mask */
+    int sv[2];
+    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv);
+    sendto(sv[0], "ping", 4, 0, NULL, 0);
     long pid32;
     __asm__ volatile("int $0x80" : "=a"(pid32) : "a"(20) : "memory"); /* i386 getpid */
     /* vfork: the parent's call waits while the child runs, whatever the
      * scheduler does, so the interleaving is fixed. */
     pid_t pid = vfork();
     if (pid == 0) {
+        char* argv[] = {"/nonexistent", "an argument longer than thirty-two bytes", NULL};
+        char* envp[] = {"A=1", "B=2", NULL};
         write(p[1], "x", 1);
+        execve(argv[0], argv, envp);
         _exit(3);
     }
     int status;
