@@ -74,8 +74,8 @@ int requeue(mm_struct* mm, unsigned long uaddr, unsigned long uaddr2, int nr_wak
 
 void futex_wake_address(unsigned long uaddr) { wake(current->mm, uaddr, 1); }
 
-SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned long, utime, user_inout_ptr<u32>,
-                uaddr2, u32, val3)
+SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime, FutexUaddr2,
+                uaddr2, FutexVal3, val3)
 {
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     if (uaddr.addr() & 3)

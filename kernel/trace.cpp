@@ -215,21 +215,24 @@ void format_result(TraceBuffer& out, const TraceCall& c, long ret)
     }
 }
 
-/* The arguments from..nb_args (at entry: up to the first output; at exit: the rest). */
+/* The arguments from..nb_args (at entry: up to the first output, whose index
+ * it returns; at exit: the rest). */
 int format_args(TraceBuffer& out, const TraceCall& c, int from, bool exiting, long ret)
 {
     if (!c.meta)
         return 6;
+    bool printed = false;
     for (int i = from; i < c.meta->nb_args; i++) {
+        if (c.meta->omit[i] && c.meta->omit[i](c.raw, i))
+            continue;
         if (!exiting && (c.meta->at_exit >> i & 1)) {
-            if (i)
+            if (printed)
                 out.append(", "); /* "read(3, ": the rest comes at exit */
             return i;
         }
-        if (c.meta->omit[i] && c.meta->omit[i](c.raw, i))
-            continue;
-        if (i && !(exiting && i == from))
+        if (printed)
             out.append(", ");
+        printed = true;
         TraceArgs a{c.raw, i, c.abi, exiting, ret};
         c.meta->format[i](out, a);
     }
@@ -349,6 +352,7 @@ bool trace_syscall_enter(TraceCall& c, const pt_regs& regs, SyscallAbi abi)
     c.abi = abi;
     c.name = syscall_name(nr, abi);
     c.meta = entry ? find_metadata(entry) : nullptr;
+    c.exit_from = c.meta ? c.meta->nb_args : 0;
     bool counts_child = creates_task(c.name);
     if (counts_child) {
         spin_guard g(&trace_lock); /* nprocs */
@@ -376,7 +380,7 @@ bool trace_syscall_enter(TraceCall& c, const pt_regs& regs, SyscallAbi abi)
             out.append("}");
         }
     } else if (c.meta) {
-        format_args(out, c, 0, false, 0);
+        c.exit_from = format_args(out, c, 0, false, 0);
     } else if (!c.name) {
         for (int i = 0; i < 6; i++)
             out.appendf("%s%#lx", i ? ", " : "", c.raw[i]);
@@ -406,10 +410,7 @@ void trace_syscall_exit(TraceCall& c, const pt_regs& regs)
     char buf[LINE_SIZE], result_buf[256];
     TraceBuffer rest(buf, sizeof(buf)), result(result_buf, sizeof(result_buf));
     if (c.meta) {
-        int first = 0;
-        while (first < c.meta->nb_args && !(c.meta->at_exit >> first & 1))
-            first++;
-        format_args(rest, c, first, true, ret);
+        format_args(rest, c, c.exit_from, true, ret);
     }
     format_result(result, c, ret);
     if (trace_icount)

@@ -270,11 +270,13 @@ void DirFd::trace(TraceBuffer& out) const
 }
 
 namespace {
+/* strace's order. */
 const FlagName open_flag_names[] = {
     {O_CREAT, "O_CREAT"}, {O_EXCL, "O_EXCL"}, {O_NOCTTY, "O_NOCTTY"}, {O_TRUNC, "O_TRUNC"},
     {O_APPEND, "O_APPEND"}, {O_NONBLOCK, "O_NONBLOCK"}, {__O_SYNC | O_DSYNC, "O_SYNC"}, {O_DSYNC, "O_DSYNC"},
-    {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"}, {O_DIRECTORY, "O_DIRECTORY"},
-    {O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"}, {O_CLOEXEC, "O_CLOEXEC"}, {O_PATH, "O_PATH"},
+    {O_DIRECT, "O_DIRECT"}, {O_LARGEFILE, "O_LARGEFILE"}, {O_NOFOLLOW, "O_NOFOLLOW"}, {O_NOATIME, "O_NOATIME"},
+    {O_CLOEXEC, "O_CLOEXEC"}, {__O_TMPFILE | O_DIRECTORY, "O_TMPFILE"}, {O_DIRECTORY, "O_DIRECTORY"},
+    {O_PATH, "O_PATH"}, {0x2000, "FASYNC"},
 };
 } // namespace
 
@@ -359,17 +361,20 @@ void ArchPrctlCode::trace(TraceBuffer& out, const TraceArgs&) const
         out.appendf("0x%x /* ARCH_??? */", value);
 }
 
-void CloneFlags::trace(TraceBuffer& out, const TraceArgs&) const
+void CloneFlags::trace(TraceBuffer& out, const TraceArgs& a) const
 {
     static const FlagName names[] = {
         {0x100, "CLONE_VM"}, {0x200, "CLONE_FS"}, {0x400, "CLONE_FILES"}, {0x800, "CLONE_SIGHAND"},
         {0x1000, "CLONE_PIDFD"}, {0x2000, "CLONE_PTRACE"}, {0x4000, "CLONE_VFORK"}, {0x8000, "CLONE_PARENT"},
         {0x10000, "CLONE_THREAD"}, {0x20000, "CLONE_NEWNS"}, {0x40000, "CLONE_SYSVSEM"}, {0x80000, "CLONE_SETTLS"},
-        {0x100000, "CLONE_PARENT_SETTID"}, {0x200000, "CLONE_CHILD_CLEARTID"}, {0x400000, "CLONE_DETACHED"},
+        {0x100000, "CLONE_PARENT_SETTID"}, {0x200000, "CLONE_CHILD_CLEARTID"},
         {0x800000, "CLONE_UNTRACED"}, {0x1000000, "CLONE_CHILD_SETTID"}, {0x2000000, "CLONE_NEWCGROUP"},
         {0x4000000, "CLONE_NEWUTS"}, {0x8000000, "CLONE_NEWIPC"}, {0x10000000, "CLONE_NEWUSER"},
         {0x20000000, "CLONE_NEWPID"}, {0x40000000, "CLONE_NEWNET"}, {0x80000000, "CLONE_IO"},
     };
+    out.append("child_stack=");
+    trace_print_pointer(out, a.raw[a.index + 1]);
+    out.append(", flags=");
     unsigned long flags = value & ~0xfful;
     int sig = static_cast<int>(value & 0xff);
     if (flags)
@@ -420,4 +425,114 @@ void FcntlArg::trace(TraceBuffer& out, const TraceArgs& a) const
     case 5: case 6: case 7: trace_print_pointer(out, value); break;
     default: out.appendf("%ld", static_cast<long>(static_cast<int>(value))); break;
     }
+}
+
+namespace {
+constexpr unsigned long CLONE_SETTLS_BIT = 0x80000, CLONE_PARENT_SETTID_BIT = 0x100000,
+                        CLONE_CHILD_TID_BITS = 0x200000 | 0x1000000; /* CHILD_CLEARTID, CHILD_SETTID */
+} // namespace
+
+bool CloneParentTid::trace_omit(const unsigned long* args, int) { return !(args[0] & CLONE_PARENT_SETTID_BIT); }
+
+void CloneParentTid::trace(TraceBuffer& out, const TraceArgs& a) const
+{
+    int tid;
+    out.append("parent_tid=");
+    if (a.ret < 0 || !addr() || !copy_from_user(&tid, user_in_ptr<const int>(addr())).ok())
+        trace_print_pointer(out, addr());
+    else
+        out.appendf("[%d]", tid);
+}
+
+bool CloneTls::trace_omit(const unsigned long* args, int)
+{
+    return !(args[0] & (CLONE_SETTLS_BIT | CLONE_CHILD_TID_BITS));
+}
+
+/* strace's order: tls before child_tidptr, the argument before it. */
+void CloneTls::trace(TraceBuffer& out, const TraceArgs& a) const
+{
+    unsigned long flags = a.raw[0];
+    if (flags & CLONE_SETTLS_BIT) {
+        out.append("tls=");
+        trace_print_pointer(out, value);
+    }
+    if (flags & CLONE_CHILD_TID_BITS) {
+        out.append(flags & CLONE_SETTLS_BIT ? ", child_tidptr=" : "child_tidptr=");
+        trace_print_pointer(out, a.raw[a.index - 1]);
+    }
+}
+
+/* ---- futex ---- */
+
+namespace {
+int futex_cmd(const unsigned long* args) { return static_cast<int>(args[1]) & 127; }
+} // namespace
+
+void FutexOp::trace(TraceBuffer& out, const TraceArgs&) const
+{
+    static const char* const names[] = {"FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_FD", "FUTEX_REQUEUE", "FUTEX_CMP_REQUEUE",
+                                        "FUTEX_WAKE_OP", "FUTEX_LOCK_PI", "FUTEX_UNLOCK_PI", "FUTEX_TRYLOCK_PI",
+                                        "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+                                        "FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2"};
+    int cmd = value & 127;
+    if (cmd > 13) {
+        out.appendf("0x%x /* FUTEX_??? */", value);
+        return;
+    }
+    out.append(names[cmd]);
+    if (value & 128)
+        out.append("_PRIVATE");
+    if (value & 256)
+        out.append("|FUTEX_CLOCK_REALTIME");
+    if (value & ~0x1ff)
+        out.appendf("|0x%x", value & ~0x1ff);
+}
+
+bool FutexVal::trace_omit(const unsigned long* args, int)
+{
+    int cmd = futex_cmd(args);
+    return cmd == 6 || cmd == 7 || cmd == 8 || cmd == 13;
+}
+
+void FutexVal::trace(TraceBuffer& out, const TraceArgs&) const { out.appendf("%u", value); }
+
+bool FutexTimeout::trace_omit(const unsigned long* args, int)
+{
+    int cmd = futex_cmd(args);
+    return cmd == 1 || cmd == 2 || cmd == 7 || cmd == 8 || cmd == 10 || cmd > 13;
+}
+
+void FutexTimeout::trace(TraceBuffer& out, const TraceArgs& a) const
+{
+    int cmd = futex_cmd(a.raw);
+    if (cmd == 3 || cmd == 4 || cmd == 5 || cmd == 12)
+        out.appendf("%u", static_cast<u32>(value)); /* the number to requeue */
+    else
+        trace_decoder<timespec_user>::print(out, value, a);
+}
+
+bool FutexUaddr2::trace_omit(const unsigned long* args, int)
+{
+    int cmd = futex_cmd(args);
+    return !(cmd == 3 || cmd == 4 || cmd == 5 || cmd == 11 || cmd == 12);
+}
+
+void FutexUaddr2::trace(TraceBuffer& out, const TraceArgs&) const { trace_print_pointer(out, addr()); }
+
+bool FutexVal3::trace_omit(const unsigned long* args, int)
+{
+    int cmd = futex_cmd(args);
+    return !(cmd == 4 || cmd == 5 || cmd == 9 || cmd == 10 || cmd == 12);
+}
+
+void FutexVal3::trace(TraceBuffer& out, const TraceArgs& a) const
+{
+    int cmd = futex_cmd(a.raw);
+    if ((cmd == 9 || cmd == 10) && value == 0xffffffffu)
+        out.append("FUTEX_BITSET_MATCH_ANY");
+    else if (cmd == 5 || cmd == 9 || cmd == 10)
+        out.appendf("0x%x", value);
+    else
+        out.appendf("%u", value);
 }

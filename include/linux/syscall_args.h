@@ -104,10 +104,34 @@ struct ArchPrctlCode : TracedInt<int> {
     void trace(TraceBuffer& out, const TraceArgs& a) const;
 };
 
-/* clone's CLONE_* flags with the exit signal in the low byte. */
+/* clone's arguments, printed as strace names them: child_stack= (the next
+ * argument, shown first), flags= (CLONE_* with the exit signal in the low
+ * byte), then parent_tid=[N] (at exit), tls= and child_tidptr= only when the
+ * flags use them. The stack and child_tid arguments print nothing themselves. */
 struct CloneFlags : TracedInt<unsigned long> {
     using TracedInt::TracedInt;
     void trace(TraceBuffer& out, const TraceArgs& a) const;
+};
+struct CloneStack : TracedInt<unsigned long> {
+    using TracedInt::TracedInt;
+    void trace(TraceBuffer&, const TraceArgs&) const {}
+    static bool trace_omit(const unsigned long*, int) { return true; }
+};
+struct CloneParentTid : user_out_ptr<int> {
+    explicit CloneParentTid(unsigned long raw) : user_out_ptr<int>(raw) {}
+    static constexpr bool trace_at_exit = true;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+    static bool trace_omit(const unsigned long* args, int index);
+};
+struct CloneChildTid : user_out_ptr<int> {
+    explicit CloneChildTid(unsigned long raw) : user_out_ptr<int>(raw) {}
+    void trace(TraceBuffer&, const TraceArgs&) const {}
+    static bool trace_omit(const unsigned long*, int) { return true; }
+};
+struct CloneTls : TracedInt<unsigned long> {
+    using TracedInt::TracedInt;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+    static bool trace_omit(const unsigned long* args, int index);
 };
 
 /* An ioctl request (TIOCGWINSZ) and its argument, which the request gives a
@@ -182,4 +206,32 @@ struct SocketType : TracedInt<int> {
 struct SockaddrIn : TracedInt<unsigned long> {
     using TracedInt::TracedInt;
     void trace(TraceBuffer& out, const TraceArgs& a) const;
+};
+
+/* futex's operation (FUTEX_WAIT_PRIVATE) and the arguments it uses: the
+ * others are left out, as strace leaves them (futex(addr, FUTEX_WAKE, 1)). */
+struct FutexOp : TracedInt<int> {
+    using TracedInt::TracedInt;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+};
+struct FutexVal : TracedInt<u32> {
+    using TracedInt::TracedInt;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+    static bool trace_omit(const unsigned long* args, int index);
+};
+/* A timeout (struct timespec) or, for the requeue operations, a count. */
+struct FutexTimeout : TracedInt<unsigned long> {
+    using TracedInt::TracedInt;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+    static bool trace_omit(const unsigned long* args, int index);
+};
+struct FutexUaddr2 : user_inout_ptr<u32> {
+    explicit FutexUaddr2(unsigned long raw) : user_inout_ptr<u32>(raw) {}
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+    static bool trace_omit(const unsigned long* args, int index);
+};
+struct FutexVal3 : TracedInt<u32> {
+    using TracedInt::TracedInt;
+    void trace(TraceBuffer& out, const TraceArgs& a) const;
+    static bool trace_omit(const unsigned long* args, int index);
 };

@@ -309,6 +309,7 @@ constexpr syscall_metadata make_syscall_metadata_impl(const char* name, sys_call
     trace_format_fn result = nullptr;
     bool found = false;
     ((found = found || (trace_has_result<Params>() ? (result = trace_result_for<Params>(), true) : false)), ...);
+    (void)found;
     unsigned at_exit = 0;
     ((at_exit |= trace_arg_at_exit<typename L::template at<I>, typename L::template at<I + 1>>() ? 1u << I : 0u), ...);
     return syscall_metadata{name,

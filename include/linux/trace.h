@@ -42,6 +42,7 @@ struct TraceCall {
     const char* name;
     unsigned long raw[6];
     SyscallAbi abi;
+    int exit_from; /* the first argument printed at exit */
     bool prefixed; /* its entry is printed with "[pid N] " (several processes then) */
     u64 start_tsc;
     char entry[ENTRY_SIZE]; /* "read(3, " up to the first output argument */
