@@ -143,12 +143,17 @@ class Relay:
                 pass
 
     def kernel_log(self):
+        held = b""  # a "\r" at the end of a read: its "\n" may come in the next
         while True:
             data = os.read(self.klog_r, 65536)
             if not data:
+                if held:
+                    write_all(self.klog_fd, held)
                 return
+            data = held + data
+            held = b"\r" if data.endswith(b"\r") else b""
             try:
-                write_all(self.klog_fd, data.replace(b"\r\n", b"\n"))
+                write_all(self.klog_fd, data[:len(data) - len(held)].replace(b"\r\n", b"\n"))
             except OSError:
                 pass
 
