@@ -129,6 +129,10 @@ def check(test, outcome):
             problems.append("output lacks %r" % needle)
     if "trace_file" in test:
         problems += trace_differs(test, outcome.kernel_log)
+    if "trace_lines" in test:
+        bad = [l for l in outcome.kernel_log.splitlines() if not re.fullmatch(test["trace_lines"], l)]
+        if bad:
+            problems.append("kernel log lines that are not trace lines:\n" + "\n".join(bad[:10]))
     for needle in test.get("log_contains", []):
         if needle not in outcome.kernel_log:
             problems.append("kernel log lacks %r" % needle)
