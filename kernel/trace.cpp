@@ -282,13 +282,6 @@ void TraceBuffer::append(const char* s)
     buf_[len_] = 0;
 }
 
-void TraceBuffer::append(const char* s, size_t n)
-{
-    while (n-- && len_ + 1 < size_)
-        buf_[len_++] = *s++;
-    buf_[len_] = 0;
-}
-
 void TraceBuffer::appendf(const char* fmt, ...)
 {
     va_list args;
@@ -383,7 +376,7 @@ bool trace_syscall_enter(TraceCall& c, const pt_regs& regs, SyscallAbi abi)
         c.exit_from = format_args(out, c, 0, false, 0);
     } else if (!c.name) {
         for (int i = 0; i < 6; i++)
-            out.appendf("%s%#lx", i ? ", " : "", c.raw[i]);
+            out.appendf(c.raw[i] ? "%s0x%lx" : "%s%lu", i ? ", " : "", c.raw[i]);
     } else {
         out.append("...");
     }

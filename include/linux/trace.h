@@ -20,7 +20,6 @@ class TraceBuffer {
 public:
     TraceBuffer(char* buf, size_t size) : buf_(buf), size_(size) { buf_[0] = 0; }
     void append(const char* s);
-    void append(const char* s, size_t n);
     void appendf(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
     const char* str() const { return buf_; }
     size_t len() const { return len_; }
