@@ -394,8 +394,8 @@ Result<void> kernel_execve(const char* filename, const char* const* argv, const 
     return do_execveat_common(AT_FDCWD, filename, uargv, uenvp, 0);
 }
 
-SYSCALL_DEFINE3(execve, user_in_ptr<const char>, filename, user_in_ptr<const unsigned long>, argv,
-                user_in_ptr<const unsigned long>, envp)
+SYSCALL_DEFINE3(execve, user_in_ptr<const char>, filename, ArgvPtr, argv,
+                EnvpPtr, envp)
 {
     char* name = TRY(getname(filename));
     auto r = do_execveat_common(AT_FDCWD, name, argv.addr(), envp.addr(), 0);
@@ -403,8 +403,8 @@ SYSCALL_DEFINE3(execve, user_in_ptr<const char>, filename, user_in_ptr<const uns
     return r;
 }
 
-SYSCALL_DEFINE5(execveat, DirFd, dfd, user_in_ptr<const char>, filename, user_in_ptr<const unsigned long>, argv,
-                user_in_ptr<const unsigned long>, envp, int, flags)
+SYSCALL_DEFINE5(execveat, DirFd, dfd, user_in_ptr<const char>, filename, ArgvPtr, argv,
+                EnvpPtr, envp, AtFlags, flags)
 {
     char* name = TRY(getname(filename));
     if (!name[0] && !(flags & AT_EMPTY_PATH)) {

@@ -63,7 +63,7 @@ SYSCALL_DEFINE1(dup, unsigned int, fildes)
     return dupfd(static_cast<int>(fildes), 0, 0);
 }
 
-SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, int, flags)
+SYSCALL_DEFINE3(dup3, unsigned int, oldfd, unsigned int, newfd, FdFlags, flags)
 {
     if (flags & ~O_CLOEXEC)
         return Errno::EINVAL;
@@ -87,7 +87,7 @@ SYSCALL_DEFINE2(dup2, unsigned int, oldfd, unsigned int, newfd)
     return replace_fd(static_cast<int>(newfd), f, 0);
 }
 
-SYSCALL_DEFINE3(fcntl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
+SYSCALL_DEFINE3(fcntl, unsigned int, fd, FcntlCmd, cmd, FcntlArg, arg)
 {
     FdRef f(static_cast<int>(fd), FdRef::raw);
     if (!f)

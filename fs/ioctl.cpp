@@ -7,7 +7,7 @@ namespace {
 constexpr unsigned FIOCLEX = 0x5451, FIONCLEX = 0x5450;
 }
 
-SYSCALL_DEFINE3(ioctl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)
+SYSCALL_DEFINE3(ioctl, unsigned int, fd, IoctlCmd, cmd, IoctlArg, arg)
 {
     FdRef f(static_cast<int>(fd));
     if (!f)

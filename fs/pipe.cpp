@@ -398,12 +398,12 @@ Result<long> pipe_fcntl(file* f, unsigned int cmd, unsigned long arg)
     }
 }
 
-SYSCALL_DEFINE2(pipe2, user_out_ptr<int>, fildes, int, flags)
+SYSCALL_DEFINE2(pipe2, FdPairPtr, fildes, FdFlags, flags)
 {
     return do_pipe2(fildes, flags);
 }
 
-SYSCALL_DEFINE1(pipe, user_out_ptr<int>, fildes)
+SYSCALL_DEFINE1(pipe, FdPairPtr, fildes)
 {
     return do_pipe2(fildes, 0);
 }

@@ -96,11 +96,16 @@ namespace {
 constexpr unsigned DEFAULT_POLLMASK = POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 constexpr u64 NO_DEADLINE = POLL_NO_DEADLINE;
 
+} // namespace
+
+/* Outside the anonymous namespace: the tracer decodes it (linux/trace_decoders.h). */
 struct pollfd_user {
     int fd;
     short events;
     short revents;
 };
+
+namespace {
 
 unsigned poll_file(int fd, poll_table* pt, bool& bad)
 {

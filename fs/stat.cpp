@@ -107,7 +107,7 @@ SYSCALL_DEFINE2(newfstat, unsigned int, fd, user_out_ptr<struct stat>, statbuf)
 }
 
 SYSCALL_DEFINE4(newfstatat, DirFd, dfd, user_in_ptr<const char>, filename, user_out_ptr<struct stat>, statbuf,
-                int, flag)
+                AtFlags, flag)
 {
     kstat st = TRY(stat_at(dfd.value, filename, flag));
     return cp_new_stat(st, statbuf);

@@ -155,6 +155,13 @@ void parse_cmdline()
             init_path = word + 5;
         } else if (!strcmp(word, "trace")) {
             syscall_tracing = true;
+        } else if (!strncmp(word, "trace=", 6)) {
+            syscall_tracing = true;
+            trace_set_filter(word + 6);
+        } else if (!strcmp(word, "trace.file")) {
+            trace_pid_every_line = true;
+        } else if (!strcmp(word, "trace.icount")) {
+            trace_icount = true;
         } else if (!strcmp(word, "fault_selftest")) {
             fault_selftest = true;
         } else if (!strncmp(word, "debug_selftest=", 15)) {

@@ -131,7 +131,7 @@ void exit_notify_session(task_struct* t)
 void do_exit(int code)
 {
     task_struct* t = current;
-    trace_task_exit();
+    trace_task_exit(code);
     t->flags |= PF_EXITING;
 
     /* CLONE_CHILD_CLEARTID: tell a joining thread, as glibc/musl expect. */
@@ -385,7 +385,7 @@ Result<void> put_child_rusage(const wait_result& r, user_out_ptr<rusage_user> ru
 
 } // namespace
 
-SYSCALL_DEFINE4(wait4, pid_t, upid, user_out_ptr<int>, stat_addr, int, options, user_out_ptr<rusage_user>, ru)
+SYSCALL_DEFINE4(wait4, pid_t, upid, WaitStatusPtr, stat_addr, int, options, user_out_ptr<rusage_user>, ru)
 {
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
         return Errno::EINVAL;

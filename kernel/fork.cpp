@@ -328,8 +328,8 @@ SYSCALL_DEFINE0(vfork)
 }
 
 /* x86-64's argument order: flags, stack, parent_tid, child_tid, tls. */
-SYSCALL_DEFINE5(clone, unsigned long, clone_flags, unsigned long, newsp, user_out_ptr<int>, parent_tidptr,
-                user_out_ptr<int>, child_tidptr, unsigned long, tls)
+SYSCALL_DEFINE5(clone, CloneFlags, clone_flags, CloneStack, newsp, CloneParentTid, parent_tidptr,
+                CloneChildTid, child_tidptr, CloneTls, tls)
 {
     return kernel_clone({.flags = clone_flags & ~CSIGNAL,
                          .exit_signal = static_cast<int>(clone_flags & CSIGNAL),

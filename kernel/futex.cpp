@@ -100,8 +100,8 @@ int requeue(const futex_key& key, const futex_key& key2, int nr_wake, int nr_req
 /* CLONE_CHILD_CLEARTID at a thread's exit: a shared wake, as Linux's. */
 void futex_wake_address(unsigned long uaddr) { wake(get_futex_key(uaddr, false), 1); }
 
-SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned long, utime, user_inout_ptr<u32>,
-                uaddr2, u32, val3)
+SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime, FutexUaddr2,
+                uaddr2, FutexVal3, val3)
 {
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     bool private_futex = op & FUTEX_PRIVATE_FLAG;

@@ -410,6 +410,8 @@ void do_signal(pt_regs* regs)
         rec_spin_unlock_irqrestore(&tasklist_lock, flags);
         if (!sig)
             break;
+        if (syscall_tracing)
+            trace_signal(sig, info); /* "--- SIGUSR1 {...} ---" */
         k_sigaction& ka = action(t, sig);
         if (ka.handler == SIG_IGN)
             continue;
@@ -556,7 +558,7 @@ int kill_one(task_struct* t, int sig, const siginfo_t& info, bool group)
 
 } // namespace
 
-SYSCALL_DEFINE2(kill, pid_t, pid, int, sig)
+SYSCALL_DEFINE2(kill, pid_t, pid, SignalNumber, sig)
 {
     /* -INT_MIN is no process group: ESRCH before the signal is looked at, as
      * on Linux (found by the fuzzer). */
@@ -676,14 +678,14 @@ SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, pid, int, sig, user_in_pt
     return do_send_specific(tgid, pid, sig, info);
 }
 
-SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, int, sig)
+SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, SignalNumber, sig)
 {
     if (pid <= 0 || tgid <= 0)
         return Errno::EINVAL;
     return do_tkill(tgid, pid, sig);
 }
 
-SYSCALL_DEFINE2(tkill, pid_t, pid, int, sig)
+SYSCALL_DEFINE2(tkill, pid_t, pid, SignalNumber, sig)
 {
     if (pid <= 0)
         return Errno::EINVAL;
@@ -692,7 +694,7 @@ SYSCALL_DEFINE2(tkill, pid_t, pid, int, sig)
 
 /* ---- handlers and masks ---- */
 
-SYSCALL_DEFINE4(rt_sigaction, int, sig, user_in_ptr<const kernel_sigaction_user>, act,
+SYSCALL_DEFINE4(rt_sigaction, SignalNumber, sig, user_in_ptr<const kernel_sigaction_user>, act,
                 user_out_ptr<kernel_sigaction_user>, oact, size_t, sigsetsize)
 {
     if (sigsetsize != sizeof(sigset_t))
@@ -725,7 +727,7 @@ void set_current_blocked(u64 mask)
     recalc_sigpending();
 }
 
-SYSCALL_DEFINE4(rt_sigprocmask, int, how, user_in_ptr<const u64>, nset, user_out_ptr<u64>, oset, size_t, sigsetsize)
+SYSCALL_DEFINE4(rt_sigprocmask, SigprocmaskHow, how, SigSetInPtr, nset, SigSetOutPtr, oset, size_t, sigsetsize)
 {
     if (sigsetsize != sizeof(sigset_t))
         return Errno::EINVAL;

@@ -360,7 +360,7 @@ unsigned long calc_vm_prot_bits(unsigned long prot)
 
 /* ---- brk ---- */
 
-SYSCALL_DEFINE1(brk, unsigned long, brk)
+SYSCALL_DEFINE1(brk, UserAddr, brk)
 {
     mm_struct* mm = current->mm;
     /* Linux answers every failure with the current break. */
@@ -481,7 +481,7 @@ Result<unsigned long> mmap_file_flags(file* f, unsigned long flags, unsigned lon
 
 } // namespace
 
-SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, prot, unsigned long, flags,
+SYSCALL_DEFINE6(mmap, UserAddr, addr, unsigned long, len, ProtFlags, prot, MapFlags, flags,
                 int, fd, unsigned long, off)
 {
     mm_struct* mm = current->mm;
@@ -558,12 +558,12 @@ SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, pr
     return addr;
 }
 
-SYSCALL_DEFINE2(munmap, unsigned long, addr, size_t, len)
+SYSCALL_DEFINE2(munmap, UserAddr, addr, size_t, len)
 {
     return do_munmap(current->mm, addr, len);
 }
 
-SYSCALL_DEFINE3(mprotect, unsigned long, start, size_t, len, unsigned long, prot)
+SYSCALL_DEFINE3(mprotect, UserAddr, start, size_t, len, ProtFlags, prot)
 {
     mm_struct* mm = current->mm;
     /* Linux's order: both growth directions, alignment, an empty range, a

@@ -90,7 +90,7 @@ Result<unsigned long> mremap_to(mm_struct* mm, unsigned long addr, unsigned long
 
 } // namespace
 
-SYSCALL_DEFINE5(mremap, unsigned long, addr, unsigned long, old_len, unsigned long, new_len, unsigned long, flags,
+SYSCALL_DEFINE5(mremap, UserAddr, addr, unsigned long, old_len, unsigned long, new_len, unsigned long, flags,
                 unsigned long, new_addr)
 {
     mm_struct* mm = current->mm;

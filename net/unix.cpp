@@ -244,7 +244,7 @@ struct user_msghdr {
 
 Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out);
 
-SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, user_out_ptr<int>, usockvec)
+SYSCALL_DEFINE4(socketpair, SocketFamily, family, SocketType, type, int, protocol, FdPairPtr, usockvec)
 {
     int flags = type & ~SOCK_TYPE_MASK;
     type &= SOCK_TYPE_MASK;
@@ -318,7 +318,7 @@ SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, user_out_ptr<
 }
 
 SYSCALL_DEFINE6(sendto, int, fd, user_in_ptr<const u8>, buff, size_t, len, unsigned int, flags,
-                unsigned long, addr, int, addr_len)
+                SockaddrIn, addr, int, addr_len)
 {
     FdRef f(fd);
     file* sock = TRY(sockfd_lookup(f));

@@ -82,6 +82,24 @@ def run_on_trapgate(test):
     return qemu.run(boot, stdin=test.get("stdin", "").encode(), timeout=test.get("timeout", 120))
 
 
+def normalise_trace(text):
+    """A trace with what may move between builds replaced: addresses (the
+    program's link layout, the stack's place) become 0xADDR."""
+    return re.sub(r"0x[0-9a-f]{5,}", "0xADDR", text)
+
+
+def trace_differs(test, kernel_log):
+    """trace_file: the kernel log (with cmdline_extra = ["trace"], strace's
+    text) must be that file, addresses normalised."""
+    with open(os.path.join(ROOT, "tests", test["trace_file"])) as f:
+        expected = normalise_trace(f.read())
+    got = normalise_trace(kernel_log)
+    if got == expected:
+        return []
+    diff = difflib.unified_diff(expected.splitlines(True), got.splitlines(True), test["trace_file"], "trapgate")
+    return ["trace differs:\n" + "".join(diff)]
+
+
 def check(test, outcome):
     """Problems found, as lines of text (empty if the test passed)."""
     problems = []
@@ -109,6 +127,12 @@ def check(test, outcome):
     for needle in test.get("stdout_contains", []):
         if needle not in out:
             problems.append("output lacks %r" % needle)
+    if "trace_file" in test:
+        problems += trace_differs(test, outcome.kernel_log)
+    if "trace_lines" in test:
+        bad = [l for l in outcome.kernel_log.splitlines() if not re.fullmatch(test["trace_lines"], l)]
+        if bad:
+            problems.append("kernel log lines that are not trace lines:\n" + "\n".join(bad[:10]))
     for needle in test.get("log_contains", []):
         if needle not in outcome.kernel_log:
             problems.append("kernel log lacks %r" % needle)

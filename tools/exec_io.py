@@ -17,7 +17,7 @@ on a third UART, relayed here with 0xff as escape byte.
 stdin is read only as fast as the guest takes it (the UART, then QEMU,
 then this relay wait), so `yes | ./trapgate exec /bin/busybox head -3` ends;
 output is passed on as it arrives. The kernel log (COM2) goes to stderr as
-it is written.
+it is written (or to the file of --trace-output).
 """
 
 import dataclasses
@@ -47,8 +47,9 @@ def escape(data):
 
 
 class Relay:
-    def __init__(self, hostio_fds):
+    def __init__(self, hostio_fds, klog_file=None):
         self.hostio_fds = hostio_fds
+        self.klog_fd = os.open(klog_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644) if klog_file else 2
         self.ready = threading.Event()
         self.to_guest_r, self.to_guest_w = os.pipe()
         self.from_guest_r, self.from_guest_w = os.pipe()
@@ -142,12 +143,17 @@ class Relay:
                 pass
 
     def kernel_log(self):
+        held = b""  # a "\r" at the end of a read: its "\n" may come in the next
         while True:
             data = os.read(self.klog_r, 65536)
             if not data:
+                if held:
+                    write_all(self.klog_fd, held)
                 return
+            data = held + data
+            held = b"\r" if data.endswith(b"\r") else b""
             try:
-                write_all(2, data.replace(b"\r\n", b"\n"))
+                write_all(self.klog_fd, data[:len(data) - len(held)].replace(b"\r\n", b"\n"))
             except OSError:
                 pass
 
@@ -175,10 +181,11 @@ def regular_stdin():
         chunks.append(data)
 
 
-def run(boot, timeout, stdin_in_image=False):
+def run(boot, timeout, stdin_in_image=False, klog_file=None):
     """Boots with the host's streams as described above; returns the Outcome
     (its stdout and kernel_log are empty: they were passed on).
-    stdin_in_image: fd 0 is a file of the image (regular_stdin)."""
+    stdin_in_image: fd 0 is a file of the image (regular_stdin).
+    klog_file: the kernel log (with --trace, the trace) goes there, not to stderr."""
     ttys = {fd: os.isatty(fd) for fd in (0, 1, 2)}
     hostio_fds = [fd for fd in (0, 1, 2) if not ttys[fd] and not (fd == 0 and stdin_in_image)]
     words = [boot.cmdline.split(" -- ")[0]]
@@ -196,7 +203,7 @@ def run(boot, timeout, stdin_in_image=False):
             break
     rest = boot.cmdline.partition(" -- ")
     cmdline = " ".join(words) + (" -- " + rest[2] if rest[1] else "")
-    relay = Relay(hostio_fds)
+    relay = Relay(hostio_fds, klog_file)
     tmp = tempfile.mkdtemp(prefix="trapgate-")
     extra, klog = relay.chardevs(tmp)
     status = os.path.join(tmp, "status")

@@ -109,12 +109,12 @@ def kernel_report(klog):
 
 
 def traced_calls(klog, n=16):
-    """The tracer's last n lines before the panic ("[pid] call(args) = result")."""
+    """The tracer's last n lines before the panic ("[pid N] call(args) = result", strace's form)."""
     calls = []
     for line in klog.splitlines():
         if re.match(r"(UBSAN:|Kernel panic|Kernel fault)", line.strip()):
             break
-        if re.match(r"\[\d+\] ", line):
+        if re.match(r"(\[pid +\d+\] |\d+ +)?(<\.\.\. \w+ resumed>|\w+\()", line):
             calls.append(line)
     return calls[-n:]
 

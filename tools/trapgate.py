@@ -121,8 +121,21 @@ def python_stdlib(program):
     return lib if lib and os.path.isdir(lib) else None
 
 
+def trace_words(trace, output=None, icount=False):
+    """The kernel's tracer words (kernel/trace.cpp): trace is False, True
+    (every call) or strace's -e trace= list ("open,read,%file")."""
+    if not trace:
+        return []
+    words = ["trace" if trace is True else "trace=" + trace]
+    if output:
+        words.append("trace.file")  # every line starts with its pid, as strace -f -o FILE
+    if icount:
+        words.append("trace.icount")
+    return words
+
+
 def cmdline(init, args, trace=False, quiet=True, extra=()):
-    words = (["quiet"] if quiet else []) + ["init=" + init] + (["trace"] if trace else []) + list(extra)
+    words = (["quiet"] if quiet else []) + ["init=" + init] + trace_words(trace) + list(extra)
     return " ".join(words + ["--"] + [quote(a) for a in args])
 
 
@@ -132,11 +145,37 @@ def build_initrd(image, name):
     return path
 
 
+# exec's options that take a value: the program is the first word after them.
+VALUE_OPTIONS = {"--smp", "--mem", "--file", "--host-dir", "--env", "--cwd", "--uid", "--timeout", "--trace-output"}
+
+
+def split_trace_option(argv):
+    """--trace=CALLS (strace's -e trace=) as --trace-calls CALLS, among
+    exec's own options only: a bare --trace takes no value, so
+    `--trace /bin/ls` still runs /bin/ls."""
+    out, i = [], 0
+    while i < len(argv):
+        a = argv[i]
+        if not a.startswith("-"):
+            return out + argv[i:]
+        if a.startswith("--trace="):
+            out += ["--trace-calls", a[len("--trace="):]]
+        else:
+            out.append(a)
+            if a in VALUE_OPTIONS and i + 1 < len(argv):
+                out.append(argv[i + 1])
+                i += 1
+        i += 1
+    return out
+
+
 def cmd_exec(argv):
     ap = argparse.ArgumentParser(prog="trapgate exec")
     ap.add_argument("--smp", type=int, default=1)
     ap.add_argument("--mem", help="guest memory (default 128M, more for a large image)")
-    ap.add_argument("--trace", action="store_true", help="print every system call (on stderr)")
+    ap.add_argument("--trace", action="store_true", help="print every system call on stderr, as strace -f does")
+    ap.add_argument("--trace-calls", metavar="CALLS", help="--trace=open,read,%%file: only those (strace -e trace=)")
+    ap.add_argument("--trace-output", metavar="FILE", help="the trace (the kernel log) to FILE instead of stderr")
     ap.add_argument("--icount", action="store_true", help="count guest instructions: -icount shift=0,sleep=off")
     ap.add_argument("--kvm", action="store_true", help="use KVM if /dev/kvm works (optional)")
     ap.add_argument("--file", action="append", default=[], metavar="HOST[:GUEST]")
@@ -149,7 +188,9 @@ def cmd_exec(argv):
     ap.add_argument("--timeout", type=int, default=600)
     ap.add_argument("program")
     ap.add_argument("args", nargs=argparse.REMAINDER)
-    o = ap.parse_args(argv)
+    o = ap.parse_args(split_trace_option(argv))
+    if o.trace_calls:
+        o.trace = o.trace_calls
     image, guest = program_image(o.program, o.file)
     host_dirs = list(o.host_dir)
     stdlib = python_stdlib(o.program)
@@ -176,9 +217,13 @@ def cmd_exec(argv):
         image.file(exec_io.STDIN_FILE, stdin_data, 0o400)
     # The image and its unpacked files are both in memory while it unpacks.
     mem = o.mem or "%dM" % max(128, (2 * image.size() >> 20) + 64)
-    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, o.trace, extra=words),
+    if o.trace_output and not o.trace:
+        o.trace = True
+    words = trace_words(o.trace, o.trace_output, o.icount) + words
+    boot = qemu.Boot(KERNEL, build_initrd(image, "exec.cpio"), cmdline(guest, o.args, extra=words),
                      smp=o.smp, mem=mem, icount=o.icount, kvm=o.kvm)
-    outcome = exec_io.run(boot, timeout=o.timeout, stdin_in_image=stdin_data is not None)
+    outcome = exec_io.run(boot, timeout=o.timeout, stdin_in_image=stdin_data is not None,
+                          klog_file=o.trace_output)
     if outcome.timed_out:
         print("trapgate: timed out after %d s" % o.timeout, file=sys.stderr)
         return 124

@@ -30,6 +30,7 @@ static inline void syscall_unlock_kernel() {}
 #include <linux/smp_lock.h>
 #endif
 #include <linux/uaccess.h>
+#include <linux/syscall_args.h>
 #include <type_traits>
 #include <utility>
 
@@ -40,6 +41,8 @@ public:
         requires std::is_integral_v<I>
     constexpr SyscallResult(I v) : value(static_cast<long>(v)) {}
     constexpr SyscallResult(Errno e) : value(errno_return(e)) {}
+    template <typename I>
+    constexpr SyscallResult(const TracedInt<I>& v) : value(static_cast<long>(v.value)) {}
     template <typename T>
     constexpr SyscallResult(const Result<T>& r) : value(r.ok() ? static_cast<long>(r.value()) : errno_return(r.error())) {}
     constexpr SyscallResult(const Result<void>& r) : value(r.ok() ? 0 : errno_return(r.error())) {}
@@ -135,8 +138,9 @@ __always_inline long syscall_invoke(SyscallResult (*body)(Params...), const pt_r
 
 /* ---- Tracer descriptors ---- */
 
-class TraceBuffer;
-using trace_format_fn = void (*)(TraceBuffer&, unsigned long raw, SyscallAbi abi);
+#include <linux/trace_decoders.h>
+
+using trace_format_fn = void (*)(TraceBuffer&, const TraceArgs&);
 /* An argument strace leaves out in some calls (open's mode without O_CREAT)
  * says so through a static trace_omit(args, index). */
 using trace_omit_fn = bool (*)(const unsigned long* args, int index);
@@ -146,32 +150,76 @@ struct syscall_metadata {
     int nb_args;
     trace_format_fn format[6];
     trace_omit_fn omit[6];
+    /* Bit i: argument i is an output, printed when the call returns
+     * (read's buffer, fstat's struct stat), as strace does. */
+    u8 at_exit;
+    /* What strace adds after the return value (poll's revents), or null. */
+    trace_format_fn result;
     sys_call_ptr_t x64;
     sys_call_ptr_t ia32;
     bool no_bkl; /* runs without the big kernel lock (SYSCALL_NO_BKL) */
 };
 
-/* Printers for the tracer (kernel/trace.cpp). */
+/* Printers for the tracer (kernel/trace_format.cpp). */
 void trace_print_signed(TraceBuffer& out, long v);
 void trace_print_unsigned(TraceBuffer& out, unsigned long v);
 void trace_print_octal(TraceBuffer& out, unsigned long v);
 void trace_print_pointer(TraceBuffer& out, unsigned long addr);
 void trace_print_user_string(TraceBuffer& out, unsigned long addr);
+/* len bytes of user memory as a quoted string, cut at 32 bytes with "...". */
+void trace_print_user_buffer(TraceBuffer& out, unsigned long addr, unsigned long len);
 
 template <typename T>
 struct is_user_ptr : std::false_type {};
 template <typename T, UserDir D>
 struct is_user_ptr<UserPtr<T, D>> : std::true_type {};
 
-/* One argument by its declared type: strings are quoted, pointers in hex,
- * modes in octal, and argument types of our own print themselves (trace()). */
-template <typename T>
-void trace_format_arg(TraceBuffer& out, T value)
+template <typename E>
+constexpr bool is_byte_type = std::is_same_v<std::remove_const_t<E>, char> || std::is_same_v<std::remove_const_t<E>, u8>;
+
+/* Where an argument is printed: at entry, or at exit for what the call writes. */
+template <typename T, typename Next>
+constexpr bool trace_arg_at_exit()
 {
     if constexpr (is_user_ptr<T>::value) {
-        if constexpr (std::is_same_v<std::remove_const_t<typename T::element_type>, char> &&
-                      T::direction == UserDir::In)
+        using E = std::remove_const_t<typename T::element_type>;
+        if constexpr (is_byte_type<E>)
+            return T::direction == UserDir::Out && std::is_same_v<Next, size_t>;
+        else if constexpr (trace_decoder<E>::exists)
+            return T::direction == UserDir::Out || trace_decoder<E>::at_exit;
+        else
+            return false;
+    } else if constexpr (requires { T::trace_at_exit; })
+        return T::trace_at_exit;
+    else
+        return false;
+}
+
+/*
+ * One argument by its declared type: strings are quoted (a byte pointer
+ * followed by a size is a buffer of that size: write's, or read's at exit),
+ * structures with a decoder (linux/trace_decoders.h) are shown as strace
+ * shows them, other pointers in hex, modes in octal, numbers in decimal, and
+ * argument types of our own print themselves (trace()).
+ */
+template <typename T, typename Next>
+void trace_format_arg(TraceBuffer& out, T value, const TraceArgs& a)
+{
+    if constexpr (is_user_ptr<T>::value) {
+        using E = std::remove_const_t<typename T::element_type>;
+        if constexpr (is_byte_type<E> && std::is_same_v<Next, size_t>) {
+            if (T::direction == UserDir::Out && a.ret < 0)
+                trace_print_pointer(out, value.addr());
+            else
+                trace_print_user_buffer(out, value.addr(), T::direction == UserDir::Out ? a.ret : a.raw[a.index + 1]);
+        } else if constexpr (std::is_same_v<E, char> && T::direction == UserDir::In)
             trace_print_user_string(out, value.addr());
+        else if constexpr (trace_decoder<E>::exists) {
+            if (T::direction == UserDir::Out && (a.ret < 0 || !value))
+                trace_print_pointer(out, value.addr());
+            else
+                trace_decoder<E>::print(out, value.addr(), a);
+        }
         else
             trace_print_pointer(out, value.addr());
     } else if constexpr (std::is_same_v<T, umode_t>)
@@ -180,18 +228,22 @@ void trace_format_arg(TraceBuffer& out, T value)
         trace_print_signed(out, value);
     else if constexpr (std::is_integral_v<T>)
         trace_print_unsigned(out, value);
+    else if constexpr (requires { value.trace(out, a); })
+        value.trace(out, a);
     else
         value.trace(out);
 }
 
-template <typename T>
-void trace_format_raw(TraceBuffer& out, unsigned long raw, SyscallAbi abi)
+template <typename T, typename Next>
+void trace_format_raw(TraceBuffer& out, const TraceArgs& a)
 {
     using U = std::remove_cvref_t<T>;
-    if (abi == SyscallAbi::X64)
-        trace_format_arg<U>(out, decode_arg<U, SyscallAbi::X64>(raw));
+    using N = std::remove_cvref_t<Next>;
+    unsigned long raw = a.raw[a.index];
+    if (a.abi == SyscallAbi::X64)
+        trace_format_arg<U, N>(out, decode_arg<U, SyscallAbi::X64>(raw), a);
     else
-        trace_format_arg<U>(out, decode_arg<U, SyscallAbi::IA32>(raw));
+        trace_format_arg<U, N>(out, decode_arg<U, SyscallAbi::IA32>(raw), a);
 }
 
 template <typename T>
@@ -203,12 +255,79 @@ constexpr trace_omit_fn trace_omit_for()
         return nullptr;
 }
 
+template <typename T>
+constexpr bool trace_has_result()
+{
+    using U = std::remove_cvref_t<T>;
+    if constexpr (is_user_ptr<U>::value) {
+        using E = std::remove_const_t<typename U::element_type>;
+        if constexpr (!is_byte_type<E> && trace_decoder<E>::exists)
+            return trace_decoder<E>::has_result;
+    }
+    return false;
+}
+
+/* The first argument whose type adds to the return value (poll's pollfd array). */
+template <typename T>
+constexpr trace_format_fn trace_result_for()
+{
+    using U = std::remove_cvref_t<T>;
+    if constexpr (is_user_ptr<U>::value) {
+        using E = std::remove_const_t<typename U::element_type>;
+        if constexpr (!is_byte_type<E> && trace_decoder<E>::exists) {
+            if constexpr (trace_decoder<E>::has_result)
+                return &trace_decoder<E>::result;
+        }
+    }
+    return nullptr;
+}
+
+/* The I-th of a list of types, void past its end. */
+template <size_t I, typename... Ts>
+struct nth_type {
+    using type = void;
+};
+template <typename T, typename... Ts>
+struct nth_type<0, T, Ts...> {
+    using type = T;
+};
+template <size_t I, typename T, typename... Ts>
+struct nth_type<I, T, Ts...> {
+    using type = typename nth_type<I - 1, Ts...>::type;
+};
+template <typename... Params>
+struct trace_param_list {
+    template <size_t I>
+    using at = typename nth_type<I, Params...>::type;
+};
+
+template <typename... Params, size_t... I>
+constexpr syscall_metadata make_syscall_metadata_impl(const char* name, sys_call_ptr_t x64, sys_call_ptr_t ia32,
+                                                      bool no_bkl, std::index_sequence<I...>)
+{
+    using L = trace_param_list<std::remove_cvref_t<Params>...>;
+    trace_format_fn result = nullptr;
+    bool found = false;
+    ((found = found || (trace_has_result<Params>() ? (result = trace_result_for<Params>(), true) : false)), ...);
+    (void)found;
+    unsigned at_exit = 0;
+    ((at_exit |= trace_arg_at_exit<typename L::template at<I>, typename L::template at<I + 1>>() ? 1u << I : 0u), ...);
+    return syscall_metadata{name,
+                            sizeof...(Params),
+                            {&trace_format_raw<typename L::template at<I>, typename L::template at<I + 1>>...},
+                            {trace_omit_for<Params>()...},
+                            static_cast<u8>(at_exit),
+                            result,
+                            x64,
+                            ia32,
+                            no_bkl};
+}
+
 template <typename... Params>
 constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult (*)(Params...), sys_call_ptr_t x64,
                                                  sys_call_ptr_t ia32, bool no_bkl = false)
 {
-    return syscall_metadata{name, sizeof...(Params), {&trace_format_raw<Params>...}, {trace_omit_for<Params>()...},
-                            x64, ia32, no_bkl};
+    return make_syscall_metadata_impl<Params...>(name, x64, ia32, no_bkl, std::index_sequence_for<Params...>{});
 }
 
 /* The stubs only decode registers and call the body: without a frame of

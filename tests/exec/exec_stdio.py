@@ -181,6 +181,28 @@ def options_env_cwd_uid():
 
 
 @test
+def trace_output_icount():
+    """--trace=CALLS --icount --trace-output FILE: only those calls, in the
+    file (strace -o's pid column), each with its instruction count, and the
+    same counts on a second run; a bare --trace takes no value."""
+    import re
+    import tempfile
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = [os.path.join(tmp, "t%d.txt" % i) for i in (1, 2)]
+        runs = [run(["--trace=getpid,exit_group", "--icount", "--trace-output", p, BUSYBOX, "sh", "-c",
+                     "echo $$"]) for p in paths]
+        traces = [open(p).read() for p in paths]
+    lines = traces[0].splitlines()
+    ok = (all(r.stdout == b"1\n" and r.returncode == 0 and b"getpid" not in r.stderr for r in runs)
+          and traces[0] == traces[1] and lines[-1] == "1     +++ exited with 0 +++"
+          and all(re.fullmatch(r"1     (getpid\(\) += 1 <\d+ insns>|exit_group\(0\) += \?)", l) for l in lines[:-1])
+          and any(l.startswith("1     getpid()") for l in lines))
+    r = run(["--trace", BUSYBOX, "true"])
+    ok = ok and r.returncode == 0 and b"exit_group(0)" in r.stderr
+    check("trace_output_icount", ok, repr((traces, [x.stderr[-300:] for x in runs])))
+
+
+@test
 def linux_same_output():
     # What Linux prints for the same program, where linux_ref exec can say.
     args = [BUSYBOX, "sh", "-c", "echo $HOME $TERM; echo $#; exit 3", "x"]

@@ -18,6 +18,10 @@ void trace_print_unsigned(TraceBuffer&, unsigned long v) { printed = "unsigned "
 void trace_print_octal(TraceBuffer&, unsigned long v) { printed = "octal " + std::to_string(v); }
 void trace_print_pointer(TraceBuffer&, unsigned long addr) { printed = "pointer " + std::to_string(addr); }
 void trace_print_user_string(TraceBuffer&, unsigned long addr) { printed = "string " + std::to_string(addr); }
+void trace_print_user_buffer(TraceBuffer&, unsigned long addr, unsigned long len)
+{
+    printed = "buffer " + std::to_string(addr) + " " + std::to_string(len);
+}
 
 // ---- A handler defined with the real macro ----
 
@@ -290,7 +294,9 @@ TEST(SyscallDefine, TraceFormats)
     TraceBuffer out(text, sizeof text);
     auto fmt = [&](int i, unsigned long raw, SyscallAbi abi) {
         printed.clear();
-        __meta_tgtest_mix.format[i](out, raw, abi);
+        unsigned long args[6] = {};
+        args[i] = raw;
+        __meta_tgtest_mix.format[i](out, TraceArgs{args, i, abi, false, 0});
         return printed;
     };
     EXPECT_EQ(fmt(0, 0xffff'ffff, X64), "signed -1");
@@ -303,12 +309,17 @@ TEST(SyscallDefine, TraceFormats)
         return 0;
     }, nullptr, nullptr);
     EXPECT_EQ(other.nb_args, 3);
+    EXPECT_EQ(other.at_exit, 1u << 1); // read's buffer is printed when the call returns
+    EXPECT_EQ(other.result, nullptr);
+    unsigned long args[6] = {0x1'0000'0007, 0x5000, 0xffff'ffff};
     printed.clear();
-    other.format[0](out, 0x1'0000'0007, X64);
+    other.format[0](out, TraceArgs{args, 0, X64, false, 0});
     EXPECT_EQ(printed, "unsigned 7");
-    other.format[1](out, 0x5000, X64);
-    EXPECT_EQ(printed, "pointer 20480"); // an output buffer is not a string
-    other.format[2](out, 0xffff'ffff, IA32);
+    other.format[1](out, TraceArgs{args, 1, X64, true, 12});
+    EXPECT_EQ(printed, "buffer 20480 12"); // the bytes the call returned
+    other.format[1](out, TraceArgs{args, 1, X64, true, -14});
+    EXPECT_EQ(printed, "pointer 20480"); // a failed call shows the address
+    other.format[2](out, TraceArgs{args, 2, IA32, false, 0});
     EXPECT_EQ(printed, "unsigned 4294967295");
 }
 

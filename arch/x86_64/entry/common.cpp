@@ -117,16 +117,19 @@ extern "C" void do_int80_syscall_32(pt_regs* regs)
     }
 }
 
-/* The same, with the tracer's hooks around the call (entered when booted with "trace"). */
+/* The same, with the tracer's hooks around the call (entered when booted
+ * with "trace"): the call's trace record lives on this frame. */
 extern "C" bool do_syscall_64_traced(pt_regs* regs)
 {
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
+    TraceCall call;
     local_irq_enable();
     lock_kernel();
-    trace_syscall_enter(*regs, SyscallAbi::X64);
+    bool traced = trace_syscall_enter(call, *regs, SyscallAbi::X64);
     if (nr < NR_syscalls_64)
         regs->ax = sys_call_table[array_index_nospec(nr, NR_syscalls_64)](*regs);
-    trace_syscall_exit(*regs);
+    if (traced)
+        trace_syscall_exit(call, *regs);
     local_irq_disable();
     exit_to_user_mode(regs);
     unlock_kernel();
@@ -136,12 +139,14 @@ extern "C" bool do_syscall_64_traced(pt_regs* regs)
 extern "C" void do_int80_syscall_32_traced(pt_regs* regs)
 {
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
+    TraceCall call;
     local_irq_enable();
     lock_kernel();
-    trace_syscall_enter(*regs, SyscallAbi::IA32);
+    bool traced = trace_syscall_enter(call, *regs, SyscallAbi::IA32);
     if (nr < NR_syscalls_32)
         regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
-    trace_syscall_exit(*regs);
+    if (traced)
+        trace_syscall_exit(call, *regs);
     local_irq_disable();
     exit_to_user_mode(regs);
     unlock_kernel();

@@ -166,7 +166,7 @@ constexpr int ARCH_GET_CPUID = 0x1011;
 constexpr int ARCH_SET_CPUID = 0x1012;
 } // namespace
 
-SYSCALL_DEFINE2(arch_prctl, int, option, unsigned long, arg2)
+SYSCALL_DEFINE2(arch_prctl, ArchPrctlCode, option, UserAddr, arg2)
 {
     auto& thread = current->thread;
     switch (option) {
