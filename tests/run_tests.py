@@ -22,6 +22,7 @@ import tomllib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
+import elfdeps  # noqa: E402
 import qemu  # noqa: E402
 import trapgate  # noqa: E402
 
@@ -57,6 +58,12 @@ def image_for(test):
     for host, where in test.get("files", {}).items():
         host_path = host if os.path.isabs(host) else os.path.join(ROOT, host)
         image.host_file(where, host_path)
+    for prog in test.get("host_programs", []):
+        # More of the host's programs at their paths, with their loader and libraries.
+        image.host_file(prog, os.path.realpath(prog))
+        for where, host in elfdeps.needed_files(prog):
+            if not image.has(where):
+                image.host_file(where, host)
     for spec in test.get("host_dirs", []):
         # HOST[:GUEST]: a host tree, as ./trapgate exec --host-dir adds it.
         host, _, where = spec.partition(":")
