@@ -84,15 +84,35 @@ def program_image(program, files):
     return image, guest
 
 
+def root_image(root, program, files):
+    """exec --root: the tree as the root file system, nothing of the host's
+    but the console and the extra files; the program is looked up inside it
+    (its loader and libraries are the tree's own)."""
+    root = os.path.abspath(root)
+    if not os.path.isdir(root):
+        raise SystemExit("trapgate: --root: %s is not a directory" % root)
+    if not program.startswith("/"):
+        raise SystemExit("trapgate: --root wants the program's absolute path inside the tree")
+    if not os.path.lexists(root + program):
+        raise SystemExit("trapgate: --root: no %s in %s" % (program, root))
+    image = base_image()
+    add_host_dir(image, root, "/", with_libraries=False)
+    for spec in files:
+        host, _, where = spec.partition(":")
+        image.host_file(where or (host if os.path.isabs(host) else "/" + os.path.basename(host)), host)
+    return image, program
+
+
 # Trees exec leaves out of a --host-dir: a language's own test suites and GUI
 # tools, tens of MiB nobody runs (python3's test/ is 13 MiB), and python's
 # config-3.N-* (its static library for embedding, 25 MiB).
 SKIP_DIRS = {"test", "tests", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3"}
 
 
-def add_host_dir(image, host, guest):
+def add_host_dir(image, host, guest, with_libraries=True):
     """A host directory tree at guest: files, symlinks (as links) and
-    directories, and the shared libraries its ELF objects need."""
+    directories, and (with_libraries) the host's shared libraries its ELF
+    objects need."""
     if not os.path.isdir(host):
         raise SystemExit("trapgate: --host-dir: %s is not a directory" % host)
     for top, dirs, names in os.walk(host):
@@ -108,7 +128,7 @@ def add_host_dir(image, host, guest):
                 image.symlink(os.path.join(where, name), os.readlink(path))
             elif os.path.isfile(path) and os.access(path, os.R_OK):
                 image.host_file(os.path.join(where, name), path, keep_mtime=True)
-                if ".so" in name:
+                if with_libraries and ".so" in name:
                     for lib_where, lib_host in elfdeps.needed_files(path, library=True):
                         if not image.has(lib_where):
                             image.host_file(lib_where, lib_host)
@@ -146,7 +166,7 @@ def build_initrd(image, name):
 
 
 # exec's options that take a value: the program is the first word after them.
-VALUE_OPTIONS = {"--smp", "--mem", "--file", "--host-dir", "--env", "--cwd", "--uid", "--timeout", "--trace-output"}
+VALUE_OPTIONS = {"--smp", "--mem", "--file", "--root", "--host-dir", "--env", "--cwd", "--uid", "--timeout", "--trace-output"}
 
 
 def split_trace_option(argv):
@@ -179,6 +199,9 @@ def cmd_exec(argv):
     ap.add_argument("--icount", action="store_true", help="count guest instructions: -icount shift=0,sleep=off")
     ap.add_argument("--kvm", action="store_true", help="use KVM if /dev/kvm works (optional)")
     ap.add_argument("--file", action="append", default=[], metavar="HOST[:GUEST]")
+    ap.add_argument("--root", metavar="DIR",
+                    help="a host directory tree (a debootstrap, a container image) as the whole root file "
+                         "system; the program is a path inside it")
     ap.add_argument("--host-dir", action="append", default=[], metavar="HOST[:GUEST]",
                     help="a host directory tree in the guest, at GUEST (default: the same path)")
     ap.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
@@ -191,9 +214,12 @@ def cmd_exec(argv):
     o = ap.parse_args(split_trace_option(argv))
     if o.trace_calls:
         o.trace = o.trace_calls
-    image, guest = program_image(o.program, o.file)
+    if o.root:
+        image, guest = root_image(o.root, o.program, o.file)
+    else:
+        image, guest = program_image(o.program, o.file)
     host_dirs = list(o.host_dir)
-    stdlib = python_stdlib(o.program)
+    stdlib = None if o.root else python_stdlib(o.program)
     if stdlib and not any(d.partition(":")[0].rstrip("/") == stdlib for d in host_dirs):
         host_dirs.append(stdlib)  # python3 without its standard library stops at once
     for spec in host_dirs:

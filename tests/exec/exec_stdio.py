@@ -181,6 +181,35 @@ def options_env_cwd_uid():
 
 
 @test
+def root_tree():
+    """--root DIR: a tree as the whole root file system, its own loader and
+    libraries (copied from the host here, as a debootstrap would hold them)."""
+    import shutil
+    import tempfile
+    sys.path.insert(0, os.path.join(ROOT, "tools"))
+    import elfdeps
+    tree = tempfile.mkdtemp(prefix="trapgate-root-")
+    try:
+        os.makedirs(os.path.join(tree, "usr/bin"))
+        os.makedirs(os.path.join(tree, "etc"))
+        shutil.copy(BUSYBOX, os.path.join(tree, "usr/bin/busybox"))
+        shutil.copy("/usr/bin/ls", os.path.join(tree, "usr/bin/ls"))
+        for where, host in elfdeps.needed_files("/usr/bin/ls"):
+            dst = os.path.join(tree, where.lstrip("/"))
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+            shutil.copy(host, dst)
+        with open(os.path.join(tree, "etc/motd"), "w") as f:
+            f.write("inside the tree\n")
+        top = sorted(set(os.listdir(tree)) | {"dev", "tmp"})
+        r = run(["--root", tree, "/usr/bin/ls", "/"])
+        c = run(["--root", tree, "/usr/bin/busybox", "cat", "/etc/motd"])
+        check("root_tree", r.returncode == 0 and r.stdout.decode().split() == top and
+              c.stdout == b"inside the tree\n", repr((r.stdout, r.stderr[-300:], top, c.stdout)))
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+
+
+@test
 def trace_output_icount():
     """--trace=CALLS --icount --trace-output FILE: only those calls, in the
     file (strace -o's pid column), each with its instruction count, and the
