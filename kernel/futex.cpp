@@ -3,10 +3,12 @@
  * FUTEX_WAKE wakes up to n sleepers on the address; FUTEX_REQUEUE and
  * FUTEX_CMP_REQUEUE wake some and move others to a second address (musl's
  * condition variables hand their waiters to the mutex this way). Enough for
- * thread joins (CLONE_CHILD_CLEARTID) and libc locks. The waiter list is
+ * thread joins (CLONE_CHILD_CLEARTID) and libc locks, and for processes
+ * sharing a MAP_SHARED mapping (get_futex_key). The waiter list is
  * process-context only, under the kernel lock.
  */
 #include <asm/processor.h>
+#include <linux/mm.h>
 #include <linux/time64.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -22,14 +24,14 @@ constexpr int FUTEX_PRIVATE_FLAG = 128, FUTEX_CLOCK_REALTIME = 256;
 struct futex_waiter {
     list_head node;
     task_struct* task;
-    mm_struct* mm;
+    const void* mm;     /* the key (get_futex_key): an address space, or a shared object */
     unsigned long uaddr;
     bool woken;
 };
 
 list_head waiters;
 
-int wake(mm_struct* mm, unsigned long uaddr, int n)
+int wake(const void* mm, unsigned long uaddr, int n)
 {
     int woken = 0;
     list_for_each_safe(pos, next, &waiters) {
@@ -48,7 +50,7 @@ int wake(mm_struct* mm, unsigned long uaddr, int n)
 
 /* Wakes up to nr_wake waiters on uaddr, then moves up to nr_requeue of the
  * others to uaddr2; returns how many were woken or moved (Linux's count). */
-int requeue(mm_struct* mm, unsigned long uaddr, unsigned long uaddr2, int nr_wake, int nr_requeue)
+int requeue(const void* mm, unsigned long uaddr, const void* mm2, unsigned long uaddr2, int nr_wake, int nr_requeue)
 {
     int woken = 0, moved = 0;
     list_for_each_safe(pos, next, &waiters) {
@@ -61,6 +63,7 @@ int requeue(mm_struct* mm, unsigned long uaddr, unsigned long uaddr2, int nr_wak
             wake_up_process(w->task);
             woken++;
         } else if (moved < nr_requeue) {
+            w->mm = mm2;
             w->uaddr = uaddr2;
             moved++;
         } else {
@@ -70,9 +73,32 @@ int requeue(mm_struct* mm, unsigned long uaddr, unsigned long uaddr2, int nr_wak
     return woken + moved;
 }
 
+/* A futex's key (Linux's get_futex_key): in a shared mapping, the mapped
+ * object and the offset in it, so that every process mapping it (a forked
+ * child, another mmap of the file) finds the same futex; elsewhere, or with
+ * FUTEX_PRIVATE_FLAG, the address space and the address. */
+struct futex_key {
+    const void* space;
+    unsigned long addr;
+};
+
+futex_key get_futex_key(unsigned long uaddr, bool priv)
+{
+    if (!priv) {
+        vm_area_struct* v = find_vma(current->mm, uaddr);
+        if (v && v->vm_start <= uaddr && (v->vm_flags & VM_SHARED) && v->vm_file)
+            return {v->vm_file, (uaddr - v->vm_start) + (v->vm_pgoff << PAGE_SHIFT)};
+    }
+    return {current->mm, uaddr};
+}
+
 } // namespace
 
-void futex_wake_address(unsigned long uaddr) { wake(current->mm, uaddr, 1); }
+void futex_wake_address(unsigned long uaddr)
+{
+    futex_key k = get_futex_key(uaddr, false);
+    wake(k.space, k.addr, 1);
+}
 
 SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned long, utime, user_inout_ptr<u32>,
                 uaddr2, u32, val3)
@@ -80,6 +106,7 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned l
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     if (uaddr.addr() & 3)
         return Errno::EINVAL;
+    futex_key key = get_futex_key(uaddr.addr(), op & FUTEX_PRIVATE_FLAG);
     /* The bitset forms need a non-empty bitset (every waiter here matches any). */
     if ((cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET) && !val3)
         return Errno::EINVAL;
@@ -94,11 +121,12 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned l
             if (cur != val3)
                 return Errno::EAGAIN;
         }
-        return requeue(current->mm, uaddr.addr(), uaddr2.addr(), nr_wake, nr_requeue);
+        futex_key key2 = get_futex_key(uaddr2.addr(), op & FUTEX_PRIVATE_FLAG);
+        return requeue(key.space, key.addr, key2.space, key2.addr, nr_wake, nr_requeue);
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
-        return wake(current->mm, uaddr.addr(), static_cast<int>(val));
+        return wake(key.space, key.addr, static_cast<int>(val));
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
         u64 deadline = ~0ULL;
@@ -113,7 +141,7 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, int, op, u32, val, unsigned l
                 ns -= (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : static_cast<s64>(ktime_get_ns());
             deadline = static_cast<u64>(ktime_add_safe(static_cast<s64>(ktime_get_ns()), ns > 0 ? ns : 0));
         }
-        futex_waiter w{{}, current, current->mm, uaddr.addr(), false};
+        futex_waiter w{{}, current, key.space, key.addr, false};
         u64 flags = local_irq_save();
         u32 cur = 0;
         if (raw_copy_from_user(&cur, uaddr.addr(), sizeof(cur))) {
