@@ -199,7 +199,9 @@ Result<size_t> unix_stream_recvmsg(socket* sock, msghdr& msg, size_t len, unsign
     do {
         list_head* next = peek && last ? last->list.next : u->recvq.next;
         if (next == &u->recvq) {
-            if (copied >= target)
+            /* A peek never waits for more once it has some: the message it
+             * stopped after may be read and freed meanwhile. */
+            if (copied >= target || (peek && copied))
                 break;
             if (int e = sock_error(sk)) {
                 err = static_cast<Errno>(e);
