@@ -200,6 +200,8 @@ Result<file*> dentry_open(const path& p, unsigned flags)
     const file_operations* fops = i->i_fop;
     if (S_ISFIFO(i->i_mode) && !fops)
         fops = fifo_file_operations(); /* a named FIFO; a pipe's inode has its operations */
+    if (S_ISSOCK(i->i_mode) && !(flags & O_PATH))
+        return Errno::ENXIO; /* a socket is not opened by name (Linux's bad_sock_fops) */
     if (S_ISCHR(i->i_mode)) {
         fops = lookup_chrdev(i->i_rdev);
         if (!fops && !(flags & O_PATH))

@@ -168,7 +168,7 @@ SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff
 } // namespace
 
 /* Copies and checks a user iovec array (Linux's import_iovec rules); also
- * sendmsg's and recvmsg's (net/unix.cpp). */
+ * sendmsg's and recvmsg's (net/socket_msg.cpp). */
 Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out)
 {
     if (iovcnt < 0 || iovcnt > UIO_MAXIOV)

@@ -797,7 +797,8 @@ Result<path> proc_get_link(dentry* d)
     file* f = t->files ? t->files->get(info.fd) : nullptr;
     if (!f)
         return Errno::ENOENT;
-    if (!f->f_path.dentry || !file_unlinked(f))
+    /* A socket's name (socket:[INO]) is in no directory: the link is the file itself. */
+    if (!f->f_path.dentry || (!file_unlinked(f) && !S_ISSOCK(f->f_inode->i_mode)))
         return path{nullptr, nullptr};
     path_get(f->f_path);
     return f->f_path;

@@ -1,0 +1,173 @@
+/*
+ * sendto, recvfrom, sendmsg and recvmsg (Linux's net/socket.c): the user's
+ * buffers, address and control data made into a kernel msghdr for the
+ * family's sendmsg and recvmsg, and the answer copied back. The big kernel
+ * lock protects the socket (include/linux/net.h).
+ */
+#include <linux/fs.h>
+#include <linux/net.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/syscalls.h>
+#include <net/scm.h>
+
+Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out);
+Result<void> move_addr_to_user(const sockaddr_storage& kaddr, int klen, unsigned long uaddr, user_inout_ptr<int> ulen);
+Result<socket*> sockfd_lookup_fd(FdRef& f);
+
+namespace {
+
+constexpr size_t OPTMEM_MAX = 20480; /* net.core.optmem_max: the most control data a send takes */
+
+struct user_msghdr {
+    unsigned long msg_name;
+    int msg_namelen;
+    unsigned long msg_iov;
+    size_t msg_iovlen;
+    unsigned long msg_control;
+    size_t msg_controllen;
+    unsigned msg_flags;
+};
+static_assert(sizeof(user_msghdr) == 56);
+
+/* The user's iovecs, checked, in a kernel array the caller frees. */
+struct msg_iovecs {
+    iovec* vec = nullptr;
+    iov_iter iter = iov_iter::user_single(0, 0);
+    ~msg_iovecs() { kfree(vec); }
+};
+
+Result<void> import_msg_iovecs(const user_msghdr& m, msg_iovecs& out)
+{
+    if (m.msg_iovlen > static_cast<size_t>(UIO_MAXIOV))
+        return Errno::EMSGSIZE;
+    int n = static_cast<int>(m.msg_iovlen);
+    out.vec = static_cast<iovec*>(kmalloc(sizeof(iovec) * (n ? n : 1)));
+    if (!out.vec)
+        return Errno::ENOMEM;
+    size_t total = TRY(import_iovec(user_in_ptr<const iovec>(m.msg_iov), n, out.vec));
+    out.iter = iov_iter::user(out.vec, static_cast<size_t>(n), total);
+    return {};
+}
+
+unsigned nonblock_flag(socket* sock) { return (sock->file->f_flags & O_NONBLOCK) ? MSG_DONTWAIT : 0; }
+
+/* The name a send goes to (Linux's copy_msghdr_from_user for a send). */
+Result<void> import_msg_name(const user_msghdr& m, sockaddr_storage& addr, msghdr& msg)
+{
+    if (m.msg_namelen < 0)
+        return Errno::EINVAL;
+    int len = min(m.msg_namelen, static_cast<int>(sizeof(addr)));
+    if (m.msg_name && len) {
+        memset(&addr, 0, sizeof(addr));
+        TRY(copy_from_user(reinterpret_cast<u8*>(&addr), user_in_ptr<const u8>(m.msg_name), static_cast<size_t>(len)));
+        msg.msg_name = &addr;
+        msg.msg_namelen = len;
+    }
+    return {};
+}
+
+} // namespace
+
+SYSCALL_DEFINE6(sendto, int, fd, user_in_ptr<const u8>, buff, size_t, len, unsigned int, flags,
+                unsigned long, addr, int, addr_len)
+{
+    FdRef f(fd);
+    socket* sock = TRY(sockfd_lookup_fd(f));
+    len = min(len, MAX_RW_COUNT);
+    if (!access_ok(buff.addr(), len))
+        return Errno::EFAULT;
+    auto it = iov_iter::user_single(buff.addr(), len);
+    msghdr msg{};
+    msg.msg_iter = &it;
+    sockaddr_storage address;
+    if (addr) {
+        if (addr_len < 0 || addr_len > static_cast<int>(sizeof(address)))
+            return Errno::EINVAL;
+        memset(&address, 0, sizeof(address));
+        if (addr_len)
+            TRY(copy_from_user(reinterpret_cast<u8*>(&address), user_in_ptr<const u8>(addr),
+                               static_cast<size_t>(addr_len)));
+        msg.msg_name = &address;
+        msg.msg_namelen = addr_len;
+    }
+    msg.msg_flags = flags | nonblock_flag(sock);
+    return TRY(sock->ops->sendmsg(sock, msg, len));
+}
+
+SYSCALL_DEFINE6(recvfrom, int, fd, user_out_ptr<u8>, ubuf, size_t, size, unsigned int, flags,
+                unsigned long, addr, user_inout_ptr<int>, addr_len)
+{
+    FdRef f(fd);
+    socket* sock = TRY(sockfd_lookup_fd(f));
+    size = min(size, MAX_RW_COUNT);
+    if (!access_ok(ubuf.addr(), size))
+        return Errno::EFAULT;
+    auto it = iov_iter::user_single(ubuf.addr(), size);
+    msghdr msg{};
+    msg.msg_iter = &it;
+    sockaddr_storage address;
+    memset(&address, 0, sizeof(address));
+    msg.msg_name = addr ? &address : nullptr;
+    size_t n = TRY(sock->ops->recvmsg(sock, msg, size, flags | nonblock_flag(sock)));
+    if (addr)
+        TRY(move_addr_to_user(address, msg.msg_namelen, addr, addr_len));
+    return n;
+}
+
+SYSCALL_DEFINE3(sendmsg, int, fd, user_in_ptr<user_msghdr>, umsg, unsigned int, flags)
+{
+    FdRef f(fd);
+    socket* sock = TRY(sockfd_lookup_fd(f));
+    user_msghdr m = TRY(get_user(umsg));
+    msghdr msg{};
+    sockaddr_storage address;
+    TRY(import_msg_name(m, address, msg));
+    msg_iovecs iov;
+    TRY(import_msg_iovecs(m, iov));
+    msg.msg_iter = &iov.iter;
+    if (m.msg_controllen > 0x7fffffff)
+        return Errno::ENOBUFS;
+    u8* ctl = nullptr;
+    if (m.msg_controllen) {
+        if (m.msg_controllen > OPTMEM_MAX || !(ctl = static_cast<u8*>(kmalloc(m.msg_controllen))))
+            return Errno::ENOBUFS;
+        if (auto r = copy_from_user(ctl, user_in_ptr<const u8>(m.msg_control), m.msg_controllen); !r.ok()) {
+            kfree(ctl);
+            return r.error();
+        }
+        msg.msg_control = ctl;
+        msg.msg_control_len = m.msg_controllen;
+    }
+    msg.msg_flags = flags | nonblock_flag(sock);
+    auto r = sock->ops->sendmsg(sock, msg, iov.iter.count());
+    kfree(ctl);
+    return TRY(r);
+}
+
+SYSCALL_DEFINE3(recvmsg, int, fd, user_inout_ptr<user_msghdr>, umsg, unsigned int, flags)
+{
+    FdRef f(fd);
+    socket* sock = TRY(sockfd_lookup_fd(f));
+    user_msghdr m = TRY(get_user(umsg));
+    if (m.msg_namelen < 0)
+        return Errno::EINVAL;
+    msg_iovecs iov;
+    TRY(import_msg_iovecs(m, iov));
+    msghdr msg{};
+    msg.msg_iter = &iov.iter;
+    sockaddr_storage address;
+    memset(&address, 0, sizeof(address));
+    msg.msg_name = m.msg_name ? &address : nullptr;
+    msg.msg_control_user = m.msg_control;
+    msg.msg_controllen = m.msg_controllen;
+    msg.msg_flags = flags & MSG_CMSG_CLOEXEC;
+    size_t n = TRY(sock->ops->recvmsg(sock, msg, iov.iter.count(), flags | nonblock_flag(sock)));
+    if (msg.msg_name)
+        TRY(move_addr_to_user(address, msg.msg_namelen, m.msg_name,
+                              user_inout_ptr<int>(umsg.addr() + offsetof(user_msghdr, msg_namelen))));
+    TRY(put_user(msg.msg_flags, user_out_ptr<unsigned>(umsg.addr() + offsetof(user_msghdr, msg_flags))));
+    TRY(put_user(m.msg_controllen - msg.msg_controllen,
+                 user_out_ptr<size_t>(umsg.addr() + offsetof(user_msghdr, msg_controllen))));
+    return n;
+}
