@@ -208,8 +208,9 @@ Result<int> sock_map_fd(socket* sock, unsigned flags)
     return fd;
 }
 
-SYSCALL_DEFINE3(socket, int, family, int, type, int, protocol)
+SYSCALL_DEFINE3(socket, SocketFamily, ufamily, SocketType, utype, int, protocol)
 {
+    int family = ufamily, type = utype; /* the types only say how --trace prints them */
     int flags = type & ~SOCK_TYPE_MASK;
     if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
         return Errno::EINVAL;
@@ -217,8 +218,9 @@ SYSCALL_DEFINE3(socket, int, family, int, type, int, protocol)
     return TRY(sock_map_fd(sock, static_cast<unsigned>(flags)));
 }
 
-SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, user_out_ptr<int>, usockvec)
+SYSCALL_DEFINE4(socketpair, SocketFamily, ufamily, SocketType, utype, int, protocol, FdPairPtr, usockvec)
 {
+    int family = ufamily, type = utype; /* the types only say how --trace prints them */
     int flags = type & ~SOCK_TYPE_MASK;
     if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
         return Errno::EINVAL;
@@ -258,7 +260,7 @@ SYSCALL_DEFINE4(socketpair, int, family, int, type, int, protocol, user_out_ptr<
     return 0;
 }
 
-SYSCALL_DEFINE3(bind, int, fd, unsigned long, umyaddr, int, addrlen)
+SYSCALL_DEFINE3(bind, int, fd, SockaddrIn, umyaddr, int, addrlen)
 {
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup(f));
@@ -321,7 +323,7 @@ SYSCALL_DEFINE3(accept, int, fd, unsigned long, upeer_sockaddr, user_inout_ptr<i
     return do_accept4(fd, upeer_sockaddr, upeer_addrlen, 0);
 }
 
-SYSCALL_DEFINE3(connect, int, fd, unsigned long, uservaddr, int, addrlen)
+SYSCALL_DEFINE3(connect, int, fd, SockaddrIn, uservaddr, int, addrlen)
 {
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup(f));

@@ -70,7 +70,7 @@ Result<void> import_msg_name(const user_msghdr& m, sockaddr_storage& addr, msghd
 } // namespace
 
 SYSCALL_DEFINE6(sendto, int, fd, user_in_ptr<const u8>, buff, size_t, len, unsigned int, flags,
-                unsigned long, addr, int, addr_len)
+                SockaddrIn, addr, int, addr_len)
 {
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup_fd(f));
