@@ -58,4 +58,7 @@ pid_t alloc_pid()
     return -1;
 }
 
-
+/* /proc/sys/kernel/ns_last_pid: the last pid given; setting it makes the
+ * next fork try the one after (checkpoint/restore tools, LTP). */
+pid_t last_pid_allocated() { return READ_ONCE(last_pid); }
+void set_last_pid(pid_t pid) { WRITE_ONCE(last_pid, pid); }

@@ -17,7 +17,7 @@
 
 wait_queue_head pidfd_wait; /* pollers of every pidfd: woken when a process exits (do_notify_parent) */
 
-pid_t proc_pid_dir_pid(const file* f); /* fs/proc/root.cpp */
+pid_t proc_pid_dir_pid(const file* f, u64* start_time); /* fs/proc/root.cpp */
 
 namespace {
 
@@ -82,13 +82,14 @@ Result<task_struct*> pidfd_get_task(int fd, pid_t* nr)
         return Errno::EBADF;
     if (f->f_op != &pidfd_fops) {
         /* A /proc/<pid> directory serves as a pidfd too (pidfd_send_signal, waitid). */
-        pid_t pid = proc_pid_dir_pid(f.get());
-        if (!pid)
+        pidfd_ref r{};
+        r.nr = proc_pid_dir_pid(f.get(), &r.start_time);
+        if (!r.nr)
             return Errno::EBADF;
         if (nr)
-            *nr = pid;
-        task_struct* t = find_task_by_pid(pid);
-        if (!t || t->exit_state == EXIT_DEAD || !thread_group_leader(t))
+            *nr = r.nr;
+        task_struct* t = ref_task(&r);
+        if (!t)
             return Errno::ESRCH;
         return t;
     }

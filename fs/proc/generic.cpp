@@ -545,6 +545,7 @@ const static_entry static_entries[] = {
     /* 38 */ {"pipe-max-size", SYS_FS, W, show_pipe_max_size, write_pipe_max_size, nullptr},
     /* 39 */ {"tainted", SYS_KERNEL, W, show_tainted, write_tainted, nullptr},
     /* 40 */ {"core_pattern", SYS_KERNEL, W, show_core_pattern, write_core_pattern, nullptr},
+    /* 41 */ {"ns_last_pid", SYS_KERNEL, W, show_ns_last_pid, write_ns_last_pid, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

@@ -168,6 +168,8 @@ Result<void> show_tainted(seqbuf& m);
 Result<size_t> write_tainted(const char* data, size_t len);
 Result<void> show_core_pattern(seqbuf& m);
 Result<size_t> write_core_pattern(const char* data, size_t len);
+Result<void> show_ns_last_pid(seqbuf& m);
+Result<size_t> write_ns_last_pid(const char* data, size_t len);
 
 /* Mount listings (root.cpp): used by /proc/<pid>/mounts and mountinfo. */
 Result<void> show_mounts(seqbuf& m, task_struct* t, bool mountinfo);

@@ -411,6 +411,7 @@ inode* make_inode(super_block* sb, const ino_info& info, umode_t mode, task_stru
         i->i_uid = owner->cred->euid;
         i->i_gid = owner->cred->egid;
     }
+    i->i_task_start = owner ? owner->start_time : 0; /* so a reused pid is not this process */
     i->i_size = 0;
     switch (mode & S_IFMT) {
     case S_IFDIR:
@@ -1023,12 +1024,15 @@ super_block* proc_get_sb()
 }
 
 /* The process a /proc/<pid> directory stands for (a pidfd's other form,
- * Linux's tgid_pidfd_to_pid), or 0 for any other file. */
-pid_t proc_pid_dir_pid(const file* f)
+ * Linux's tgid_pidfd_to_pid) and its start time, or 0 for any other file. */
+pid_t proc_pid_dir_pid(const file* f, u64* start_time)
 {
     const inode* i = f->f_inode;
     if (!i || !i->i_sb || i->i_sb->s_magic != PROC_SUPER_MAGIC || i->i_op != &procfs::proc_dir_iops)
         return 0;
     procfs::ino_info info = procfs::decode_info(i);
-    return info.kind == procfs::K_PID_DIR && !info.thread ? info.pid : 0;
+    if (info.kind != procfs::K_PID_DIR || info.thread)
+        return 0;
+    *start_time = i->i_task_start;
+    return info.pid;
 }

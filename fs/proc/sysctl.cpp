@@ -1,12 +1,13 @@
 /*
  * /proc/sys files of the file system and the kernel that have a variable
  * behind them (Linux's kernel/sysctl.c entries): fs/pipe-max-size,
- * kernel/tainted, kernel/core_pattern. Writes need root (the files are 0644,
+ * kernel/tainted, kernel/core_pattern, kernel/ns_last_pid. Writes need root (the files are 0644,
  * as Linux's), and take Linux's formats.
  */
 #include "internal.h"
 
 #include <linux/cred.h>
+#include <linux/sched.h>
 #include <linux/string.h>
 
 unsigned int pipe_max_size = 1048576; /* fs/pipe.cpp: F_SETPIPE_SZ's limit without CAP_SYS_RESOURCE */
@@ -89,6 +90,22 @@ Result<size_t> write_core_pattern(const char* data, size_t len)
         return Errno::EINVAL;
     memcpy(core_pattern, data, n);
     core_pattern[n] = 0;
+    return len;
+}
+
+Result<void> show_ns_last_pid(seqbuf& m)
+{
+    m.printf("%d\n", last_pid_allocated());
+    return {};
+}
+
+/* 0 to pid_max - 1, for CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE (Linux's pid_ns_ctl_handler). */
+Result<size_t> write_ns_last_pid(const char* data, size_t len)
+{
+    if (!capable(CAP_SYS_ADMIN) && !capable(CAP_CHECKPOINT_RESTORE))
+        return Errno::EPERM;
+    unsigned long v = TRY(parse_uint(data, len, PID_MAX_DEFAULT - 1));
+    set_last_pid(static_cast<pid_t>(v));
     return len;
 }
 

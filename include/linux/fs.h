@@ -212,6 +212,7 @@ struct inode {
     const struct vm_operations_struct* i_vm_ops; /* hooks for its mappings (linux/mm.h), or null */
     struct simple_xattr* i_xattrs; /* extended attributes, newest first (fs/xattr.cpp) */
     list_head* i_flock; /* its flock and record locks (fs/locks.cpp), allocated at the first */
+    u64 i_task_start;   /* procfs: the start time of the process a /proc/<pid> directory is (Linux's proc_inode pid) */
 };
 
 /* Frees an inode's extended attributes (when the inode goes). */

@@ -248,6 +248,8 @@ void futex_wake_address(unsigned long uaddr);
 /* pid lookup and allocation (kernel/pid.cpp). */
 task_struct* find_task_by_pid(pid_t pid);
 pid_t alloc_pid();
+pid_t last_pid_allocated();
+void set_last_pid(pid_t pid);
 /* Makes t findable by its pid (at fork), and no longer (at release). */
 void attach_pid(task_struct* t);
 void detach_pid(task_struct* t);
