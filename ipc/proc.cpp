@@ -11,40 +11,11 @@
 
 namespace {
 
-/* Linux's proc_dointvec / proc_doulongvec: numbers separated by blanks;
- * EINVAL for anything else or a value out of [min, max]. */
-Result<int> parse_numbers(const char* data, size_t len, unsigned long* out, int max_count)
-{
-    int n = 0;
-    size_t i = 0;
-    while (i < len && n < max_count) {
-        while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n'))
-            i++;
-        if (i >= len || !data[i])
-            break;
-        if (data[i] < '0' || data[i] > '9')
-            return Errno::EINVAL;
-        unsigned long v = 0;
-        while (i < len && data[i] >= '0' && data[i] <= '9') {
-            unsigned long d = static_cast<unsigned long>(data[i] - '0');
-            if (v > (~0UL - d) / 10)
-                return Errno::EINVAL;
-            v = v * 10 + d;
-            i++;
-        }
-        if (i < len && data[i] && data[i] != ' ' && data[i] != '\t' && data[i] != '\n')
-            return Errno::EINVAL;
-        out[n++] = v;
-    }
-    if (!n)
-        return Errno::EINVAL;
-    return n;
-}
 
 Result<size_t> write_int(const char* data, size_t len, unsigned long max, auto set)
 {
     unsigned long v;
-    TRY(parse_numbers(data, len, &v, 1));
+    TRY(procfs::parse_numbers(data, len, &v, 1));
     if (v > max)
         return Errno::EINVAL;
     spin_guard g(&ipc_lock);
@@ -104,7 +75,7 @@ Result<void> show_sem(seqbuf& m)
 Result<size_t> write_sem(const char* d, size_t len)
 {
     unsigned long v[4];
-    int n = TRY(parse_numbers(d, len, v, 4));
+    int n = TRY(procfs::parse_numbers(d, len, v, 4));
     for (int i = 0; i < n; i++)
         if (v[i] > INT_MAX_UL)
             return Errno::EINVAL;

@@ -161,7 +161,11 @@ Result<void> show_sysvipc_msg(seqbuf& m);
 Result<void> show_sysvipc_sem(seqbuf& m);
 Result<void> show_sysvipc_shm(seqbuf& m);
 
-/* sysctl.cpp: fs/pipe-max-size, kernel/tainted, kernel/core_pattern. */
+/* sysctl.cpp: Linux's proc_dointvec / proc_doulongvec, up to max_count
+ * unsigned numbers separated by blanks (EINVAL for anything else or an
+ * overflow); how many were read. */
+Result<int> parse_numbers(const char* data, size_t len, unsigned long* out, int max_count);
+/* sysctl.cpp: fs/pipe-max-size, kernel/tainted, kernel/core_pattern, kernel/ns_last_pid. */
 Result<void> show_pipe_max_size(seqbuf& m);
 Result<size_t> write_pipe_max_size(const char* data, size_t len);
 Result<void> show_tainted(seqbuf& m);

@@ -1,8 +1,9 @@
 /*
  * /proc/sys files of the file system and the kernel that have a variable
  * behind them (Linux's kernel/sysctl.c entries): fs/pipe-max-size,
- * kernel/tainted, kernel/core_pattern, kernel/ns_last_pid. Writes need root (the files are 0644,
- * as Linux's), and take Linux's formats.
+ * kernel/tainted, kernel/core_pattern, kernel/ns_last_pid; and the number
+ * parser every writable /proc/sys file uses. Writes need root (the files
+ * are 0644, as Linux's), and take Linux's formats.
  */
 #include "internal.h"
 
@@ -14,25 +15,47 @@ unsigned int pipe_max_size = 1048576; /* fs/pipe.cpp: F_SETPIPE_SZ's limit witho
 
 namespace procfs {
 
+/* Linux's proc_dointvec / proc_doulongvec: numbers separated by blanks;
+ * EINVAL for anything else or a value out of [min, max]. */
+Result<int> parse_numbers(const char* data, size_t len, unsigned long* out, int max_count)
+{
+    int n = 0;
+    size_t i = 0;
+    while (i < len && n < max_count) {
+        while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n'))
+            i++;
+        if (i >= len || !data[i])
+            break;
+        if (data[i] < '0' || data[i] > '9')
+            return Errno::EINVAL;
+        unsigned long v = 0;
+        while (i < len && data[i] >= '0' && data[i] <= '9') {
+            unsigned long d = static_cast<unsigned long>(data[i] - '0');
+            if (v > (~0UL - d) / 10)
+                return Errno::EINVAL;
+            v = v * 10 + d;
+            i++;
+        }
+        if (i < len && data[i] && data[i] != ' ' && data[i] != '\t' && data[i] != '\n')
+            return Errno::EINVAL;
+        out[n++] = v;
+    }
+    if (!n)
+        return Errno::EINVAL;
+    return n;
+}
+
 namespace {
 
 unsigned long tainted_mask;     /* nothing taints this kernel unless root says so */
 char core_pattern[128] = "core"; /* what a core dump would be called (none is written) */
 
-/* One unsigned number, blanks around it (Linux's proc_douintvec). */
+/* One unsigned number, at most max. */
 Result<unsigned long> parse_uint(const char* data, size_t len, unsigned long max)
 {
-    size_t i = 0;
-    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\n'))
-        i++;
-    unsigned long v = 0;
-    size_t digits = 0;
-    for (; i < len && data[i] >= '0' && data[i] <= '9'; i++, digits++) {
-        v = v * 10 + static_cast<unsigned long>(data[i] - '0');
-        if (v > max)
-            return Errno::EINVAL;
-    }
-    if (!digits || (i < len && data[i] != ' ' && data[i] != '\t' && data[i] != '\n' && data[i]))
+    unsigned long v;
+    TRY(parse_numbers(data, len, &v, 1));
+    if (v > max)
         return Errno::EINVAL;
     return v;
 }

@@ -138,7 +138,8 @@ hrtimer_restart posix_timer_fn(hrtimer* h)
     return r;
 }
 
-k_itimer* find_timer(int id)
+/* The caller's timer with this id; EINVAL if it has none (Linux's lock_timer). */
+Result<k_itimer*> find_timer(int id)
 {
     signal_struct* sig = current->signal;
     list_for_each(pos, &sig->posix_timers) {
@@ -146,7 +147,7 @@ k_itimer* find_timer(int id)
         if (t->id == id)
             return t;
     }
-    return nullptr;
+    return Errno::EINVAL;
 }
 
 /* The time to the next expiry and the interval. Under tasklist_lock. */
@@ -333,9 +334,7 @@ SYSCALL_DEFINE4(timer_settime, int, timer_id, int, flags, user_in_ptr<const itim
     if (new_setting.is_null())
         return Errno::EINVAL;
     itimer_ns v = TRY(get_itimerspec(new_setting));
-    k_itimer* t = find_timer(timer_id);
-    if (!t)
-        return Errno::EINVAL;
+    k_itimer* t = TRY(find_timer(timer_id));
     itimer_ns old;
     {
         rec_spin_guard g(&tasklist_lock);
@@ -369,9 +368,7 @@ SYSCALL_DEFINE4(timer_settime, int, timer_id, int, flags, user_in_ptr<const itim
 
 SYSCALL_DEFINE2(timer_gettime, int, timer_id, user_out_ptr<itimerspec_user>, setting)
 {
-    k_itimer* t = find_timer(timer_id);
-    if (!t)
-        return Errno::EINVAL;
+    k_itimer* t = TRY(find_timer(timer_id));
     itimer_ns v;
     {
         rec_spin_guard g(&tasklist_lock);
@@ -383,17 +380,13 @@ SYSCALL_DEFINE2(timer_gettime, int, timer_id, user_out_ptr<itimerspec_user>, set
 
 SYSCALL_DEFINE1(timer_getoverrun, int, timer_id)
 {
-    k_itimer* t = find_timer(timer_id);
-    if (!t)
-        return Errno::EINVAL;
+    k_itimer* t = TRY(find_timer(timer_id));
     return t->overrun_last;
 }
 
 SYSCALL_DEFINE1(timer_delete, int, timer_id)
 {
-    k_itimer* t = find_timer(timer_id);
-    if (!t)
-        return Errno::EINVAL;
+    k_itimer* t = TRY(find_timer(timer_id));
     release_timer(t);
     return 0;
 }
