@@ -106,6 +106,17 @@ u64 hrtimer_forward(hrtimer* t, u64 now, u64 interval)
 {
     if (now < t->expires || !interval)
         return 0;
+    if (t->realtime) {
+        /* Counted on its own clock: an instant before boot has no monotonic
+         * time (expires was clamped to 0), but its periods still passed. */
+        s64 real_now = static_cast<s64>(now) + (ktime_get_real_ns() - static_cast<s64>(ktime_get_ns()));
+        if (real_now < t->real_expires)
+            return 0;
+        u64 periods = static_cast<u64>(real_now - t->real_expires) / interval + 1;
+        t->real_expires += static_cast<s64>(periods * interval);
+        t->expires = real_to_mono(t->real_expires);
+        return periods;
+    }
     u64 periods = (now - t->expires) / interval + 1;
     t->expires += periods * interval;
     return periods;
