@@ -177,6 +177,10 @@ def main():
     global DEFAULT_SMP
     DEFAULT_SMP = o.smp
     tests = [t for t in load_manifest() if o.k in t["name"]]
+    # --smp N: both kernels boot N CPUs for a test that names no count (the
+    # Linux comparison reads the test's own smp).
+    for t in tests:
+        t.setdefault("smp", o.smp)
     failed = []
     if any(t["program"].startswith("selftests-x86/") for t in tests):
         # Linux's x86 selftests, built at test time into a cache outside the clone.

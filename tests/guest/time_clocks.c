@@ -57,6 +57,18 @@ static void spin(long ms)
             x += i;
 }
 
+/* Spins until the process has had ms of CPU time: a check of CPU-time
+ * accounting must not depend on how much of the wall-clock time the host gave
+ * this guest CPU (times() failed with 2 CPUs on a loaded host). */
+static void spin_cpu(long ms)
+{
+    long long end = now_ns(CLOCK_PROCESS_CPUTIME_ID) + ms * 1000000LL;
+    volatile unsigned long x = 0;
+    while (now_ns(CLOCK_PROCESS_CPUTIME_ID) < end)
+        for (int i = 0; i < 1000; i++)
+            x += i;
+}
+
 static long long tv_us(struct timeval t) { return t.tv_sec * 1000000LL + t.tv_usec; }
 
 int main(void)
@@ -190,7 +202,7 @@ int main(void)
         struct tms a, b;
         clock_t t0 = times(&a);
         TRUE(t0 != (clock_t)-1);
-        spin(60);
+        spin_cpu(60);
         clock_t t1 = times(&b);
         TRUE(t1 > t0); /* in clock ticks (USER_HZ = 100) */
         TRUE(t1 - t0 >= 4 && t1 - t0 < 100);
@@ -200,7 +212,7 @@ int main(void)
         fflush(stdout);
         pid_t c = fork();
         if (c == 0) {
-            spin(60);
+            spin_cpu(60);
             _exit(0);
         }
         struct tms m;
@@ -225,7 +237,7 @@ int main(void)
         fflush(stdout);
         pid_t c = fork();
         if (c == 0) {
-            spin(60);
+            spin_cpu(60);
             _exit(0);
         }
         waitpid(c, NULL, 0);

@@ -103,7 +103,10 @@ int main(void)
     t = its(0, 0);
     EQ(timerfd_settime(fd, 0, &t, &old), 0);
     truth("old interval", ns_of(old.it_interval) == 10 * MS);
-    truth("old value within a period", ns_of(old.it_value) > 0 && ns_of(old.it_value) <= 10 * MS);
+    /* Zero when a period ended between the two calls and the timer has not
+     * been run yet (Linux reports no negative remainder; seen with 2 CPUs on
+     * a loaded host). */
+    truth("old value within a period", ns_of(old.it_value) >= 0 && ns_of(old.it_value) <= 10 * MS);
     EQ(timerfd_gettime(fd, &old), 0);
     truth("disarmed by a zero value", ns_of(old.it_value) == 0 && ns_of(old.it_interval) == 0);
 
