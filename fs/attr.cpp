@@ -41,6 +41,7 @@ SyscallResult on_fd(unsigned int fd, Fn fn, bool raw = false)
 
 Result<void> chmod_common(const path& p, umode_t mode)
 {
+    TRY(mnt_want_write(p.mnt));
     inode* i = p.dentry->d_inode;
     if (!is_owner(i))
         return Errno::EPERM;
@@ -55,6 +56,7 @@ Result<void> chmod_common(const path& p, umode_t mode)
 
 Result<void> chown_common(const path& p, uid_t user, gid_t group)
 {
+    TRY(mnt_want_write(p.mnt));
     inode* i = p.dentry->d_inode;
     const cred* c = current_cred();
     bool change_user = user != static_cast<uid_t>(-1) && user != i->i_uid;
@@ -143,6 +145,8 @@ SYSCALL_DEFINE2(truncate, user_in_ptr<const char>, path, long, length)
         inode* i = p.dentry->d_inode;
         if (S_ISDIR(i->i_mode))
             return Errno::EISDIR;
+        if (S_ISREG(i->i_mode))
+            TRY(mnt_want_write(p.mnt));
         if (int err = inode_permission(i, MAY_WRITE))
             return static_cast<Errno>(-err);
         return truncate_inode(i, length);
@@ -175,6 +179,7 @@ Result<void> set_times(const path& p, const timespec_user* times)
                                     (times[1].tv_nsec == UTIME_NOW || times[1].tv_nsec == UTIME_OMIT));
     if (times && times[0].tv_nsec == UTIME_OMIT && times[1].tv_nsec == UTIME_OMIT)
         return {};
+    TRY(mnt_want_write(p.mnt));
     /* Now: the owner or anyone who may write. Explicit times: the owner only. */
     if (explicit_time) {
         if (!is_owner(i))
@@ -251,8 +256,13 @@ static SyscallResult do_faccessat(int dfd, user_in_ptr<const char> filename, int
         if (!mode)
             return {};
         int mask = (mode & R_OK ? MAY_READ : 0) | (mode & W_OK ? MAY_WRITE : 0) | (mode & X_OK ? MAY_EXEC : 0);
-        if (int err = inode_permission(p.dentry->d_inode, mask))
+        inode* i = p.dentry->d_inode;
+        if (int err = inode_permission(i, mask))
             return static_cast<Errno>(-err);
+        /* A read-only mount refuses writing to what lives on it (SUSv2
+         * asks access() to say so), not to the devices and FIFOs there. */
+        if ((mask & MAY_WRITE) && (S_ISREG(i->i_mode) || S_ISDIR(i->i_mode) || S_ISLNK(i->i_mode)))
+            TRY(mnt_want_write(p.mnt));
         return {};
     });
     current->cred = old;

@@ -289,6 +289,11 @@ int inode_permission(inode* i, int mask)
 {
     const cred* c = current_cred();
     umode_t mode = i->i_mode;
+    /* Nothing on a read-only file system is written to, by anyone (Linux's
+     * sb_permission); its devices and FIFOs are another file system's. */
+    if ((mask & 2 /* MAY_WRITE */) && i->i_sb && sb_rdonly(i->i_sb) &&
+        (S_ISREG(mode) || S_ISDIR(mode) || S_ISLNK(mode)))
+        return errno_return(Errno::EROFS);
     int granted;
     if (c->fsuid == i->i_uid)
         granted = (mode >> 6) & 7;
@@ -318,6 +323,8 @@ Result<dentry*> vfs_create(const parent_path& pp, umode_t mode, dev_t rdev)
         return Errno::EPERM;
     if (dir->i_nlink == 0)
         return Errno::ENOENT; /* the directory was removed */
+    if ((S_ISCHR(mode) || S_ISBLK(mode)) && !capable(CAP_MKNOD))
+        return Errno::EPERM; /* after EEXIST, EROFS and EACCES, as Linux's vfs_mknod */
     inode* i = TRY(dir->i_op->create(dir, mode, rdev));
     dentry* d = d_alloc(pp.dir.dentry, pp.last, strlen(pp.last));
     if (!d) {
@@ -340,6 +347,8 @@ Result<inode*> vfs_mknodat(int dirfd, const char* name, umode_t mode, dev_t rdev
         r = existing.error();
     } else if (pp.trailing_slash && !S_ISDIR(mode)) {
         r = Errno::ENOENT;
+    } else if (auto w = mnt_want_write(pp.dir.mnt); !w.ok()) {
+        r = w.error(); /* EEXIST beats EROFS, as in Linux's filename_create */
     } else if (auto d = vfs_create(pp, mode, rdev); d.ok()) {
         r = d.value()->d_inode;
     } else {
@@ -419,9 +428,11 @@ Result<void> do_unlink(int dirfd, const char* name)
 {
     {
         parent_path pp = TRY(kern_path_parent(dirfd, name));
+        auto w = mnt_want_write(pp.dir.mnt);
         path_put(pp.dir);
         if (is_dot_or_root(pp.last))
             return Errno::EISDIR;
+        TRY(w); /* before the name is looked up: EROFS beats ENOENT */
     }
     victim v = TRY(lookup_victim(dirfd, name));
     Result<void> r;
@@ -454,6 +465,7 @@ Result<void> do_rmdir(int dirfd, const char* name)
     {
         /* Linux answers these from the name alone. */
         parent_path pp = TRY(kern_path_parent(dirfd, name));
+        auto w = mnt_want_write(pp.dir.mnt);
         path_put(pp.dir);
         if (!strcmp(pp.last, "."))
             return Errno::EINVAL;
@@ -461,6 +473,7 @@ Result<void> do_rmdir(int dirfd, const char* name)
             return Errno::ENOTEMPTY;
         if (!strcmp(pp.last, "/"))
             return Errno::EBUSY;
+        TRY(w);
     }
     victim v = TRY(lookup_victim(dirfd, name));
     Result<void> r;
@@ -516,12 +529,15 @@ Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const cha
         return Errno::EINVAL;
     {
         parent_path a = TRY(kern_path_parent(olddfd, oldname));
+        auto w = mnt_want_write(a.dir.mnt);
         path_put(a.dir);
         auto b = kern_path_parent(newdfd, newname);
         if (b.ok())
             path_put(b.value().dir);
         if (is_dot_or_root(a.last) || (b.ok() && is_dot_or_root(b.value().last)))
             return Errno::EBUSY;
+        if (b.ok())
+            TRY(w);
     }
     victim from = TRY(lookup_victim(olddfd, oldname));
     auto to_parent = kern_path_parent(newdfd, newname);
@@ -622,6 +638,8 @@ Result<void> do_linkat(int olddfd, const char* oldname, int newdfd, const char* 
         r = Errno::EEXIST;
     } else if (existing.error() != Errno::ENOENT) {
         r = existing.error();
+    } else if (auto w = mnt_want_write(to.dir.mnt); !w.ok()) {
+        r = w.error(); /* the new name's mount, before EXDEV (Linux's filename_create) */
     } else if (S_ISDIR(i->i_mode)) {
         r = Errno::EPERM;
     } else if (old.mnt != to.dir.mnt) {

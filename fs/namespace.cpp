@@ -32,6 +32,13 @@ Result<vfsmount*> vfs_mount(super_block* sb, const path* mountpoint, const char*
     return m;
 }
 
+Result<void> mnt_want_write(const vfsmount* m)
+{
+    if (__mnt_is_readonly(m))
+        return Errno::EROFS;
+    return {};
+}
+
 bool follow_mount(path& p)
 {
     bool crossed = false;
@@ -100,13 +107,24 @@ Result<void> do_mount(const char* source, const char* target, const char* type, 
     if (!S_ISDIR(mp.dentry->d_inode->i_mode)) {
         r = Errno::ENOTDIR;
     } else if ((flags & MS_REMOUNT) && !(flags & MS_BIND)) {
-        /* New options for the file system mounted there (tmpfs's limits). */
+        /* New options for the file system mounted there (tmpfs's limits),
+         * and read-only or read-write for all its mounts. */
         super_block* sb = mp.mnt->mnt_sb;
         if (mp.dentry != mp.mnt->mnt_root)
             r = Errno::EINVAL;
         else if (sb->s_limits)
             r = shmem_parse_options(sb, data, true);
-    } else if (flags & (MS_REMOUNT | MS_PRIVATE | MS_SLAVE | MS_SHARED | MS_UNBINDABLE)) {
+        if (r.ok())
+            sb->s_flags = (flags & MS_RDONLY) ? sb->s_flags | SB_RDONLY : sb->s_flags & ~SB_RDONLY;
+    } else if ((flags & MS_REMOUNT) && (flags & MS_BIND)) {
+        /* MS_BIND | MS_REMOUNT: the flags of this one mount (Linux's
+         * do_reconfigure_mnt), read-only the one that matters here. */
+        if (mp.dentry != mp.mnt->mnt_root)
+            r = Errno::EINVAL;
+        else
+            mp.mnt->mnt_flags = (flags & MS_RDONLY) ? mp.mnt->mnt_flags | MNT_READONLY
+                                                    : mp.mnt->mnt_flags & ~MNT_READONLY;
+    } else if (flags & (MS_PRIVATE | MS_SLAVE | MS_SHARED | MS_UNBINDABLE)) {
         r = {}; /* nothing to change on these file systems */
     } else if (flags & (MS_BIND | MS_MOVE)) {
         r = Errno::EINVAL; /* not supported */
@@ -116,6 +134,8 @@ Result<void> do_mount(const char* source, const char* target, const char* type, 
             r = sb.error();
         else if (auto m = vfs_mount(sb.value(), &mp, source); !m.ok())
             r = m.error();
+        else if (flags & MS_RDONLY)
+            sb.value()->s_flags |= SB_RDONLY; /* each mount(2) makes a new super block */
     }
     path_put(mp);
     return r;

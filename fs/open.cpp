@@ -81,6 +81,7 @@ Result<path> create_link_target(const path& dir, dentry* link, unsigned flags, u
 /* Creates a regular file named pp.last in pp.dir. */
 Result<path> create_file(parent_path& pp, umode_t mode)
 {
+    TRY(mnt_want_write(pp.dir.mnt));
     dentry* d = TRY(vfs_create(pp, S_IFREG | (mode & ~current->fs->umask & S_IALLUGO), 0));
     return path{pp.dir.mnt, dget(d)};
 }
@@ -189,6 +190,8 @@ Result<file*> dentry_open(const path& p, unsigned flags)
                                            : (wants_read ? MAY_READ : 0) | (wants_write ? MAY_WRITE : 0);
         if (int e = inode_permission(i, mask))
             err = static_cast<Errno>(-e);
+        else if (wants_write && (S_ISREG(i->i_mode) || S_ISDIR(i->i_mode)) && __mnt_is_readonly(p.mnt))
+            err = Errno::EROFS; /* a read-only bind of a writable file system */
         else if ((flags & O_NOATIME) && current_cred()->fsuid != i->i_uid && !capable(CAP_FOWNER))
             err = Errno::EPERM;
         else if ((acc == O_WRONLY || acc == O_RDWR || (flags & O_TRUNC)) && i->i_writecount < 0)

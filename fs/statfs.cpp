@@ -28,6 +28,10 @@ Result<void> fill_statfs(const path& p, user_out_ptr<statfs_user> buf)
     st.f_frsize = PAGE_SIZE;
     st.f_namelen = NAME_MAX;
     st.f_fsid[0] = static_cast<int>(sb->s_dev);
+    /* Linux's ST_VALID, ST_RDONLY and ST_RELATIME (every mount(2) is
+     * relatime, as /proc/mounts shows; the initramfs's root is not). */
+    constexpr long ST_RDONLY = 1, ST_VALID = 0x20, ST_RELATIME = 0x400;
+    st.f_flags = ST_VALID | (__mnt_is_readonly(p.mnt) ? ST_RDONLY : 0) | (p.mnt != root_mnt ? ST_RELATIME : 0);
     if (sb->s_limits) {
         /* A tmpfs: its size= and nr_inodes= (0, unlimited, reports 0), as Linux's shmem_statfs. */
         st.f_blocks = sb->s_max_blocks;

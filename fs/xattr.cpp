@@ -216,22 +216,28 @@ Result<size_t> vfs_listxattr(inode* i, char* buf, size_t size)
     return total;
 }
 
-/* The path calls (follow: not the l-variants) and the descriptor calls. */
-template <typename Fn>
+/* The path calls (follow: not the l-variants) and the descriptor calls; a
+ * change (Write) is refused on a read-only mount before anything else. */
+enum class XattrOp { Read, Write };
+
+template <XattrOp Op = XattrOp::Read, typename Fn>
 SyscallResult on_path(user_in_ptr<const char> pathname, bool follow, Fn fn)
 {
     path p = TRY(user_path_at(AT_FDCWD, pathname, follow ? LOOKUP_FOLLOW : 0));
-    auto r = fn(p.dentry->d_inode);
+    Result<void> w = Op == XattrOp::Write ? mnt_want_write(p.mnt) : Result<void>{};
+    SyscallResult r = w.ok() ? fn(p.dentry->d_inode) : SyscallResult(w.error());
     path_put(p);
     return r;
 }
 
-template <typename Fn>
+template <XattrOp Op = XattrOp::Read, typename Fn>
 SyscallResult on_fd(int fd, Fn fn)
 {
     FdRef f(fd);
     if (!f)
         return Errno::EBADF;
+    if constexpr (Op == XattrOp::Write)
+        TRY(mnt_want_write(f->f_path.mnt));
     return fn(f->f_inode);
 }
 
@@ -327,19 +333,19 @@ SYSCALL_DEFINE4(fgetxattr, int, fd, user_in_ptr<const char>, name, user_out_ptr<
 SYSCALL_DEFINE5(setxattr, user_in_ptr<const char>, pathname, user_in_ptr<const char>, name, user_in_ptr<const char>,
                 value, size_t, size, int, flags)
 {
-    return on_path(pathname, true, [&](inode* i) { return do_setxattr(i, name, value, size, flags); });
+    return on_path<XattrOp::Write>(pathname, true, [&](inode* i) { return do_setxattr(i, name, value, size, flags); });
 }
 
 SYSCALL_DEFINE5(lsetxattr, user_in_ptr<const char>, pathname, user_in_ptr<const char>, name, user_in_ptr<const char>,
                 value, size_t, size, int, flags)
 {
-    return on_path(pathname, false, [&](inode* i) { return do_setxattr(i, name, value, size, flags); });
+    return on_path<XattrOp::Write>(pathname, false, [&](inode* i) { return do_setxattr(i, name, value, size, flags); });
 }
 
 SYSCALL_DEFINE5(fsetxattr, int, fd, user_in_ptr<const char>, name, user_in_ptr<const char>, value, size_t, size, int,
                 flags)
 {
-    return on_fd(fd, [&](inode* i) { return do_setxattr(i, name, value, size, flags); });
+    return on_fd<XattrOp::Write>(fd, [&](inode* i) { return do_setxattr(i, name, value, size, flags); });
 }
 
 SYSCALL_DEFINE3(listxattr, user_in_ptr<const char>, pathname, user_out_ptr<char>, list, size_t, size)
@@ -359,15 +365,15 @@ SYSCALL_DEFINE3(flistxattr, int, fd, user_out_ptr<char>, list, size_t, size)
 
 SYSCALL_DEFINE2(removexattr, user_in_ptr<const char>, pathname, user_in_ptr<const char>, name)
 {
-    return on_path(pathname, true, [&](inode* i) { return do_removexattr(i, name); });
+    return on_path<XattrOp::Write>(pathname, true, [&](inode* i) { return do_removexattr(i, name); });
 }
 
 SYSCALL_DEFINE2(lremovexattr, user_in_ptr<const char>, pathname, user_in_ptr<const char>, name)
 {
-    return on_path(pathname, false, [&](inode* i) { return do_removexattr(i, name); });
+    return on_path<XattrOp::Write>(pathname, false, [&](inode* i) { return do_removexattr(i, name); });
 }
 
 SYSCALL_DEFINE2(fremovexattr, int, fd, user_in_ptr<const char>, name)
 {
-    return on_fd(fd, [&](inode* i) { return do_removexattr(i, name); });
+    return on_fd<XattrOp::Write>(fd, [&](inode* i) { return do_removexattr(i, name); });
 }

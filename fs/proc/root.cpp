@@ -364,7 +364,7 @@ Result<void> show_mounts(seqbuf& m, task_struct* t, bool mountinfo)
             continue; /* outside the reader's root */
         name[len.value()] = 0;
         const char* type = mnt == root_mnt ? "rootfs" : mnt->mnt_sb->s_type;
-        const char* opts = (mnt->mnt_flags & 1) ? "ro" : "rw";
+        const char* opts = __mnt_is_readonly(mnt) ? "ro" : "rw";
         char sb_opts[64]; /* the file system's own options, after the mount's */
         shmem_show_options(mnt->mnt_sb, sb_opts, sizeof(sb_opts));
         const char* devname = mnt->mnt_devname[0] ? mnt->mnt_devname : "none";

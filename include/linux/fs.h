@@ -186,7 +186,12 @@ struct super_block {
     unsigned long s_max_inodes, s_free_inodes;
     umode_t s_root_mode; /* mode= */
     bool s_limits;       /* a tmpfs mounted by mount(2): the limits apply */
+    unsigned long s_flags; /* SB_RDONLY: mounted or remounted read-only */
 };
+
+/* super_block::s_flags (Linux's values). */
+constexpr unsigned long SB_RDONLY = 1;
+inline bool sb_rdonly(const super_block* sb) { return sb->s_flags & SB_RDONLY; }
 
 struct inode {
     int i_count;
@@ -253,8 +258,18 @@ struct vfsmount {
     dentry* mnt_mountpoint;
     list_head mnt_list;
     char mnt_devname[32];
-    int mnt_flags;
+    int mnt_flags; /* MNT_READONLY: this mount alone is read-only (a bind remount) */
 };
+
+/* vfsmount::mnt_flags (Linux's values). */
+constexpr int MNT_READONLY = 0x40;
+/* Writes through this mount are refused: the mount or its file system is
+ * read-only (fs/namespace.cpp). */
+inline bool __mnt_is_readonly(const vfsmount* m) { return (m->mnt_flags & MNT_READONLY) || sb_rdonly(m->mnt_sb); }
+/* What every call that changes a file system asks first: EROFS on a
+ * read-only mount (Linux also counts writers here, to refuse a remount to
+ * read-only while one is at work; Trapgate does not yet). */
+[[nodiscard]] Result<void> mnt_want_write(const vfsmount* m);
 
 struct path {
     vfsmount* mnt;
