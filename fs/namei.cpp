@@ -325,7 +325,20 @@ Result<dentry*> vfs_create(const parent_path& pp, umode_t mode, dev_t rdev)
         return Errno::ENOENT; /* the directory was removed */
     if ((S_ISCHR(mode) || S_ISBLK(mode)) && !capable(CAP_MKNOD))
         return Errno::EPERM; /* after EEXIST, EROFS and EACCES, as Linux's vfs_mknod */
+    /* In a set-group-id directory (Linux's mode_strip_sgid, inode_init_owner):
+     * a group-executable set-group-id file made by someone outside the
+     * directory's group keeps no set-group-id bit; the new name gets the
+     * directory's group, and a new directory the bit too. */
+    bool sgid_dir = dir->i_mode & S_ISGID;
+    if (sgid_dir && !S_ISDIR(mode) && (mode & (S_ISGID | 00010)) == (S_ISGID | 00010) &&
+        !in_group_p(dir->i_gid) && !capable(CAP_FSETID))
+        mode &= ~S_ISGID;
     inode* i = TRY(dir->i_op->create(dir, mode, rdev));
+    if (sgid_dir) {
+        i->i_gid = dir->i_gid;
+        if (S_ISDIR(mode))
+            i->i_mode |= S_ISGID;
+    }
     dentry* d = d_alloc(pp.dir.dentry, pp.last, strlen(pp.last));
     if (!d) {
         iput(i);
@@ -684,10 +697,16 @@ Result<void> do_mknodat(int dirfd, const char* name, umode_t mode, dev_t dev)
         type = S_IFREG;
     if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK && type != S_IFIFO && type != S_IFSOCK)
         return Errno::EINVAL;
-    if ((type == S_IFCHR || type == S_IFBLK) && !capable(CAP_MKNOD))
-        return Errno::EPERM;
     umode_t perm = mode & 07777 & ~current->fs->umask;
     TRY(vfs_mknodat(dirfd, name, type | perm, dev));
+    return {};
+}
+
+/* A directory's set-group-id bit comes from its parent only (Linux's
+ * vfs_mkdir keeps S_IRWXUGO | S_ISVTX of the mode). */
+Result<void> do_mkdirat(int dirfd, const char* name, umode_t mode)
+{
+    TRY(vfs_mknodat(dirfd, name, S_IFDIR | (mode & 01777 & ~current->fs->umask), 0));
     return {};
 }
 
@@ -695,18 +714,12 @@ Result<void> do_mknodat(int dirfd, const char* name, umode_t mode, dev_t dev)
 
 SYSCALL_DEFINE3(mkdirat, DirFd, dfd, user_in_ptr<const char>, pathname, umode_t, mode)
 {
-    return with_name(pathname, [&](const char* name) -> Result<void> {
-        TRY(vfs_mknodat(dfd.value, name, S_IFDIR | (mode & 07777 & ~current->fs->umask), 0));
-        return {};
-    });
+    return with_name(pathname, [&](const char* name) { return do_mkdirat(dfd.value, name, mode); });
 }
 
 SYSCALL_DEFINE2(mkdir, user_in_ptr<const char>, pathname, umode_t, mode)
 {
-    return with_name(pathname, [&](const char* name) -> Result<void> {
-        TRY(vfs_mknodat(AT_FDCWD, name, S_IFDIR | (mode & 07777 & ~current->fs->umask), 0));
-        return {};
-    });
+    return with_name(pathname, [&](const char* name) { return do_mkdirat(AT_FDCWD, name, mode); });
 }
 
 SYSCALL_DEFINE4(mknodat, DirFd, dfd, user_in_ptr<const char>, filename, umode_t, mode, unsigned int, dev)
