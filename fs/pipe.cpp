@@ -15,6 +15,7 @@
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mutex.h>
+#include <linux/pipe_fs_i.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -22,12 +23,6 @@
 #include <linux/syscalls.h>
 
 extern unsigned int pipe_max_size; /* /proc/sys/fs/pipe-max-size (fs/proc/sysctl.cpp): beyond it, CAP_SYS_RESOURCE */
-
-namespace {
-
-constexpr unsigned PIPE_DEF_ORDER = 4; /* 16 pages, 64 KiB: Linux's default capacity */
-
-constexpr size_t PIPE_BUF = 4096;   /* writes up to this size are atomic */
 
 struct pipe_inode_info {
     u8* buf;
@@ -42,6 +37,12 @@ struct pipe_inode_info {
      * for data or room. */
     struct mutex mutex;
 };
+
+namespace {
+
+constexpr unsigned PIPE_DEF_ORDER = 4; /* 16 pages, 64 KiB: Linux's default capacity */
+
+constexpr size_t PIPE_BUF = 4096;   /* writes up to this size are atomic */
 
 pipe_inode_info* pipe_of(file* f) { return static_cast<pipe_inode_info*>(f->f_inode->i_private); }
 size_t used(const pipe_inode_info* p) { return p->head - p->tail; }
@@ -382,6 +383,92 @@ Result<void> do_pipe2(user_out_ptr<int> fildes, int flags)
 } // namespace
 
 const file_operations* fifo_file_operations() { return &pipefifo_fops; }
+
+/* ---- for splice, tee and vmsplice (include/linux/pipe_fs_i.h) ---- */
+
+pipe_inode_info* get_pipe_info(file* f)
+{
+    return f->f_op == &pipefifo_fops ? static_cast<pipe_inode_info*>(f->f_inode->i_private) : nullptr;
+}
+
+void pipe_lock(pipe_inode_info* p) { mutex_lock(&p->mutex); }
+void pipe_unlock(pipe_inode_info* p) { mutex_unlock(&p->mutex); }
+
+void pipe_double_lock(pipe_inode_info* a, pipe_inode_info* b)
+{
+    /* In address order, so two splices between the same pipes in opposite
+     * directions cannot each hold one and wait for the other. */
+    if (a > b) {
+        pipe_inode_info* t = a;
+        a = b;
+        b = t;
+    }
+    mutex_lock(&a->mutex);
+    mutex_lock(&b->mutex);
+}
+
+size_t pipe_occupancy(const pipe_inode_info* p) { return used(p); }
+size_t pipe_room(const pipe_inode_info* p) { return p->size - used(p); }
+bool pipe_has_readers(const pipe_inode_info* p) { return p->readers > 0; }
+bool pipe_has_writers(const pipe_inode_info* p) { return p->writers > 0; }
+
+size_t pipe_copy_out(const pipe_inode_info* p, size_t skip, iov_iter& to, size_t n)
+{
+    size_t done = 0;
+    n = min(n, used(p) - min(skip, used(p)));
+    while (done < n) {
+        size_t at = (p->tail + skip + done) % p->size;
+        size_t chunk = min(n - done, p->size - at);
+        size_t copied = to.copy_to_iter(p->buf + at, chunk);
+        done += copied;
+        if (copied < chunk)
+            break;
+    }
+    return done;
+}
+
+void pipe_consume(pipe_inode_info* p, size_t n) { p->tail += min(n, used(p)); }
+
+size_t pipe_fill(pipe_inode_info* p, iov_iter& from, size_t n)
+{
+    size_t done = 0;
+    n = min(n, p->size - used(p));
+    while (done < n) {
+        size_t at = p->head % p->size;
+        size_t chunk = min(n - done, p->size - at);
+        size_t copied = from.copy_from_iter(p->buf + at, chunk);
+        p->head += copied;
+        done += copied;
+        if (copied < chunk)
+            break;
+    }
+    return done;
+}
+
+Result<void> pipe_wait_readable(pipe_inode_info* p, bool nonblock)
+{
+    if (used(p) || !p->writers)
+        return {};
+    if (nonblock)
+        return Errno::EAGAIN;
+    if (long err = wait_event_interruptible(p->rd_wait, used(p) || !p->writers))
+        return static_cast<Errno>(-err);
+    return {};
+}
+
+Result<void> pipe_wait_writable(pipe_inode_info* p, bool nonblock)
+{
+    if (used(p) < p->size || !p->readers)
+        return {};
+    if (nonblock)
+        return Errno::EAGAIN;
+    if (long err = wait_event_interruptible(p->wr_wait, used(p) < p->size || !p->readers))
+        return static_cast<Errno>(-err);
+    return {};
+}
+
+void pipe_wake_readers(pipe_inode_info* p) { wake_up(&p->rd_wait); }
+void pipe_wake_writers(pipe_inode_info* p) { wake_up(&p->wr_wait); }
 
 Result<long> pipe_fcntl(file* f, unsigned int cmd, unsigned long arg)
 {
