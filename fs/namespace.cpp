@@ -78,6 +78,8 @@ constexpr int MNT_FORCE = 1, MNT_DETACH = 2, MNT_EXPIRE = 4, UMOUNT_NOFOLLOW = 8
 
 Result<super_block*> get_sb_by_type(const char* type, const char* data)
 {
+    if (!get_fs_type(type))
+        return Errno::ENODEV;
     super_block* sb = nullptr;
     if (!strcmp(type, "proc"))
         sb = proc_get_sb();

@@ -169,6 +169,7 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
     p->cred = get_cred(parent->cred);
     p->blocked = parent->blocked;
     p->nice = parent->nice;
+    p->ioprio = parent->ioprio;
     p->personality = parent->personality;
     p->cpus_mask = parent->cpus_mask; /* affinity is inherited */
     p->cpu = parent->cpu;

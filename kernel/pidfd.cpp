@@ -6,6 +6,7 @@
  * threads); pidfd_send_signal signals it, pidfd_getfd copies one of its
  * descriptors, waitid(P_PIDFD) waits for it.
  */
+#include <linux/ptrace.h>
 #include <linux/anon_inodes.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
@@ -144,11 +145,7 @@ SYSCALL_DEFINE3(pidfd_getfd, int, pidfd, int, fd, unsigned int, flags)
     task_struct* t = TRY(pidfd_get_task(pidfd, nullptr));
     if (t->exit_state || !t->files)
         return Errno::ESRCH;
-    const cred* c = current_cred();
-    const cred* tc = t->cred;
-    bool same = c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
-                c->gid == tc->egid && c->gid == tc->sgid && t->signal->dumpable == SUID_DUMP_USER;
-    if (t->tgid != current->tgid && !same && !capable(CAP_SYS_PTRACE))
+    if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
         return Errno::EPERM;
     file* f;
     {

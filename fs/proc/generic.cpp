@@ -315,7 +315,7 @@ Result<void> show_version(seqbuf& m)
 
 Result<void> show_filesystems(seqbuf& m)
 {
-    m.puts("nodev\tsysfs\nnodev\tramfs\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tproc\n");
+    show_filesystems_list([](void* s, const char* line) { static_cast<seqbuf*>(s)->puts(line); }, &m);
     return {};
 }
 

@@ -9,6 +9,7 @@
  * Inodes record what they are in i_private (see internal.h) and find their
  * task again by pid whenever they are used.
  */
+#include <linux/ptrace.h>
 #include "internal.h"
 
 #include <asm/pgtable.h>
@@ -103,17 +104,7 @@ task_struct* get_proc_task(pid_t pid)
     return find_task_by_pid(pid);
 }
 
-bool may_access(task_struct* t)
-{
-    if (t->tgid == current->tgid)
-        return true;
-    const cred* c = current_cred();
-    const cred* tc = t->cred;
-    if (tc && c->fsuid == tc->uid && c->fsuid == tc->euid && c->fsuid == tc->suid && c->fsgid == tc->gid &&
-        c->fsgid == tc->egid && c->fsgid == tc->sgid)
-        return true;
-    return capable(CAP_SYS_PTRACE);
-}
+bool may_access(task_struct* t) { return ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS); }
 
 size_t read_mm(mm_struct* mm, unsigned long addr, void* buf, size_t len)
 {

@@ -406,6 +406,10 @@ Result<void> kernel_unlink(const char* name);
 /* Opens what p names (the caller keeps its reference), with open()'s checks. */
 Result<file*> dentry_open(const path& p, unsigned flags);
 Result<char*> getname(user_in_ptr<const char> name); /* kmalloc'ed PATH_MAX copy */
+/* The file system types (fs/filesystems.cpp): whether one is known, and
+ * /proc/filesystems's lines, one call each. */
+[[nodiscard]] bool get_fs_type(const char* name);
+void show_filesystems_list(void (*line)(void* m, const char* text), void* m);
 void putname(char* name);
 
 /* ---- open files (fs/open.cpp, fs/file.cpp) ---- */

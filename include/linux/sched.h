@@ -164,6 +164,7 @@ struct task_struct {
     u64 last_switch; /* ns, when it last started running */
     u64 sum_exec_runtime; /* ns on the CPU before last_switch (CLOCK_*_CPUTIME_ID) */
     int nice;        /* -20..19: the weight in the scheduler (set_user_nice) */
+    int ioprio;      /* ioprio_set's class and level (0: none set); no block I/O to order yet */
     unsigned int personality; /* personality(2)'s domain and flags: inherited, kept by exec (linux/personality.h) */
 
     /* Whatever the task sleeps on with a timeout. */

@@ -172,3 +172,88 @@ SYSCALL_DEFINE3(getcpu, user_out_ptr<unsigned>, cpup, user_out_ptr<unsigned>, no
         TRY(put_user(0u, nodep));
     return 0;
 }
+
+/* ---- ioprio_get, ioprio_set ---- */
+
+namespace {
+
+constexpr int IOPRIO_WHO_PROCESS = 1, IOPRIO_WHO_USER = 3;
+constexpr int IOPRIO_CLASS_NONE = 0, IOPRIO_CLASS_RT = 1, IOPRIO_CLASS_BE = 2, IOPRIO_CLASS_IDLE = 3;
+constexpr int IOPRIO_CLASS_SHIFT = 13, IOPRIO_NR_LEVELS = 8;
+/* What a task with no class counts as when the best of several is asked. */
+constexpr int IOPRIO_DEFAULT = (IOPRIO_CLASS_BE << IOPRIO_CLASS_SHIFT) | 4;
+
+int ioprio_class(int prio) { return (prio >> IOPRIO_CLASS_SHIFT) & 7; }
+
+/* Linux's ioprio_check_cap: a known class and level; real time for the
+ * privileged only. */
+Result<void> ioprio_check_cap(int ioprio)
+{
+    int data = ioprio & ((1 << IOPRIO_CLASS_SHIFT) - 1);
+    switch (ioprio >> IOPRIO_CLASS_SHIFT) {
+    case IOPRIO_CLASS_RT:
+        if (!capable(CAP_SYS_NICE) && !capable(CAP_SYS_ADMIN))
+            return Errno::EPERM;
+        [[fallthrough]];
+    case IOPRIO_CLASS_BE:
+        if (data >= IOPRIO_NR_LEVELS)
+            return Errno::EINVAL;
+        return {};
+    case IOPRIO_CLASS_IDLE:
+        return {};
+    case IOPRIO_CLASS_NONE:
+        return data ? Result<void>(Errno::EINVAL) : Result<void>{};
+    default:
+        return Errno::EINVAL;
+    }
+}
+
+int ioprio_best(int a, int b)
+{
+    if (ioprio_class(a) == IOPRIO_CLASS_NONE)
+        a = IOPRIO_DEFAULT;
+    if (ioprio_class(b) == IOPRIO_CLASS_NONE)
+        b = IOPRIO_DEFAULT;
+    return min(a, b);
+}
+
+/* ioprio's which (1..3) is getpriority's plus one. */
+bool ioprio_match(const task_struct* t, int which, int who) { return prio_match(t, which - 1, who); }
+
+} // namespace
+
+SYSCALL_DEFINE3(ioprio_set, int, which, int, who, int, ioprio)
+{
+    TRY(ioprio_check_cap(ioprio));
+    if (which < IOPRIO_WHO_PROCESS || which > IOPRIO_WHO_USER)
+        return Errno::EINVAL;
+    const cred* c = current_cred();
+    SyscallResult r = Errno::ESRCH;
+    list_for_each(pos, &task_list) {
+        task_struct* t = list_entry(pos, task_struct, tasks);
+        if (!ioprio_match(t, which, who))
+            continue;
+        /* Another user's process needs CAP_SYS_NICE (Linux's set_task_ioprio). */
+        if (t->cred->uid != c->euid && t->cred->uid != c->uid && !capable(CAP_SYS_NICE))
+            return Errno::EPERM;
+        t->ioprio = ioprio;
+        r = 0;
+    }
+    return r;
+}
+
+SYSCALL_DEFINE2(ioprio_get, int, which, int, who)
+{
+    if (which < IOPRIO_WHO_PROCESS || which > IOPRIO_WHO_USER)
+        return Errno::EINVAL;
+    bool found = false;
+    int best = 0;
+    list_for_each(pos, &task_list) {
+        task_struct* t = list_entry(pos, task_struct, tasks);
+        if (!ioprio_match(t, which, who))
+            continue;
+        best = found ? ioprio_best(best, t->ioprio) : t->ioprio;
+        found = true;
+    }
+    return found ? SyscallResult(best) : SyscallResult(Errno::ESRCH);
+}
