@@ -2,6 +2,7 @@
  * Changing a file's attributes and the process's place in the tree:
  * chmod, chown, truncate, utimensat, access, chdir, fchdir, chroot, getcwd.
  */
+#include <linux/fsnotify.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/resource.h>
@@ -51,6 +52,7 @@ Result<void> chmod_common(const path& p, umode_t mode)
         mode &= ~S_ISGID;
     i->i_mode = (i->i_mode & S_IFMT) | mode;
     i->i_ctime = current_time();
+    fsnotify_change(p.dentry, FS_ATTRIB);
     return {};
 }
 
@@ -78,6 +80,8 @@ Result<void> chown_common(const path& p, uid_t user, gid_t group)
     if ((user != static_cast<uid_t>(-1) || group != static_cast<gid_t>(-1)) && !S_ISDIR(i->i_mode))
         kill_suid(i);
     i->i_ctime = current_time();
+    if (user != static_cast<uid_t>(-1) || group != static_cast<gid_t>(-1))
+        fsnotify_change(p.dentry, FS_ATTRIB); /* Linux's ATTR_UID / ATTR_GID */
     return {};
 }
 
@@ -149,7 +153,9 @@ SYSCALL_DEFINE2(truncate, user_in_ptr<const char>, path, long, length)
             TRY(mnt_want_write(p.mnt));
         if (int err = inode_permission(i, MAY_WRITE))
             return static_cast<Errno>(-err);
-        return truncate_inode(i, length);
+        TRY(truncate_inode(i, length));
+        fsnotify_change(p.dentry, FS_MODIFY);
+        return {};
     });
 }
 
@@ -162,7 +168,9 @@ SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
         return Errno::EINVAL;
     if (!(f->f_mode & FMODE_WRITE) || !S_ISREG(f->f_inode->i_mode))
         return Errno::EINVAL;
-    return truncate_inode(f->f_inode, length);
+    TRY(truncate_inode(f->f_inode, length));
+    fsnotify_change(f->f_path.dentry, FS_MODIFY);
+    return 0;
 }
 
 /* ---- timestamps ---- */
@@ -201,6 +209,9 @@ Result<void> set_times(const path& p, const timespec_user* times)
         i->i_atime = i->i_mtime = now;
     }
     i->i_ctime = now;
+    /* Both times: IN_ATTRIB; one: IN_ACCESS or IN_MODIFY (Linux's fsnotify_change). */
+    bool atime = !times || times[0].tv_nsec != UTIME_OMIT, mtime = !times || times[1].tv_nsec != UTIME_OMIT;
+    fsnotify_change(p.dentry, atime && mtime ? FS_ATTRIB : atime ? FS_ACCESS : FS_MODIFY);
     return {};
 }
 

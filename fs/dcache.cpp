@@ -9,6 +9,7 @@
  * the whole directory, so a miss in the hash is the answer (ENOENT) without
  * asking the file system: no negative dentries are needed there.
  */
+#include <linux/fsnotify.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -95,8 +96,11 @@ static void d_free(dentry* d)
 {
     dentry* parent = d->d_parent;
     d_unlink_name(d);
-    if (d->d_inode)
+    if (d->d_inode) {
+        if (!d->d_inode->i_nlink)
+            fsnotify_inoderemove(d->d_inode); /* its last name and dentry are gone */
         iput(d->d_inode);
+    }
     kfree(d->d_name);
     kfree(d);
     if (parent != d)

@@ -3,6 +3,7 @@
  * one component at a time, crossing mounts, following "..", and following
  * symlinks up to MAXSYMLINKS deep (ELOOP beyond).
  */
+#include <linux/fsnotify.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
@@ -346,6 +347,7 @@ Result<dentry*> vfs_create(const parent_path& pp, umode_t mode, dev_t rdev)
     }
     d_instantiate(d, i);
     dir_entries_changed(dir, +1);
+    fsnotify_create(dir, d);
     return d;
 }
 
@@ -467,6 +469,7 @@ Result<void> do_unlink(int dirfd, const char* name)
         i->i_nlink--;
         i->i_ctime = dir->i_mtime = dir->i_ctime = current_time();
         dir_entries_changed(dir, -1);
+        fsnotify_delete(dir, v.child.dentry);
         d_delete(v.child.dentry);
     }
     put_victim(v);
@@ -509,6 +512,7 @@ Result<void> do_rmdir(int dirfd, const char* name)
         dir->i_nlink--;
         dir->i_mtime = dir->i_ctime = current_time();
         dir_entries_changed(dir, -1);
+        fsnotify_delete(dir, v.child.dentry);
         d_delete(v.child.dentry);
     }
     put_victim(v);
@@ -596,16 +600,24 @@ Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const cha
     else if (dst && dst->d_mounted)
         r = Errno::EBUSY;
     else if (flags & RENAME_EXCHANGE) {
-        char src_name[NAME_MAX + 1];
+        char src_name[NAME_MAX + 1], dst_name[NAME_MAX + 1];
         strscpy(src_name, src->d_name, sizeof(src_name));
+        strscpy(dst_name, dst->d_name, sizeof(dst_name));
         dentry* src_parent = src->d_parent;
         r = d_move(src, dst->d_parent, dst->d_name);
         if (r.ok())
             r = d_move(dst, src_parent, src_name);
+        if (r.ok()) {
+            /* Each moved the other's way (Linux's two fsnotify_move calls). */
+            fsnotify_move(old_dir, new_dir, src_name, dst_name, src_inode, nullptr);
+            fsnotify_move(new_dir, old_dir, dst_name, src_name, dst->d_inode, nullptr);
+        }
     } else {
         bool is_dir = S_ISDIR(src_inode->i_mode);
+        char old_name[NAME_MAX + 1];
+        strscpy(old_name, src->d_name, sizeof(old_name));
+        inode* gone = dst ? dst->d_inode : nullptr;
         if (dst) {
-            inode* gone = dst->d_inode;
             if (!S_ISDIR(gone->i_mode) && gone->i_nlink > 1)
                 shmem_free_inode(gone->i_sb);
             gone->i_nlink = S_ISDIR(gone->i_mode) ? 0 : gone->i_nlink - 1;
@@ -621,6 +633,8 @@ Result<void> do_renameat2(int olddfd, const char* oldname, int newdfd, const cha
             new_dir->i_nlink++;
         }
         r = d_move(src, to.dir.dentry, to.last);
+        if (r.ok())
+            fsnotify_move(old_dir, new_dir, old_name, to.last, src_inode, gone);
     }
     if (r.ok())
         old_dir->i_mtime = old_dir->i_ctime = new_dir->i_mtime = new_dir->i_ctime = src_inode->i_ctime = current_time();
@@ -674,6 +688,7 @@ Result<void> do_linkat(int olddfd, const char* oldname, int newdfd, const char* 
             i->i_ctime = current_time();
             d_instantiate(d, i);
             dir_entries_changed(to.dir.dentry->d_inode, +1);
+            fsnotify_link(to.dir.dentry->d_inode, i, d);
         }
     }
     path_put(to.dir);

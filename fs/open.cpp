@@ -1,4 +1,5 @@
 /* Opening and closing files: open, openat, creat, close. */
+#include <linux/fsnotify.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/refcount.h>
@@ -50,6 +51,8 @@ static void __fput(file* f)
         eventpoll_release_file(f);
     poll_release_file(f);
     locks_remove_file(f);
+    if (!(f->f_mode & FMODE_PATH))
+        fsnotify_close(f);
     if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
         f->f_op->release(f->f_inode, f);
     if ((f->f_mode & FMODE_WRITE) && S_ISREG(f->f_inode->i_mode))
@@ -76,7 +79,7 @@ namespace {
 
 constexpr int MAY_EXEC = 1, MAY_WRITE = 2, MAY_READ = 4;
 
-Result<path> create_link_target(const path& dir, dentry* link, unsigned flags, umode_t mode, int depth);
+Result<path> create_link_target(const path& dir, dentry* link, unsigned flags, umode_t mode, bool& created, int depth);
 
 /* Creates a regular file named pp.last in pp.dir. */
 Result<path> create_file(parent_path& pp, umode_t mode)
@@ -89,7 +92,7 @@ Result<path> create_file(parent_path& pp, umode_t mode)
 /* The final path for O_CREAT: the existing file, or a new one. A dangling
  * symlink in the last place creates what it points to, as Linux does
  * (depth counts the links followed so far). */
-Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mode, int depth = 0)
+Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mode, bool& created, int depth = 0)
 {
     if (depth > MAXSYMLINKS)
         return Errno::ELOOP;
@@ -108,13 +111,14 @@ Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mo
             } else if (S_ISLNK(p.dentry->d_inode->i_mode)) {
                 r = (flags & O_NOFOLLOW) ? Result<path>(Errno::ELOOP) : path_lookup_from(pp.dir, pp.last, LOOKUP_FOLLOW);
                 if (!r.ok() && r.error() == Errno::ENOENT)
-                    r = create_link_target(pp.dir, p.dentry, flags, mode, depth);
+                    r = create_link_target(pp.dir, p.dentry, flags, mode, created, depth);
                 path_put(p);
             } else {
                 r = p;
             }
         } else if (existing.error() == Errno::ENOENT) {
             r = create_file(pp, mode);
+            created = r.ok();
         } else {
             r = existing.error();
         }
@@ -125,7 +129,7 @@ Result<path> open_create(int dirfd, const char* name, unsigned flags, umode_t mo
 
 /* Creates the file a dangling symlink names: its target, taken from the
  * directory the link is in. */
-Result<path> create_link_target(const path& dir, dentry* link, unsigned flags, umode_t mode, int depth)
+Result<path> create_link_target(const path& dir, dentry* link, unsigned flags, umode_t mode, bool& created, int depth)
 {
     inode* li = link->d_inode;
     auto* target = static_cast<char*>(kmalloc(2 * PATH_MAX));
@@ -138,14 +142,14 @@ Result<path> create_link_target(const path& dir, dentry* link, unsigned flags, u
         char* t = target + PATH_MAX;
         t[len.value()] = 0;
         if (t[0] == '/') {
-            r = open_create(AT_FDCWD, t, flags, mode, depth + 1);
+            r = open_create(AT_FDCWD, t, flags, mode, created, depth + 1);
         } else if (auto where = d_path(dir, target, PATH_MAX - 1); where.ok()) {
             /* Relative: the link's directory, then its text. */
             size_t dlen = strlen(where.value());
             memmove(target, where.value(), dlen);
             target[dlen] = '/';
             memmove(target + dlen + 1, t, len.value() + 1);
-            r = open_create(AT_FDCWD, target, flags, mode, depth + 1);
+            r = open_create(AT_FDCWD, target, flags, mode, created, depth + 1);
         }
     }
     kfree(target);
@@ -158,7 +162,10 @@ Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t 
 {
     path p;
     if (flags & O_CREAT) {
-        p = TRY(open_create(dirfd, name, flags, mode));
+        bool created = false;
+        p = TRY(open_create(dirfd, name, flags, mode, created));
+        if (created)
+            flags &= ~O_TRUNC; /* nothing to truncate, and no IN_MODIFY (Linux's FMODE_CREATED) */
     } else {
         unsigned lookup = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
         if (flags & O_DIRECTORY)
@@ -215,6 +222,7 @@ Result<file*> dentry_open(const path& p, unsigned flags)
         i->i_mtime = i->i_ctime = current_time();
         if (!r.ok())
             return r.error();
+        fsnotify_change(p.dentry, FS_MODIFY);
     }
     file* f = alloc_file(p, flags & ~__FMODE_EXEC, fops);
     if (!f)
@@ -247,6 +255,8 @@ static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, un
         put_unused_fd(fd.value());
         return f.error();
     }
+    if (!(flags & O_PATH))
+        fsnotify_open(f.value());
     fd_install(fd.value(), f.value());
     return fd.value();
 }

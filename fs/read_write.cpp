@@ -1,5 +1,6 @@
 /* read, write, readv, writev, pread64, pwrite64, lseek. */
 #include <linux/fs.h>
+#include <linux/fsnotify.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -16,7 +17,10 @@ Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos)
         return Errno::EINVAL;
     if (!to.count())
         return 0;
-    return f->f_op->read_iter(f, to, pos);
+    auto r = f->f_op->read_iter(f, to, pos);
+    if (r.ok() && r.value())
+        fsnotify_access(f);
+    return r;
 }
 
 Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos)
@@ -27,7 +31,10 @@ Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos)
         return Errno::EINVAL;
     if (!from.count())
         return 0;
-    return f->f_op->write_iter(f, from, pos);
+    auto r = f->f_op->write_iter(f, from, pos);
+    if (r.ok() && r.value())
+        fsnotify_modify(f);
+    return r;
 }
 
 Result<size_t> kernel_read(file* f, void* buf, size_t count, loff_t pos)

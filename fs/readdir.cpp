@@ -1,4 +1,5 @@
 /* Reading directories: getdents64 (and the older getdents). */
+#include <linux/fsnotify.h>
 #include <linux/fs.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
@@ -70,6 +71,7 @@ SyscallResult do_getdents(unsigned int fd, unsigned long dirent, unsigned int co
     getdents_ctx g{{filldir, f->f_pos}, dirent, room, 0, old_format, Errno{}};
     auto r = f->f_op->iterate(f.get(), g.ctx);
     f->f_pos = g.ctx.pos;
+    fsnotify_access(f.get()); /* every listing, as Linux's iterate_dir */
     if (!r.ok())
         return r.error();
     if (g.error != Errno{} && !g.used)

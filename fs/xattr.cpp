@@ -20,6 +20,7 @@
  * (after the namespace's permission rule, as in Linux), and an empty list.
  * Each inode's attributes are a list, newest first (Linux 6.1's order).
  */
+#include <linux/fsnotify.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
@@ -226,6 +227,8 @@ SyscallResult on_path(user_in_ptr<const char> pathname, bool follow, Fn fn)
     path p = TRY(user_path_at(AT_FDCWD, pathname, follow ? LOOKUP_FOLLOW : 0));
     Result<void> w = Op == XattrOp::Write ? mnt_want_write(p.mnt) : Result<void>{};
     SyscallResult r = w.ok() ? fn(p.dentry->d_inode) : SyscallResult(w.error());
+    if (Op == XattrOp::Write && r.value >= 0)
+        fsnotify_change(p.dentry, FS_ATTRIB);
     path_put(p);
     return r;
 }
@@ -238,7 +241,10 @@ SyscallResult on_fd(int fd, Fn fn)
         return Errno::EBADF;
     if constexpr (Op == XattrOp::Write)
         TRY(mnt_want_write(f->f_path.mnt));
-    return fn(f->f_inode);
+    SyscallResult r = fn(f->f_inode);
+    if (Op == XattrOp::Write && r.value >= 0)
+        fsnotify_change(f->f_path.dentry, FS_ATTRIB);
+    return r;
 }
 
 SyscallResult do_getxattr(inode* i, user_in_ptr<const char> name, user_out_ptr<char> value, size_t size)

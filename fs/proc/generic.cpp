@@ -10,6 +10,7 @@
 #include <asm/processor.h>
 #include <asm/tsc.h>
 #include <drivers/acpi.h>
+#include <linux/fsnotify.h>
 #include <linux/elf-randomize.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -496,7 +497,7 @@ Result<void> show_nr_open(seqbuf& m)
     return {};
 }
 
-enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24, SYSVIPC = 26 };
+enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24, SYSVIPC = 26, SYS_FS_INOTIFY = 42 };
 
 } // namespace
 
@@ -546,6 +547,14 @@ const static_entry static_entries[] = {
     /* 39 */ {"tainted", SYS_KERNEL, W, show_tainted, write_tainted, nullptr},
     /* 40 */ {"core_pattern", SYS_KERNEL, W, show_core_pattern, write_core_pattern, nullptr},
     /* 41 */ {"ns_last_pid", SYS_KERNEL, W, show_ns_last_pid, write_ns_last_pid, nullptr},
+    /* 42 */ {"inotify", SYS_FS, D, nullptr, nullptr, nullptr},
+    /* fs/notify/inotify_user.cpp */
+    /* 43 */ {"max_queued_events", SYS_FS_INOTIFY, W, show_uint<&inotify_max_queued_events>,
+              write_uint_intmax<&inotify_max_queued_events>, nullptr},
+    /* 44 */ {"max_user_instances", SYS_FS_INOTIFY, W, show_uint<&inotify_max_user_instances>,
+              write_uint_intmax<&inotify_max_user_instances>, nullptr},
+    /* 45 */ {"max_user_watches", SYS_FS_INOTIFY, W, show_uint<&inotify_max_user_watches>,
+              write_uint_intmax<&inotify_max_user_watches>, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

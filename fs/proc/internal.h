@@ -167,6 +167,22 @@ Result<void> show_sysvipc_shm(seqbuf& m);
 Result<int> parse_numbers(const char* data, size_t len, unsigned long* out, int max_count);
 /* sysctl.cpp: fs/pipe-max-size, kernel/tainted, kernel/core_pattern, kernel/ns_last_pid. */
 Result<void> show_pipe_max_size(seqbuf& m);
+/* A /proc/sys file that is one unsigned variable, 0 to INT_MAX when
+ * written (Linux's proc_dointvec_minmax from zero): fs/inotify's limits. */
+template <unsigned int* V> Result<void> show_uint(seqbuf& m)
+{
+    m.printf("%u\n", __atomic_load_n(V, __ATOMIC_RELAXED));
+    return {};
+}
+template <unsigned int* V> Result<size_t> write_uint_intmax(const char* data, size_t len)
+{
+    unsigned long v;
+    TRY(parse_numbers(data, len, &v, 1));
+    if (v > 0x7fffffffUL)
+        return Errno::EINVAL;
+    __atomic_store_n(V, static_cast<unsigned int>(v), __ATOMIC_RELAXED);
+    return len;
+}
 Result<size_t> write_pipe_max_size(const char* data, size_t len);
 Result<void> show_tainted(seqbuf& m);
 Result<size_t> write_tainted(const char* data, size_t len);

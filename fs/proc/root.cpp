@@ -829,6 +829,8 @@ Result<void> generate(const ino_info& info, seqbuf& m)
                                                                   : f->f_inode;
         m.printf("pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\nino:\t%lu\n", static_cast<long long>(f->f_pos), flags, mnt_id,
                  fi ? fi->i_ino : 0UL);
+        if (f->f_op && f->f_op->show_fdinfo)
+            f->f_op->show_fdinfo(m, f);
         return {};
     }
     if (info.kind >= K_PID_ENTRY && info.kind < K_FD_LINK) {

@@ -132,4 +132,5 @@ Result<size_t> write_ns_last_pid(const char* data, size_t len)
     return len;
 }
 
+
 } // namespace procfs

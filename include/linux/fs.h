@@ -140,6 +140,10 @@ constexpr unsigned __FMODE_EXEC = 0x80000000u;
 
 struct dir_context;
 
+namespace procfs {
+struct seqbuf;
+}
+
 struct file_operations {
     Result<size_t> (*read_iter)(file*, iov_iter&, loff_t* pos);
     Result<size_t> (*write_iter)(file*, iov_iter&, loff_t* pos);
@@ -155,6 +159,8 @@ struct file_operations {
      * read, write, readv and writev then run without it (fs/read_write.cpp),
      * and may be preempted anywhere (kernel/sched/core.cpp). */
     bool no_bkl = false;
+    /* More lines for /proc/PID/fdinfo/N (inotify's watches), or null. */
+    void (*show_fdinfo)(procfs::seqbuf& m, file* f) = nullptr;
 };
 
 struct inode_operations {
@@ -218,6 +224,9 @@ struct inode {
     struct simple_xattr* i_xattrs; /* extended attributes, newest first (fs/xattr.cpp) */
     list_head* i_flock; /* its flock and record locks (fs/locks.cpp), allocated at the first */
     u64 i_task_start;   /* procfs: the start time of the process a /proc/<pid> directory is (Linux's proc_inode pid) */
+    /* Its inotify watches (fsnotify_mark::i_list, fs/notify/), under the
+     * kernel lock; empty for nearly every inode, which is all a hook checks. */
+    hlist_head i_fsnotify_marks;
 };
 
 /* Frees an inode's extended attributes (when the inode goes). */
