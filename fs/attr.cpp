@@ -323,10 +323,15 @@ SYSCALL_DEFINE1(fchdir, unsigned int, fd)
 
 SYSCALL_DEFINE1(chroot, user_in_ptr<const char>, filename)
 {
-    if (!capable(CAP_SYS_CHROOT))
-        return Errno::EPERM;
-    return on_path(AT_FDCWD, filename, LOOKUP_FOLLOW | LOOKUP_DIRECTORY,
-                   [](const path& p) { return set_fs_path(current->fs->root, p); });
+    /* The directory's search permission first (EACCES), then the privilege
+     * (EPERM), as Linux's chroot. */
+    return on_path(AT_FDCWD, filename, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, [](const path& p) -> Result<void> {
+        if (int err = inode_permission(p.dentry->d_inode, MAY_EXEC))
+            return static_cast<Errno>(-err);
+        if (!capable(CAP_SYS_CHROOT))
+            return Errno::EPERM;
+        return set_fs_path(current->fs->root, p);
+    });
 }
 
 SYSCALL_DEFINE2(getcwd, user_out_ptr<char>, buf, unsigned long, size)

@@ -166,6 +166,10 @@ Result<file*> do_filp_open(int dirfd, const char* name, unsigned flags, umode_t 
         p = TRY(open_create(dirfd, name, flags, mode, created));
         if (created)
             flags &= ~O_TRUNC; /* nothing to truncate, and no IN_MODIFY (Linux's FMODE_CREATED) */
+        if (S_ISDIR(p.dentry->d_inode->i_mode)) {
+            path_put(p);
+            return Errno::EISDIR; /* O_CREAT names a directory, perhaps through a symlink */
+        }
     } else {
         unsigned lookup = (flags & O_NOFOLLOW) ? 0 : LOOKUP_FOLLOW;
         if (flags & O_DIRECTORY)

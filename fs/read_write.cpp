@@ -77,15 +77,14 @@ namespace {
 bool seekable(const file* f) { return f->f_op && f->f_op->llseek; }
 
 /* Where a write goes: at the end for O_APPEND (even for pwrite, which then
- * ignores its offset, as Linux does), else at the explicit position or the
- * file's. */
+ * ignores its offset, as Linux does, and leaves the file's position where
+ * it was), else at the explicit position or the file's. */
 loff_t* write_position(file* f, loff_t* explicit_pos)
 {
-    if (f->f_flags & O_APPEND) {
-        f->f_pos = f->f_inode->i_size;
-        return &f->f_pos;
-    }
-    return explicit_pos ? explicit_pos : &f->f_pos;
+    loff_t* pos = explicit_pos ? explicit_pos : &f->f_pos;
+    if (f->f_flags & O_APPEND)
+        *pos = f->f_inode->i_size; /* pwrite's own position: the file's stays (LTP pwrite04) */
+    return pos;
 }
 
 enum class Direction { Read, Write };

@@ -147,9 +147,15 @@ static SyscallResult do_readlinkat(int dfd, user_in_ptr<const char> pathname, us
 {
     if (bufsiz <= 0)
         return Errno::EINVAL;
-    path p = TRY(user_path_at(dfd, pathname, LOOKUP_EMPTY));
+    char* name = TRY(getname(pathname));
+    bool empty = !name[0];
+    auto found = path_lookupat(dfd, name, LOOKUP_EMPTY);
+    putname(name);
+    path p = TRY(found);
     inode* i = p.dentry->d_inode;
-    SyscallResult r = Errno::EINVAL;
+    /* Not a symlink: EINVAL, or ENOENT for an empty name (the descriptor's
+     * own file), as Linux's readlinkat. */
+    SyscallResult r = empty ? Errno::ENOENT : Errno::EINVAL;
     if (S_ISLNK(i->i_mode) && i->i_op && i->i_op->readlink) {
         char target[PATH_MAX];
         auto len = i->i_op->readlink(p.dentry, target, sizeof(target));

@@ -6,12 +6,14 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 
+/* No supplementary groups: every credential without setgroups shares it. */
+static group_info init_groups = {.usage = 1, .ngroups = 0};
+
 cred root_cred = {
     .usage = 1,
     .uid = 0, .euid = 0, .suid = 0, .fsuid = 0,
     .gid = 0, .egid = 0, .sgid = 0, .fsgid = 0,
-    .ngroups = 0,
-    .groups = {},
+    .group_info = &init_groups,
     .securebits = 0,
     .cap_inheritable = 0,
     .cap_permitted = CAP_FULL_SET,
@@ -28,8 +30,39 @@ cred* prepare_creds()
     if (c) {
         *c = *current->cred;
         c->usage = 1;
+        refcount_inc(c->group_info->usage, "group_info", c->group_info);
     }
     return c;
+}
+
+group_info* groups_alloc(int n)
+{
+    auto* gi = static_cast<group_info*>(kmalloc(sizeof(group_info) + sizeof(gid_t) * (n ? n : 1)));
+    if (gi) {
+        gi->usage = 1;
+        gi->ngroups = n;
+    }
+    return gi;
+}
+
+void put_group_info(group_info* gi)
+{
+    if (refcount_dec_and_test(gi->usage, "group_info", gi) && gi != &init_groups)
+        kfree(gi);
+}
+
+/* Sorted (Linux's groups_sort; in_group_p searches it), then c's. */
+void set_groups(cred* c, group_info* gi)
+{
+    for (int i = 1; i < gi->ngroups; i++) { /* insertion sort: lists are short, and sorted ones cost n */
+        gid_t v = gi->gid[i];
+        int j = i;
+        for (; j > 0 && gi->gid[j - 1] > v; j--)
+            gi->gid[j] = gi->gid[j - 1];
+        gi->gid[j] = v;
+    }
+    put_group_info(c->group_info);
+    c->group_info = gi;
 }
 
 void commit_creds(cred* new_cred)
@@ -55,8 +88,10 @@ cred* get_cred(cred* c)
 
 void put_cred(cred* c)
 {
-    if (refcount_dec_and_test(c->usage, "cred", c) && c != &root_cred)
+    if (refcount_dec_and_test(c->usage, "cred", c) && c != &root_cred) {
+        put_group_info(c->group_info);
         kfree(c);
+    }
 }
 
 bool capable(int cap) { return current->cred->cap_effective & (1ULL << cap); }
@@ -66,9 +101,17 @@ bool in_group_p(gid_t gid)
     const cred* c = current->cred;
     if (c->fsgid == gid)
         return true;
-    for (int i = 0; i < c->ngroups; i++)
-        if (c->groups[i] == gid)
+    const group_info* gi = c->group_info;
+    int lo = 0, hi = gi->ngroups;
+    while (lo < hi) {
+        int mid = lo + (hi - lo) / 2;
+        if (gi->gid[mid] == gid)
             return true;
+        if (gi->gid[mid] < gid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
     return false;
 }
 

@@ -33,6 +33,27 @@ u64 real_expiry(u64 now, u64 delay)
     return static_cast<u64>(ktime_add_safe(static_cast<s64>(now), static_cast<s64>(delay)));
 }
 
+/* RLIMIT_CPU, in seconds of the process's CPU time (Linux's
+ * check_process_timers): SIGKILL at the hard limit; SIGXCPU at the soft one,
+ * which then moves a second on, so the signal comes every second. */
+void check_rlimit_cpu(task_struct* cur)
+{
+    rlimit64& cpu = cur->signal->rlim[RLIMIT_CPU];
+    if (cpu.rlim_cur == RLIM_INFINITY)
+        return;
+    u64 utime, stime;
+    thread_group_cputime(cur, utime, stime);
+    u64 ptime = utime + stime;
+    if (cpu.rlim_max != RLIM_INFINITY && ptime >= cpu.rlim_max * NSEC_PER_SEC) {
+        send_sig_info(SIGKILL, nullptr, cur->group_leader, true);
+        return;
+    }
+    if (ptime >= cpu.rlim_cur * NSEC_PER_SEC) {
+        send_sig_info(SIGXCPU, nullptr, cur->group_leader, true);
+        cpu.rlim_cur++;
+    }
+}
+
 } // namespace
 
 void itimer_tick(u64 now, bool user, bool global)
@@ -46,6 +67,7 @@ void itimer_tick(u64 now, bool user, bool global)
             send_sig_info(SIGVTALRM, nullptr, cur->group_leader, true);
         if (cpu_timer_tick(sig->prof_timer_left, sig->prof_timer_interval))
             send_sig_info(SIGPROF, nullptr, cur->group_leader, true);
+        check_rlimit_cpu(cur);
     }
     /* Real-time timers of every process: the boot CPU's tick looks. */
     if (!global)

@@ -634,8 +634,9 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, pid, int, sig, user_in_ptr<const siginfo
     siginfo_t info = TRY(queued_info(pid, sig, uinfo));
     if (sig < 0 || sig > _NSIG)
         return Errno::EINVAL;
+    /* Any thread's id names its process, as for kill(2) (Linux's kill_pid_info). */
     task_struct* t = pid > 0 ? find_task_by_pid(pid) : nullptr;
-    if (!t || t->tgid != pid || t->exit_state == EXIT_DEAD)
+    if (!t || t->exit_state == EXIT_DEAD)
         return Errno::ESRCH;
     return kill_one(t, sig, info, true);
 }

@@ -349,30 +349,36 @@ SYSCALL_DEFINE1(setfsgid, gid_t, gid)
 
 SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
 {
-    const cred* c = current_cred();
+    const group_info* gi = current_cred()->group_info;
     if (size < 0)
         return Errno::EINVAL;
     if (size == 0)
-        return c->ngroups;
-    if (size < c->ngroups)
+        return gi->ngroups;
+    if (size < gi->ngroups)
         return Errno::EINVAL;
-    TRY(copy_to_user(list, c->groups, c->ngroups));
-    return c->ngroups;
+    TRY(copy_to_user(list, gi->gid, gi->ngroups));
+    return gi->ngroups;
 }
 
 SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
 {
     if (!capable(CAP_SETGID))
         return Errno::EPERM;
-    if (size < 0 || size > 32)
+    if (size < 0 || size > NGROUPS_MAX)
         return Errno::EINVAL;
-    gid_t groups[32];
-    TRY(copy_from_user(groups, list, size));
-    cred* now = prepare_creds();
-    if (!now)
+    group_info* gi = groups_alloc(size);
+    if (!gi)
         return Errno::ENOMEM;
-    now->ngroups = size;
-    memcpy(now->groups, groups, size * sizeof(gid_t));
+    if (auto r = copy_from_user(gi->gid, list, size); !r.ok()) {
+        put_group_info(gi);
+        return r.error();
+    }
+    cred* now = prepare_creds();
+    if (!now) {
+        put_group_info(gi);
+        return Errno::ENOMEM;
+    }
+    set_groups(now, gi);
     commit_creds(now);
     return 0;
 }

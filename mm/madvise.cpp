@@ -5,6 +5,7 @@
  * range with a hole in it or outside user space, after doing what they can
  * with the mapped part, as Linux does.
  */
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/syscalls.h>
@@ -17,6 +18,11 @@ SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
     if ((flags & MS_ASYNC) && (flags & MS_SYNC))
         return Errno::EINVAL;
     len = PAGE_ALIGN(len);
+    /* MS_INVALIDATE of locked pages: EBUSY (Linux's msync). */
+    if (flags & MS_INVALIDATE)
+        for (auto* v = find_vma(current->mm, start); v && v->vm_start < start + len; v = v->vm_next)
+            if (v->vm_flags & VM_LOCKED)
+                return Errno::EBUSY;
     unsigned long end = start + len;
     if (end < start)
         return Errno::ENOMEM;
@@ -30,8 +36,10 @@ SYSCALL_DEFINE3(msync, unsigned long, start, size_t, len, int, flags)
 
 namespace {
 
+/* No MADV_MERGEABLE/UNMERGEABLE (no KSM) nor MADV_HUGEPAGE/NOHUGEPAGE (no
+ * transparent huge pages): EINVAL, as a Linux built without them answers. */
 constexpr int MADV_NORMAL = 0, MADV_RANDOM = 1, MADV_SEQUENTIAL = 2, MADV_WILLNEED = 3, MADV_DONTNEED = 4,
-              MADV_FREE = 8, MADV_DONTFORK = 10, MADV_DOFORK = 11, MADV_MERGEABLE = 12, MADV_UNMERGEABLE = 13,
+              MADV_FREE = 8, MADV_REMOVE = 9, MADV_DONTFORK = 10, MADV_DOFORK = 11, MADV_MERGEABLE = 12, MADV_UNMERGEABLE = 13,
               MADV_HUGEPAGE = 14, MADV_NOHUGEPAGE = 15, MADV_DONTDUMP = 16, MADV_DODUMP = 17,
               MADV_WIPEONFORK = 18, MADV_KEEPONFORK = 19, MADV_COLD = 20, MADV_PAGEOUT = 21;
 
@@ -46,10 +54,7 @@ bool madvise_behavior_valid(int behavior)
     case MADV_FREE:
     case MADV_DONTFORK:
     case MADV_DOFORK:
-    case MADV_MERGEABLE:
-    case MADV_UNMERGEABLE:
-    case MADV_HUGEPAGE:
-    case MADV_NOHUGEPAGE:
+    case MADV_REMOVE:
     case MADV_DONTDUMP:
     case MADV_DODUMP:
     case MADV_WIPEONFORK:
@@ -104,11 +109,28 @@ SYSCALL_DEFINE3(madvise, unsigned long, start, size_t, len_in, int, behavior)
     switch (behavior) {
     case MADV_DONTNEED:
     case MADV_FREE:
-        /* Private pages read back as zero (or as the file) afterwards: drop them. */
+        /* Private pages read back as zero (or as the file) afterwards: drop
+         * them. Not from locked areas, and MADV_FREE is for anonymous
+         * memory only (EINVAL, as Linux's madvise_dontneed_free_valid_vma). */
         for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
+            if ((v->vm_flags & VM_LOCKED) || (behavior == MADV_FREE && v->vm_file))
+                return Errno::EINVAL;
             if (v->vm_flags & VM_SHARED)
                 continue;
             zap_page_range(mm, max(v->vm_start, start), min(v->vm_end, end));
+        }
+        break;
+    case MADV_REMOVE:
+        /* A hole in the file under a shared, writable mapping (Linux's
+         * madvise_remove): its pages read back as zeroes. */
+        for (auto* v = find_vma(mm, start); v && v->vm_start < end; v = v->vm_next) {
+            if ((v->vm_flags & VM_LOCKED) || !v->vm_file)
+                return Errno::EINVAL;
+            if ((v->vm_flags & (VM_SHARED | VM_WRITE)) != (VM_SHARED | VM_WRITE))
+                return Errno::EACCES;
+            unsigned long from = max(v->vm_start, start), to = min(v->vm_end, end);
+            loff_t off = static_cast<loff_t>(v->vm_pgoff << PAGE_SHIFT) + static_cast<loff_t>(from - v->vm_start);
+            filemap_punch_hole(v->vm_file, off, off + static_cast<loff_t>(to - from));
         }
         break;
     case MADV_DONTFORK:

@@ -200,8 +200,8 @@ Result<void> show_status(seqbuf& m, task_struct* t, bool thread)
     m.printf("FDSize:\t%d\n", t->files ? t->files->max_fds : 0);
     m.puts("Groups:\t");
     if (c)
-        for (int g = 0; g < c->ngroups; g++)
-            m.printf(g ? " %u" : "%u", c->groups[g]);
+        for (int g = 0; g < c->group_info->ngroups; g++)
+            m.printf(g ? " %u" : "%u", c->group_info->gid[g]);
     m.puts(" \n");
     m.printf("NStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t->tgid, t->pid, sig ? sig->pgrp : 0,
              sig ? sig->session : 0);

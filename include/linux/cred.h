@@ -11,12 +11,21 @@
 #include <linux/types.h>
 #include <uapi/linux/capability.h>
 
+/* The supplementary groups (setgroups), sorted, shared by the credentials
+ * copied from each other until a setgroups makes new ones (Linux's
+ * group_info); up to NGROUPS_MAX. */
+struct group_info {
+    int usage;
+    int ngroups;
+    gid_t gid[];
+};
+constexpr int NGROUPS_MAX = 65536;
+
 struct cred {
     int usage;
     uid_t uid, euid, suid, fsuid;
     gid_t gid, egid, sgid, fsgid;
-    int ngroups;
-    gid_t groups[32];
+    struct group_info* group_info;
     unsigned int securebits; /* SECURE_* flags and their locks */
     u64 cap_inheritable;     /* kept across exec, for programs that may inherit */
     u64 cap_permitted;       /* the most effective may hold */
@@ -43,6 +52,10 @@ struct inode;
 [[nodiscard]] bool exec_compute_creds(cred* new_cred, const inode* program);
 void exec_commit_creds(cred* new_cred, bool secureexec, bool readable);
 bool in_group_p(gid_t gid);
+/* A new group list of n groups (usage 1), or null; set_groups sorts it in. */
+group_info* groups_alloc(int n);
+void set_groups(cred* c, group_info* gi);
+void put_group_info(group_info* gi);
 
 constexpr u64 CAP_FULL_SET = (1ULL << (CAP_LAST_CAP + 1)) - 1;
 constexpr bool cap_valid(unsigned long cap) { return cap <= CAP_LAST_CAP; }
