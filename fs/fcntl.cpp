@@ -130,6 +130,9 @@ SYSCALL_DEFINE3(fcntl, unsigned int, fd, FcntlCmd, cmd, FcntlArg, arg)
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
         return pipe_fcntl(f.get(), cmd, arg);
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+        return memfd_fcntl(f.get(), cmd, arg);
     default:
         return Errno::EINVAL;
     }

@@ -222,6 +222,7 @@ Result<file*> dentry_open(const path& p, unsigned flags)
             return Errno::ENXIO;
     }
     if ((flags & O_TRUNC) && S_ISREG(i->i_mode) && !(flags & O_PATH)) {
+        TRY(memfd_resize_allowed(i, 0)); /* a memfd sealed against shrinking */
         auto r = filemap_set_size(i, 0);
         i->i_mtime = i->i_ctime = current_time();
         if (!r.ok())

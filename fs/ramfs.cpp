@@ -26,7 +26,11 @@ Result<size_t> ramfs_readlink(dentry* d, char* buf, size_t size)
     return len;
 }
 
-Result<void> ramfs_setsize(inode* i, loff_t size) { return filemap_set_size(i, size); }
+Result<void> ramfs_setsize(inode* i, loff_t size)
+{
+    TRY(memfd_resize_allowed(i, size));
+    return filemap_set_size(i, size);
+}
 
 const inode_operations ramfs_dir_inode_operations = {
     .lookup = nullptr,
@@ -81,6 +85,15 @@ Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
             return n;
         }
     }
+    size_t allowed = TRY(memfd_write_allowed(i, *pos, from.count()));
+    if (allowed < from.count()) {
+        iov_iter head = from;
+        head.truncate(allowed);
+        size_t n = TRY(filemap_write(i, head, *pos));
+        from.advance(n);
+        *pos += n;
+        return n;
+    }
     size_t n = TRY(filemap_write(f->f_inode, from, *pos));
     *pos += n;
     return n;
@@ -106,6 +119,7 @@ Result<inode*> ramfs_create(inode* dir, umode_t mode, dev_t rdev)
         i->i_op = &ramfs_file_inode_operations;
         i->i_fop = &ramfs_file_operations;
         i->i_mapping_ok = true;
+        i->i_seals = F_SEAL_SEAL; /* a tmpfs file takes no seals (Linux's shmem_get_inode) */
         break;
     case S_IFLNK:
         i->i_op = &ramfs_symlink_inode_operations;
@@ -174,9 +188,61 @@ super_block* ramfs_get_sb()
     return sb;
 }
 
+namespace {
+
+/* Linux's internal shm mount: the unnamed memory files' tmpfs, mounted
+ * nowhere (it is in no mount list), made on first use. */
+super_block* shm_sb;
+vfsmount* shm_mnt;
+
+Result<void> shm_init()
+{
+    if (shm_mnt)
+        return {};
+    if (!shm_sb) {
+        if (!(shm_sb = ramfs_get_sb()))
+            return Errno::ENOMEM;
+        ramfs_make_tmpfs(shm_sb, "tmpfs"); /* Linux's shm and memfd files are shmem's */
+    }
+    auto* m = static_cast<vfsmount*>(kzalloc(sizeof(vfsmount)));
+    if (!m)
+        return Errno::ENOMEM;
+    m->mnt_sb = shm_sb;
+    m->mnt_root = dget(shm_sb->s_root);
+    m->mnt_parent = m;
+    m->mnt_mountpoint = m->mnt_root;
+    m->mnt_list.init();
+    shm_mnt = m;
+    return {};
+}
+
+} // namespace
+
+Result<file*> shmem_file_open(const char* name, unsigned flags)
+{
+    TRY(shm_init());
+    inode* i = TRY(shmem_file_setup(0));
+    i->i_mode = S_IFREG | 0777; /* Linux's memfd: S_IRWXUGO, no link */
+    i->i_nlink = 0;
+    /* A name in the mount's root but not linked there: /proc shows
+     * "/NAME (deleted)", as Linux's unlinked shm files. */
+    dentry* d = d_alloc(shm_sb->s_root, name, strlen(name));
+    if (!d) {
+        iput(i);
+        return Errno::ENOMEM;
+    }
+    d->d_inode = i;
+    d->d_sb = shm_sb;
+    d->d_unlinked = true;
+    file* f = alloc_file(path{shm_mnt, d}, flags, i->i_fop);
+    dput(d); /* the file holds it, and the dentry the inode */
+    if (!f)
+        return Errno::ENOMEM;
+    return f;
+}
+
 Result<inode*> shmem_file_setup(size_t size)
 {
-    static super_block* shm_sb;
     if (!shm_sb) {
         if (!(shm_sb = ramfs_get_sb()))
             return Errno::ENOMEM;
@@ -188,6 +254,7 @@ Result<inode*> shmem_file_setup(size_t size)
     i->i_op = &ramfs_file_inode_operations;
     i->i_fop = &ramfs_file_operations;
     i->i_mapping_ok = true;
+    i->i_seals = F_SEAL_SEAL;
     i->i_size = size;
     return i;
 }

@@ -62,6 +62,10 @@ Result<void> vfs_fallocate(file* f, int mode, loff_t offset, loff_t len)
     /* tmpfs (shmem_fallocate) */
     if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE))
         return Errno::EOPNOTSUPP;
+    if ((mode & FALLOC_FL_PUNCH_HOLE) && (i->i_seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+        return Errno::EPERM;
+    if (!(mode & FALLOC_FL_KEEP_SIZE) && end > i->i_size && (i->i_seals & F_SEAL_GROW))
+        return Errno::EPERM;
     if (mode & FALLOC_FL_PUNCH_HOLE) {
         filemap_punch_hole(i, offset, end);
         i->i_mtime = i->i_ctime = current_time();

@@ -462,8 +462,13 @@ Result<unsigned long> mmap_file_flags(file* f, unsigned long flags, unsigned lon
     case MAP_SHARED:
         if ((prot & PROT_WRITE) && !writable)
             return Errno::EACCES;
+        /* A memfd sealed against writes: no writable shared mapping (EPERM),
+         * and a read-only one that mprotect cannot make writable (Linux's
+         * memfd_check_seals_mmap). */
+        if ((prot & PROT_WRITE) && (f->f_inode->i_seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+            return Errno::EPERM;
         vm_flags |= VM_SHARED;
-        if (!writable)
+        if (!writable || (f->f_inode->i_seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
             vm_flags &= ~VM_MAYWRITE;
         [[fallthrough]];
     case MAP_PRIVATE:

@@ -224,6 +224,9 @@ struct inode {
     struct simple_xattr* i_xattrs; /* extended attributes, newest first (fs/xattr.cpp) */
     list_head* i_flock; /* its flock and record locks (fs/locks.cpp), allocated at the first */
     u64 i_task_start;   /* procfs: the start time of the process a /proc/<pid> directory is (Linux's proc_inode pid) */
+    /* Memory files (tmpfs, memfd): F_SEAL_* (mm/memfd.cpp); F_SEAL_SEAL
+     * alone unless memfd_create(MFD_ALLOW_SEALING) made it. */
+    unsigned int i_seals;
     /* Its inotify watches (fsnotify_mark::i_list, fs/notify/), under the
      * kernel lock; empty for nearly every inode, which is all a hook checks. */
     hlist_head i_fsnotify_marks;
@@ -342,6 +345,19 @@ Result<void> filemap_allocate(inode* i, loff_t pos, loff_t end);
 void filemap_punch_hole(inode* i, loff_t pos, loff_t end);
 /* An unnamed memory file for MAP_SHARED|MAP_ANONYMOUS (reference returned). */
 Result<inode*> shmem_file_setup(size_t size);
+/* A memory file of its own on the internal shm mount, named NAME but in no
+ * directory (memfd_create; fs/ramfs.cpp). */
+Result<file*> shmem_file_open(const char* name, unsigned flags);
+/* Seals (mm/memfd.cpp, Linux's F_SEAL_*), and what they refuse. */
+constexpr unsigned int F_SEAL_SEAL = 0x1, F_SEAL_SHRINK = 0x2, F_SEAL_GROW = 0x4, F_SEAL_WRITE = 0x8,
+                       F_SEAL_FUTURE_WRITE = 0x10;
+/* A write of len at pos: EPERM if sealed against it; else how much of it may
+ * go (a grow seal stops a write at the last page ending within the file). */
+[[nodiscard]] Result<size_t> memfd_write_allowed(const inode* i, loff_t pos, size_t len);
+/* A new size: EPERM if a shrink or grow seal forbids it. */
+[[nodiscard]] Result<void> memfd_resize_allowed(const inode* i, loff_t size);
+/* F_ADD_SEALS, F_GET_SEALS. */
+[[nodiscard]] Result<long> memfd_fcntl(file* f, unsigned int cmd, unsigned long arg);
 
 /* ---- dentries (fs/dcache.cpp) ---- */
 
