@@ -133,30 +133,6 @@ void convert_to_fxsr(u8* fx, const fpstate_32_env& env)
         memcpy(fx + 32 + i * 16, env.st[i], 10);
 }
 
-/* Is sel a selector a data segment register may hold in user mode (null, or
- * a present DPL-3 data or readable code segment)? A bad one becomes null,
- * as Linux's loadsegment fixup makes it. */
-u16 checked_data_selector(u16 sel)
-{
-    sel |= 3;
-    if ((sel & ~3) == 0)
-        return 0;
-    u32 ar;
-    asm volatile("lar %[sel], %[ar]\n\t"
-                 "jz 1f\n\t"
-                 "xorl %[ar], %[ar]\n"
-                 "1:"
-                 : [ar] "=r"(ar)
-                 : [sel] "r"(static_cast<u32>(sel))
-                 : "cc");
-    constexpr u32 P = 1u << 15, S = 1u << 12, DPL3 = 3u << 13, CODE = 1u << 11, READABLE = 1u << 9;
-    if (!(ar & P) || !(ar & S) || (ar & DPL3) != DPL3)
-        return 0;
-    if ((ar & CODE) && !(ar & READABLE))
-        return 0;
-    return sel;
-}
-
 void reload_segments(const sigcontext_32& sc)
 {
     u16 gs = checked_data_selector(sc.gs), fs = checked_data_selector(sc.fs);

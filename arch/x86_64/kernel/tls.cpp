@@ -64,25 +64,62 @@ user_desc desc_to_user(int idx, u64 d)
 
 u32 desc_base(u64 d) { return static_cast<u32>(((d >> 16) & 0xffffff) | (((d >> 56) & 0xff) << 24)); }
 
+/* A segment register that names the changed slot is loaded again, so that
+ * it has the new base; one whose slot became unusable is loaded with null
+ * (Linux's loadsegment fixup does the same). Interrupts are off. */
 void reload_if_used(unsigned short sel)
 {
-    unsigned short fs, gs;
+    unsigned short ds, es, fs, gs;
+    asm volatile("movw %%ds, %0" : "=r"(ds));
+    asm volatile("movw %%es, %0" : "=r"(es));
     asm volatile("movw %%fs, %0" : "=r"(fs));
     asm volatile("movw %%gs, %0" : "=r"(gs));
+    unsigned short now = checked_data_selector(sel);
+    if (ds == sel) {
+        asm volatile("movw %0, %%ds" : : "r"(now) : "memory");
+        current->thread.ds = now;
+    }
+    if (es == sel) {
+        asm volatile("movw %0, %%es" : : "r"(now) : "memory");
+        current->thread.es = now;
+    }
     if (fs == sel) {
-        asm volatile("movw %0, %%fs" : : "r"(sel) : "memory");
-        current->thread.fsindex = sel;
+        asm volatile("movw %0, %%fs" : : "r"(now) : "memory");
+        current->thread.fsindex = now;
     }
     if (gs == sel) {
         /* swapgs around the load, so that it sets the user's base (see process.cpp). */
-        u64 flags = local_irq_save();
-        asm volatile("swapgs\n\tmovw %0, %%gs\n\tswapgs" : : "r"(sel) : "memory");
-        local_irq_restore(flags);
-        current->thread.gsindex = sel;
+        asm volatile("swapgs\n\tmovw %0, %%gs\n\tswapgs" : : "r"(now) : "memory");
+        current->thread.gsindex = now;
     }
 }
 
 } // namespace
+
+/* Is sel a selector a data segment register may hold in user mode (null, or
+ * a present DPL-3 data or readable code segment)? A bad one becomes null,
+ * as Linux's loadsegment fixup makes it. */
+u16 checked_data_selector(u16 sel)
+{
+    sel |= 3;
+    if ((sel & ~3) == 0)
+        return 0;
+    u32 ar;
+    asm volatile("lar %[sel], %[ar]\n\t"
+                 "jz 1f\n\t"
+                 "xorl %[ar], %[ar]\n"
+                 "1:"
+                 : [ar] "=r"(ar)
+                 : [sel] "r"(static_cast<u32>(sel))
+                 : "cc");
+    constexpr u32 P = 1u << 15, S = 1u << 12, DPL3 = 3u << 13, CODE = 1u << 11, READABLE = 1u << 9;
+    if (!(ar & P) || !(ar & S) || (ar & DPL3) != DPL3)
+        return 0;
+    if ((ar & CODE) && !(ar & READABLE))
+        return 0;
+    return sel;
+}
+
 
 void load_TLS(const task_struct* t)
 {

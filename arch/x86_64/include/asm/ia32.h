@@ -47,6 +47,9 @@ void load_TLS(const task_struct* t);
  * with CLONE_SETTLS from an i386 call): idx -1 takes u's entry_number;
  * can_allocate lets entry_number -1 pick a free slot (written back). */
 [[nodiscard]] Result<void> do_set_thread_area(task_struct* p, int idx, user_inout_ptr<user_desc> u, bool can_allocate);
+/* sel (at RPL 3) if a data segment register may hold it in user mode (null,
+ * or a present DPL-3 data or readable code segment), else null (tls.cpp). */
+[[nodiscard]] u16 checked_data_selector(u16 sel);
 /* A new program: no TLS descriptors (Linux's flush_thread). */
 void flush_tls(task_struct* t);
 /* start_thread for an i386 program: __USER32_CS, 32-bit data segments. */
