@@ -437,9 +437,12 @@ Result<unsigned long> mmap_address(mm_struct* mm, unsigned long addr, unsigned l
         addr &= PAGE_MASK;
         if (addr && addr < MMAP_MIN_ADDR)
             addr = MMAP_MIN_ADDR;
+        /* MAP_32BIT in a 64-bit program: a hint only below 2 GiB (Linux's bottom-up search). */
+        bool map32 = (flags & MAP_32BIT) && task_size == TASK_SIZE;
+        if (map32 && addr + len > 0x80000000UL)
+            addr = 0;
         if (!addr || addr > task_size - len || !range_is_free(mm, addr, addr + len))
-            addr = (flags & MAP_32BIT) && task_size == TASK_SIZE ? get_unmapped_area_32bit(mm, len)
-                                                                 : get_unmapped_area(mm, len);
+            addr = map32 ? get_unmapped_area_32bit(mm, len) : get_unmapped_area(mm, len);
         if (!addr)
             return Errno::ENOMEM;
     }
