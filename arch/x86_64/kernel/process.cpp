@@ -104,10 +104,8 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
         asm volatile("movw %0, %%ds" : : "r"(next->thread.ds) : "memory");
     if (prev->thread.es != next->thread.es)
         asm volatile("movw %0, %%es" : : "r"(next->thread.es) : "memory");
-    const u64* pt = prev->thread.tls_array;
-    const u64* nt = next->thread.tls_array;
-    if ((pt[0] | pt[1] | pt[2] | nt[0] | nt[1] | nt[2]) != 0)
-        load_TLS(next);
+    /* Always: the CPU's slots must not keep another task's descriptors. */
+    load_TLS(next);
     bool fs_loaded = false, gs_loaded = false;
     if (prev->thread.fsindex | next->thread.fsindex) {
         asm volatile("movw %0, %%fs" : : "r"(next->thread.fsindex) : "memory");
