@@ -60,4 +60,25 @@ foreach(src ${BENCH_SOURCES})
   add_guest_program(${src} bench)
 endforeach()
 
+# 32-bit (i386) programs: tests/guest/i386/*.c, glibc's, built with
+# gcc -m32 -static (Debian's gcc-multilib) into build/guest/i386/<name>;
+# *_pie.c with -static-pie, *_dyn.c dynamically linked.
+find_program(GCC_M32 gcc REQUIRED)
+file(GLOB I386_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/tests/guest/i386/*.c)
+foreach(src ${I386_SOURCES})
+  get_filename_component(name ${src} NAME_WE)
+  set(out ${CMAKE_BINARY_DIR}/guest/i386/${name})
+  # NAME_pie.c: a static PIE (gcc -static-pie), an ET_DYN without interpreter.
+  string(REGEX MATCH "_pie$" pie ${name})
+  # NAME_dyn.c: dynamically linked (its loader and libc come from the host's lib32).
+  string(REGEX MATCH "_dyn$" dyn ${name})
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/guest/i386
+    COMMAND ${GCC_M32} -m32 $<IF:$<BOOL:${dyn}>,-pie,$<IF:$<BOOL:${pie}>,-static-pie,-static>> -O2 -Wall -Wextra -pthread -o ${out} ${src}
+    DEPENDS ${src} ${CMAKE_SOURCE_DIR}/tests/guest/i386/check32.h
+    COMMENT "guest guest/i386/${name}"
+    VERBATIM)
+  list(APPEND GUEST_PROGRAMS ${out})
+endforeach()
+
 add_custom_target(guest_programs ALL DEPENDS ${GUEST_PROGRAMS})

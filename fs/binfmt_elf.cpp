@@ -1,13 +1,18 @@
 /*
- * Loading ELF64 programs: static (ET_EXEC), static PIE (ET_DYN without an
- * interpreter) and dynamically linked ones (PT_INTERP: the program and its
+ * Loading ELF64 (x86-64) and ELF32 (i386) programs: static (ET_EXEC),
+ * static PIE (ET_DYN without an interpreter) and dynamically linked ones (PT_INTERP: the program and its
  * interpreter, ld.so, are both mapped, and the interpreter starts first with
  * AT_BASE and AT_ENTRY telling it where each is). Segments are file mappings
  * of the page cache, so a program's text is shared, not copied; the initial
  * stack gets argc, argv, envp and the auxiliary vector exactly as Linux lays
- * them out (fs/binfmt_elf.c, create_elf_tables).
+ * them out (fs/binfmt_elf.c, create_elf_tables). An i386 image's headers are
+ * widened to ELF64's shape as they are read, so one loader serves both (as
+ * Linux's compat_binfmt_elf.c compiles binfmt_elf.c a second time); the
+ * differences are the layout (4 GiB, fs/compat_binfmt_elf.cpp), the stack's
+ * word size and the 32-bit code segment (docs/ia32.md).
  */
 #include "../lib/elf.h"
+#include <asm/ia32.h>
 #include <asm/processor.h>
 #include <asm/vdso.h>
 #include <linux/binfmts.h>
@@ -34,6 +39,7 @@ struct elf_layout {
     unsigned long phnum;
     unsigned long interp_base;  /* AT_BASE: where the interpreter is, or 0 */
     unsigned long vdso_base;    /* AT_SYSINFO_EHDR */
+    unsigned long vdso_entry;   /* AT_SYSINFO (i386): __kernel_vsyscall */
     unsigned long start;        /* the first instruction run: the interpreter's entry, if any */
 };
 
@@ -42,6 +48,7 @@ struct elf_image {
     file* f = nullptr;
     Elf64_Ehdr eh{};
     Elf64_Phdr* ph = nullptr;
+    bool ia32 = false; /* an ELF32 i386 image, its headers widened */
 
     ~elf_image() { kfree(ph); }
     /* Reads and checks the header (from buf, the file's first bytes) and the program headers. */
@@ -49,18 +56,36 @@ struct elf_image {
     {
         f = from;
         inode* i = f->f_inode;
-        if (elf_check_header(buf, buf_len, i->i_size) != ElfCheck::Ok)
-            return Errno::ENOEXEC;
-        memcpy(&eh, buf, sizeof(eh));
-        size_t table = eh.e_phnum * sizeof(Elf64_Phdr);
-        ph = static_cast<Elf64_Phdr*>(kmalloc(table));
+        ia32 = elf_is_ia32(buf, buf_len);
+        if (ia32) {
+            if (elf32_check_header(buf, buf_len, i->i_size) != ElfCheck::Ok)
+                return Errno::ENOEXEC;
+            Elf32_Ehdr e32;
+            memcpy(&e32, buf, sizeof(e32));
+            eh = elf32_widen(e32);
+        } else {
+            if (elf_check_header(buf, buf_len, i->i_size) != ElfCheck::Ok)
+                return Errno::ENOEXEC;
+            memcpy(&eh, buf, sizeof(eh));
+        }
+        size_t entry_size = ia32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr);
+        size_t table = eh.e_phnum * entry_size;
+        ph = static_cast<Elf64_Phdr*>(kmalloc(eh.e_phnum * sizeof(Elf64_Phdr)));
         if (!ph)
             return Errno::ENOMEM;
         auto n = kernel_read(f, ph, table, static_cast<loff_t>(eh.e_phoff));
         if (!n.ok() || n.value() != table)
             return Errno::EIO;
+        /* Widen in place from the end: each ELF32 entry is below its ELF64 slot. */
+        if (ia32)
+            for (int k = eh.e_phnum - 1; k >= 0; k--) {
+                Elf32_Phdr p32;
+                memcpy(&p32, reinterpret_cast<const u8*>(ph) + k * sizeof(Elf32_Phdr), sizeof(p32));
+                ph[k] = elf32_widen(p32);
+            }
+        unsigned long top = ia32 ? IA32_PAGE_OFFSET : TASK_SIZE_MAX;
         for (int k = 0; k < eh.e_phnum; k++)
-            if (elf_check_phdr(ph[k], i->i_size) != ElfCheck::Ok)
+            if (elf_check_phdr(ph[k], i->i_size, top) != ElfCheck::Ok)
                 return Errno::ENOEXEC;
         return {};
     }
@@ -168,6 +193,8 @@ Result<void> open_interpreter(const elf_image& prog, const Elf64_Phdr& interp_ph
             r = Errno::EIO; /* shorter than an ELF header: Linux's elf_read says EIO */
         else
             r = interp.load_headers(f.value(), buf, n.value());
+        if (r.ok() && interp.ia32 != prog.ia32)
+            r = Errno::ENOEXEC; /* an interpreter of the other kind: ELIBBAD, as Linux's elf_check_arch */
         if (!interp.f)
             fput(f.value());
         if (!r.ok() && r.error() == Errno::ENOEXEC)
@@ -177,17 +204,19 @@ Result<void> open_interpreter(const elf_image& prog, const Elf64_Phdr& interp_ph
     return r;
 }
 
-/* argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL, at a 16-byte aligned sp. */
-Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& layout)
+/* argc, argv[], NULL, envp[], NULL, auxv pairs, AT_NULL, at a 16-byte aligned
+ * sp; in words of 8 bytes, or of 4 for an i386 program. */
+Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& layout, bool ia32)
 {
     mm_struct* mm = bprm.mm;
     /* Randomized, the tables start up to 8 KiB below the strings. */
     unsigned long p = arch_align_stack(bprm.p, bprm.randomize);
     /* Linux puts the platform string and AT_RANDOM's 16 bytes above the tables. */
-    static const char platform[] = "x86_64";
-    p -= sizeof(platform);
+    const char* platform = ia32 ? "i686" : "x86_64";
+    size_t platform_len = strlen(platform) + 1;
+    p -= platform_len;
     unsigned long u_platform = p;
-    TRY(copy_to_new_mm(mm, p, platform, sizeof(platform)));
+    TRY(copy_to_new_mm(mm, p, platform, platform_len));
     u8 random[16];
     get_random_bytes(random, sizeof(random));
     p -= sizeof(random);
@@ -196,13 +225,16 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
 
     const cred* c = bprm.cred;
     unsigned long auxv[] = {
-        AT_SYSINFO_EHDR, layout.vdso_base, /* first, as Linux's ARCH_DLINFO */
-        AT_MINSIGSTKSZ, sigframe_size(),
+        /* First, as Linux's ARCH_DLINFO (ARCH_DLINFO_IA32: the vDSO's entry
+         * too; without an i386 vDSO both pairs are AT_IGNORE, dropped below). */
+        ia32 && layout.vdso_base ? AT_SYSINFO : AT_IGNORE, layout.vdso_entry,
+        layout.vdso_base ? AT_SYSINFO_EHDR : AT_IGNORE, layout.vdso_base,
+        AT_MINSIGSTKSZ, ia32 ? sigframe_size_ia32() : sigframe_size(),
         AT_HWCAP, cpuid(1).edx,
         AT_PAGESZ, PAGE_SIZE,
         AT_CLKTCK, 100,
         AT_PHDR, layout.phdr_addr,
-        AT_PHENT, sizeof(Elf64_Phdr),
+        AT_PHENT, ia32 ? sizeof(Elf32_Phdr) : sizeof(Elf64_Phdr),
         AT_PHNUM, layout.phnum,
         AT_BASE, layout.interp_base,
         AT_FLAGS, 0,
@@ -219,14 +251,32 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
         AT_NULL, 0,
     };
     static_assert(sizeof(auxv) <= sizeof(mm->auxv));
-    memcpy(mm->auxv, auxv, sizeof(auxv));
+    /* The pairs that apply, packed; mm->auxv (/proc/PID/auxv) in the
+     * program's word size, as Linux saves it. */
+    constexpr size_t n_aux = sizeof(auxv) / sizeof(auxv[0]);
+    unsigned long packed[n_aux];
+    size_t n = 0;
+    for (size_t k = 0; k < n_aux; k += 2)
+        if (auxv[k] != AT_IGNORE)
+            packed[n++] = auxv[k], packed[n++] = auxv[k + 1];
+    size_t word = ia32 ? 4 : 8;
+    memset(mm->auxv, 0, sizeof(mm->auxv));
+    for (size_t k = 0; k < n; k++) {
+        if (ia32) {
+            u32 v = static_cast<u32>(packed[k]);
+            memcpy(reinterpret_cast<u8*>(mm->auxv) + k * 4, &v, 4);
+        } else {
+            mm->auxv[k] = packed[k];
+        }
+    }
 
     unsigned long items = 1 + bprm.argc + 1 + bprm.envc + 1;
-    unsigned long sp = (p - items * sizeof(long) - sizeof(auxv)) & ~15UL;
+    unsigned long sp = (p - (items + n) * word) & ~15UL;
     unsigned long at = sp;
     auto push = [&](unsigned long v) -> Result<void> {
-        TRY(copy_to_new_mm(mm, at, &v, sizeof(v)));
-        at += sizeof(v);
+        u32 v32 = static_cast<u32>(v);
+        TRY(copy_to_new_mm(mm, at, ia32 ? static_cast<const void*>(&v32) : &v, word));
+        at += word;
         return {};
     };
     TRY(push(bprm.argc));
@@ -245,7 +295,8 @@ Result<unsigned long> create_elf_tables(linux_binprm& bprm, const elf_layout& la
     }
     mm->env_end = str;
     TRY(push(0));
-    TRY(copy_to_new_mm(mm, at, auxv, sizeof(auxv)));
+    for (size_t k = 0; k < n; k++)
+        TRY(push(packed[k]));
     mm->start_stack = sp;
     return sp;
 }
@@ -273,7 +324,16 @@ Result<void> load_elf_binary(linux_binprm& bprm)
     }
     do {
         mm_struct* mm = bprm.mm;
-        mm->mmap_base = mmap_base(rlimit(RLIMIT_STACK), bprm.randomize);
+        bool ia32 = prog.ia32;
+        /* exec built the stack for the kind it saw in the file's first
+         * bytes; a #! script naming an interpreter of the other kind would
+         * need it moved (Linux's setup_arg_pages), which Trapgate does not do. */
+        if (ia32 != bprm.ia32) {
+            r = Errno::ENOEXEC;
+            break;
+        }
+        mm->mmap_base = ia32 ? mmap_base_ia32(rlimit(RLIMIT_STACK), bprm.randomize)
+                             : mmap_base(rlimit(RLIMIT_STACK), bprm.randomize);
         /* Where the program goes, as Linux decides: an ET_EXEC at its
          * addresses; a PIE with an interpreter at 2/3 of the address space
          * plus 28 random bits of pages, aligned to its segments' largest
@@ -284,7 +344,8 @@ Result<void> load_elf_binary(linux_binprm& bprm)
             unsigned long lo, hi;
             prog.load_span(lo, hi);
             if (interp.f) {
-                unsigned long base = ELF_ET_DYN_BASE + arch_mmap_rnd(bprm.randomize);
+                unsigned long base = ia32 ? IA32_ELF_ET_DYN_BASE + arch_mmap_rnd_ia32(bprm.randomize)
+                                          : ELF_ET_DYN_BASE + arch_mmap_rnd(bprm.randomize);
                 if (unsigned long align = prog.max_alignment())
                     base &= ~(align - 1);
                 bias = (base - lo) & PAGE_MASK;
@@ -297,7 +358,7 @@ Result<void> load_elf_binary(linux_binprm& bprm)
                 bias = at - lo;
             }
         }
-        elf_layout layout{prog.eh.e_entry + bias, 0, prog.eh.e_phnum, 0, 0, prog.eh.e_entry + bias};
+        elf_layout layout{prog.eh.e_entry + bias, 0, prog.eh.e_phnum, 0, 0, 0, prog.eh.e_entry + bias};
         if (!(r = map_segments(mm, prog, bias, true, layout)).ok())
             break;
         /* The heap: after the program, or, for a PIE without interpreter
@@ -306,11 +367,11 @@ Result<void> load_elf_binary(linux_binprm& bprm)
          * gigabyte. */
         bool brk_moved = prog.eh.e_type == ET_DYN && !interp.f;
         if (brk_moved)
-            mm->start_brk = mm->brk = PAGE_ALIGN(ELF_ET_DYN_BASE);
+            mm->start_brk = mm->brk = PAGE_ALIGN(ia32 ? IA32_ELF_ET_DYN_BASE : ELF_ET_DYN_BASE);
         if (bprm.randomize_brk) {
             if (!brk_moved)
                 mm->start_brk = mm->brk = mm->brk + PAGE_SIZE;
-            mm->start_brk = mm->brk = arch_randomize_brk(mm->brk);
+            mm->start_brk = mm->brk = ia32 ? arch_randomize_brk_ia32(mm->brk) : arch_randomize_brk(mm->brk);
         }
         if (interp.f) {
             /* The interpreter, whole, in the first free range below mmap_base. */
@@ -329,16 +390,22 @@ Result<void> load_elf_binary(linux_binprm& bprm)
         }
         /* The vDSO, above the stack if there is room (arch/x86_64/kernel/vdso.cpp). */
         mm->start_stack = bprm.p;
-        layout.vdso_base = arch_setup_additional_pages(mm);
+        if (ia32)
+            ia32_setup_additional_pages(mm, layout.vdso_base, layout.vdso_entry);
+        else
+            layout.vdso_base = arch_setup_additional_pages(mm);
         /* The ids the program runs with, for the auxiliary vector too. */
         bprm.secureexec = exec_compute_creds(bprm.cred, bprm.file->f_inode);
-        auto sp = create_elf_tables(bprm, layout);
+        auto sp = create_elf_tables(bprm, layout, ia32);
         if (!sp.ok()) {
             r = sp.error();
             break;
         }
         begin_new_exec(bprm);
-        start_thread(current_pt_regs(), layout.start, sp.value());
+        if (ia32)
+            start_thread_ia32(current_pt_regs(), layout.start, sp.value());
+        else
+            start_thread(current_pt_regs(), layout.start, sp.value());
     } while (false);
     if (interp.f)
         fput(interp.f);

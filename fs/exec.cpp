@@ -4,6 +4,8 @@
  * every error before begin_new_exec() returns to the caller as on Linux;
  * after it there is nothing left that can fail.
  */
+#include "../lib/elf.h"
+#include <asm/ia32.h>
 #include <asm/pgtable.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
@@ -62,15 +64,24 @@ unsigned int exec_per_clear(const inode* i)
     return 0;
 }
 
+/* Element i of a user array of string pointers: 8-byte ones, or 4-byte
+ * ones from an i386 execve (Linux's get_user_arg_ptr). */
+Result<unsigned long> get_user_arg_ptr(unsigned long array, int i, bool compat)
+{
+    if (compat)
+        return TRY(get_user(user_in_ptr<const u32>(array + i * sizeof(u32))));
+    return TRY(get_user(user_in_ptr<const unsigned long>(array + i * sizeof(long))));
+}
+
 /* Counts a NULL-terminated array of user string pointers. */
-Result<int> count_strings(unsigned long array)
+Result<int> count_strings(unsigned long array, bool compat)
 {
     if (!array)
         return 0;
     for (int i = 0;; i++) {
         if (i >= MAX_ARG_STRINGS)
             return Errno::E2BIG;
-        unsigned long p = TRY(get_user(user_in_ptr<const unsigned long>(array + i * sizeof(long))));
+        unsigned long p = TRY(get_user_arg_ptr(array, i, compat));
         if (!p)
             return i;
         if (i % 1024 == 1023)
@@ -83,7 +94,7 @@ Result<void> copy_strings(int count, unsigned long array, linux_binprm& bprm)
 {
     char chunk[256];
     for (int i = count - 1; i >= 0; i--) {
-        unsigned long src = TRY(get_user(user_in_ptr<const unsigned long>(array + i * sizeof(long))));
+        unsigned long src = TRY(get_user_arg_ptr(array, i, bprm.compat_args));
         /* Measure first (the string is pushed top-down), within MAX_ARG_STRLEN. */
         size_t len = 0;
         for (;;) {
@@ -269,7 +280,8 @@ void begin_new_exec(linux_binprm& bprm)
 
 namespace {
 
-Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv, unsigned long envp, int flags)
+Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv, unsigned long envp, int flags,
+                                bool compat_args = false)
 {
     if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
         return Errno::EINVAL;
@@ -277,6 +289,7 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
     if (!bprm)
         return Errno::ENOMEM;
     bprm->filename = filename;
+    bprm->compat_args = compat_args;
     Result<void> r;
     do {
         /* Relative names are taken from dirfd (AT_FDCWD: the cwd); Linux names
@@ -293,13 +306,13 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
         }
         strscpy(bprm->interp, bprm->filename, sizeof(bprm->interp));
         int argc_or_err;
-        auto argc = count_strings(argv);
+        auto argc = count_strings(argv, compat_args);
         if (!argc.ok()) {
             r = argc.error();
             break;
         }
         argc_or_err = argc.value();
-        auto envc = count_strings(envp);
+        auto envc = count_strings(envp, compat_args);
         if (!envc.ok()) {
             r = envc.error();
             break;
@@ -319,7 +332,15 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
         bprm->per_clear = exec_per_clear(bprm->file->f_inode);
         bprm->randomize = exec_randomizes(current->personality & ~bprm->per_clear);
         bprm->randomize_brk = bprm->randomize && READ_ONCE(randomize_va_space) > 1;
-        bprm->stack_top = randomize_stack_top(STACK_TOP, bprm->randomize);
+        /* An i386 program's stack is at the top of its 4 GiB (the file's
+         * first bytes tell; the loader checks it was right). */
+        bprm->ia32 = elf_is_ia32(bprm->buf, sizeof(bprm->buf));
+        if (bprm->ia32) {
+            bprm->mm->task_size = IA32_PAGE_OFFSET;
+            bprm->stack_top = randomize_stack_top_ia32(bprm->randomize);
+        } else {
+            bprm->stack_top = randomize_stack_top(STACK_TOP, bprm->randomize);
+        }
         unsigned long stack_size = rlimit(RLIMIT_STACK);
         if (stack_size > (1UL << 30))
             stack_size = 1UL << 30;
@@ -412,6 +433,29 @@ SYSCALL_DEFINE5(execveat, DirFd, dfd, user_in_ptr<const char>, filename, ArgvPtr
         return Errno::ENOENT; /* getname refuses "" before the flags are checked, as Linux */
     }
     auto r = do_execveat_common(dfd.value, name, argv.addr(), envp.addr(), flags);
+    putname(name);
+    return r;
+}
+
+/* The i386 entry points: argv and envp hold 4-byte pointers. */
+COMPAT_SYSCALL_DEFINE3(execve, user_in_ptr<const char>, filename, user_in_ptr<const u32>, argv,
+                       user_in_ptr<const u32>, envp)
+{
+    char* name = TRY(getname(filename));
+    auto r = do_execveat_common(AT_FDCWD, name, argv.addr(), envp.addr(), 0, true);
+    putname(name);
+    return r;
+}
+
+COMPAT_SYSCALL_DEFINE5(execveat, DirFd, dfd, user_in_ptr<const char>, filename, user_in_ptr<const u32>, argv,
+                       user_in_ptr<const u32>, envp, AtFlags, flags)
+{
+    char* name = TRY(getname(filename));
+    if (!name[0] && !(flags & AT_EMPTY_PATH)) {
+        putname(name);
+        return Errno::ENOENT;
+    }
+    auto r = do_execveat_common(dfd.value, name, argv.addr(), envp.addr(), flags, true);
     putname(name);
     return r;
 }

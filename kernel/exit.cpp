@@ -407,6 +407,12 @@ SYSCALL_DEFINE4(wait4, pid_t, upid, WaitStatusPtr, stat_addr, int, options, user
     return r.pid;
 }
 
+/* i386's waitpid: wait4 without the rusage (Linux's sys_waitpid). */
+SYSCALL_DEFINE3(waitpid, pid_t, upid, WaitStatusPtr, stat_addr, int, options)
+{
+    return __do_sys_wait4(upid, stat_addr, options, user_out_ptr<rusage_user>());
+}
+
 SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop, int, options,
                 user_out_ptr<rusage_user>, ru)
 {

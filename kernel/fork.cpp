@@ -231,9 +231,13 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
         p->group_leader = p;
     }
 
+    /* The registers first: an i386 CLONE_SETTLS may fail (a bad user_desc). */
+    if (auto r = copy_thread(p, *current_pt_regs(), args.stack, args.tls, flags & CLONE_SETTLS); !r.ok()) {
+        err = r.error();
+        goto fail;
+    }
     if (!copy_semundo(flags, p).ok())
         goto fail;
-    copy_thread(p, *current_pt_regs(), args.stack, args.tls, flags & CLONE_SETTLS);
     if (flags & CLONE_CHILD_CLEARTID)
         p->clear_child_tid = args.child_tid;
     if (flags & CLONE_CHILD_SETTID)
@@ -331,6 +335,19 @@ SYSCALL_DEFINE0(vfork)
 /* x86-64's argument order: flags, stack, parent_tid, child_tid, tls. */
 SYSCALL_DEFINE5(clone, CloneFlags, clone_flags, CloneStack, newsp, CloneParentTid, parent_tidptr,
                 CloneChildTid, child_tidptr, CloneTls, tls)
+{
+    return kernel_clone({.flags = clone_flags & ~CSIGNAL,
+                         .exit_signal = static_cast<int>(clone_flags & CSIGNAL),
+                         .stack = newsp,
+                         .tls = tls,
+                         .parent_tid = parent_tidptr.addr(),
+                         .child_tid = child_tidptr.addr()});
+}
+
+/* i386's argument order: flags, stack, parent_tid, tls, child_tid; tls is a
+ * struct user_desc for one of the child's TLS slots (copy_thread). */
+COMPAT_SYSCALL_DEFINE5(ia32_clone, CloneFlags, clone_flags, CloneStack, newsp, CloneParentTid, parent_tidptr,
+                       CloneTls, tls, CloneChildTid, child_tidptr)
 {
     return kernel_clone({.flags = clone_flags & ~CSIGNAL,
                          .exit_signal = static_cast<int>(clone_flags & CSIGNAL),

@@ -100,8 +100,22 @@ int requeue(const futex_key& key, const futex_key& key2, int nr_wake, int nr_req
 /* CLONE_CHILD_CLEARTID at a thread's exit: a shared wake, as Linux's. */
 void futex_wake_address(unsigned long uaddr) { wake(get_futex_key(uaddr, false), 1); }
 
-SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime, FutexUaddr2,
-                uaddr2, FutexVal3, val3)
+/* The timeout's struct: timespec, or i386's old 32-bit one (futex_time32). */
+static Result<timespec64> get_futex_timeout(unsigned long utime, bool time32)
+{
+    if (time32) {
+        struct {
+            s32 tv_sec, tv_nsec;
+        } t;
+        TRY(copy_from_user(&t, user_in_ptr<const decltype(t)>(utime)));
+        return timespec64{t.tv_sec, t.tv_nsec};
+    }
+    timespec_user ts = TRY(get_user(user_in_ptr<const timespec_user>(utime)));
+    return timespec64{ts.tv_sec, ts.tv_nsec};
+}
+
+static SyscallResult do_futex(user_inout_ptr<u32> uaddr, int op, u32 val, unsigned long utime,
+                              user_inout_ptr<u32> uaddr2, u32 val3, bool time32)
 {
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     bool private_futex = op & FUTEX_PRIVATE_FLAG;
@@ -131,11 +145,11 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, F
     case FUTEX_WAIT_BITSET: {
         u64 deadline = ~0ULL;
         if (utime) {
-            timespec_user ts = TRY(get_user(user_in_ptr<const timespec_user>(utime)));
+            timespec64 ts = TRY(get_futex_timeout(utime, time32));
             if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
                 return Errno::EINVAL;
             /* Saturating at KTIME_MAX, as Linux (the fuzzer found the overflow). */
-            s64 ns = timespec64_to_ns(timespec64{ts.tv_sec, ts.tv_nsec});
+            s64 ns = timespec64_to_ns(ts);
             /* FUTEX_WAIT: relative; the BITSET form: absolute on the chosen clock. */
             if (cmd == FUTEX_WAIT_BITSET)
                 ns -= (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : static_cast<s64>(ktime_get_ns());
@@ -173,4 +187,17 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, F
     default:
         return Errno::ENOSYS;
     }
+}
+
+SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime, FutexUaddr2,
+                uaddr2, FutexVal3, val3)
+{
+    return do_futex(uaddr, op, val, utime, uaddr2, val3, false);
+}
+
+/* i386's futex (240): the timeout is the old 32-bit timespec. */
+SYSCALL_DEFINE6(futex_time32, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime,
+                FutexUaddr2, uaddr2, FutexVal3, val3)
+{
+    return do_futex(uaddr, op, val, utime, uaddr2, val3, true);
 }

@@ -620,16 +620,15 @@ static SyscallResult do_tkill(pid_t tgid, pid_t tid, int sig) { return do_send_s
 /* The siginfo of sigqueue(3): the caller's own, but a process may not
  * pretend to be the kernel or kill()/tgkill() (si_code >= 0 or SI_TKILL)
  * except towards itself (Linux's rule). */
-static Result<siginfo_t> queued_info(pid_t pid, int sig, user_in_ptr<const siginfo_t> uinfo)
+static Result<siginfo_t> queued_info(pid_t pid, int sig, siginfo_t info)
 {
-    siginfo_t info = TRY(get_user(uinfo));
     if ((info.si_code >= 0 || info.si_code == SI_TKILL) && current->pid != pid)
         return Errno::EPERM;
     info.si_signo = sig;
     return info;
 }
 
-SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, pid, int, sig, user_in_ptr<const siginfo_t>, uinfo)
+SyscallResult do_rt_sigqueueinfo(pid_t pid, int sig, const siginfo_t& uinfo)
 {
     siginfo_t info = TRY(queued_info(pid, sig, uinfo));
     if (sig < 0 || sig > _NSIG)
@@ -639,6 +638,11 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, pid, int, sig, user_in_ptr<const siginfo
     if (!t || t->exit_state == EXIT_DEAD)
         return Errno::ESRCH;
     return kill_one(t, sig, info, true);
+}
+
+SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, pid, int, sig, user_in_ptr<const siginfo_t>, uinfo)
+{
+    return do_rt_sigqueueinfo(pid, sig, TRY(get_user(uinfo)));
 }
 
 /* A signal to the process a pidfd names (kernel/pidfd.cpp); with a siginfo
@@ -671,12 +675,19 @@ SYSCALL_DEFINE4(pidfd_send_signal, int, pidfd, int, sig, user_in_ptr<const sigin
     return kill_one(t.value(), sig, info, true);
 }
 
-SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, pid, int, sig, user_in_ptr<const siginfo_t>, uinfo)
+SyscallResult do_rt_tgsigqueueinfo(pid_t tgid, pid_t pid, int sig, const siginfo_t& uinfo)
 {
     if (pid <= 0 || tgid <= 0)
         return Errno::EINVAL;
     siginfo_t info = TRY(queued_info(pid, sig, uinfo));
     return do_send_specific(tgid, pid, sig, info);
+}
+
+SYSCALL_DEFINE4(rt_tgsigqueueinfo, pid_t, tgid, pid_t, pid, int, sig, user_in_ptr<const siginfo_t>, uinfo)
+{
+    if (pid <= 0 || tgid <= 0)
+        return Errno::EINVAL;
+    return do_rt_tgsigqueueinfo(tgid, pid, sig, TRY(get_user(uinfo)));
 }
 
 SYSCALL_DEFINE3(tgkill, pid_t, tgid, pid_t, pid, SignalNumber, sig)
@@ -695,6 +706,31 @@ SYSCALL_DEFINE2(tkill, pid_t, pid, SignalNumber, sig)
 
 /* ---- handlers and masks ---- */
 
+Result<void> do_sigaction(int sig, const k_sigaction* act, k_sigaction* oact, bool ia32)
+{
+    if (!valid_signal(sig) || (act && (SIG_KERNEL_ONLY_MASK & bit(sig))))
+        return Errno::EINVAL;
+    k_sigaction& ka = action(current, sig);
+    if (oact) {
+        *oact = ka;
+        oact->flags &= ~SA_IA32_ABI; /* the kernel's own flag is not shown */
+    }
+    if (act) {
+        ka.handler = act->handler;
+        /* Unknown bits are dropped, so programs can probe for new flags (Linux's UAPI_SA_FLAGS). */
+        constexpr unsigned long KNOWN = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART |
+                                        SA_NODEFER | SA_RESETHAND | SA_RESTORER | SA_EXPOSE_TAGBITS;
+        /* A handler set by an i386 call gets i386 frames (Linux's sigaction_compat_abi). */
+        ka.flags = (act->flags & KNOWN) | (ia32 ? SA_IA32_ABI : 0);
+        ka.restorer = act->restorer;
+        ka.mask.sig = act->mask.sig & ~UNBLOCKABLE;
+        /* Ignoring a signal discards what is pending of it (POSIX). */
+        if (act->handler == SIG_IGN || (act->handler == SIG_DFL && sig_kernel_ignore(sig)))
+            flush_process_signals(current, bit(sig));
+    }
+    return {};
+}
+
 SYSCALL_DEFINE4(rt_sigaction, SignalNumber, sig, user_in_ptr<const kernel_sigaction_user>, act,
                 user_out_ptr<kernel_sigaction_user>, oact, size_t, sigsetsize)
 {
@@ -702,23 +738,14 @@ SYSCALL_DEFINE4(rt_sigaction, SignalNumber, sig, user_in_ptr<const kernel_sigact
         return Errno::EINVAL;
     if (!valid_signal(sig) || (act && (SIG_KERNEL_ONLY_MASK & bit(sig))))
         return Errno::EINVAL;
-    k_sigaction& ka = action(current, sig);
-    kernel_sigaction_user old{ka.handler, ka.flags, ka.restorer, ka.mask.sig};
+    k_sigaction n{}, old{};
     if (act) {
-        kernel_sigaction_user n = TRY(get_user(act));
-        ka.handler = n.handler;
-        /* Unknown bits are dropped, so programs can probe for new flags (Linux's UAPI_SA_FLAGS). */
-        constexpr unsigned long KNOWN = SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | SA_RESTART |
-                                        SA_NODEFER | SA_RESETHAND | SA_RESTORER | SA_EXPOSE_TAGBITS;
-        ka.flags = n.flags & KNOWN;
-        ka.restorer = n.restorer;
-        ka.mask.sig = n.mask & ~UNBLOCKABLE;
-        /* Ignoring a signal discards what is pending of it (POSIX). */
-        if (n.handler == SIG_IGN || (n.handler == SIG_DFL && sig_kernel_ignore(sig)))
-            flush_process_signals(current, bit(sig));
+        kernel_sigaction_user u = TRY(get_user(act));
+        n = k_sigaction{u.handler, u.flags, u.restorer, sigset_t{u.mask}};
     }
+    TRY(do_sigaction(sig, act ? &n : nullptr, &old, false));
     if (oact)
-        TRY(put_user(old, oact));
+        TRY(put_user(kernel_sigaction_user{old.handler, old.flags, old.restorer, old.mask.sig}, oact));
     return 0;
 }
 
@@ -763,7 +790,7 @@ SYSCALL_DEFINE2(rt_sigpending, user_out_ptr<u64>, uset, size_t, sigsetsize)
     return copy_to_user(uset.cast<u8>(), reinterpret_cast<const u8*>(&pending), sigsetsize);
 }
 
-SYSCALL_DEFINE2(sigaltstack, user_in_ptr<const stack_t_user>, uss, user_out_ptr<stack_t_user>, uoss)
+Result<void> do_sigaltstack(const stack_t_user* uss, stack_t_user* uoss)
 {
     task_struct* t = current;
     unsigned long sp = current_pt_regs()->sp;
@@ -771,7 +798,7 @@ SYSCALL_DEFINE2(sigaltstack, user_in_ptr<const stack_t_user>, uss, user_out_ptr<
     stack_t_user old{t->sas_ss_sp, on_stack ? SS_ONSTACK : (t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE), 0,
                      t->sas_ss_size};
     if (uss) {
-        stack_t_user ss = TRY(get_user(uss));
+        const stack_t_user& ss = *uss;
         if (on_stack)
             return Errno::EPERM;
         int mode = ss.ss_flags & ~static_cast<int>(SS_AUTODISARM);
@@ -789,6 +816,17 @@ SYSCALL_DEFINE2(sigaltstack, user_in_ptr<const stack_t_user>, uss, user_out_ptr<
             t->sas_ss_flags = ss.ss_flags & static_cast<int>(SS_AUTODISARM);
         }
     }
+    if (uoss)
+        *uoss = old;
+    return {};
+}
+
+SYSCALL_DEFINE2(sigaltstack, user_in_ptr<const stack_t_user>, uss, user_out_ptr<stack_t_user>, uoss)
+{
+    stack_t_user ss{}, old{};
+    if (uss)
+        ss = TRY(get_user(uss));
+    TRY(do_sigaltstack(uss ? &ss : nullptr, &old));
     if (uoss)
         TRY(put_user(old, uoss));
     return 0;

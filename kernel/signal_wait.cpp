@@ -44,24 +44,20 @@ SYSCALL_DEFINE0(pause)
  * *uinfo filled), another signal interrupts (EINTR: its handler runs), or
  * the timeout passes (EAGAIN; a zero timeout only polls).
  */
-SYSCALL_DEFINE4(rt_sigtimedwait, user_in_ptr<const u64>, uthese, user_out_ptr<siginfo_t>, uinfo,
-                user_in_ptr<const timespec_user>, uts, size_t, sigsetsize)
+Result<int> do_sigtimedwait(u64 these, const timespec64* ts, siginfo_t& info)
 {
-    if (sigsetsize != sizeof(sigset_t))
-        return Errno::EINVAL;
-    u64 these = TRY(get_user(uthese)) & ~(sigset_t::bit(SIGKILL) | sigset_t::bit(SIGSTOP));
+    these &= ~(sigset_t::bit(SIGKILL) | sigset_t::bit(SIGSTOP));
     u64 deadline = ~0ULL;
     bool poll = false;
-    if (uts) {
-        timespec_user ts = TRY(get_user(uts));
-        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+    if (ts) {
+        if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= NSEC_PER_SEC)
             return Errno::EINVAL;
-        s64 ns = timespec64_to_ns(timespec64{ts.tv_sec, ts.tv_nsec});
+        s64 ns = timespec64_to_ns(*ts);
         poll = ns == 0;
         deadline = static_cast<u64>(ktime_add_safe(static_cast<s64>(ktime_get_ns()), ns));
     }
     task_struct* t = current;
-    siginfo_t info{};
+    info = siginfo_t{};
     u64 flags = rec_spin_lock_irqsave(&tasklist_lock);
     int sig = dequeue_signal_mask(these, info);
     rec_spin_unlock_irqrestore(&tasklist_lock, flags);
@@ -93,6 +89,22 @@ SYSCALL_DEFINE4(rt_sigtimedwait, user_in_ptr<const u64>, uthese, user_out_ptr<si
     } else if (!sig) {
         return Errno::EAGAIN;
     }
+    return sig;
+}
+
+SYSCALL_DEFINE4(rt_sigtimedwait, user_in_ptr<const u64>, uthese, user_out_ptr<siginfo_t>, uinfo,
+                user_in_ptr<const timespec_user>, uts, size_t, sigsetsize)
+{
+    if (sigsetsize != sizeof(sigset_t))
+        return Errno::EINVAL;
+    u64 these = TRY(get_user(uthese));
+    timespec64 ts{};
+    if (uts) {
+        timespec_user u = TRY(get_user(uts));
+        ts = timespec64{u.tv_sec, u.tv_nsec};
+    }
+    siginfo_t info;
+    int sig = TRY(do_sigtimedwait(these, uts ? &ts : nullptr, info));
     if (uinfo)
         TRY(copy_to_user(uinfo, &info));
     return sig;

@@ -8,6 +8,7 @@
  */
 #include <asm/pgtable.h>
 #include <linux/cred.h>
+#include <linux/elf-randomize.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
 #include <linux/mm.h>
@@ -209,6 +210,7 @@ mm_struct* mm_alloc()
     auto* mm = static_cast<mm_struct*>(kzalloc(sizeof(mm_struct)));
     if (!mm)
         return nullptr;
+    mm->task_size = TASK_SIZE;
     mm->pgd = pgd_alloc();
     if (!mm->pgd) {
         kfree(mm);
@@ -316,7 +318,19 @@ unsigned long get_unmapped_area(mm_struct* mm, unsigned long len)
     /* Top-down below mmap_base, as Linux lays out 64-bit processes: the
      * highest gap that fits, found in the tree. */
     unsigned long addr;
-    return mm->mm_rb.gap_topdown(len, MMAP_MIN_ADDR, mm->mmap_base, &addr) ? addr : 0;
+    return mm->mm_rb.gap_topdown(len, MMAP_MIN_ADDR, min(mm->mmap_base, mm->task_size), &addr) ? addr : 0;
+}
+
+/* MAP_32BIT in a 64-bit program: bottom-up in [1 GiB, 2 GiB), from a random
+ * page in its first 32 MiB when the layout is randomized (Linux's
+ * find_start_end). An i386 program's mappings are all below 4 GiB anyway. */
+unsigned long get_unmapped_area_32bit(mm_struct* mm, unsigned long len)
+{
+    unsigned long begin = 0x40000000UL, end = 0x80000000UL;
+    if (exec_randomizes(current->personality))
+        begin = randomize_page(begin, 0x02000000UL);
+    unsigned long addr;
+    return mm->mm_rb.gap_bottomup(len, begin, end, &addr) ? addr : 0;
 }
 
 Result<void> do_munmap(mm_struct* mm, unsigned long start, unsigned long len)
@@ -414,19 +428,27 @@ namespace {
  */
 Result<unsigned long> mmap_address(mm_struct* mm, unsigned long addr, unsigned long len, unsigned long flags)
 {
-    if (len > TASK_SIZE)
+    /* An i386 program's space ends at 4 GiB (mm->task_size). */
+    unsigned long task_size = mm->task_size;
+    if (len > task_size)
         return Errno::ENOMEM;
     if (!(flags & MAP_FIXED)) {
         /* Linux's round_hint_to_min: a low hint means the lowest allowed address. */
         addr &= PAGE_MASK;
         if (addr && addr < MMAP_MIN_ADDR)
             addr = MMAP_MIN_ADDR;
-        if (!addr || !range_in_user_space(addr, len) || !range_is_free(mm, addr, addr + len))
-            addr = get_unmapped_area(mm, len);
+        /* MAP_32BIT in a 64-bit program: a hint only below 2 GiB (Linux's bottom-up search). */
+        bool map32 = (flags & MAP_32BIT) && task_size == TASK_SIZE;
+        if (map32 && addr + len > 0x80000000UL)
+            addr = 0;
+        if (!addr || addr > task_size - len || !range_is_free(mm, addr, addr + len))
+            addr = map32 ? get_unmapped_area_32bit(mm, len) : get_unmapped_area(mm, len);
         if (!addr)
             return Errno::ENOMEM;
     }
     TRY(check_user_range(addr, len, Errno::ENOMEM));
+    if (addr > task_size - len)
+        return Errno::ENOMEM;
     if (addr & ~PAGE_MASK)
         return Errno::EINVAL;
     if (addr < MMAP_MIN_ADDR && !capable(CAP_SYS_RAWIO))
@@ -561,6 +583,13 @@ SYSCALL_DEFINE6(mmap, UserAddr, addr, unsigned long, len, ProtFlags, prot, MapFl
     if (!where.ok())
         return where.error();
     return addr;
+}
+
+/* i386's mmap2: the offset in pages, so 32 bits reach 16 TiB of a file. */
+SYSCALL_DEFINE6(mmap_pgoff, UserAddr, addr, unsigned long, len, ProtFlags, prot, MapFlags, flags, int, fd,
+                unsigned long, pgoff)
+{
+    return __do_sys_mmap(addr, len, prot, flags, fd, pgoff << PAGE_SHIFT);
 }
 
 SYSCALL_DEFINE2(munmap, UserAddr, addr, size_t, len)

@@ -68,6 +68,8 @@ Result<unsigned long> mremap_to(mm_struct* mm, unsigned long addr, unsigned long
     if (new_addr & ~PAGE_MASK)
         return Errno::EINVAL;
     TRY(check_user_range(new_addr, new_len, Errno::EINVAL));
+    if (new_len > mm->task_size || new_addr > mm->task_size - new_len)
+        return Errno::EINVAL; /* an i386 program's space ends at 4 GiB */
     /* The old and new ranges must not overlap. */
     if (addr + old_len > new_addr && new_addr + new_len > addr)
         return Errno::EINVAL;
@@ -121,14 +123,14 @@ SYSCALL_DEFINE5(mremap, UserAddr, addr, unsigned long, old_len, unsigned long, n
     vma = TRY(vma_to_resize(mm, addr, old_len, new_len));
     /* Grow in place if the range is the area's end and the space after it is
      * free user space. */
-    if (old_len == vma->vm_end - addr && range_in_user_space(addr, new_len) &&
+    if (old_len == vma->vm_end - addr && range_in_user_space(addr, new_len) && addr + new_len <= mm->task_size &&
         range_is_free(mm, addr + old_len, addr + new_len)) {
         vma_set_range(mm, vma, vma->vm_start, addr + new_len);
         return addr;
     }
     if (!(flags & MREMAP_MAYMOVE))
         return Errno::ENOMEM;
-    if (new_len > TASK_SIZE)
+    if (new_len > mm->task_size)
         return Errno::ENOMEM;
     unsigned long dest = get_unmapped_area(mm, new_len);
     if (!dest)

@@ -3,8 +3,9 @@
 
 Nothing of Linux is in the repository: at test time the programs are built
 from Debian's linux-source-6.1 package (/usr/src/linux-source-6.1.tar.xz,
-installed with apt-get when missing), the 64-bit ones, static, with the flags
-of the selftests' Makefile. Only the files they need are extracted. The
+installed with apt-get when missing), the 64-bit ones and the 32-bit ones
+(BINARIES_32, with -m32: Debian's gcc-multilib), static, with the flags of the
+selftests' Makefile. Only the files they need are extracted. The
 binaries are cached outside the clone, in
 
     /var/cache/trapgate/selftests-x86-<key>/      (~/.cache/trapgate/... when not root)
@@ -12,7 +13,7 @@ binaries are cached outside the clone, in
 where <key> hashes the tarball, the compiler's version, the flags and this
 script's program list, and build/selftests-x86 is a symbolic link to it, so
 that manifest entries (tests/guest/manifest.d/selftests.toml) name them as
-"selftests-x86/NAME_64" like any program under build/.
+"selftests-x86/NAME_64" or "selftests-x86/NAME_32" like any program under build/.
 
     python3 tools/selftests.py [--build-dir DIR]     # build (or find) them; prints the directory
 """
@@ -50,6 +51,23 @@ LIBS = ["-lrt", "-ldl"]
 EXTRA = {
     "check_initial_reg_state": ["-Wl,-ereal_start"],
     "sysret_ss_attrs": ["thunks.S"],
+}
+# The Makefile's 32-bit programs (BINARIES_32: TARGETS_C_BOTHBITS,
+# TARGETS_C_32BIT_ONLY, TARGETS_C_32BIT_NEEDED), with its CAN_BUILD_I386 flags
+# and its rule: -m32 ... -lrt -ldl -lm.
+PROGRAMS_32 = [
+    "single_step_syscall", "sysret_ss_attrs", "syscall_nt", "test_mremap_vdso", "check_initial_reg_state",
+    "sigreturn", "iopl", "ioperm", "test_vsyscall", "mov_ss_trap", "syscall_arg_fault", "fsgsbase_restore",
+    "sigaltstack", "entry_from_vm86", "test_syscall_vdso", "unwind_vdso", "test_FCMOV", "test_FCOMI",
+    "test_FISTTP", "vdso_restorer", "ldt_gdt", "ptrace_syscall",
+]
+CFLAGS_32 = ["-m32", "-O2", "-g", "-std=gnu99", "-pthread", "-Wall", "-no-pie", "-static", "-DCAN_BUILD_I386",
+             "-DCAN_BUILD_64"]
+LIBS_32 = ["-lrt", "-ldl", "-lm"]
+EXTRA_32 = {
+    "check_initial_reg_state": ["-Wl,-ereal_start"],
+    "test_syscall_vdso": ["thunks_32.S"],
+    "ptrace_syscall": ["raw_syscall_helper_32.S"],
 }
 CC = os.environ.get("CC", "gcc")
 
@@ -99,7 +117,8 @@ def cache_key():
     cc_version = subprocess.run([CC, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
     h = hashlib.sha256()
     for part in [tarball_digest(), cc_version, " ".join(CFLAGS + LIBS), repr(sorted(EXTRA.items())),
-                 " ".join(PROGRAMS)]:
+                 " ".join(PROGRAMS), " ".join(CFLAGS_32 + LIBS_32), repr(sorted(EXTRA_32.items())),
+                 " ".join(PROGRAMS_32)]:
         h.update(part.encode() + b"\0")
     return h.hexdigest()[:16]
 
@@ -129,6 +148,12 @@ def build(out_dir):
         for prog in PROGRAMS:
             cmd = [CC, "-o", os.path.join(out_dir, prog + "_64")] + CFLAGS + EXTRA.get(prog, []) + \
                 [prog + ".c", "helpers.h"] + LIBS
+            r = subprocess.run(cmd, cwd=src, capture_output=True, text=True)
+            log.append("$ " + " ".join(cmd) + "\n" + r.stdout + r.stderr +
+                       ("" if r.returncode == 0 else "FAILED (status %d)\n" % r.returncode))
+        for prog in PROGRAMS_32:
+            cmd = [CC, "-o", os.path.join(out_dir, prog + "_32")] + CFLAGS_32 + EXTRA_32.get(prog, []) + \
+                [prog + ".c", "helpers.h"] + LIBS_32
             r = subprocess.run(cmd, cwd=src, capture_output=True, text=True)
             log.append("$ " + " ".join(cmd) + "\n" + r.stdout + r.stderr +
                        ("" if r.returncode == 0 else "FAILED (status %d)\n" % r.returncode))

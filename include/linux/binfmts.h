@@ -30,6 +30,8 @@ struct linux_binprm {
     bool randomize;          /* the layout is randomized (Linux's PF_RANDOMIZE), decided once per exec */
     bool randomize_brk;      /* and the heap's start too (randomize_va_space 2) */
     unsigned long stack_top; /* the new stack's top, randomized or STACK_TOP */
+    bool ia32;               /* the program is an i386 one: the stack and layout are 4 GiB's */
+    bool compat_args;        /* argv and envp are arrays of 4-byte pointers (an i386 execve) */
 };
 
 /* Copies len bytes into the new address space at addr (faulting pages in). */

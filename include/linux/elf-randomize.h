@@ -22,13 +22,21 @@ constexpr unsigned long ELF_ET_DYN_BASE = ((1UL << 47) - 4096) / 3 * 2;
 [[nodiscard]] bool exec_randomizes(unsigned int personality);
 /* Random pages of mmap_rnd_bits, in bytes (0 when not randomizing). */
 [[nodiscard]] unsigned long arch_mmap_rnd(bool randomize);
+/* The same for an i386 program: 8 bits of pages (Linux's mmap_rnd_compat_bits). */
+[[nodiscard]] unsigned long arch_mmap_rnd_ia32(bool randomize);
 /* The stack's top: stack_top less up to 2^22 pages. */
 [[nodiscard]] unsigned long randomize_stack_top(unsigned long stack_top, bool randomize);
+/* An i386 program's: IA32_PAGE_OFFSET less up to 2^11 pages. */
+[[nodiscard]] unsigned long randomize_stack_top_ia32(bool randomize);
 /* The first byte under the strings: less up to 8 KiB, 16-byte aligned. */
 [[nodiscard]] unsigned long arch_align_stack(unsigned long sp, bool randomize);
 /* The top of the mmap area, below the stack's room and its random range. */
 [[nodiscard]] unsigned long mmap_base(unsigned long stack_rlimit, bool randomize);
+/* The same in an i386 program's 4 GiB (Linux's mmap_base with task_size_32bit()). */
+[[nodiscard]] unsigned long mmap_base_ia32(unsigned long stack_rlimit, bool randomize);
 /* A page in [start, start + range), start rounded up to a page. */
 [[nodiscard]] unsigned long randomize_page(unsigned long start, unsigned long range);
 /* The heap's start: a random page in the gigabyte above brk. */
 [[nodiscard]] unsigned long arch_randomize_brk(unsigned long brk);
+/* An i386 program's: a random page in the 32 MiB above brk. */
+[[nodiscard]] unsigned long arch_randomize_brk_ia32(unsigned long brk);

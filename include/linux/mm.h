@@ -83,6 +83,9 @@ struct mm_struct {
     unsigned long start_stack, stack_limit; /* the stack area grows down to stack_limit */
     unsigned long arg_start, arg_end, env_start, env_end;
     unsigned long mmap_base; /* mmap searches downwards from here */
+    /* Where this address space ends: TASK_SIZE, or IA32_PAGE_OFFSET for an
+     * i386 program (Linux's mm->task_size); no area is made above it. */
+    unsigned long task_size;
     unsigned long def_flags; /* mlockall(MCL_FUTURE): VM_LOCKED (and VM_LOCKONFAULT) for new areas */
     unsigned long auxv[48];
     inode* exe_file; /* /proc/self/exe */
@@ -131,6 +134,8 @@ Result<void> mmap_region(mm_struct* mm, unsigned long addr, unsigned long len, u
                          unsigned long pgoff);
 /* A free range of len bytes, searching down from mmap_base (0 if none). */
 unsigned long get_unmapped_area(mm_struct* mm, unsigned long len);
+/* MAP_32BIT's search, in [1 GiB, 2 GiB) bottom-up (0 if none). */
+unsigned long get_unmapped_area_32bit(mm_struct* mm, unsigned long len);
 /* Unmaps [addr, addr + len): EINVAL for an unaligned or empty range or one
  * outside user space (Linux's do_munmap). */
 Result<void> do_munmap(mm_struct* mm, unsigned long addr, unsigned long len);

@@ -12,6 +12,7 @@
 #include <asm/ptrace.h>
 #include <linux/cpumask.h>
 #include <linux/list.h>
+#include <linux/result.h>
 #include <linux/seqlock.h>
 #include <linux/spinlock.h>
 #include <linux/signal_types.h>
@@ -66,6 +67,14 @@ struct thread_struct {
     unsigned long gsbase;
     unsigned short fsindex; /* the user's %fs and %gs selectors, saved when switched out */
     unsigned short gsindex;
+    unsigned short ds, es;  /* and %ds, %es: a 32-bit program addresses memory through them */
+    /* An i386 program runs in compatibility mode (Linux's TIF_ADDR32 with
+     * TIF_IA32): its address space ends at 4 GiB, it starts with __USER32_CS. */
+    bool ia32;
+    u8 status;              /* TS_COMPAT while a call that came in by int $0x80 runs */
+    /* set_thread_area's descriptors, copied into the CPU's GDT slots
+     * GDT_ENTRY_TLS_MIN.. when the task runs (arch/x86_64/kernel/tls.cpp). */
+    u64 tls_array[GDT_ENTRY_TLS_ENTRIES];
     struct io_bitmap* io_bitmap; /* ioperm's ports (arch/x86_64/kernel/ioport.cpp), or null */
     u8 iopl_emul;                /* iopl's level: 3 allows every port */
     bool iopl_warn;              /* the cli/sti warning was printed */
@@ -270,7 +279,8 @@ extern "C" task_struct* __switch_to(task_struct* prev, task_struct* next);
 task_struct* switch_to(task_struct* prev, task_struct* next);
 /* Prepares a new task's kernel stack so its first switch lands in ret_from_fork
  * with `regs` as its user registers. */
-void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsigned long tls, bool set_tls);
+[[nodiscard]] Result<void> copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsigned long tls,
+                                       bool set_tls);
 /* Resets the user registers for a fresh program (execve). */
 void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp);
 void fpu_init_task(task_struct* t);

@@ -121,6 +121,21 @@ void flush_signal_handlers(task_struct* t);
 bool is_orphaned_pgrp(pid_t pgrp);
 bool pgrp_in_session(pid_t pgrp, pid_t session);
 
+/* The bodies of rt_sigaction, sigaltstack, rt_sigqueueinfo and
+ * rt_tgsigqueueinfo, shared by the i386 entry points (kernel/signal_compat.cpp),
+ * which convert the structures; ia32 marks the handler SA_IA32_ABI. */
+[[nodiscard]] Result<void> do_sigaction(int sig, const k_sigaction* act, k_sigaction* oact, bool ia32);
+struct stack_t_user;
+[[nodiscard]] Result<void> do_sigaltstack(const stack_t_user* ss, stack_t_user* old);
+class SyscallResult;
+SyscallResult do_rt_sigqueueinfo(pid_t pid, int sig, const siginfo_t& info);
+SyscallResult do_rt_tgsigqueueinfo(pid_t tgid, pid_t pid, int sig, const siginfo_t& info);
+/* rt_sigtimedwait's wait (kernel/signal_wait.cpp): the signal number, with *info. */
+struct timespec64;
+[[nodiscard]] Result<int> do_sigtimedwait(u64 these, const timespec64* timeout, siginfo_t& info);
+/* i386 frames (arch/x86_64/kernel/signal_32.cpp). */
+bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs);
+
 /* Builds the handler's frame on the user stack (arch/x86_64/kernel/signal.cpp);
  * false if the stack can't take it. */
 bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs);

@@ -378,9 +378,14 @@ constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult
             make_syscall_metadata("compat_" #name, __do_compat_sys_##name, nullptr, __ia32_compat_sys_##name); \
     static SyscallResult __do_compat_sys_##name params
 
+#define COMPAT_SYSCALL_DEFINE0(name) COMPAT_SYSCALL_DEFINEx(name, ())
 #define COMPAT_SYSCALL_DEFINE1(name, t1, a1) COMPAT_SYSCALL_DEFINEx(name, (t1 a1))
 #define COMPAT_SYSCALL_DEFINE2(name, t1, a1, t2, a2) COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2))
 #define COMPAT_SYSCALL_DEFINE3(name, t1, a1, t2, a2, t3, a3) COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3))
+#define COMPAT_SYSCALL_DEFINE4(name, t1, a1, t2, a2, t3, a3, t4, a4) \
+    COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4))
+#define COMPAT_SYSCALL_DEFINE5(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
+    COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4, t5 a5))
 
 /* The registers of the current system call, at the top of the kernel stack. */
 pt_regs* current_pt_regs();

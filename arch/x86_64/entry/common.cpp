@@ -4,6 +4,7 @@
  * every return to user mode (rescheduling, signals).
  */
 #include <asm/entry.h>
+#include <asm/ia32.h>
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <linux/compiler.h>
@@ -107,6 +108,9 @@ extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_syscall_64(pt
 extern "C" void do_int80_syscall_32(pt_regs* regs)
 {
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
+    /* in_ia32_syscall() until the way out is done (Linux clears TS_COMPAT
+     * in arch_exit_to_user_mode_prepare). */
+    current->thread.status |= TS_COMPAT;
     if (likely(nr < NR_syscalls_32)) {
         local_irq_enable();
         regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
@@ -115,6 +119,7 @@ extern "C" void do_int80_syscall_32(pt_regs* regs)
     } else {
         exit_to_user_mode(regs);
     }
+    current->thread.status &= ~TS_COMPAT;
 }
 
 /* The same, with the tracer's hooks around the call (entered when booted
@@ -140,6 +145,7 @@ extern "C" void do_int80_syscall_32_traced(pt_regs* regs)
 {
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     TraceCall call;
+    current->thread.status |= TS_COMPAT;
     local_irq_enable();
     lock_kernel();
     bool traced = trace_syscall_enter(call, *regs, SyscallAbi::IA32);
@@ -150,4 +156,5 @@ extern "C" void do_int80_syscall_32_traced(pt_regs* regs)
     local_irq_disable();
     exit_to_user_mode(regs);
     unlock_kernel();
+    current->thread.status &= ~TS_COMPAT;
 }

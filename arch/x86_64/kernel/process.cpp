@@ -1,6 +1,7 @@
 /* The architecture's part of tasks: switching, new stacks, fresh programs, TLS. */
 #include <asm/desc.h>
 #include <asm/entry.h>
+#include <asm/ia32.h>
 #include <asm/ioport.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
@@ -94,6 +95,17 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     asm volatile("fxsave64 %0" : "=m"(prev->thread.fpu));
     asm volatile("fxrstor64 %0" : : "m"(next->thread.fpu));
     save_fsgs(prev->thread);
+    /* %ds and %es matter only in compatibility mode (a 32-bit program needs
+     * __USER_DS there); the TLS descriptors go into the GDT before a
+     * selector that names one is loaded. */
+    asm volatile("movw %%ds, %0" : "=r"(prev->thread.ds));
+    asm volatile("movw %%es, %0" : "=r"(prev->thread.es));
+    if (prev->thread.ds != next->thread.ds)
+        asm volatile("movw %0, %%ds" : : "r"(next->thread.ds) : "memory");
+    if (prev->thread.es != next->thread.es)
+        asm volatile("movw %0, %%es" : : "r"(next->thread.es) : "memory");
+    /* Always: the CPU's slots must not keep another task's descriptors. */
+    load_TLS(next);
     bool fs_loaded = false, gs_loaded = false;
     if (prev->thread.fsindex | next->thread.fsindex) {
         asm volatile("movw %0, %%fs" : : "r"(next->thread.fsindex) : "memory");
@@ -113,7 +125,7 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     return __switch_to_asm(prev, next);
 }
 
-void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsigned long tls, bool set_tls)
+Result<void> copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsigned long tls, bool set_tls)
 {
     pt_regs* child = task_pt_regs(p);
     *child = regs;
@@ -121,7 +133,15 @@ void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsi
     if (new_sp)
         child->sp = new_sp;
     save_fsgs(p->thread); /* the parent's, live: the child starts with them */
-    if (set_tls) {
+    asm volatile("movw %%ds, %0" : "=r"(p->thread.ds));
+    asm volatile("movw %%es, %0" : "=r"(p->thread.es));
+    p->thread.status = 0;
+    /* An i386 clone's tls is a struct user_desc for one of the child's TLS
+     * slots (Linux: when the call came in by int $0x80); a 64-bit one's is
+     * the %fs base. */
+    if (set_tls && in_ia32_syscall())
+        TRY(do_set_thread_area(p, -1, user_inout_ptr<user_desc>(tls), false));
+    else if (set_tls) {
         p->thread.fsindex = 0;
         p->thread.fsbase = tls;
     }
@@ -129,18 +149,28 @@ void copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsi
     *frame = fork_frame{};
     frame->ret_addr = reinterpret_cast<unsigned long>(ret_from_fork);
     p->thread.sp = reinterpret_cast<unsigned long>(frame);
+    return {};
 }
 
-void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp)
+namespace {
+
+void start_thread_common(pt_regs* regs, unsigned long ip, unsigned long sp, bool ia32)
 {
     /* Linux clears every general register but rsp for a new program; rdx = 0
      * is what static binaries take as "no rtld_fini". */
     *regs = pt_regs{};
     regs->ip = ip;
     regs->sp = sp;
-    regs->cs = __USER_CS;
+    regs->cs = ia32 ? __USER32_CS : __USER_CS;
     regs->ss = __USER_DS;
     regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+    current->thread.ia32 = ia32;
+    /* A 32-bit program addresses memory through %ds and %es (null would
+     * fault in compatibility mode); a 64-bit one starts with them null. */
+    unsigned short data = ia32 ? __USER_DS : 0;
+    current->thread.ds = current->thread.es = data;
+    asm volatile("movw %0, %%ds\n\tmovw %0, %%es" : : "r"(data) : "memory");
+    flush_tls(current);
     current->thread.fsbase = 0;
     current->thread.gsbase = 0;
     current->thread.fsindex = 0;
@@ -152,6 +182,12 @@ void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp)
     fpu_init_task(current);
     asm volatile("fxrstor64 %0" : : "m"(current->thread.fpu));
 }
+
+} // namespace
+
+void start_thread(pt_regs* regs, unsigned long ip, unsigned long sp) { start_thread_common(regs, ip, sp, false); }
+
+void start_thread_ia32(pt_regs* regs, unsigned long ip, unsigned long sp) { start_thread_common(regs, ip, sp, true); }
 
 pt_regs* current_pt_regs() { return task_pt_regs(current); }
 

@@ -76,6 +76,9 @@ unsigned long sigframe_size()
 bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigset_t blocked, pt_regs* regs)
 {
     task_struct* t = current;
+    /* A handler an i386 call set runs on an i386 frame (signal_32.cpp). */
+    if (ka.flags & SA_IA32_ABI)
+        return ia32_setup_frame(sig, ka, info, blocked, regs);
     if (!(ka.flags & SA_RESTORER))
         return false; /* x86-64 has no kernel-provided return trampoline */
     unsigned long sp = regs->sp - 128; /* the red zone */

@@ -44,6 +44,8 @@
 #define SA_NODEFER 0x40000000
 #define SA_RESETHAND 0x80000000
 #define SA_EXPOSE_TAGBITS 0x00000800
+/* The kernel's own mark of a handler an i386 call set: its frames are i386 ones (never shown to user space). */
+#define SA_IA32_ABI 0x02000000u
 
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1

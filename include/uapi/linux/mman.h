@@ -14,6 +14,7 @@
 #define MAP_TYPE 0x0f
 #define MAP_FIXED 0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_32BIT 0x40 /* a 64-bit program's mapping in the second gigabyte */
 #define MAP_GROWSDOWN 0x0100
 #define MAP_DENYWRITE 0x0800
 #define MAP_EXECUTABLE 0x1000

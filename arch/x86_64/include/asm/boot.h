@@ -60,7 +60,12 @@
 #define GDT_ENTRY_USER_DS	5
 #define GDT_ENTRY_USER_CS	6
 #define GDT_ENTRY_TSS		8
-#define GDT_ENTRIES		10
+/* The three thread-local-storage slots set_thread_area fills (Linux's
+ * GDT_ENTRY_TLS_MIN..MAX on x86-64: entries 12-14, selectors 0x63-0x73). */
+#define GDT_ENTRY_TLS_MIN	12
+#define GDT_ENTRY_TLS_ENTRIES	3
+#define GDT_ENTRY_TLS_MAX	(GDT_ENTRY_TLS_MIN + GDT_ENTRY_TLS_ENTRIES - 1)
+#define GDT_ENTRIES		16
 #define __KERNEL_CS	(GDT_ENTRY_KERNEL_CS * 8)
 #define __KERNEL_DS	(GDT_ENTRY_KERNEL_DS * 8)
 #define __USER32_CS	(GDT_ENTRY_USER32_CS * 8 + 3)

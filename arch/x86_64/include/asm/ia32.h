@@ -1,0 +1,61 @@
+/*
+ * 32-bit (i386) programs in compatibility mode: the constants of their
+ * address space and the questions the rest of the kernel asks about them
+ * (docs/ia32.md). Linux's names: IA32_PAGE_OFFSET, TS_COMPAT,
+ * in_ia32_syscall().
+ */
+#pragma once
+#include <linux/result.h>
+#include <linux/sched.h>
+#include <linux/uaccess.h>
+
+/* The end of an i386 program's address space (Linux's IA32_PAGE_OFFSET, its
+ * TASK_SIZE and STACK_TOP): the last two pages below 4 GiB stay unmapped. */
+constexpr unsigned long IA32_PAGE_OFFSET = 0xffffe000UL;
+/* thread.status: the running call came in through int $0x80. */
+constexpr u8 TS_COMPAT = 0x2;
+/* ELF_ET_DYN_BASE of an i386 program (a PIE run through its interpreter). */
+constexpr unsigned long IA32_ELF_ET_DYN_BASE = 0x400000UL;
+/* Random bits of an i386 layout: stack top (pages), mmap base (pages). */
+constexpr unsigned long IA32_STACK_RND_MASK = 0x7ff;
+constexpr unsigned IA32_MMAP_RND_BITS = 8;
+
+/* Is the current system call an i386 one (int $0x80, from either kind of program)? */
+[[nodiscard]] static inline bool in_ia32_syscall() { return current->thread.status & TS_COMPAT; }
+/* Is the current process an i386 program (its address space ends at 4 GiB)? */
+[[nodiscard]] static inline bool current_is_ia32() { return current->thread.ia32; }
+
+/* struct user_desc, set_thread_area's and modify_ldt's segment description
+ * (16 bytes on both ABIs). */
+struct user_desc {
+    u32 entry_number;
+    u32 base_addr;
+    u32 limit;
+    u32 seg_32bit : 1;
+    u32 contents : 2;
+    u32 read_exec_only : 1;
+    u32 limit_in_pages : 1;
+    u32 seg_not_present : 1;
+    u32 useable : 1;
+    u32 lm : 1;
+};
+static_assert(sizeof(user_desc) == 16);
+
+/* The GDT's TLS slots of the CPU this runs on get t's descriptors (interrupts off). */
+void load_TLS(const task_struct* t);
+/* set_thread_area for task p (current, or a child being made by clone
+ * with CLONE_SETTLS from an i386 call): idx -1 takes u's entry_number;
+ * can_allocate lets entry_number -1 pick a free slot (written back). */
+[[nodiscard]] Result<void> do_set_thread_area(task_struct* p, int idx, user_inout_ptr<user_desc> u, bool can_allocate);
+/* sel (at RPL 3) if a data segment register may hold it in user mode (null,
+ * or a present DPL-3 data or readable code segment), else null (tls.cpp). */
+[[nodiscard]] u16 checked_data_selector(u16 sel);
+/* A new program: no TLS descriptors (Linux's flush_thread). */
+void flush_tls(task_struct* t);
+/* start_thread for an i386 program: __USER32_CS, 32-bit data segments. */
+void start_thread_ia32(pt_regs* regs, unsigned long ip, unsigned long sp);
+/* The i386 vDSO of a new program (arch/x86_64/kernel/vdso_32.cpp): its base
+ * (AT_SYSINFO_EHDR) and __kernel_vsyscall (AT_SYSINFO), 0 when there is none. */
+void ia32_setup_additional_pages(mm_struct* mm, unsigned long& base, unsigned long& entry);
+/* The most stack an i386 signal frame takes (AT_MINSIGSTKSZ). */
+unsigned long sigframe_size_ia32();
