@@ -56,7 +56,13 @@ def image_for(test):
     else:
         image, guest = trapgate.program_image(os.path.join(BUILD, test["program"]), [])
     for host, where in test.get("files", {}).items():
-        host_path = host if os.path.isabs(host) else os.path.join(ROOT, host)
+        # "build/..." is the build directory's ($TRAPGATE_BUILD), the rest the repository's.
+        if os.path.isabs(host):
+            host_path = host
+        elif host.startswith("build/"):
+            host_path = os.path.join(BUILD, host[len("build/"):])
+        else:
+            host_path = os.path.join(ROOT, host)
         image.host_file(where, host_path)
     for prog in test.get("host_programs", []):
         # More of the host's programs at their paths, with their loader and libraries.
