@@ -363,3 +363,22 @@ SYSCALL_DEFINE6(epoll_pwait, int, epfd, user_out_ptr<epoll_event_user>, events, 
     end_temporary_sigmask(r); /* EINTR: a signal is pending, its handler runs with this mask */
     return r;
 }
+
+/* epoll_pwait with a timespec timeout (null: wait for ever); a bad timespec
+ * is EINVAL before anything else is looked at, as Linux's. */
+SYSCALL_DEFINE6(epoll_pwait2, int, epfd, user_out_ptr<epoll_event_user>, events, int, maxevents,
+                user_in_ptr<const timespec_user>, timeout, unsigned long, sigmask, size_t, sigsetsize)
+{
+    u64 deadline = POLL_NO_DEADLINE;
+    if (timeout) {
+        timespec_user ts = TRY(get_user(timeout));
+        if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+            return Errno::EINVAL;
+        s64 ns = ktime_add_safe(static_cast<s64>(ts.tv_sec) * NSEC_PER_SEC, ts.tv_nsec);
+        deadline = static_cast<u64>(ktime_add_safe(static_cast<s64>(ktime_get_ns()), ns));
+    }
+    TRY(set_temporary_sigmask(sigmask, sigsetsize));
+    SyscallResult r = do_epoll_wait(epfd, events, maxevents, deadline);
+    end_temporary_sigmask(r);
+    return r;
+}

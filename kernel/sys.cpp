@@ -3,6 +3,7 @@
  * reboot, and the project's own get_cpus (Linux keeps most of these in
  * kernel/sys.c; so do we).
  */
+#include <linux/ptrace.h>
 #include <asm/reboot.h>
 #include <drivers/acpi.h>
 #include <linux/cpumask.h>
@@ -529,6 +530,8 @@ SYSCALL_DEFINE3(get_robust_list, int, pid, user_out_ptr<unsigned long>, head_ptr
     task_struct* t = pid ? find_task_by_pid(pid) : current;
     if (!t)
         return Errno::ESRCH;
+    if (!ptrace_may_access(t, PTRACE_MODE_READ_REALCREDS))
+        return Errno::EPERM; /* another user's list, as Linux asks */
     TRY(put_user(t->robust_list_len ? t->robust_list_len : 24, len_ptr));
     return put_user(t->robust_list, head_ptr);
 }
