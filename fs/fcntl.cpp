@@ -113,6 +113,9 @@ SYSCALL_DEFINE3(fcntl, unsigned int, fd, FcntlCmd, cmd, FcntlArg, arg)
     case F_SETFL:
         if (f->f_mode & FMODE_PATH)
             return Errno::EBADF;
+        /* O_ASYNC turned on or off: the file's object lists it for SIGIO. */
+        if (((arg ^ f->f_flags) & FASYNC) && f->f_op && f->f_op->fasync)
+            TRY(f->f_op->fasync(ifd, f.get(), arg & FASYNC));
         /* O_APPEND can't be dropped from an append-only file; we have none. */
         f->f_flags = (f->f_flags & ~SETFL_MASK) | (static_cast<unsigned>(arg) & SETFL_MASK);
         return 0;
@@ -124,9 +127,12 @@ SYSCALL_DEFINE3(fcntl, unsigned int, fd, FcntlCmd, cmd, FcntlArg, arg)
     case F_OFD_SETLKW:
         return fcntl_lock(f.get(), cmd, arg);
     case F_GETOWN:
-        return 0;
     case F_SETOWN:
-        return 0;
+    case 10: /* F_SETSIG */
+    case 11: /* F_GETSIG */
+    case 15: /* F_SETOWN_EX */
+    case 16: /* F_GETOWN_EX */
+        return fcntl_owner(f.get(), cmd, arg);
     case F_GETPIPE_SZ:
     case F_SETPIPE_SZ:
         return pipe_fcntl(f.get(), cmd, arg);

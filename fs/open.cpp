@@ -53,6 +53,8 @@ static void __fput(file* f)
     locks_remove_file(f);
     if (!(f->f_mode & FMODE_PATH))
         fsnotify_close(f);
+    if ((f->f_flags & FASYNC) && f->f_op && f->f_op->fasync)
+        (void)f->f_op->fasync(-1, f, false); /* off its object's SIGIO list */
     if (f->f_op && f->f_op->release && !(f->f_mode & FMODE_PATH))
         f->f_op->release(f->f_inode, f);
     if ((f->f_mode & FMODE_WRITE) && S_ISREG(f->f_inode->i_mode))

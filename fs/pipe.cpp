@@ -32,6 +32,10 @@ struct pipe_inode_info {
     int readers, writers;
     unsigned long r_counter, w_counter; /* opens so far, for FIFO opens that wait */
     wait_queue_head rd_wait, wr_wait;
+    /* O_ASYNC files: readers get SIGIO when bytes come, writers when room
+     * does (under fasync_lock, fs/fasync.cpp). */
+    fasync_struct* fasync_readers;
+    fasync_struct* fasync_writers;
     /* Everything above: the buffer and its size, head and tail, the reader
      * and writer counts. Held across the user copies, never while waiting
      * for data or room. */
@@ -94,6 +98,8 @@ Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
             }
             mutex_unlock(&p->mutex);
             wake_up_sync(&p->wr_wait); /* a writer waiting for room; we read next, or sleep */
+            if (done)
+                kill_fasync(&p->fasync_writers, SIGIO, POLL_OUT);
             if (!done && to.faulted())
                 return Errno::EFAULT;
             return done;
@@ -153,6 +159,8 @@ Result<size_t> pipe_write(file* f, iov_iter& from, loff_t*)
     }
     mutex_unlock(&p->mutex);
     wake_up_sync(&p->rd_wait); /* the reader; a ping-pong writer reads and sleeps next */
+    if (done)
+        kill_fasync(&p->fasync_readers, SIGIO, POLL_IN);
     return done;
 }
 
@@ -308,6 +316,20 @@ Result<void> fifo_open(inode* i, file* f)
     return {};
 }
 
+Result<void> pipe_fasync(int fd, file* f, bool on)
+{
+    pipe_inode_info* p = pipe_of(f);
+    if (f->f_mode & FMODE_READ)
+        TRY(fasync_helper(fd, f, on, &p->fasync_readers));
+    if (f->f_mode & FMODE_WRITE) {
+        auto r = fasync_helper(fd, f, on, &p->fasync_writers);
+        if (!r.ok() && (f->f_mode & FMODE_READ))
+            (void)fasync_helper(-1, f, false, &p->fasync_readers);
+        return r;
+    }
+    return {};
+}
+
 const file_operations pipefifo_fops = {
     .read_iter = pipe_read,
     .write_iter = pipe_write,
@@ -318,6 +340,7 @@ const file_operations pipefifo_fops = {
     .open = fifo_open,
     .release = pipe_release,
     .no_bkl = true, /* read and write: the pipe's mutex */
+    .fasync = pipe_fasync,
 };
 
 Result<void> do_pipe2(user_out_ptr<int> fildes, int flags)

@@ -159,6 +159,9 @@ struct file_operations {
      * read, write, readv and writev then run without it (fs/read_write.cpp),
      * and may be preempted anywhere (kernel/sched/core.cpp). */
     bool no_bkl = false;
+    /* O_ASYNC turned on or off for the file (F_SETFL; -1 at the last close):
+     * the object puts it on or takes it off its fasync list, or null. */
+    Result<void> (*fasync)(int fd, file* f, bool on) = nullptr;
     /* More lines for /proc/PID/fdinfo/N (inotify's watches), or null. */
     void (*show_fdinfo)(procfs::seqbuf& m, file* f) = nullptr;
 };
@@ -303,7 +306,32 @@ struct file {
     u64 f_dir_cursor;
     loff_t f_dir_cursor_pos;
     struct epitem* f_ep; /* epoll items watching this file (fs/eventpoll.cpp) */
+    /* Who gets SIGIO for an O_ASYNC file (F_SETOWN, F_SETSIG; fs/fasync.cpp),
+     * under the kernel lock to change, read by kill_fasync under fasync_lock. */
+    struct fown_struct {
+        pid_t pid;    /* 0: nobody */
+        int pid_type; /* PIDTYPE_PID (a thread), PIDTYPE_TGID (a process), PIDTYPE_PGID */
+        uid_t uid, euid; /* of whoever set it: the signal's permission */
+        int signum;   /* F_SETSIG: 0 is plain SIGIO */
+    } f_owner;
 };
+
+/* O_ASYNC (fs/fasync.cpp, Linux's fasync_helper and kill_fasync): an object
+ * that can become readable or writable keeps a list of the files that asked
+ * for SIGIO, and calls kill_fasync when it does. */
+struct fasync_struct {
+    fasync_struct* fa_next;
+    file* fa_file;
+    int fa_fd;
+};
+constexpr int PIDTYPE_PID = 0, PIDTYPE_TGID = 1, PIDTYPE_PGID = 2;
+constexpr int POLL_IN = 1, POLL_OUT = 2, POLL_MSG = 3, POLL_ERR = 4, POLL_PRI = 5, POLL_HUP = 6;
+/* Adds (on) or removes the file's entry on *list; the list is the object's. */
+[[nodiscard]] Result<void> fasync_helper(int fd, file* f, bool on, fasync_struct** list);
+/* The owner of every file on the list gets its signal, band a POLL_* reason. */
+void kill_fasync(fasync_struct** list, int sig, int band);
+/* F_GETOWN, F_SETOWN, F_GETOWN_EX, F_SETOWN_EX, F_GETSIG, F_SETSIG. */
+[[nodiscard]] Result<long> fcntl_owner(file* f, unsigned int cmd, unsigned long arg);
 
 /* File locks (fs/locks.cpp). A descriptor of f closed by the process with
  * this table: its record locks on the file go. */

@@ -41,6 +41,10 @@ struct siginfo_t {
             int overrun;
             long value;
         } timer;
+        struct {
+            long band; /* POLLIN and friends */
+            int fd;
+        } sigpoll;
         char _pad[128 - 16];
     };
 };
