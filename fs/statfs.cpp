@@ -43,6 +43,7 @@ Result<void> fill_statfs(const path& p, user_out_ptr<statfs_user> buf)
 }
 
 } // namespace
+ABI_LAYOUT_DIFFERS(statfs_user);
 
 SYSCALL_DEFINE2(statfs, user_in_ptr<const char>, pathname, user_out_ptr<statfs_user>, buf)
 {

@@ -384,6 +384,7 @@ Result<void> put_child_rusage(const wait_result& r, user_out_ptr<rusage_user> ru
 }
 
 } // namespace
+ABI_LAYOUT_DIFFERS(rusage_user);
 
 SYSCALL_DEFINE4(wait4, pid_t, upid, WaitStatusPtr, stat_addr, int, options, user_out_ptr<rusage_user>, ru)
 {

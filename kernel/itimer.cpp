@@ -109,6 +109,7 @@ itimerval_user real_timer_value(signal_struct* sig)
 }
 
 } // namespace
+ABI_LAYOUT_DIFFERS(itimerval_user);
 
 SYSCALL_DEFINE2(getitimer, int, which, user_out_ptr<itimerval_user>, value)
 {

@@ -628,6 +628,9 @@ struct sysinfo_user {
 static_assert(sizeof(sysinfo_user) == 112);
 
 } // namespace
+ABI_LAYOUT_DIFFERS(tms_user);
+ABI_LAYOUT_DIFFERS(rusage_out);
+ABI_LAYOUT_DIFFERS(sysinfo_user);
 
 SYSCALL_DEFINE1(times, user_out_ptr<tms_user>, tbuf)
 {

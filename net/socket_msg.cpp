@@ -68,6 +68,7 @@ Result<void> import_msg_name(const user_msghdr& m, sockaddr_storage& addr, msghd
 }
 
 } // namespace
+ABI_LAYOUT_DIFFERS(user_msghdr);
 
 SYSCALL_DEFINE6(sendto, int, fd, user_in_ptr<const u8>, buff, size_t, len, unsigned int, flags,
                 SockaddrIn, addr, int, addr_len)

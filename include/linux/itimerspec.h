@@ -10,6 +10,7 @@ struct itimerspec_user {
 };
 static_assert(sizeof(itimerspec_user) == 32);
 
+
 /* Nanoseconds: the interval and the value (0: disarmed). */
 struct itimer_ns {
     s64 interval;

@@ -50,6 +50,11 @@ enum : unsigned long {
     TIF_WORK_MASK = TIF_SIGPENDING | TIF_NEED_RESCHED | TIF_NOTIFY_RESUME,
 };
 
+/* Per-task system-call state (status). */
+enum : unsigned int {
+    TS_COMPAT = 1U << 1, /* in a 32-bit (i386) system call */
+};
+
 /* Per-task flags (flags). */
 enum : unsigned long {
     PF_EXITING = 1UL << 2,
@@ -82,6 +87,10 @@ struct task_struct {
     long state;
     unsigned long thread_flags;
     unsigned long flags;
+    /* TS_* (Linux's thread_info.status): TS_COMPAT while the task is in a
+     * system call it entered by int $0x80 (in_compat_syscall(), linux/compat.h).
+     * Only the task itself writes it. */
+    unsigned int status;
     void* stack; /* THREAD_SIZE bytes; pt_regs sit at the top */
 
     pid_t pid;  /* this thread */

@@ -43,6 +43,7 @@ struct sigevent_user {
 static_assert(sizeof(sigevent_user) == 64);
 
 } // namespace
+ABI_LAYOUT_DIFFERS(sigevent_user);
 
 struct k_itimer {
     hrtimer timer;       /* wall-clock timers */
