@@ -16,6 +16,7 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/string.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
 #include <uapi/linux/utsname.h>
 
@@ -700,8 +701,8 @@ SYSCALL_DEFINE1(sysinfo, user_out_ptr<sysinfo_user>, info)
  * int $0x80's getuid (24) and friends predate 32-bit ids: they return the id
  * truncated to 16 bits (65534 when it doesn't fit) and take -1 as 0xffff. */
 
+unsigned int high2lowuid(uid_t uid) { return uid > 0xffff ? 65534 : uid; } /* also compat_stat's (fs/stat.cpp) */
 namespace {
-unsigned int high2lowuid(uid_t uid) { return uid > 0xffff ? 65534 : uid; }
 uid_t low2highuid(unsigned int uid) { return uid == 0xffff ? static_cast<uid_t>(-1) : uid; }
 } // namespace
 

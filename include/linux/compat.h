@@ -54,6 +54,10 @@ static inline bool in_compat_syscall() { return false; }
 static inline bool in_compat_syscall() { return current->status & TS_COMPAT; }
 #endif
 
+/* A uid or gid as the 16-bit calls and structures give it: 65534 when it
+ * does not fit (Linux's high2lowuid, kernel/sys.cpp). */
+unsigned int high2lowuid(uid_t uid);
+
 /* A 32-bit user address as a typed pointer (Linux's compat_ptr). */
 template <typename T, UserDir D = UserDir::In>
 constexpr UserPtr<T, D> compat_ptr(compat_uptr_t uptr)
