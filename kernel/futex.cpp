@@ -12,7 +12,9 @@
 #include <linux/time64.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/time32.h>
 #include <linux/time.h>
 
 namespace {
@@ -100,8 +102,10 @@ int requeue(const futex_key& key, const futex_key& key2, int nr_wake, int nr_req
 /* CLONE_CHILD_CLEARTID at a thread's exit: a shared wake, as Linux's. */
 void futex_wake_address(unsigned long uaddr) { wake(get_futex_key(uaddr, false), 1); }
 
-SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime, FutexUaddr2,
-                uaddr2, FutexVal3, val3)
+/* The call on either timeout layout: timespec_user, or i386's
+ * old_timespec32 (futex_time32). */
+static SyscallResult do_futex(user_inout_ptr<u32> uaddr, FutexOp op, FutexVal val, FutexTimeout utime,
+                              FutexUaddr2 uaddr2, FutexVal3 val3, bool time32)
 {
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     bool private_futex = op & FUTEX_PRIVATE_FLAG;
@@ -131,7 +135,15 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, F
     case FUTEX_WAIT_BITSET: {
         u64 deadline = ~0ULL;
         if (utime) {
-            timespec_user ts = TRY(get_user(user_in_ptr<const timespec_user>(utime)));
+            timespec_user ts;
+            if (time32) {
+                old_timespec32 t32 = TRY(get_user(user_in_ptr<const old_timespec32>(utime)));
+                ts = {t32.tv_sec, t32.tv_nsec};
+            } else {
+                ts = TRY(get_user(user_in_ptr<const timespec_user>(utime)));
+                if (in_compat_syscall()) /* futex_time64: tv_nsec's low half, as get_timespec64 */
+                    ts.tv_nsec = static_cast<long>(static_cast<u32>(ts.tv_nsec));
+            }
             if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
                 return Errno::EINVAL;
             /* Saturating at KTIME_MAX, as Linux (the fuzzer found the overflow). */
@@ -173,4 +185,16 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, F
     default:
         return Errno::ENOSYS;
     }
+}
+
+SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime, FutexUaddr2,
+                uaddr2, FutexVal3, val3)
+{
+    return do_futex(uaddr, op, val, utime, uaddr2, val3, false);
+}
+
+SYSCALL_DEFINE6(futex_time32, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime,
+                FutexUaddr2, uaddr2, FutexVal3, val3)
+{
+    return do_futex(uaddr, op, val, utime, uaddr2, val3, true);
 }

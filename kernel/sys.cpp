@@ -18,6 +18,7 @@
 #include <linux/string.h>
 #include <linux/compat.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/time32.h>
 #include <uapi/linux/utsname.h>
 
 namespace {
@@ -644,6 +645,21 @@ SYSCALL_DEFINE1(times, user_out_ptr<tms_user>, tbuf)
         TRY(put_user(v, tbuf));
     }
     return to_clock_t(ktime_get_ns()) + 0; /* ticks since boot */
+}
+
+/* i386: compat_tms, and the return value as a 32-bit clock_t. */
+COMPAT_SYSCALL_DEFINE1(times, user_out_ptr<compat_tms>, tbuf)
+{
+    task_struct* t = current;
+    signal_struct* s = t->signal;
+    if (tbuf) {
+        u64 ut, st;
+        thread_group_cputime(t, ut, st);
+        compat_tms v{static_cast<s32>(to_clock_t(ut)), static_cast<s32>(to_clock_t(st)),
+                     static_cast<s32>(to_clock_t(s->cutime_ns)), static_cast<s32>(to_clock_t(s->cstime_ns))};
+        TRY(put_user(v, tbuf));
+    }
+    return static_cast<s32>(to_clock_t(ktime_get_ns()));
 }
 
 SYSCALL_DEFINE2(getrusage, int, who, user_out_ptr<rusage_out>, ru)

@@ -24,7 +24,6 @@ using compat_ssize_t = s32;
 using compat_off_t = s32;
 using compat_loff_t = s64; /* 4-byte aligned inside i386 structures: see compat_s64 */
 using compat_time_t = s32;
-using old_time32_t = s32;
 using compat_clock_t = s32;
 using compat_pid_t = s32;
 using compat_uid_t = u32;
