@@ -57,6 +57,10 @@ static inline bool in_compat_syscall() { return current->status & TS_COMPAT; }
  * does not fit (Linux's high2lowuid, kernel/sys.cpp). */
 unsigned int high2lowuid(uid_t uid);
 
+/* A struct rusage's figures as i386's compat_rusage (kernel/resource.cpp). */
+struct compat_rusage;
+compat_rusage to_compat_rusage(long utime_sec, long utime_usec, long stime_sec, long stime_usec, const long* rest);
+
 /* A 32-bit user address as a typed pointer (Linux's compat_ptr). */
 template <typename T, UserDir D = UserDir::In>
 constexpr UserPtr<T, D> compat_ptr(compat_uptr_t uptr)
