@@ -16,6 +16,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
 #include <uapi/linux/mman.h>
 
@@ -314,10 +315,19 @@ void vma_set_range(mm_struct* mm, vm_area_struct* vma, unsigned long start, unsi
 unsigned long get_unmapped_area(mm_struct* mm, unsigned long len)
 {
     /* Top-down below mmap_base, as Linux lays out 64-bit processes: the
-     * highest gap that fits, found in the tree. */
+     * highest gap that fits, found in the tree. A call through int $0x80
+     * gets an address an i386 caller can hold: below 4 GiB, under the top
+     * of a 32-bit address space (Linux's mmap_compat_base, whose exact
+     * place, below the 32-bit stack, the 32-bit loader's layout decides). */
+    constexpr unsigned long IA32_PAGE_OFFSET = 0xffffe000UL;
+    unsigned long top = in_compat_syscall() ? min(mm->mmap_base, IA32_PAGE_OFFSET) : mm->mmap_base;
     unsigned long addr;
-    return mm->mm_rb.gap_topdown(len, MMAP_MIN_ADDR, mm->mmap_base, &addr) ? addr : 0;
+    return mm->mm_rb.gap_topdown(len, MMAP_MIN_ADDR, top, &addr) ? addr : 0;
 }
+
+/* mmap with the offset in pages (i386's mmap2, the old mmap's arguments). */
+SyscallResult ksys_mmap_pgoff(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+                              int fd, unsigned long pgoff);
 
 Result<void> do_munmap(mm_struct* mm, unsigned long start, unsigned long len)
 {
@@ -556,6 +566,15 @@ SYSCALL_DEFINE6(mmap, UserAddr, addr, unsigned long, len, ProtFlags, prot, MapFl
     if (!where.ok())
         return where.error();
     return addr;
+}
+
+/* The offset in pages: mmap2's, whose 32-bit page number reaches past 4 GiB. */
+SyscallResult ksys_mmap_pgoff(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+                              int fd, unsigned long pgoff)
+{
+    if (pgoff > (~0UL >> PAGE_SHIFT))
+        return Errno::EOVERFLOW;
+    return __do_sys_mmap(UserAddr(addr), len, ProtFlags(prot), MapFlags(flags), fd, pgoff << PAGE_SHIFT);
 }
 
 SYSCALL_DEFINE2(munmap, UserAddr, addr, size_t, len)
