@@ -163,6 +163,17 @@ SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
     return truncate_inode(f->f_inode, length);
 }
 
+/* i386's truncate64 and ftruncate64: the length in two registers, low half first. */
+SYSCALL_DEFINE3(ia32_truncate64, user_in_ptr<const char>, path, u32, length_lo, u32, length_hi)
+{
+    return __do_sys_truncate(path, static_cast<long>(compat_arg_u64(length_lo, length_hi)));
+}
+
+SYSCALL_DEFINE3(ia32_ftruncate64, unsigned int, fd, u32, length_lo, u32, length_hi)
+{
+    return __do_sys_ftruncate(fd, static_cast<long>(compat_arg_u64(length_lo, length_hi)));
+}
+
 /* ---- timestamps ---- */
 
 namespace {
