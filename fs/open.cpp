@@ -227,9 +227,11 @@ Result<file*> dentry_open(const path& p, unsigned flags)
     return f;
 }
 
-static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, unsigned flags, umode_t mode)
+static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, unsigned flags, umode_t mode,
+                                 bool force_largefile = true)
 {
-    flags |= O_LARGEFILE; /* a 64-bit kernel: every file may be large (Linux's force_o_largefile) */
+    if (force_largefile)
+        flags |= O_LARGEFILE; /* a 64-bit kernel: every file may be large (Linux's force_o_largefile) */
     if (flags & O_PATH)
         flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC; /* O_PATH beats the rest (build_open_how) */
     char* name = TRY(getname(filename));
@@ -256,6 +258,18 @@ SYSCALL_DEFINE3(open, user_in_ptr<const char>, filename, OpenFlags, flags, OpenM
 SYSCALL_DEFINE4(openat, DirFd, dfd, user_in_ptr<const char>, filename, OpenFlags, flags, OpenMode, mode)
 {
     return do_sys_open(dfd.value, filename, flags.value, mode.value);
+}
+
+/* i386's open and openat: the caller's flags as given, without the
+ * O_LARGEFILE the native calls add (Linux's compat_sys_open). */
+COMPAT_SYSCALL_DEFINE3(open, user_in_ptr<const char>, filename, OpenFlags, flags, OpenMode, mode)
+{
+    return do_sys_open(AT_FDCWD, filename, flags.value, mode.value, false);
+}
+
+COMPAT_SYSCALL_DEFINE4(openat, DirFd, dfd, user_in_ptr<const char>, filename, OpenFlags, flags, OpenMode, mode)
+{
+    return do_sys_open(dfd.value, filename, flags.value, mode.value, false);
 }
 
 SYSCALL_DEFINE2(creat, user_in_ptr<const char>, pathname, umode_t, mode)

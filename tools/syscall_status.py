@@ -52,6 +52,19 @@ NOTES = {
 }
 
 
+def i386_note(entry, compat, x64_entries, syms, x64_ni):
+    """Why an i386 number returns -ENOSYS: its compat handler (the i386
+    layout, include/linux/compat.h) is still to be written, or the call has
+    no handler on x86-64 either."""
+    if entry == "sys_ni_syscall":
+        return ""
+    if compat:
+        return "not yet: `%s`, the i386 layout" % compat
+    if entry in x64_entries and syms.get("__x64_" + entry) in (None, x64_ni):
+        return "not on x86-64 either"
+    return ""
+
+
 def render():
     syms = symbols()
     lines = ["# System call status", "",
@@ -66,10 +79,14 @@ def render():
         done = [e for e in entries if syms.get(prefix + ((e[3] if use_compat and e[3] else e[2]))) not in (None, ni)]
         lines += ["## %s: %d of %d implemented" % (title, len(done), len(entries)), "",
                   "| nr | name | implemented |", "|---:|---|---|"]
+        x64_entries = {e[2] for e in read_table("syscall_64.tbl", ("common", "64"))}
+        x64_ni = syms["sys_ni_syscall_x64"]
         for nr, name, entry, compat in entries:
             sym = prefix + (compat if use_compat and compat else entry)
             ok = syms.get(sym) not in (None, ni)
             note = NOTES.get((abis[0], name), "") if not ok else ""
+            if not ok and not note and use_compat:
+                note = i386_note(entry, compat, x64_entries, syms, x64_ni)
             lines.append("| %d | %s | %s |" % (nr, name, "yes" if ok else note))
         lines.append("")
     return "\n".join(lines)

@@ -5,6 +5,7 @@
  *     gid; a size past 2 GiB - 1 is EOVERFLOW.
  *   - stat64, lstat64, fstat64, fstatat64 (195-197, 300) fill the 96-byte
  *     packed stat64, the inode twice; its padding is left as it was.
+ * open and openat (5, 295) leave out the O_LARGEFILE x86-64's open adds.
  * Every field is compared with the x86-64 stat of the same file (inode and
  * device numbers differ between kernels; their equality does not).
  */
@@ -137,6 +138,19 @@ int main(int, char**, char**)
     check_64("fstatat64 AT_SYMLINK_NOFOLLOW");
     CHECK_EQ(ia32::sys_stat64(file, 0xfffff000UL), EFAULT);
     CHECK_EQ(ia32::sys_fstat64(99, &s64), EBADF);
+
+    test::section("open, openat: no O_LARGEFILE added");
+    SysResult o32 = ia32::sys_open(file, O_RDONLY, 0);
+    CHECK_EQ(o32, 4);
+    CHECK_EQ(x64::sys_fcntl(o32.value(), 3 /* F_GETFL */, 0), 0);
+    CHECK_EQ(x64::sys_close(o32.value()), 0);
+    SysResult o64 = x64::sys_open(file, O_RDONLY, 0);
+    CHECK_EQ(x64::sys_fcntl(o64.value(), 3, 0), 0100000);
+    CHECK_EQ(x64::sys_close(o64.value()), 0);
+    o32 = ia32::sys_openat(AT_FDCWD, file, O_RDONLY | 0100000, 0);
+    CHECK_EQ(x64::sys_fcntl(o32.value(), 3, 0), 0100000);
+    CHECK_EQ(x64::sys_close(o32.value()), 0);
+    CHECK_EQ(ia32::sys_openat(AT_FDCWD, missing, O_RDONLY, 0), ENOENT);
 
     test::section("sizes past 2 GiB");
     CHECK_EQ(x64::sys_ftruncate(f, 0x80000000L), 0);
