@@ -43,10 +43,6 @@ def symbols():
 
 # Why a number stays unimplemented, where that is a decision (shown beside it).
 NOTES = {
-    ("i386", "socketcall"): "not yet: the 32-bit socket multiplexer",
-    ("i386", "sendmsg"): "not yet: the 32-bit msghdr and cmsg layout (compat)",
-    ("i386", "recvmsg"): "not yet: the 32-bit msghdr and cmsg layout (compat)",
-    ("i386", "recvfrom"): "not yet: its compat entry point",
     ("i386", "sendmmsg"): "not yet: the 32-bit mmsghdr layout (compat)",
     ("i386", "recvmmsg"): "not yet: the 32-bit mmsghdr layout (compat)",
 }
