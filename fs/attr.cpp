@@ -163,6 +163,18 @@ SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
     return truncate_inode(f->f_inode, length);
 }
 
+/* i386's truncate and ftruncate: a 32-bit signed length (compat_off_t),
+ * sign-extended as the native calls' long. */
+COMPAT_SYSCALL_DEFINE2(truncate, user_in_ptr<const char>, path, compat_off_t, length)
+{
+    return __do_sys_truncate(path, length);
+}
+
+COMPAT_SYSCALL_DEFINE2(ftruncate, unsigned int, fd, compat_off_t, length)
+{
+    return __do_sys_ftruncate(fd, length);
+}
+
 /* i386's truncate64 and ftruncate64: the length in two registers, low half first. */
 SYSCALL_DEFINE3(ia32_truncate64, user_in_ptr<const char>, path, u32, length_lo, u32, length_hi)
 {

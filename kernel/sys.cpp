@@ -383,14 +383,16 @@ SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
     return c->ngroups;
 }
 
-SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
+/* The new supplementary groups, read by the caller's form into groups[32]. */
+template <typename Read>
+static SyscallResult do_setgroups(int size, Read read)
 {
     if (!capable(CAP_SETGID))
         return Errno::EPERM;
     if (size < 0 || size > 32)
         return Errno::EINVAL;
     gid_t groups[32];
-    TRY(copy_from_user(groups, list, size));
+    TRY(read(groups));
     cred* now = prepare_creds();
     if (!now)
         return Errno::ENOMEM;
@@ -398,6 +400,11 @@ SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
     memcpy(now->groups, groups, size * sizeof(gid_t));
     commit_creds(now);
     return 0;
+}
+
+SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
+{
+    return do_setgroups(size, [&](gid_t* groups) { return copy_from_user(groups, list, size); });
 }
 
 SYSCALL_DEFINE1(umask, int, mask)
@@ -572,6 +579,35 @@ SYSCALL_DEFINE0(getuid16) { return high2lowuid(current_cred()->uid); }
 SYSCALL_DEFINE0(geteuid16) { return high2lowuid(current_cred()->euid); }
 SYSCALL_DEFINE0(getgid16) { return high2lowuid(current_cred()->gid); }
 SYSCALL_DEFINE0(getegid16) { return high2lowuid(current_cred()->egid); }
+/* The group lists in 16 bits (Linux's kernel/uid16.c): 65534 for a group
+ * that does not fit on the way out; 0xffff is -1 on the way in, which is
+ * no group (EINVAL). */
+SYSCALL_DEFINE2(getgroups16, int, size, user_out_ptr<u16>, list)
+{
+    const cred* c = current_cred();
+    if (size < 0)
+        return Errno::EINVAL;
+    if (size == 0)
+        return c->ngroups;
+    if (size < c->ngroups)
+        return Errno::EINVAL;
+    for (int i = 0; i < c->ngroups; i++)
+        TRY(put_user(static_cast<u16>(high2lowuid(c->groups[i])), list + i));
+    return c->ngroups;
+}
+
+SYSCALL_DEFINE2(setgroups16, int, size, user_in_ptr<const u16>, list)
+{
+    return do_setgroups(size, [&](gid_t* groups) -> Result<void> {
+        for (int i = 0; i < size; i++) {
+            groups[i] = low2highuid(TRY(get_user(list + i)));
+            if (groups[i] == static_cast<gid_t>(-1)) /* not a valid group (gid_valid) */
+                return Errno::EINVAL;
+        }
+        return {};
+    });
+}
+
 SYSCALL_DEFINE1(setuid16, unsigned short, uid) { return __do_sys_setuid(low2highuid(uid)); }
 SYSCALL_DEFINE1(setgid16, unsigned short, gid) { return __do_sys_setgid(low2highuid(gid)); }
 SYSCALL_DEFINE2(setreuid16, unsigned short, ruid, unsigned short, euid)

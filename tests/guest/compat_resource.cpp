@@ -7,6 +7,7 @@
  *     the 64-bit rlimit64 on both ABIs.
  *   - getrusage (77) and wait4 (114): the 72-byte compat_rusage.
  *   - sysinfo (116): the 64-byte compat_sysinfo, figures as x86-64's.
+ *   - getgroups (80) and setgroups (81): 16-bit group ids.
  *   - uname (122, new_utsname, the same layout), olduname (109) and
  *     oldolduname (59, 9-byte fields).
  */
@@ -132,6 +133,24 @@ int main(int, char**, char**)
     CHECK(si32.procs == si64.procs && si32.totalswap == si64.totalswap);
     CHECK(si32.uptime >= si64.uptime && si32.uptime <= si64.uptime + 1);
     CHECK_EQ(ia32::sys_sysinfo(0xfffff000UL), EFAULT);
+
+    test::section("getgroups16, setgroups16: 16-bit group lists");
+    static uint16_t g16[4] = {5, 70000 & 0xffff, 0xffff, 0};
+    CHECK_EQ(ia32::sys_setgroups(3, g16), EINVAL); /* 0xffff is -1: no group */
+    CHECK_EQ(ia32::sys_setgroups(2, g16), 0);
+    static uint32_t g32[4];
+    CHECK_EQ(x64::sys_getgroups(4, g32), 2);
+    CHECK(g32[0] == 5 && g32[1] == (70000 & 0xffff));
+    g32[0] = 70000 & 0xffff, g32[1] = 100000;
+    CHECK_EQ(x64::sys_setgroups(2, g32), 0);
+    g16[0] = g16[1] = 1;
+    CHECK_EQ(ia32::sys_getgroups(0, g16), 2);
+    CHECK_EQ(ia32::sys_getgroups(1, g16), EINVAL);
+    CHECK_EQ(ia32::sys_getgroups(4, g16), 2);
+    CHECK(g16[0] == (70000 & 0xffff) && g16[1] == 65534);
+    CHECK_EQ(ia32::sys_getgroups(4, 0xfffff000UL), EFAULT);
+    CHECK_EQ(ia32::sys_setgroups(1, 0xfffff000UL), EFAULT);
+    CHECK_EQ(ia32::sys_setgroups(0, 0), 0);
 
     test::section("uname, olduname, oldolduname");
     CHECK_EQ(x64::sys_uname(&un64), 0);

@@ -32,6 +32,14 @@ int main(int, char**, char**)
     CHECK_EQ(ia32::sys_truncate64(file, 0, 0x80000000u), EINVAL);
     CHECK_EQ(ia32::sys_ftruncate64(99, 0, 0), EBADF);
 
+    test::section("truncate, ftruncate: a 32-bit signed length");
+    CHECK_EQ(ia32::sys_truncate(file, 7), 0);
+    CHECK_EQ(size_of(f), 7);
+    CHECK_EQ(ia32::sys_ftruncate(f, 0x100000002UL), 0); /* the upper half is not the caller's */
+    CHECK_EQ(size_of(f), 2);
+    CHECK_EQ(ia32::sys_ftruncate(f, 0xffffffffUL), EINVAL); /* -1 */
+    CHECK_EQ(ia32::sys_truncate(file, 0x80000000UL), EINVAL);
+
     test::section("fallocate");
     CHECK_EQ(ia32::sys_fallocate(f, 0, 0, 0, 10, 0), 0);
     CHECK_EQ(size_of(f), 10);
