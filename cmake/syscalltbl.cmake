@@ -1,6 +1,7 @@
 # Generated from the system call tables (tools/syscalltbl):
 #   generated/kernel/asm/syscalls_{64,32}.h       the kernel's dispatch lists
 #   generated/kernel/asm/syscall_names_{64,32}.h  the tracer's names
+#   generated/kernel/asm/syscalls_32_native.h     i386 entries served by native handlers
 #   generated/uapi/asm/unistd_{64,32}.h           __NR_* for programs
 #   generated/user/trapgate/syscalls_{x64,ia32}.h the user library's wrappers
 
@@ -20,6 +21,7 @@ endfunction()
 
 syscalltbl_generate(dispatch-list syscall_64.tbl common,64 kernel/asm/syscalls_64.h)
 syscalltbl_generate(dispatch-list syscall_32.tbl i386 kernel/asm/syscalls_32.h --compat)
+syscalltbl_generate(native-list syscall_32.tbl i386 kernel/asm/syscalls_32_native.h)
 syscalltbl_generate(names-list syscall_64.tbl common,64 kernel/asm/syscall_names_64.h)
 syscalltbl_generate(names-list syscall_32.tbl i386 kernel/asm/syscall_names_32.h)
 syscalltbl_generate(uapi-header syscall_64.tbl common,64 uapi/asm/unistd_64.h --guard _ASM_UNISTD_64_H)

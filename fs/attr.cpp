@@ -11,7 +11,9 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/syscall_args.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/time32.h>
 #include <linux/time.h>
 
 namespace {
@@ -173,6 +175,29 @@ SYSCALL_DEFINE2(ftruncate, unsigned int, fd, long, length)
     return 0;
 }
 
+/* i386's truncate and ftruncate: a 32-bit signed length (compat_off_t),
+ * sign-extended as the native calls' long. */
+COMPAT_SYSCALL_DEFINE2(truncate, user_in_ptr<const char>, path, compat_off_t, length)
+{
+    return __do_sys_truncate(path, length);
+}
+
+COMPAT_SYSCALL_DEFINE2(ftruncate, unsigned int, fd, compat_off_t, length)
+{
+    return __do_sys_ftruncate(fd, length);
+}
+
+/* i386's truncate64 and ftruncate64: the length in two registers, low half first. */
+SYSCALL_DEFINE3(ia32_truncate64, user_in_ptr<const char>, path, u32, length_lo, u32, length_hi)
+{
+    return __do_sys_truncate(path, static_cast<long>(compat_arg_u64(length_lo, length_hi)));
+}
+
+SYSCALL_DEFINE3(ia32_ftruncate64, unsigned int, fd, u32, length_lo, u32, length_hi)
+{
+    return __do_sys_ftruncate(fd, static_cast<long>(compat_arg_u64(length_lo, length_hi)));
+}
+
 /* ---- timestamps ---- */
 
 namespace {
@@ -217,6 +242,26 @@ Result<void> set_times(const path& p, const timespec_user* times)
 
 } // namespace
 
+/* utimensat once the times are in the kernel (null: now). */
+static SyscallResult do_utimensat(int dfd, user_in_ptr<const char> filename, timespec_user* times, int flags)
+{
+    if (times) {
+        for (int n = 0; n < 2; n++) {
+            const timespec_user& t = times[n];
+            if (t.tv_nsec != UTIME_NOW && t.tv_nsec != UTIME_OMIT && (t.tv_nsec < 0 || t.tv_nsec >= NSEC_PER_SEC))
+                return Errno::EINVAL;
+        }
+    }
+    if (!filename) {
+        /* futimens: the descriptor itself. */
+        if (dfd == AT_FDCWD)
+            return Errno::EFAULT;
+        return on_fd(static_cast<unsigned>(dfd), [&](const path& p) { return set_times(p, times); });
+    }
+    unsigned lookup = ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
+    return on_path(dfd, filename, lookup, [&](const path& p) { return set_times(p, times); });
+}
+
 SYSCALL_DEFINE4(utimensat, DirFd, dfd, user_in_ptr<const char>, filename, user_in_ptr<const timespec_user>, utimes,
                 int, flags)
 {
@@ -225,19 +270,27 @@ SYSCALL_DEFINE4(utimensat, DirFd, dfd, user_in_ptr<const char>, filename, user_i
     timespec_user times[2];
     if (utimes) {
         TRY(copy_from_user(times, utimes, 2));
-        for (auto& t : times)
-            if (t.tv_nsec != UTIME_NOW && t.tv_nsec != UTIME_OMIT && (t.tv_nsec < 0 || t.tv_nsec >= NSEC_PER_SEC))
-                return Errno::EINVAL;
+        if (in_compat_syscall()) /* utimensat_time64: only tv_nsec's low half (get_timespec64) */
+            for (auto& t : times)
+                t.tv_nsec = static_cast<long>(static_cast<u32>(t.tv_nsec));
     }
-    const timespec_user* tp = utimes ? times : nullptr;
-    if (!filename) {
-        /* futimens: the descriptor itself. */
-        if (dfd.value == AT_FDCWD)
-            return Errno::EFAULT;
-        return on_fd(static_cast<unsigned>(dfd.value), [&](const path& p) { return set_times(p, tp); });
+    return do_utimensat(dfd.value, filename, utimes ? times : nullptr, flags);
+}
+
+/* i386's utimensat on old_timespec32. */
+SYSCALL_DEFINE4(utimensat_time32, DirFd, dfd, user_in_ptr<const char>, filename, user_in_ptr<const old_timespec32>,
+                utimes, int, flags)
+{
+    if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
+        return Errno::EINVAL;
+    timespec_user times[2];
+    if (utimes) {
+        old_timespec32 t32[2];
+        TRY(copy_from_user(t32, utimes, 2));
+        for (int n = 0; n < 2; n++)
+            times[n] = {t32[n].tv_sec, t32[n].tv_nsec};
     }
-    unsigned lookup = ((flags & AT_SYMLINK_NOFOLLOW) ? 0 : LOOKUP_FOLLOW) | ((flags & AT_EMPTY_PATH) ? LOOKUP_EMPTY : 0);
-    return on_path(dfd.value, filename, lookup, [&](const path& p) { return set_times(p, tp); });
+    return do_utimensat(dfd.value, filename, utimes ? times : nullptr, flags);
 }
 
 /* ---- access ---- */

@@ -2,9 +2,11 @@
 #include <linux/fs.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
 
 SyscallResult fcntl_lock(file* f, unsigned int cmd, unsigned long arg); /* fs/locks.cpp */
+Result<void> fcntl_lock_kernel(file* f, unsigned int cmd, flock_user& u);
 
 namespace {
 
@@ -142,4 +144,50 @@ SYSCALL_DEFINE3(fcntl, unsigned int, fd, FcntlCmd, cmd, FcntlArg, arg)
     default:
         return Errno::EINVAL;
     }
+}
+
+/*
+ * i386's fcntl and fcntl64 (both compat_sys_fcntl64, as in Linux's table):
+ * F_GETLK/F_SETLK/F_SETLKW take a compat_flock (32-bit offsets; F_GETLK's
+ * answer EOVERFLOW past them, its length clamped), the *64 forms and the
+ * F_OFD_ commands a compat_flock64; every other command is fcntl's.
+ */
+COMPAT_SYSCALL_DEFINE3(fcntl64, unsigned int, fd, FcntlCmd, cmd, FcntlArg, arg)
+{
+    constexpr s64 COMPAT_OFF_T_MAX = 0x7fffffff;
+    bool narrow = cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW;
+    bool wide = cmd == F_GETLK64 || cmd == F_SETLK64 || cmd == F_SETLKW64 || cmd == F_OFD_GETLK ||
+                cmd == F_OFD_SETLK || cmd == F_OFD_SETLKW;
+    if (!narrow && !wide)
+        return __do_sys_fcntl(fd, cmd, arg);
+    FdRef f(static_cast<int>(fd), FdRef::raw);
+    if (!f)
+        return Errno::EBADF;
+    if (f->f_mode & FMODE_PATH)
+        return Errno::EBADF;
+    unsigned int native = cmd == F_GETLK64 ? F_GETLK : cmd == F_SETLK64 ? F_SETLK : cmd == F_SETLKW64 ? F_SETLKW : cmd;
+    bool getlk = native == F_GETLK || native == F_OFD_GETLK;
+    flock_user u;
+    if (narrow) {
+        auto ptr = compat_ptr<const compat_flock>(static_cast<compat_uptr_t>(arg));
+        compat_flock c = TRY(get_user(ptr));
+        u = {c.l_type, c.l_whence, c.l_start, c.l_len, c.l_pid};
+    } else {
+        auto ptr = compat_ptr<const compat_flock64>(static_cast<compat_uptr_t>(arg));
+        compat_flock64 c = TRY(get_user(ptr));
+        u = {c.l_type, c.l_whence, c.l_start, c.l_len, c.l_pid};
+    }
+    TRY(fcntl_lock_kernel(f.get(), native, u));
+    if (!getlk)
+        return 0;
+    if (narrow) {
+        if (u.l_start > COMPAT_OFF_T_MAX)
+            return Errno::EOVERFLOW;
+        if (u.l_len > COMPAT_OFF_T_MAX)
+            u.l_len = COMPAT_OFF_T_MAX;
+        compat_flock c{u.l_type, u.l_whence, static_cast<s32>(u.l_start), static_cast<s32>(u.l_len), u.l_pid};
+        return put_user(c, compat_ptr<compat_flock, UserDir::Out>(static_cast<compat_uptr_t>(arg)));
+    }
+    compat_flock64 c{u.l_type, u.l_whence, u.l_start, u.l_len, u.l_pid};
+    return put_user(c, compat_ptr<compat_flock64, UserDir::Out>(static_cast<compat_uptr_t>(arg)));
 }

@@ -289,15 +289,6 @@ void remove_locks(inode* i, const void* owner, bool flock)
         wake_lockers();
 }
 
-struct flock_user {
-    short l_type;
-    short l_whence;
-    long l_start;
-    long l_len;
-    int l_pid;
-};
-static_assert(sizeof(flock_user) == 32);
-
 /* The byte range a struct flock names (Linux's flock_to_posix_lock). */
 Result<lock_desc> to_lock(file* f, const flock_user& u, const void* owner, bool ofd)
 {
@@ -362,11 +353,11 @@ void locks_remove_file(file* f)
     }
 }
 
-/* fcntl's F_GETLK, F_SETLK, F_SETLKW and their F_OFD_ forms. */
-SyscallResult fcntl_lock(file* f, unsigned int cmd, unsigned long arg)
+/* fcntl's F_GETLK, F_SETLK, F_SETLKW and their F_OFD_ forms, on a struct
+ * flock already in the kernel (F_GETLK's answer goes back into u). */
+Result<void> fcntl_lock_kernel(file* f, unsigned int cmd, flock_user& u)
 {
     bool ofd = cmd >= F_OFD_GETLK;
-    flock_user u = TRY(get_user(user_in_ptr<const flock_user>(arg)));
     if (ofd && u.l_pid != 0)
         return Errno::EINVAL;
     const void* owner = ofd ? static_cast<const void*>(f) : static_cast<const void*>(current->files);
@@ -385,8 +376,7 @@ SyscallResult fcntl_lock(file* f, unsigned int cmd, unsigned long arg)
                 u.l_type = F_UNLCK;
             }
         }
-        TRY(put_user(u, user_out_ptr<flock_user>(arg)));
-        return 0;
+        return {};
     }
     if (l.type == F_RDLCK && !(f->f_mode & FMODE_READ))
         return Errno::EBADF;
@@ -395,6 +385,15 @@ SyscallResult fcntl_lock(file* f, unsigned int cmd, unsigned long arg)
     TRY(lock_file(f->f_inode, l, cmd == F_SETLKW || cmd == F_OFD_SETLKW));
     if (l.type == F_UNLCK)
         wake_lockers();
+    return {};
+}
+
+SyscallResult fcntl_lock(file* f, unsigned int cmd, unsigned long arg)
+{
+    flock_user u = TRY(get_user(user_in_ptr<const flock_user>(arg)));
+    TRY(fcntl_lock_kernel(f, cmd, u));
+    if (cmd == F_GETLK || cmd == F_OFD_GETLK)
+        TRY(put_user(u, user_out_ptr<flock_user>(arg)));
     return 0;
 }
 

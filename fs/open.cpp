@@ -246,9 +246,9 @@ Result<file*> dentry_open(const path& p, unsigned flags)
 }
 
 static SyscallResult do_sys_open(int dirfd, user_in_ptr<const char> filename, unsigned flags, umode_t mode,
-                                 bool force_large = true)
+                                 bool force_largefile = true)
 {
-    if (force_large)
+    if (force_largefile)
         flags |= O_LARGEFILE; /* a 64-bit kernel: every file may be large (Linux's force_o_largefile) */
     if (flags & O_PATH)
         flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC; /* O_PATH beats the rest (build_open_how) */
@@ -280,7 +280,8 @@ SYSCALL_DEFINE4(openat, DirFd, dfd, user_in_ptr<const char>, filename, OpenFlags
     return do_sys_open(dfd.value, filename, flags.value, mode.value);
 }
 
-/* i386's open and openat: O_LARGEFILE only if the program asks for it. */
+/* i386's open and openat: the caller's flags as given, without the
+ * O_LARGEFILE the native calls add (Linux's compat_sys_open). */
 COMPAT_SYSCALL_DEFINE3(open, user_in_ptr<const char>, filename, OpenFlags, flags, OpenMode, mode)
 {
     return do_sys_open(AT_FDCWD, filename, flags.value, mode.value, false);

@@ -1,10 +1,12 @@
 /* read, write, readv, writev, pread64, pwrite64, lseek. */
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/fsnotify.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/smp_lock.h>
+#include <linux/string.h>
 #include <linux/syscalls.h>
 
 Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos)
@@ -173,30 +175,68 @@ SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff
 
 } // namespace
 
-/* Copies and checks a user iovec array (Linux's import_iovec rules); also
- * sendmsg's and recvmsg's (net/socket_msg.cpp). */
+namespace {
+
+/* Linux's import_iovec rules, on iovecs already in kernel memory. */
+Result<size_t> check_iovecs(iovec* vec, int iovcnt)
+{
+    size_t total = 0;
+    for (int i = 0; i < iovcnt; i++) {
+        if (static_cast<long>(vec[i].iov_len) < 0)
+            return Errno::EINVAL;
+        if (!access_ok(vec[i].iov_base, vec[i].iov_len))
+            return Errno::EFAULT;
+        /* Linux trims the total to MAX_RW_COUNT. */
+        if (vec[i].iov_len > MAX_RW_COUNT - total)
+            vec[i].iov_len = MAX_RW_COUNT - total;
+        total += vec[i].iov_len;
+    }
+    return total;
+}
+
+} // namespace
+
+/* Copies and checks a user iovec array; also sendmsg's and recvmsg's
+ * (net/socket_msg.cpp). */
 Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out)
 {
     if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
         return Errno::EINVAL;
     TRY(copy_from_user(out, uvec, iovcnt));
-    size_t total = 0;
-    for (int i = 0; i < iovcnt; i++) {
-        if (static_cast<long>(out[i].iov_len) < 0)
+    return check_iovecs(out, iovcnt);
+}
+
+/* The same from an i386 caller: 8-byte entries, and a length is a
+ * compat_ssize_t, so one of 2 GiB or more is negative (EINVAL), as on Linux. */
+Result<size_t> compat_import_iovec(user_in_ptr<const compat_iovec> uvec, int iovcnt, iovec* out)
+{
+    if (iovcnt < 0 || iovcnt > UIO_MAXIOV)
+        return Errno::EINVAL;
+    /* The compat array fills the first half of out; widened from the last
+     * entry down, each entry is read before its slot is overwritten. */
+    auto* packed = reinterpret_cast<u8*>(out);
+    if (raw_copy_from_user(packed, uvec.addr(), iovcnt * sizeof(compat_iovec)))
+        return Errno::EFAULT;
+    for (int i = iovcnt - 1; i >= 0; i--) {
+        compat_iovec c;
+        memcpy(&c, packed + i * sizeof(compat_iovec), sizeof(c));
+        if (static_cast<compat_ssize_t>(c.iov_len) < 0)
             return Errno::EINVAL;
-        if (!access_ok(out[i].iov_base, out[i].iov_len))
-            return Errno::EFAULT;
-        /* Linux trims the total to MAX_RW_COUNT. */
-        if (out[i].iov_len > MAX_RW_COUNT - total)
-            out[i].iov_len = MAX_RW_COUNT - total;
-        total += out[i].iov_len;
+        out[i] = {c.iov_base, c.iov_len};
     }
-    return total;
+    return check_iovecs(out, iovcnt);
+}
+
+Result<size_t> import_iovec(user_iovec_ptr uvec, int iovcnt, iovec* out)
+{
+    if (in_compat_syscall())
+        return compat_import_iovec(uvec.compat(), iovcnt, out);
+    return import_iovec(uvec.native(), iovcnt, out);
 }
 
 namespace {
 
-SyscallResult do_readv_writev(Direction dir, int fd, user_in_ptr<const iovec> uvec, unsigned long vlen, loff_t* explicit_pos)
+SyscallResult do_readv_writev(Direction dir, int fd, user_iovec_ptr uvec, unsigned long vlen, loff_t* explicit_pos)
 {
     FdRef f(fd);
     if (!f)
@@ -258,13 +298,13 @@ SYSCALL_DEFINE4(pwrite64, unsigned int, fd, user_in_ptr<const char>, buf, size_t
 }
 
 SYSCALL_NO_BKL(readv);
-SYSCALL_DEFINE3(readv, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
+SYSCALL_DEFINE3(readv, unsigned long, fd, user_iovec_ptr, vec, unsigned long, vlen)
 {
     return do_readv_writev(Direction::Read, static_cast<int>(fd), vec, vlen, nullptr);
 }
 
 SYSCALL_NO_BKL(writev);
-SYSCALL_DEFINE3(writev, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen)
+SYSCALL_DEFINE3(writev, unsigned long, fd, user_iovec_ptr, vec, unsigned long, vlen)
 {
     return do_readv_writev(Direction::Write, static_cast<int>(fd), vec, vlen, nullptr);
 }
@@ -272,7 +312,7 @@ SYSCALL_DEFINE3(writev, unsigned long, fd, user_in_ptr<const iovec>, vec, unsign
 /* The p-variants of readv/writev: the offset comes as two halves (low, high),
  * which on x86-64 is the whole offset in pos_l. -1 means the file position
  * (preadv2/pwritev2 only). */
-static SyscallResult do_prw(Direction dir, unsigned long fd, user_in_ptr<const iovec> vec, unsigned long vlen,
+static SyscallResult do_prw(Direction dir, unsigned long fd, user_iovec_ptr vec, unsigned long vlen,
                             unsigned long pos_l, bool minus_one_is_current, int flags)
 {
     constexpr int RWF_SUPPORTED = 0x1f; /* RWF_HIPRI|DSYNC|SYNC|NOWAIT|APPEND */
@@ -286,28 +326,28 @@ static SyscallResult do_prw(Direction dir, unsigned long fd, user_in_ptr<const i
     return do_readv_writev(dir, static_cast<int>(fd), vec, vlen, &pos);
 }
 
-SYSCALL_DEFINE5(preadv, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+SYSCALL_DEFINE5(preadv, unsigned long, fd, user_iovec_ptr, vec, unsigned long, vlen, unsigned long, pos_l,
                 unsigned long, pos_h)
 {
     (void)pos_h;
     return do_prw(Direction::Read, fd, vec, vlen, pos_l, false, 0);
 }
 
-SYSCALL_DEFINE5(pwritev, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+SYSCALL_DEFINE5(pwritev, unsigned long, fd, user_iovec_ptr, vec, unsigned long, vlen, unsigned long, pos_l,
                 unsigned long, pos_h)
 {
     (void)pos_h;
     return do_prw(Direction::Write, fd, vec, vlen, pos_l, false, 0);
 }
 
-SYSCALL_DEFINE6(preadv2, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+SYSCALL_DEFINE6(preadv2, unsigned long, fd, user_iovec_ptr, vec, unsigned long, vlen, unsigned long, pos_l,
                 unsigned long, pos_h, int, flags)
 {
     (void)pos_h;
     return do_prw(Direction::Read, fd, vec, vlen, pos_l, true, flags);
 }
 
-SYSCALL_DEFINE6(pwritev2, unsigned long, fd, user_in_ptr<const iovec>, vec, unsigned long, vlen, unsigned long, pos_l,
+SYSCALL_DEFINE6(pwritev2, unsigned long, fd, user_iovec_ptr, vec, unsigned long, vlen, unsigned long, pos_l,
                 unsigned long, pos_h, int, flags)
 {
     (void)pos_h;
@@ -330,6 +370,62 @@ SYSCALL_DEFINE3(lseek, unsigned int, fd, off_t, offset, unsigned int, whence)
 COMPAT_SYSCALL_DEFINE3(lseek, unsigned int, fd, int, offset, unsigned int, whence)
 {
     return __do_sys_lseek(fd, offset, whence);
+}
+
+/* ---- i386: offsets that arrive in two 32-bit registers (low, high) ---- */
+
+COMPAT_SYSCALL_DEFINE5(preadv, compat_ulong_t, fd, user_iovec_ptr, vec, compat_ulong_t, vlen, u32, pos_low,
+                       u32, pos_high)
+{
+    return do_prw(Direction::Read, fd, vec, vlen, compat_arg_u64(pos_low, pos_high), false, 0);
+}
+
+COMPAT_SYSCALL_DEFINE5(pwritev, compat_ulong_t, fd, user_iovec_ptr, vec, compat_ulong_t, vlen, u32, pos_low,
+                       u32, pos_high)
+{
+    return do_prw(Direction::Write, fd, vec, vlen, compat_arg_u64(pos_low, pos_high), false, 0);
+}
+
+COMPAT_SYSCALL_DEFINE6(preadv2, compat_ulong_t, fd, user_iovec_ptr, vec, compat_ulong_t, vlen, u32, pos_low,
+                       u32, pos_high, int, flags)
+{
+    return do_prw(Direction::Read, fd, vec, vlen, compat_arg_u64(pos_low, pos_high), true, flags);
+}
+
+COMPAT_SYSCALL_DEFINE6(pwritev2, compat_ulong_t, fd, user_iovec_ptr, vec, compat_ulong_t, vlen, u32, pos_low,
+                       u32, pos_high, int, flags)
+{
+    return do_prw(Direction::Write, fd, vec, vlen, compat_arg_u64(pos_low, pos_high), true, flags);
+}
+
+/* Linux's arch/x86/kernel/sys_ia32.c wrappers: the i386 table's entry points. */
+SYSCALL_DEFINE5(ia32_pread64, unsigned int, fd, user_out_ptr<char>, buf, u32, count, u32, poslo, u32, poshi)
+{
+    return __do_sys_pread64(fd, buf, count, static_cast<loff_t>(compat_arg_u64(poslo, poshi)));
+}
+
+SYSCALL_DEFINE5(ia32_pwrite64, unsigned int, fd, user_in_ptr<const char>, buf, u32, count, u32, poslo, u32, poshi)
+{
+    return __do_sys_pwrite64(fd, buf, count, static_cast<loff_t>(compat_arg_u64(poslo, poshi)));
+}
+
+/* _llseek: a 64-bit offset in two halves (high first), the result stored
+ * through a pointer; the i386 table's only entry (Linux defines it for
+ * 32-bit ABIs). */
+SYSCALL_DEFINE5(llseek, unsigned int, fd, unsigned long, offset_high, unsigned long, offset_low,
+                user_out_ptr<loff_t>, result, unsigned int, whence)
+{
+    FdRef f(static_cast<int>(fd));
+    if (!f)
+        return Errno::EBADF;
+    if (whence > SEEK_HOLE)
+        return Errno::EINVAL;
+    if (!seekable(f.get()))
+        return Errno::ESPIPE;
+    loff_t offset = static_cast<loff_t>((static_cast<u64>(offset_high) << 32) | static_cast<u32>(offset_low));
+    loff_t pos = TRY(f->f_op->llseek(f.get(), offset, static_cast<int>(whence)));
+    TRY(put_user(pos, result));
+    return 0;
 }
 
 /* sendfile: from one file to another through a kernel buffer. */

@@ -4,6 +4,7 @@
  * that announce changes (poll_wait); the caller then sleeps until one of them
  * wakes it, a signal arrives, or the timeout passes.
  */
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/personality.h>
 #include <linux/poll.h>
@@ -13,6 +14,7 @@
 #include <linux/slab.h>
 #include <linux/syscalls.h>
 #include <linux/time.h>
+#include <uapi/linux/time32.h>
 
 namespace {
 list_head active_poll_tables; /* tables of waiters in poll_loop, under the kernel lock */
@@ -157,13 +159,39 @@ Result<u64> deadline_from_timespec(user_in_ptr<const timespec_user> uts)
     if (!uts)
         return NO_DEADLINE;
     timespec_user ts = TRY(get_user(uts));
+    if (in_compat_syscall()) /* the i386 *_time64 calls: tv_nsec's low half (get_timespec64) */
+        ts.tv_nsec = static_cast<long>(static_cast<u32>(ts.tv_nsec));
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
         return Errno::EINVAL;
     return ktime_get_ns() + static_cast<u64>(ts.tv_sec) * NSEC_PER_SEC + ts.tv_nsec;
 }
 
-/* select's sets: nfds bits in arrays of longs. */
-SyscallResult do_select(int n, unsigned long inp, unsigned long outp, unsigned long exp, u64 deadline)
+/* select's sets: nfds bits in arrays of longs (64-bit words, or an i386
+ * caller's 32-bit ones: on a little-endian machine the same bits, rounded
+ * to fewer bytes). */
+Result<u64> deadline_from_timespec(user_in_ptr<const old_timespec32> uts)
+{
+    if (!uts)
+        return NO_DEADLINE;
+    old_timespec32 ts = TRY(get_user(uts));
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+        return Errno::EINVAL;
+    return ktime_get_ns() + static_cast<u64>(ts.tv_sec) * NSEC_PER_SEC + ts.tv_nsec;
+}
+
+/* select's timeout, as Linux's: whole seconds in tv_usec carry into tv_sec
+ * (1000000 microseconds is a second), and what is left must be a valid time. */
+Result<u64> deadline_from_timeval(s64 sec, s64 usec)
+{
+    sec += usec / 1000000;
+    s64 nsec = (usec % 1000000) * 1000;
+    if (sec < 0 || nsec < 0)
+        return Errno::EINVAL;
+    return ktime_get_ns() + static_cast<u64>(timespec64_to_ns(timespec64{sec, static_cast<long>(nsec)}));
+}
+
+SyscallResult do_select(int n, unsigned long inp, unsigned long outp, unsigned long exp, u64 deadline,
+                        unsigned word_bits = 64)
 {
     if (n < 0)
         return Errno::EINVAL;
@@ -172,7 +200,7 @@ SyscallResult do_select(int n, unsigned long inp, unsigned long outp, unsigned l
     constexpr int SELECT_MAX = 4096;
     n = min(n, min(current->files->max_fds, SELECT_MAX));
     constexpr int WORDS = SELECT_MAX / 64;
-    size_t bytes = ((n + 63) / 64) * sizeof(u64);
+    size_t bytes = ((n + word_bits - 1) / word_bits) * (word_bits / 8);
     u64 in[WORDS] = {}, out[WORDS] = {}, ex[WORDS] = {};
     if ((inp && raw_copy_from_user(in, inp, bytes)) || (outp && raw_copy_from_user(out, outp, bytes)) ||
         (exp && raw_copy_from_user(ex, exp, bytes)))
@@ -232,9 +260,7 @@ SYSCALL_DEFINE5(select, int, n, user_inout_ptr<u64>, inp, user_inout_ptr<u64>, o
     u64 deadline = NO_DEADLINE;
     if (tvp) {
         timeval_user tv = TRY(get_user(tvp));
-        if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-            return Errno::EINVAL;
-        deadline = ktime_get_ns() + static_cast<u64>(tv.tv_sec) * NSEC_PER_SEC + tv.tv_usec * 1000ULL;
+        deadline = TRY(deadline_from_timeval(tv.tv_sec, tv.tv_usec));
     }
     SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline);
     if (tvp && !(current->personality & STICKY_TIMEOUTS)) {
@@ -262,4 +288,105 @@ SYSCALL_DEFINE6(pselect6, int, n, user_inout_ptr<u64>, inp, user_inout_ptr<u64>,
     SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline);
     end_temporary_sigmask(r);
     return r;
+}
+
+/* ---- i386: 32-bit fd_set words, old_timeval32 / old_timespec32, and the
+ * sigset argument of pselect6 as two 32-bit words ---- */
+
+namespace {
+
+/* pselect6's sixth argument from an i386 caller (Linux's compat_sigset_argpack). */
+struct compat_sigset_argpack {
+    compat_uptr_t p;
+    compat_size_t size;
+};
+
+Result<void> compat_pselect_sigmask(unsigned long sig)
+{
+    if (!sig)
+        return {};
+    compat_sigset_argpack data = TRY(get_user(compat_ptr<const compat_sigset_argpack>(static_cast<compat_uptr_t>(sig))));
+    return set_temporary_sigmask(data.p, data.size);
+}
+
+} // namespace
+
+COMPAT_SYSCALL_DEFINE5(select, int, n, user_inout_ptr<u32>, inp, user_inout_ptr<u32>, outp, user_inout_ptr<u32>,
+                       exp, user_inout_ptr<old_timeval32>, tvp)
+{
+    u64 deadline = NO_DEADLINE;
+    if (tvp) {
+        old_timeval32 tv = TRY(get_user(tvp));
+        deadline = TRY(deadline_from_timeval(tv.tv_sec, tv.tv_usec));
+    }
+    SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline, 32);
+    if (tvp && !(current->personality & STICKY_TIMEOUTS)) {
+        u64 now = ktime_get_ns();
+        u64 left = now < deadline ? deadline - now : 0;
+        old_timeval32 rem{static_cast<s32>(left / NSEC_PER_SEC), static_cast<s32>(left % NSEC_PER_SEC / 1000)};
+        (void)put_user(rem, tvp);
+    }
+    return r;
+}
+
+/* i386's select (82): the five arguments in memory (Linux's compat_sel_arg_struct). */
+struct compat_sel_arg_struct {
+    compat_ulong_t n;
+    compat_uptr_t inp, outp, exp, tvp;
+};
+static_assert(sizeof(compat_sel_arg_struct) == 20);
+
+COMPAT_SYSCALL_DEFINE1(old_select, user_in_ptr<const compat_sel_arg_struct>, arg)
+{
+    compat_sel_arg_struct a = TRY(get_user(arg));
+    return __do_compat_sys_select(static_cast<int>(a.n), user_inout_ptr<u32>(a.inp), user_inout_ptr<u32>(a.outp),
+                                  user_inout_ptr<u32>(a.exp), user_inout_ptr<old_timeval32>(a.tvp));
+}
+
+template <typename TS>
+static SyscallResult compat_pselect6(int n, user_inout_ptr<u32> inp, user_inout_ptr<u32> outp,
+                                     user_inout_ptr<u32> exp, user_in_ptr<const TS> tsp, unsigned long sig)
+{
+    u64 deadline = TRY(deadline_from_timespec(tsp));
+    TRY(compat_pselect_sigmask(sig));
+    SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline, 32);
+    end_temporary_sigmask(r);
+    return r;
+}
+
+COMPAT_SYSCALL_DEFINE6(pselect6_time32, int, n, user_inout_ptr<u32>, inp, user_inout_ptr<u32>, outp,
+                       user_inout_ptr<u32>, exp, user_in_ptr<const old_timespec32>, tsp, compat_ulong_t, sig)
+{
+    return compat_pselect6(n, inp, outp, exp, tsp, sig);
+}
+
+COMPAT_SYSCALL_DEFINE6(pselect6_time64, int, n, user_inout_ptr<u32>, inp, user_inout_ptr<u32>, outp,
+                       user_inout_ptr<u32>, exp, user_in_ptr<const timespec_user>, tsp, compat_ulong_t, sig)
+{
+    return compat_pselect6(n, inp, outp, exp, tsp, sig);
+}
+
+/* ppoll: pollfd is the same on both ABIs, the sigset two 32-bit words
+ * (the same bytes as the kernel's 64-bit one). */
+template <typename TS>
+static SyscallResult compat_ppoll(user_inout_ptr<pollfd_user> ufds, unsigned int nfds, user_in_ptr<const TS> tsp,
+                                  compat_uptr_t sigmask, compat_size_t sigsetsize)
+{
+    u64 deadline = TRY(deadline_from_timespec(tsp));
+    TRY(set_temporary_sigmask(sigmask, sigsetsize));
+    SyscallResult r = do_sys_poll(ufds, nfds, deadline);
+    end_temporary_sigmask(r);
+    return r;
+}
+
+COMPAT_SYSCALL_DEFINE5(ppoll_time32, user_inout_ptr<pollfd_user>, ufds, unsigned int, nfds,
+                       user_in_ptr<const old_timespec32>, tsp, compat_uptr_t, sigmask, compat_size_t, sigsetsize)
+{
+    return compat_ppoll(ufds, nfds, tsp, sigmask, sigsetsize);
+}
+
+COMPAT_SYSCALL_DEFINE5(ppoll_time64, user_inout_ptr<pollfd_user>, ufds, unsigned int, nfds,
+                       user_in_ptr<const timespec_user>, tsp, compat_uptr_t, sigmask, compat_size_t, sigsetsize)
+{
+    return compat_ppoll(ufds, nfds, tsp, sigmask, sigsetsize);
 }

@@ -18,8 +18,6 @@
 #include <linux/slab.h>
 #include <linux/syscalls.h>
 
-Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out); /* fs/read_write.cpp */
-
 namespace {
 
 constexpr unsigned SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8;
@@ -349,7 +347,8 @@ SYSCALL_DEFINE4(tee, int, fdin, int, fdout, size_t, len, unsigned int, flags)
     return pipe_to_pipe(ipipe, opipe, min(len, MAX_RW_COUNT), nonblock, false);
 }
 
-SYSCALL_DEFINE4(vmsplice, int, fd, user_in_ptr<const iovec>, uiov, unsigned long, nr_segs, unsigned int, flags)
+/* The iovecs in the caller's layout: one handler for both ABIs, as Linux's. */
+SYSCALL_DEFINE4(vmsplice, int, fd, user_iovec_ptr, uiov, unsigned long, nr_segs, unsigned int, flags)
 {
     if (flags & ~SPLICE_F_ALL)
         return Errno::EINVAL;

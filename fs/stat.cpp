@@ -1,8 +1,10 @@
 /* stat, lstat, fstat, newfstatat, statx. */
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/string.h>
 #include <linux/syscall_args.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/compat_stat.h>
 
 Result<void> vfs_getattr(const path& p, kstat& st)
 {
@@ -141,6 +143,126 @@ SYSCALL_DEFINE5(statx, DirFd, dfd, user_in_ptr<const char>, filename, unsigned i
     tmp.stx_dev_major = MAJOR(st.dev);
     tmp.stx_dev_minor = MINOR(st.dev);
     return copy_to_user(buffer, &tmp);
+}
+
+/* ---- i386: compat_stat and stat64 (Linux's cp_compat_stat, cp_stat64) ---- */
+
+namespace {
+
+constexpr u64 MAX_NON_LFS = 0x7fffffff;
+
+Result<void> cp_compat_stat(const kstat& st, user_out_ptr<compat_stat> out)
+{
+    compat_stat tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.st_dev = static_cast<u32>(encode_dev(st.dev));
+    tmp.st_ino = static_cast<u32>(st.ino);
+    if (tmp.st_ino != st.ino)
+        return Errno::EOVERFLOW;
+    tmp.st_mode = static_cast<u16>(st.mode);
+    tmp.st_nlink = static_cast<u16>(st.nlink);
+    if (tmp.st_nlink != st.nlink)
+        return Errno::EOVERFLOW;
+    tmp.st_uid = static_cast<u16>(high2lowuid(st.uid));
+    tmp.st_gid = static_cast<u16>(high2lowuid(st.gid));
+    tmp.st_rdev = static_cast<u32>(encode_dev(st.rdev));
+    if (static_cast<u64>(st.size) > MAX_NON_LFS)
+        return Errno::EOVERFLOW;
+    tmp.st_size = static_cast<u32>(st.size);
+    tmp.st_atime = static_cast<u32>(st.atime.tv_sec);
+    tmp.st_atime_nsec = static_cast<u32>(st.atime.tv_nsec);
+    tmp.st_mtime = static_cast<u32>(st.mtime.tv_sec);
+    tmp.st_mtime_nsec = static_cast<u32>(st.mtime.tv_nsec);
+    tmp.st_ctime = static_cast<u32>(st.ctime.tv_sec);
+    tmp.st_ctime_nsec = static_cast<u32>(st.ctime.tv_nsec);
+    tmp.st_blocks = static_cast<u32>(st.blocks);
+    tmp.st_blksize = PAGE_SIZE;
+    return copy_to_user(out, &tmp);
+}
+
+/* Field by field as Linux stores it: the padding (__pad0, __pad3) is left as
+ * the caller had it. */
+Result<void> cp_stat64(const kstat& st, user_out_ptr<stat64> out)
+{
+    stat64 tmp;
+    memset(&tmp, 0, sizeof(tmp));
+    tmp.st_dev = encode_dev(st.dev);
+    tmp.__st_ino = static_cast<u32>(st.ino);
+    tmp.st_ino = st.ino;
+    tmp.st_mode = st.mode;
+    tmp.st_nlink = st.nlink;
+    tmp.st_uid = st.uid;
+    tmp.st_gid = st.gid;
+    tmp.st_rdev = encode_dev(st.rdev);
+    tmp.st_size = st.size;
+    tmp.st_atime = static_cast<u32>(st.atime.tv_sec);
+    tmp.st_atime_nsec = static_cast<u32>(st.atime.tv_nsec);
+    tmp.st_mtime = static_cast<u32>(st.mtime.tv_sec);
+    tmp.st_mtime_nsec = static_cast<u32>(st.mtime.tv_nsec);
+    tmp.st_ctime = static_cast<u32>(st.ctime.tv_sec);
+    tmp.st_ctime_nsec = static_cast<u32>(st.ctime.tv_nsec);
+    tmp.st_blksize = PAGE_SIZE;
+    tmp.st_blocks = st.blocks;
+    /* The stored ranges: [0, 8) st_dev, [12, 40) __st_ino..st_gid and st_rdev's
+     * 8 bytes end at 40, [44, 96) st_size..st_ino. */
+    auto bytes = out.cast<u8>();
+    const auto* src = reinterpret_cast<const u8*>(&tmp);
+    constexpr size_t pad0 = __builtin_offsetof(stat64, __pad0), ino32 = __builtin_offsetof(stat64, __st_ino);
+    constexpr size_t pad3 = __builtin_offsetof(stat64, __pad3), size = __builtin_offsetof(stat64, st_size);
+    TRY(copy_to_user(bytes, src, pad0));
+    TRY(copy_to_user(bytes + ino32, src + ino32, pad3 - ino32));
+    return copy_to_user(bytes + size, src + size, sizeof(stat64) - size);
+}
+
+} // namespace
+
+COMPAT_SYSCALL_DEFINE2(newstat, user_in_ptr<const char>, filename, user_out_ptr<compat_stat>, statbuf)
+{
+    kstat st = TRY(stat_at(AT_FDCWD, filename, 0));
+    return cp_compat_stat(st, statbuf);
+}
+
+COMPAT_SYSCALL_DEFINE2(newlstat, user_in_ptr<const char>, filename, user_out_ptr<compat_stat>, statbuf)
+{
+    kstat st = TRY(stat_at(AT_FDCWD, filename, AT_SYMLINK_NOFOLLOW));
+    return cp_compat_stat(st, statbuf);
+}
+
+COMPAT_SYSCALL_DEFINE2(newfstat, unsigned int, fd, user_out_ptr<compat_stat>, statbuf)
+{
+    FdRef f(static_cast<int>(fd), FdRef::raw);
+    if (!f)
+        return Errno::EBADF;
+    kstat st = TRY(stat_of(f->f_path));
+    return cp_compat_stat(st, statbuf);
+}
+
+COMPAT_SYSCALL_DEFINE2(ia32_stat64, user_in_ptr<const char>, filename, user_out_ptr<stat64>, statbuf)
+{
+    kstat st = TRY(stat_at(AT_FDCWD, filename, 0));
+    return cp_stat64(st, statbuf);
+}
+
+COMPAT_SYSCALL_DEFINE2(ia32_lstat64, user_in_ptr<const char>, filename, user_out_ptr<stat64>, statbuf)
+{
+    kstat st = TRY(stat_at(AT_FDCWD, filename, AT_SYMLINK_NOFOLLOW));
+    return cp_stat64(st, statbuf);
+}
+
+COMPAT_SYSCALL_DEFINE2(ia32_fstat64, unsigned int, fd, user_out_ptr<stat64>, statbuf)
+{
+    FdRef f(static_cast<int>(fd), FdRef::raw);
+    if (!f)
+        return Errno::EBADF;
+    kstat st = TRY(stat_of(f->f_path));
+    return cp_stat64(st, statbuf);
+}
+
+COMPAT_SYSCALL_DEFINE4(ia32_fstatat64, DirFd, dfd, user_in_ptr<const char>, filename, user_out_ptr<stat64>, statbuf,
+                       AtFlags, flag)
+{
+    kstat st = TRY(stat_at(dfd.value, filename, flag));
+    return cp_stat64(st, statbuf);
 }
 
 static SyscallResult do_readlinkat(int dfd, user_in_ptr<const char> pathname, user_out_ptr<char> buf, int bufsiz)

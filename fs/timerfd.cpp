@@ -229,8 +229,8 @@ SYSCALL_DEFINE2(timerfd_create, int, clockid, int, flags)
     return fd.value();
 }
 
-SYSCALL_DEFINE4(timerfd_settime, int, ufd, int, flags, user_in_ptr<const itimerspec_user>, utmr,
-                user_out_ptr<itimerspec_user>, otmr)
+template <typename TS>
+static SyscallResult do_timerfd_settime(int ufd, int flags, user_in_ptr<const TS> utmr, user_out_ptr<TS> otmr)
 {
     itimer_ns v = TRY(get_itimerspec(utmr));
     if (flags & ~(TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET))
@@ -269,7 +269,20 @@ SYSCALL_DEFINE4(timerfd_settime, int, ufd, int, flags, user_in_ptr<const itimers
     return 0;
 }
 
-SYSCALL_DEFINE2(timerfd_gettime, int, ufd, user_out_ptr<itimerspec_user>, otmr)
+SYSCALL_DEFINE4(timerfd_settime, int, ufd, int, flags, user_in_ptr<const itimerspec_user>, utmr,
+                user_out_ptr<itimerspec_user>, otmr)
+{
+    return do_timerfd_settime(ufd, flags, utmr, otmr);
+}
+
+SYSCALL_DEFINE4(timerfd_settime32, int, ufd, int, flags, user_in_ptr<const old_itimerspec32>, utmr,
+                user_out_ptr<old_itimerspec32>, otmr)
+{
+    return do_timerfd_settime(ufd, flags, utmr, otmr);
+}
+
+template <typename TS>
+static SyscallResult do_timerfd_gettime(int ufd, user_out_ptr<TS> otmr)
 {
     FdRef f(ufd);
     timerfd_ctx* c = TRY(timerfd_of(f));
@@ -282,4 +295,14 @@ SYSCALL_DEFINE2(timerfd_gettime, int, ufd, user_out_ptr<itimerspec_user>, otmr)
     }
     TRY(put_itimerspec(now, otmr));
     return 0;
+}
+
+SYSCALL_DEFINE2(timerfd_gettime, int, ufd, user_out_ptr<itimerspec_user>, otmr)
+{
+    return do_timerfd_gettime(ufd, otmr);
+}
+
+SYSCALL_DEFINE2(timerfd_gettime32, int, ufd, user_out_ptr<old_itimerspec32>, otmr)
+{
+    return do_timerfd_gettime(ufd, otmr);
 }

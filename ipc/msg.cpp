@@ -12,6 +12,7 @@
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
 #include <linux/wait.h>
 #include "util.h"
@@ -230,7 +231,8 @@ Result<long> do_msgsnd(int msqid, long mtype, user_in_ptr<const char> mtext, siz
     return 0;
 }
 
-Result<long> do_msgrcv(int msqid, user_out_ptr<void> buf, size_t bufsz, long msgtyp, int msgflg)
+/* compat: an i386 caller's msgbuf, its mtype a 32-bit long (compat_msgbuf). */
+Result<long> do_msgrcv(int msqid, user_out_ptr<void> buf, size_t bufsz, long msgtyp, int msgflg, bool compat = false)
 {
     if (msqid < 0 || static_cast<long>(bufsz) < 0)
         return Errno::EINVAL;
@@ -324,9 +326,10 @@ Result<long> do_msgrcv(int msqid, user_out_ptr<void> buf, size_t bufsz, long msg
         return err;
     /* The message is ours now: a fault loses it, as on Linux. */
     size_t n = bufsz < msg->m_ts ? bufsz : msg->m_ts;
-    Result<void> r = put_user(msg->m_type, buf.cast<long>());
+    Result<void> r = compat ? put_user(static_cast<s32>(msg->m_type), buf.cast<s32>()) : put_user(msg->m_type, buf.cast<long>());
+    size_t text = compat ? sizeof(s32) : sizeof(long);
     if (r.ok())
-        r = copy_to_user(buf.cast<char>() + sizeof(long), msg->m_text, n);
+        r = copy_to_user(buf.cast<char>() + text, msg->m_text, n);
     kfree(msg);
     if (!r.ok())
         return r.error();
@@ -431,6 +434,20 @@ SYSCALL_DEFINE4(msgsnd, int, msqid, user_in_ptr<const long>, msgp, size_t, msgsz
 SYSCALL_DEFINE5(msgrcv, int, msqid, user_out_ptr<void>, msgp, size_t, msgsz, long, msgtyp, int, msgflg)
 {
     return do_msgrcv(msqid, msgp, msgsz, msgtyp, msgflg);
+}
+
+/* i386: struct compat_msgbuf, a 32-bit mtype and the text after it. */
+COMPAT_SYSCALL_DEFINE4(msgsnd, int, msqid, user_in_ptr<const s32>, msgp, compat_ssize_t, msgsz, int, msgflg)
+{
+    s32 mtype = TRY(get_user(msgp));
+    return do_msgsnd(msqid, mtype, msgp.cast<const char>() + sizeof(s32), static_cast<size_t>(static_cast<long>(msgsz)),
+                     msgflg);
+}
+
+COMPAT_SYSCALL_DEFINE5(msgrcv, int, msqid, user_out_ptr<void>, msgp, compat_ssize_t, msgsz, compat_long_t, msgtyp,
+                       int, msgflg)
+{
+    return do_msgrcv(msqid, msgp, static_cast<size_t>(static_cast<long>(msgsz)), msgtyp, msgflg, true);
 }
 
 SYSCALL_DEFINE3(msgctl, int, msqid, int, cmd, unsigned long, buf)

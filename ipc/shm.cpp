@@ -17,6 +17,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
 #include <uapi/linux/mman.h>
 #include "util.h"
@@ -316,6 +317,12 @@ SYSCALL_DEFINE3(shmget, key_t, key, size_t, size, int, shmflg)
 }
 
 SYSCALL_DEFINE3(shmat, int, shmid, unsigned long, shmaddr, int, shmflg)
+{
+    return do_shmat(shmid, shmaddr, shmflg);
+}
+
+/* i386: the address below 4 GiB (get_unmapped_area for an int $0x80 call). */
+COMPAT_SYSCALL_DEFINE3(shmat, int, shmid, compat_uptr_t, shmaddr, int, shmflg)
 {
     return do_shmat(shmid, shmaddr, shmflg);
 }

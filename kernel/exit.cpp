@@ -13,7 +13,9 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/compat_resource.h>
 #include <linux/trace.h>
 #include <linux/tty.h>
 
@@ -383,9 +385,20 @@ Result<void> put_child_rusage(const wait_result& r, user_out_ptr<rusage_user> ru
     return copy_to_user(ru, &u);
 }
 
-} // namespace
+Result<void> put_child_rusage(const wait_result& r, user_out_ptr<compat_rusage> ru)
+{
+    u64 ut = r.utime_ns + r.cutime_ns, st = r.stime_ns + r.cstime_ns;
+    long rest[14] = {};
+    return put_user(to_compat_rusage(static_cast<long>(ut / NSEC_PER_SEC), static_cast<long>(ut / 1000 % 1000000),
+                                     static_cast<long>(st / NSEC_PER_SEC), static_cast<long>(st / 1000 % 1000000), rest),
+                    ru);
+}
 
-SYSCALL_DEFINE4(wait4, pid_t, upid, WaitStatusPtr, stat_addr, int, options, user_out_ptr<rusage_user>, ru)
+} // namespace
+ABI_LAYOUT_DIFFERS(rusage_user);
+
+template <typename RU>
+static SyscallResult do_wait4(pid_t upid, WaitStatusPtr stat_addr, int options, user_out_ptr<RU> ru)
 {
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
         return Errno::EINVAL;
@@ -407,10 +420,21 @@ SYSCALL_DEFINE4(wait4, pid_t, upid, WaitStatusPtr, stat_addr, int, options, user
     return r.pid;
 }
 
+SYSCALL_DEFINE4(wait4, pid_t, upid, WaitStatusPtr, stat_addr, int, options, user_out_ptr<rusage_user>, ru)
+{
+    return do_wait4(upid, stat_addr, options, ru);
+}
+
+/* i386: the rusage as compat_rusage. */
+COMPAT_SYSCALL_DEFINE4(wait4, pid_t, upid, WaitStatusPtr, stat_addr, int, options, user_out_ptr<compat_rusage>, ru)
+{
+    return do_wait4(upid, stat_addr, options, ru);
+}
+
 /* i386's waitpid: wait4 without the rusage (Linux's sys_waitpid). */
 SYSCALL_DEFINE3(waitpid, pid_t, upid, WaitStatusPtr, stat_addr, int, options)
 {
-    return __do_sys_wait4(upid, stat_addr, options, user_out_ptr<rusage_user>());
+    return do_wait4(upid, stat_addr, options, user_out_ptr<rusage_user>());
 }
 
 SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop, int, options,

@@ -12,7 +12,9 @@
 #include <linux/time64.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/time32.h>
 #include <linux/time.h>
 
 namespace {
@@ -100,22 +102,10 @@ int requeue(const futex_key& key, const futex_key& key2, int nr_wake, int nr_req
 /* CLONE_CHILD_CLEARTID at a thread's exit: a shared wake, as Linux's. */
 void futex_wake_address(unsigned long uaddr) { wake(get_futex_key(uaddr, false), 1); }
 
-/* The timeout's struct: timespec, or i386's old 32-bit one (futex_time32). */
-static Result<timespec64> get_futex_timeout(unsigned long utime, bool time32)
-{
-    if (time32) {
-        struct {
-            s32 tv_sec, tv_nsec;
-        } t;
-        TRY(copy_from_user(&t, user_in_ptr<const decltype(t)>(utime)));
-        return timespec64{t.tv_sec, t.tv_nsec};
-    }
-    timespec_user ts = TRY(get_user(user_in_ptr<const timespec_user>(utime)));
-    return timespec64{ts.tv_sec, ts.tv_nsec};
-}
-
-static SyscallResult do_futex(user_inout_ptr<u32> uaddr, int op, u32 val, unsigned long utime,
-                              user_inout_ptr<u32> uaddr2, u32 val3, bool time32)
+/* The call on either timeout layout: timespec_user, or i386's
+ * old_timespec32 (futex_time32). */
+static SyscallResult do_futex(user_inout_ptr<u32> uaddr, FutexOp op, FutexVal val, FutexTimeout utime,
+                              FutexUaddr2 uaddr2, FutexVal3 val3, bool time32)
 {
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     bool private_futex = op & FUTEX_PRIVATE_FLAG;
@@ -145,11 +135,19 @@ static SyscallResult do_futex(user_inout_ptr<u32> uaddr, int op, u32 val, unsign
     case FUTEX_WAIT_BITSET: {
         u64 deadline = ~0ULL;
         if (utime) {
-            timespec64 ts = TRY(get_futex_timeout(utime, time32));
+            timespec_user ts;
+            if (time32) {
+                old_timespec32 t32 = TRY(get_user(user_in_ptr<const old_timespec32>(utime)));
+                ts = {t32.tv_sec, t32.tv_nsec};
+            } else {
+                ts = TRY(get_user(user_in_ptr<const timespec_user>(utime)));
+                if (in_compat_syscall()) /* futex_time64: tv_nsec's low half, as get_timespec64 */
+                    ts.tv_nsec = static_cast<long>(static_cast<u32>(ts.tv_nsec));
+            }
             if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
                 return Errno::EINVAL;
             /* Saturating at KTIME_MAX, as Linux (the fuzzer found the overflow). */
-            s64 ns = timespec64_to_ns(ts);
+            s64 ns = timespec64_to_ns(timespec64{ts.tv_sec, ts.tv_nsec});
             /* FUTEX_WAIT: relative; the BITSET form: absolute on the chosen clock. */
             if (cmd == FUTEX_WAIT_BITSET)
                 ns -= (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : static_cast<s64>(ktime_get_ns());
@@ -195,7 +193,6 @@ SYSCALL_DEFINE6(futex, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, F
     return do_futex(uaddr, op, val, utime, uaddr2, val3, false);
 }
 
-/* i386's futex (240): the timeout is the old 32-bit timespec. */
 SYSCALL_DEFINE6(futex_time32, user_inout_ptr<u32>, uaddr, FutexOp, op, FutexVal, val, FutexTimeout, utime,
                 FutexUaddr2, uaddr2, FutexVal3, val3)
 {

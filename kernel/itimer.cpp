@@ -9,6 +9,7 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/time32.h>
 #include <linux/time.h>
 
 namespace {
@@ -131,29 +132,30 @@ itimerval_user real_timer_value(signal_struct* sig)
 }
 
 } // namespace
+ABI_LAYOUT_DIFFERS(itimerval_user);
 
-SYSCALL_DEFINE2(getitimer, int, which, user_out_ptr<itimerval_user>, value)
+/* The timer's value and interval now (getitimer). */
+static Result<itimerval_user> do_getitimer(int which)
 {
     signal_struct* sig = current->signal;
     switch (which) {
     case ITIMER_REAL:
-        return put_user(real_timer_value(sig), value);
+        return real_timer_value(sig);
     case ITIMER_VIRTUAL:
-        return put_user(itimerval_user{ns_timeval(sig->virt_timer_interval), ns_timeval(sig->virt_timer_left)}, value);
+        return itimerval_user{ns_timeval(sig->virt_timer_interval), ns_timeval(sig->virt_timer_left)};
     case ITIMER_PROF:
-        return put_user(itimerval_user{ns_timeval(sig->prof_timer_interval), ns_timeval(sig->prof_timer_left)}, value);
+        return itimerval_user{ns_timeval(sig->prof_timer_interval), ns_timeval(sig->prof_timer_left)};
     default:
         return Errno::EINVAL;
     }
 }
 
-SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value, user_out_ptr<itimerval_user>, ovalue)
+/* Arms the timer with v (already read from the caller, zero for a null
+ * value), storing the old setting in *old. */
+static Result<void> do_setitimer(int which, itimerval_user v, itimerval_user* old)
 {
     if (which != ITIMER_REAL && which != ITIMER_VIRTUAL && which != ITIMER_PROF)
         return Errno::EINVAL;
-    itimerval_user v{};
-    if (value)
-        v = TRY(get_user(value));
     if (v.it_value.tv_usec < 0 || v.it_value.tv_usec >= 1000000 || v.it_interval.tv_usec < 0 ||
         v.it_interval.tv_usec >= 1000000 || v.it_value.tv_sec < 0 || v.it_interval.tv_sec < 0)
         return Errno::EINVAL;
@@ -163,18 +165,60 @@ SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value,
          * mode only, for ITIMER_VIRTUAL). */
         u64& left = which == ITIMER_VIRTUAL ? sig->virt_timer_left : sig->prof_timer_left;
         u64& interval = which == ITIMER_VIRTUAL ? sig->virt_timer_interval : sig->prof_timer_interval;
-        if (ovalue)
-            TRY(put_user(itimerval_user{ns_timeval(interval), ns_timeval(left)}, ovalue));
         rec_spin_guard g(&tasklist_lock); /* the tick counts them down */
+        *old = itimerval_user{ns_timeval(interval), ns_timeval(left)};
         left = timeval_ns(v.it_value);
         interval = left ? timeval_ns(v.it_interval) : 0;
-        return 0;
+        return {};
     }
-    if (ovalue)
-        TRY(put_user(real_timer_value(sig), ovalue));
+    *old = real_timer_value(sig);
     u64 delay = timeval_ns(v.it_value);
     rec_spin_guard g(&tasklist_lock); /* the tick reads and re-arms them */
     sig->real_timer_expires = delay ? real_expiry(ktime_get_ns(), delay) : 0;
     sig->real_timer_interval = delay ? timeval_ns(v.it_interval) : 0;
+    return {};
+}
+
+SYSCALL_DEFINE2(getitimer, int, which, user_out_ptr<itimerval_user>, value)
+{
+    itimerval_user v = TRY(do_getitimer(which));
+    return put_user(v, value);
+}
+
+SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const itimerval_user>, value, user_out_ptr<itimerval_user>, ovalue)
+{
+    itimerval_user v{}, old{};
+    if (value)
+        v = TRY(get_user(value));
+    TRY(do_setitimer(which, v, &old));
+    if (ovalue)
+        TRY(put_user(old, ovalue));
+    return 0;
+}
+
+/* i386: old_itimerval32 (compat_sys_getitimer, compat_sys_setitimer). */
+static old_itimerval32 to_itimerval32(const itimerval_user& v)
+{
+    return {{static_cast<s32>(v.it_interval.tv_sec), static_cast<s32>(v.it_interval.tv_usec)},
+            {static_cast<s32>(v.it_value.tv_sec), static_cast<s32>(v.it_value.tv_usec)}};
+}
+
+COMPAT_SYSCALL_DEFINE2(getitimer, int, which, user_out_ptr<old_itimerval32>, value)
+{
+    itimerval_user v = TRY(do_getitimer(which));
+    return put_user(to_itimerval32(v), value);
+}
+
+COMPAT_SYSCALL_DEFINE3(setitimer, int, which, user_in_ptr<const old_itimerval32>, value,
+                       user_out_ptr<old_itimerval32>, ovalue)
+{
+    itimerval_user v{}, old{};
+    if (value) {
+        old_itimerval32 v32 = TRY(get_user(value));
+        v = {{v32.it_interval.tv_sec, v32.it_interval.tv_usec}, {v32.it_value.tv_sec, v32.it_value.tv_usec}};
+    }
+    TRY(do_setitimer(which, v, &old));
+    if (ovalue)
+        TRY(put_user(to_itimerval32(old), ovalue));
     return 0;
 }

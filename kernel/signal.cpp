@@ -8,6 +8,7 @@
 #include <linux/cred.h>
 #include <linux/printk.h>
 #include <linux/sched.h>
+#include <linux/compat.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -647,10 +648,17 @@ SYSCALL_DEFINE3(rt_sigqueueinfo, pid_t, pid, int, sig, user_in_ptr<const siginfo
 
 /* A signal to the process a pidfd names (kernel/pidfd.cpp); with a siginfo
  * as rt_sigqueueinfo's rules allow, else as kill(2) sends it. */
-SYSCALL_DEFINE4(pidfd_send_signal, int, pidfd, int, sig, user_in_ptr<const siginfo_t>, uinfo, unsigned int, flags)
+struct compat_siginfo; /* the i386 layout: the 32-bit signal work (ia32) */
+using user_siginfo_ptr = UserAbiPtr<const siginfo_t, const compat_siginfo, UserDir::In>;
+SYSCALL_DEFINE4(pidfd_send_signal, int, pidfd, int, sig, user_siginfo_ptr, info_ptr, unsigned int, flags)
 {
     if (flags)
         return Errno::EINVAL;
+    /* Linux reads an i386 caller's compat_siginfo here; until its
+     * conversion exists, a siginfo from int $0x80 is not understood. */
+    if (info_ptr && in_compat_syscall())
+        return Errno::ENOSYS;
+    user_in_ptr<const siginfo_t> uinfo = info_ptr.native();
     pid_t nr = 0;
     auto t = pidfd_get_task(pidfd, &nr);
     if (!t.ok() && t.error() == Errno::EBADF)

@@ -8,6 +8,7 @@
  * the native body (kernel/signal.cpp, signal_wait.cpp).
  */
 #include <asm/ia32.h>
+#include <linux/compat.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/string.h>
@@ -208,7 +209,7 @@ COMPAT_SYSCALL_DEFINE3(sigaction, int, sig, user_in_ptr<const compat_old_sigacti
 SYSCALL_DEFINE2(signal, int, sig, UserAddr, handler)
 {
     k_sigaction n{handler, SA_RESETHAND | SA_NODEFER, 0, sigset_t{}}, old{};
-    TRY(do_sigaction(sig, &n, &old, in_ia32_syscall()));
+    TRY(do_sigaction(sig, &n, &old, in_compat_syscall()));
     return old.handler;
 }
 

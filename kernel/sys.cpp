@@ -17,7 +17,9 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/string.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
+#include <uapi/linux/time32.h>
 #include <uapi/linux/utsname.h>
 
 namespace {
@@ -78,6 +80,27 @@ SYSCALL_DEFINE0(get_cpus_online)
 SYSCALL_DEFINE1(newuname, user_out_ptr<new_utsname>, name)
 {
     return copy_to_user(name, &utsname);
+}
+
+/* The i386 table's olduname (sys_uname) and oldolduname (sys_olduname). */
+SYSCALL_DEFINE1(uname, user_out_ptr<old_utsname>, name)
+{
+    old_utsname tmp;
+    memcpy(&tmp, &utsname, sizeof(tmp));
+    return copy_to_user(name, &tmp);
+}
+
+SYSCALL_DEFINE1(olduname, user_out_ptr<oldold_utsname>, name)
+{
+    if (!name)
+        return Errno::EFAULT;
+    oldold_utsname tmp{};
+    memcpy(tmp.sysname, utsname.sysname, __OLD_UTS_LEN);
+    memcpy(tmp.nodename, utsname.nodename, __OLD_UTS_LEN);
+    memcpy(tmp.release, utsname.release, __OLD_UTS_LEN);
+    memcpy(tmp.version, utsname.version, __OLD_UTS_LEN);
+    memcpy(tmp.machine, utsname.machine, __OLD_UTS_LEN);
+    return copy_to_user(name, &tmp);
 }
 
 SYSCALL_DEFINE2(sethostname, user_in_ptr<const char>, name, int, len)
@@ -361,7 +384,10 @@ SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
     return gi->ngroups;
 }
 
-SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
+/* The new supplementary groups, read by the caller's form (32 or 16 bits)
+ * into a new group_info, which set_groups sorts. */
+template <typename Read>
+static SyscallResult do_setgroups(int size, Read read)
 {
     if (!capable(CAP_SETGID))
         return Errno::EPERM;
@@ -370,7 +396,7 @@ SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
     group_info* gi = groups_alloc(size);
     if (!gi)
         return Errno::ENOMEM;
-    if (auto r = copy_from_user(gi->gid, list, size); !r.ok()) {
+    if (auto r = read(gi->gid); !r.ok()) {
         put_group_info(gi);
         return r.error();
     }
@@ -382,6 +408,11 @@ SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
     set_groups(now, gi);
     commit_creds(now);
     return 0;
+}
+
+SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
+{
+    return do_setgroups(size, [&](gid_t* groups) { return copy_from_user(groups, list, size); });
 }
 
 SYSCALL_DEFINE1(umask, int, mask)
@@ -443,68 +474,6 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
     default:
         return cap_task_prctl(option, arg2, arg3, arg4, arg5); /* EINVAL if not one of its own */
     }
-}
-
-/* ---- resource limits ---- */
-
-unsigned long rlimit(int resource) { return current->signal->rlim[resource].rlim_cur; }
-
-SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource, user_in_ptr<const rlimit64>, new_rlim,
-                user_out_ptr<rlimit64>, old_rlim)
-{
-    if (resource >= RLIM_NLIMITS)
-        return Errno::EINVAL;
-    task_struct* t = pid ? find_task_by_pid(pid) : current;
-    if (!t)
-        return Errno::ESRCH;
-    /* Another process's limits: only with all our ids matching its, or CAP_SYS_RESOURCE. */
-    if (t->tgid != current->tgid) {
-        const cred* c = current_cred();
-        const cred* tc = t->cred;
-        bool same = c->uid == tc->uid && c->uid == tc->euid && c->uid == tc->suid && c->gid == tc->gid &&
-                    c->gid == tc->egid && c->gid == tc->sgid;
-        if (!same && !capable(CAP_SYS_RESOURCE))
-            return Errno::EPERM;
-    }
-    rlimit64 updated{};
-    if (new_rlim) {
-        updated = TRY(get_user(new_rlim));
-        if (updated.rlim_cur > updated.rlim_max)
-            return Errno::EINVAL;
-        if (resource == RLIMIT_NOFILE && updated.rlim_max > 1048576)
-            return Errno::EPERM;
-    }
-    rlimit64& cur = t->signal->rlim[resource];
-    if (new_rlim && updated.rlim_max > cur.rlim_max && !capable(CAP_SYS_RESOURCE))
-        return Errno::EPERM;
-    if (old_rlim)
-        TRY(put_user(cur, old_rlim));
-    if (new_rlim)
-        cur = updated;
-    return 0;
-}
-
-SYSCALL_DEFINE2(getrlimit, unsigned int, resource, user_out_ptr<rlimit64>, rlim)
-{
-    if (resource >= RLIM_NLIMITS)
-        return Errno::EINVAL;
-    return put_user(current->signal->rlim[resource], rlim);
-}
-
-SYSCALL_DEFINE2(setrlimit, unsigned int, resource, user_in_ptr<const rlimit64>, rlim)
-{
-    if (resource >= RLIM_NLIMITS)
-        return Errno::EINVAL;
-    rlimit64 updated = TRY(get_user(rlim));
-    if (updated.rlim_cur > updated.rlim_max)
-        return Errno::EINVAL;
-    rlimit64& cur = current->signal->rlim[resource];
-    if (updated.rlim_max > cur.rlim_max && !capable(CAP_SYS_RESOURCE))
-        return Errno::EPERM;
-    if (resource == RLIMIT_NOFILE && updated.rlim_max > 1048576)
-        return Errno::EPERM;
-    cur = updated;
-    return 0;
 }
 
 /* ---- thread bookkeeping libc sets up at start ---- */
@@ -607,107 +576,12 @@ SYSCALL_DEFINE0(setsid)
     return me->tgid;
 }
 
-/* ---- times, getrusage, sysinfo ---- */
-
-namespace {
-
-/* clock_t is in USER_HZ = 100 ticks per second, whatever the kernel's HZ. */
-long to_clock_t(u64 ns) { return static_cast<long>(ns / 10000000); }
-
-struct tms_user {
-    long tms_utime, tms_stime, tms_cutime, tms_cstime;
-};
-
-struct rusage_out {
-    long utime_sec, utime_usec, stime_sec, stime_usec;
-    long maxrss, ixrss, idrss, isrss, minflt, majflt, nswap, inblock, oublock, msgsnd, msgrcv, nsignals, nvcsw,
-        nivcsw;
-};
-static_assert(sizeof(rusage_out) == 144);
-
-struct sysinfo_user {
-    long uptime;
-    unsigned long loads[3];
-    unsigned long totalram, freeram, sharedram, bufferram, totalswap, freeswap;
-    unsigned short procs, pad;
-    unsigned long totalhigh, freehigh;
-    unsigned int mem_unit;
-    char _f[20 - 2 * sizeof(long) - sizeof(int)];
-};
-static_assert(sizeof(sysinfo_user) == 112);
-
-} // namespace
-
-SYSCALL_DEFINE1(times, user_out_ptr<tms_user>, tbuf)
-{
-    task_struct* t = current;
-    signal_struct* s = t->signal;
-    if (tbuf) {
-        u64 ut, st;
-        thread_group_cputime(t, ut, st);
-        tms_user v{to_clock_t(ut), to_clock_t(st), to_clock_t(s->cutime_ns), to_clock_t(s->cstime_ns)};
-        TRY(put_user(v, tbuf));
-    }
-    return to_clock_t(ktime_get_ns()) + 0; /* ticks since boot */
-}
-
-SYSCALL_DEFINE2(getrusage, int, who, user_out_ptr<rusage_out>, ru)
-{
-    task_struct* t = current;
-    u64 user, sys;
-    switch (who) {
-    case RUSAGE_SELF:
-    case RUSAGE_THREAD:
-        thread_group_cputime(t, user, sys);
-        break;
-    case RUSAGE_CHILDREN:
-        user = t->signal->cutime_ns, sys = t->signal->cstime_ns;
-        break;
-    default:
-        return Errno::EINVAL;
-    }
-    rusage_out r{};
-    if (who == RUSAGE_CHILDREN)
-        r.maxrss = static_cast<long>(t->signal->cmaxrss_kib);
-    else
-        r.maxrss = static_cast<long>(max(t->signal->maxrss_kib, t->mm ? t->mm->hiwater_rss * (PAGE_SIZE / 1024) : 0UL));
-    r.utime_sec = static_cast<long>(user / 1000000000), r.utime_usec = static_cast<long>(user / 1000 % 1000000);
-    r.stime_sec = static_cast<long>(sys / 1000000000), r.stime_usec = static_cast<long>(sys / 1000 % 1000000);
-    signal_struct* sig = t->signal;
-    if (who == RUSAGE_CHILDREN) {
-        r.nvcsw = static_cast<long>(sig->cnvcsw), r.nivcsw = static_cast<long>(sig->cnivcsw);
-    } else if (who == RUSAGE_THREAD) {
-        r.nvcsw = static_cast<long>(t->nvcsw), r.nivcsw = static_cast<long>(t->nivcsw);
-    } else {
-        unsigned long v = sig->nvcsw, iv = sig->nivcsw;
-        list_for_each(pos, &sig->thread_head) {
-            task_struct* th = list_entry(pos, task_struct, thread_node);
-            v += th->nvcsw, iv += th->nivcsw;
-        }
-        r.nvcsw = static_cast<long>(v), r.nivcsw = static_cast<long>(iv);
-    }
-    return copy_to_user(ru, &r);
-}
-
-SYSCALL_DEFINE1(sysinfo, user_out_ptr<sysinfo_user>, info)
-{
-    sysinfo_user v{};
-    v.uptime = static_cast<long>(ktime_get_ns() / 1000000000);
-    v.totalram = totalram_pages() * PAGE_SIZE;
-    v.freeram = nr_free_pages() * PAGE_SIZE;
-    list_for_each(pos, &task_list)
-        if (!list_entry(pos, task_struct, tasks)->exit_state)
-            v.procs++;
-    v.mem_unit = 1;
-    return copy_to_user(info, &v);
-}
-
 /* ---- the i386 16-bit id calls (Linux's kernel/uid16.c) ----
  * int $0x80's getuid (24) and friends predate 32-bit ids: they return the id
  * truncated to 16 bits (65534 when it doesn't fit) and take -1 as 0xffff. */
 
+unsigned int high2lowuid(uid_t uid) { return uid > 0xffff ? 65534 : uid; } /* also compat_stat's (fs/stat.cpp) */
 namespace {
-unsigned int high2lowuid(uid_t uid) { return uid > 0xffff ? 65534 : uid; }
 uid_t low2highuid(unsigned int uid) { return uid == 0xffff ? static_cast<uid_t>(-1) : uid; }
 } // namespace
 
@@ -715,6 +589,35 @@ SYSCALL_DEFINE0(getuid16) { return high2lowuid(current_cred()->uid); }
 SYSCALL_DEFINE0(geteuid16) { return high2lowuid(current_cred()->euid); }
 SYSCALL_DEFINE0(getgid16) { return high2lowuid(current_cred()->gid); }
 SYSCALL_DEFINE0(getegid16) { return high2lowuid(current_cred()->egid); }
+/* The group lists in 16 bits (Linux's kernel/uid16.c): 65534 for a group
+ * that does not fit on the way out; 0xffff is -1 on the way in, which is
+ * no group (EINVAL). */
+SYSCALL_DEFINE2(getgroups16, int, size, user_out_ptr<u16>, list)
+{
+    const group_info* gi = current_cred()->group_info;
+    if (size < 0)
+        return Errno::EINVAL;
+    if (size == 0)
+        return gi->ngroups;
+    if (size < gi->ngroups)
+        return Errno::EINVAL;
+    for (int i = 0; i < gi->ngroups; i++)
+        TRY(put_user(static_cast<u16>(high2lowuid(gi->gid[i])), list + i));
+    return gi->ngroups;
+}
+
+SYSCALL_DEFINE2(setgroups16, int, size, user_in_ptr<const u16>, list)
+{
+    return do_setgroups(size, [&](gid_t* groups) -> Result<void> {
+        for (int i = 0; i < size; i++) {
+            groups[i] = low2highuid(TRY(get_user(list + i)));
+            if (groups[i] == static_cast<gid_t>(-1)) /* not a valid group (gid_valid) */
+                return Errno::EINVAL;
+        }
+        return {};
+    });
+}
+
 SYSCALL_DEFINE1(setuid16, unsigned short, uid) { return __do_sys_setuid(low2highuid(uid)); }
 SYSCALL_DEFINE1(setgid16, unsigned short, gid) { return __do_sys_setgid(low2highuid(gid)); }
 SYSCALL_DEFINE2(setreuid16, unsigned short, ruid, unsigned short, euid)

@@ -20,6 +20,7 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/syscall_args.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
 
 namespace {
@@ -125,4 +126,34 @@ SYSCALL_DEFINE3(readahead, int, fd, loff_t, offset, size_t, count)
         return Errno::EINVAL;
     TRY(vfs_fadvise(f.get(), static_cast<loff_t>(count), POSIX_FADV_WILLNEED));
     return 0;
+}
+
+/* ---- i386: the 64-bit offsets and lengths in two registers, low half first
+ * (Linux's arch/x86/kernel/sys_ia32.c wrappers, the i386 table's entries) ---- */
+
+SYSCALL_DEFINE6(ia32_fallocate, int, fd, int, mode, u32, offset_lo, u32, offset_hi, u32, len_lo, u32, len_hi)
+{
+    return __do_sys_fallocate(fd, mode, static_cast<loff_t>(compat_arg_u64(offset_lo, offset_hi)),
+                              static_cast<loff_t>(compat_arg_u64(len_lo, len_hi)));
+}
+
+/* fadvise64 (250): the length is one 32-bit register. */
+SYSCALL_DEFINE5(ia32_fadvise64, int, fd, u32, offset_lo, u32, offset_hi, u32, len, int, advice)
+{
+    return __do_sys_fadvise64(fd, static_cast<loff_t>(compat_arg_u64(offset_lo, offset_hi)), len, advice);
+}
+
+/* fadvise64_64 (272): the length in two halves too, and signed. */
+SYSCALL_DEFINE6(ia32_fadvise64_64, int, fd, u32, offset_lo, u32, offset_hi, u32, len_lo, u32, len_hi, int, advice)
+{
+    FdRef f(fd);
+    if (!f)
+        return Errno::EBADF;
+    TRY(vfs_fadvise(f.get(), static_cast<loff_t>(compat_arg_u64(len_lo, len_hi)), advice));
+    return 0;
+}
+
+SYSCALL_DEFINE4(ia32_readahead, int, fd, u32, off_lo, u32, off_hi, u32, count)
+{
+    return __do_sys_readahead(fd, static_cast<loff_t>(compat_arg_u64(off_lo, off_hi)), count);
 }

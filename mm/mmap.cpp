@@ -17,6 +17,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/compat.h>
 #include <linux/syscalls.h>
 #include <uapi/linux/mman.h>
 
@@ -316,9 +317,14 @@ void vma_set_range(mm_struct* mm, vm_area_struct* vma, unsigned long start, unsi
 unsigned long get_unmapped_area(mm_struct* mm, unsigned long len)
 {
     /* Top-down below mmap_base, as Linux lays out 64-bit processes: the
-     * highest gap that fits, found in the tree. */
+     * highest gap that fits, found in the tree. A call through int $0x80
+     * gets an address an i386 caller can hold: below 4 GiB, under the top
+     * of a 32-bit address space (Linux's mmap_compat_base, whose exact
+     * place, below the 32-bit stack, the 32-bit loader's layout decides). */
+    constexpr unsigned long IA32_PAGE_OFFSET = 0xffffe000UL;
+    unsigned long top = in_compat_syscall() ? min(mm->mmap_base, IA32_PAGE_OFFSET) : mm->mmap_base;
     unsigned long addr;
-    return mm->mm_rb.gap_topdown(len, MMAP_MIN_ADDR, min(mm->mmap_base, mm->task_size), &addr) ? addr : 0;
+    return mm->mm_rb.gap_topdown(len, MMAP_MIN_ADDR, min(top, mm->task_size), &addr) ? addr : 0;
 }
 
 /* MAP_32BIT in a 64-bit program: bottom-up in [1 GiB, 2 GiB), from a random
@@ -332,6 +338,10 @@ unsigned long get_unmapped_area_32bit(mm_struct* mm, unsigned long len)
     unsigned long addr;
     return mm->mm_rb.gap_bottomup(len, begin, end, &addr) ? addr : 0;
 }
+
+/* mmap with the offset in pages (i386's mmap2, the old mmap's arguments). */
+SyscallResult ksys_mmap_pgoff(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+                              int fd, unsigned long pgoff);
 
 Result<void> do_munmap(mm_struct* mm, unsigned long start, unsigned long len)
 {
@@ -585,11 +595,13 @@ SYSCALL_DEFINE6(mmap, UserAddr, addr, unsigned long, len, ProtFlags, prot, MapFl
     return addr;
 }
 
-/* i386's mmap2: the offset in pages, so 32 bits reach 16 TiB of a file. */
-SYSCALL_DEFINE6(mmap_pgoff, UserAddr, addr, unsigned long, len, ProtFlags, prot, MapFlags, flags, int, fd,
-                unsigned long, pgoff)
+/* The offset in pages: mmap2's, whose 32-bit page number reaches past 4 GiB. */
+SyscallResult ksys_mmap_pgoff(unsigned long addr, unsigned long len, unsigned long prot, unsigned long flags,
+                              int fd, unsigned long pgoff)
 {
-    return __do_sys_mmap(addr, len, prot, flags, fd, pgoff << PAGE_SHIFT);
+    if (pgoff > (~0UL >> PAGE_SHIFT))
+        return Errno::EOVERFLOW;
+    return __do_sys_mmap(UserAddr(addr), len, ProtFlags(prot), MapFlags(flags), fd, pgoff << PAGE_SHIFT);
 }
 
 SYSCALL_DEFINE2(munmap, UserAddr, addr, size_t, len)

@@ -128,8 +128,32 @@ Result<void> scm_send(socket* sock, const msghdr& msg, scm_cookie& scm)
     return {};
 }
 
+/* put_cmsg for an i386 receiver (Linux's put_cmsg_compat). */
+static Result<void> put_cmsg_compat(msghdr& msg, int level, int type, size_t len, const void* data)
+{
+    if (!msg.msg_control_user || msg.msg_controllen < sizeof(compat_cmsghdr)) {
+        msg.msg_flags |= MSG_CTRUNC;
+        return {};
+    }
+    size_t cmlen = COMPAT_CMSG_LEN(len);
+    if (msg.msg_controllen < cmlen) {
+        msg.msg_flags |= MSG_CTRUNC;
+        cmlen = msg.msg_controllen;
+    }
+    compat_cmsghdr cm{static_cast<u32>(cmlen), level, type};
+    TRY(copy_to_user(user_out_ptr<u8>(msg.msg_control_user), reinterpret_cast<const u8*>(&cm), sizeof(cm)));
+    TRY(copy_to_user(user_out_ptr<u8>(msg.msg_control_user + sizeof(cm)), static_cast<const u8*>(data),
+                     cmlen - sizeof(cm)));
+    cmlen = min(COMPAT_CMSG_SPACE(len), msg.msg_controllen);
+    msg.msg_control_user += cmlen;
+    msg.msg_controllen -= cmlen;
+    return {};
+}
+
 Result<void> put_cmsg(msghdr& msg, int level, int type, size_t len, const void* data)
 {
+    if (msg.msg_flags & MSG_CMSG_COMPAT)
+        return put_cmsg_compat(msg, level, type, len, data);
     if (!msg.msg_control_user || msg.msg_controllen < sizeof(cmsghdr)) {
         msg.msg_flags |= MSG_CTRUNC;
         return {};
@@ -152,7 +176,10 @@ Result<void> put_cmsg(msghdr& msg, int level, int type, size_t len, const void* 
 /* Installs the files as descriptors in the control buffer (Linux's scm_detach_fds). */
 static void scm_detach_fds(msghdr& msg, scm_cookie& scm, unsigned flags)
 {
-    int fdmax = msg.msg_controllen > sizeof(cmsghdr) ? static_cast<int>((msg.msg_controllen - sizeof(cmsghdr)) / sizeof(int)) : 0;
+    /* The header's size and the space rule: the native cmsghdr, or i386's. */
+    bool compat = msg.msg_flags & MSG_CMSG_COMPAT;
+    size_t hdr = compat ? sizeof(compat_cmsghdr) : sizeof(cmsghdr);
+    int fdmax = msg.msg_controllen > hdr ? static_cast<int>((msg.msg_controllen - hdr) / sizeof(int)) : 0;
     if (fdmax > scm.fp->count)
         fdmax = scm.fp->count;
     unsigned long cm = msg.msg_control_user;
@@ -161,13 +188,20 @@ static void scm_detach_fds(msghdr& msg, scm_cookie& scm, unsigned flags)
         auto fd = get_unused_fd_flags((flags & MSG_CMSG_CLOEXEC) ? O_CLOEXEC : 0);
         if (!fd.ok())
             break;
-        if (!put_user(fd.value(), user_out_ptr<int>(cm + sizeof(cmsghdr) + i * sizeof(int))).ok()) {
+        if (!put_user(fd.value(), user_out_ptr<int>(cm + hdr + i * sizeof(int))).ok()) {
             put_unused_fd(fd.value());
             break;
         }
         fd_install(fd.value(), get_file(scm.fp->fp[i]));
     }
-    if (i > 0) {
+    if (i > 0 && compat) {
+        compat_cmsghdr h{static_cast<u32>(COMPAT_CMSG_LEN(i * sizeof(int))), SOL_SOCKET, SCM_RIGHTS};
+        if (copy_to_user(user_out_ptr<u8>(cm), reinterpret_cast<const u8*>(&h), sizeof(h)).ok()) {
+            size_t cmlen = min(COMPAT_CMSG_SPACE(i * sizeof(int)), msg.msg_controllen);
+            msg.msg_control_user += cmlen;
+            msg.msg_controllen -= cmlen;
+        }
+    } else if (i > 0) {
         cmsghdr h{CMSG_LEN(i * sizeof(int)), SOL_SOCKET, SCM_RIGHTS};
         if (copy_to_user(user_out_ptr<u8>(cm), reinterpret_cast<const u8*>(&h), sizeof(h)).ok()) {
             size_t cmlen = min(CMSG_SPACE(i * sizeof(int)), msg.msg_controllen);

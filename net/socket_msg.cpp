@@ -9,26 +9,16 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
+#include <linux/compat.h>
 #include <net/scm.h>
+#include <uapi/linux/socket_msg.h>
 
-Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out);
 Result<void> move_addr_to_user(const sockaddr_storage& kaddr, int klen, unsigned long uaddr, user_inout_ptr<int> ulen);
 Result<socket*> sockfd_lookup_fd(FdRef& f);
 
 namespace {
 
 constexpr size_t OPTMEM_MAX = 20480; /* net.core.optmem_max: the most control data a send takes */
-
-struct user_msghdr {
-    unsigned long msg_name;
-    int msg_namelen;
-    unsigned long msg_iov;
-    size_t msg_iovlen;
-    unsigned long msg_control;
-    size_t msg_controllen;
-    unsigned msg_flags;
-};
-static_assert(sizeof(user_msghdr) == 56);
 
 /* The user's iovecs, checked, in a kernel array the caller frees. */
 struct msg_iovecs {
@@ -37,7 +27,7 @@ struct msg_iovecs {
     ~msg_iovecs() { kfree(vec); }
 };
 
-Result<void> import_msg_iovecs(const user_msghdr& m, msg_iovecs& out)
+Result<void> import_msg_iovecs(const user_msghdr& m, msg_iovecs& out, bool compat)
 {
     if (m.msg_iovlen > static_cast<size_t>(UIO_MAXIOV))
         return Errno::EMSGSIZE;
@@ -45,7 +35,8 @@ Result<void> import_msg_iovecs(const user_msghdr& m, msg_iovecs& out)
     out.vec = static_cast<iovec*>(kmalloc(sizeof(iovec) * (n ? n : 1)));
     if (!out.vec)
         return Errno::ENOMEM;
-    size_t total = TRY(import_iovec(user_in_ptr<const iovec>(m.msg_iov), n, out.vec));
+    size_t total = compat ? TRY(compat_import_iovec(user_in_ptr<const compat_iovec>(m.msg_iov), n, out.vec))
+                          : TRY(import_iovec(user_in_ptr<const iovec>(m.msg_iov), n, out.vec));
     out.iter = iov_iter::user(out.vec, static_cast<size_t>(n), total);
     return {};
 }
@@ -115,16 +106,17 @@ SYSCALL_DEFINE6(recvfrom, int, fd, user_out_ptr<u8>, ubuf, size_t, size, unsigne
     return n;
 }
 
-SYSCALL_DEFINE3(sendmsg, int, fd, user_in_ptr<user_msghdr>, umsg, unsigned int, flags)
+/* sendmsg once the header is in the kernel; compat: an i386 caller's
+ * iovecs and cmsgs (net/compat.cpp reads its compat_msghdr). */
+SyscallResult do_sendmsg(int fd, const user_msghdr& m, unsigned int flags, bool compat)
 {
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup_fd(f));
-    user_msghdr m = TRY(get_user(umsg));
     msghdr msg{};
     sockaddr_storage address;
     TRY(import_msg_name(m, address, msg));
     msg_iovecs iov;
-    TRY(import_msg_iovecs(m, iov));
+    TRY(import_msg_iovecs(m, iov, compat));
     msg.msg_iter = &iov.iter;
     if (m.msg_controllen > 0x7fffffff)
         return Errno::ENOBUFS;
@@ -138,6 +130,14 @@ SYSCALL_DEFINE3(sendmsg, int, fd, user_in_ptr<user_msghdr>, umsg, unsigned int, 
         }
         msg.msg_control = ctl;
         msg.msg_control_len = m.msg_controllen;
+        if (compat) {
+            auto wide = compat_cmsgs_to_kern(ctl, m.msg_controllen, &msg.msg_control_len);
+            kfree(ctl);
+            if (!wide.ok())
+                return wide.error();
+            ctl = wide.value();
+            msg.msg_control = ctl;
+        }
     }
     msg.msg_flags = flags | nonblock_flag(sock);
     auto r = sock->ops->sendmsg(sock, msg, iov.iter.count());
@@ -145,15 +145,22 @@ SYSCALL_DEFINE3(sendmsg, int, fd, user_in_ptr<user_msghdr>, umsg, unsigned int, 
     return TRY(r);
 }
 
-SYSCALL_DEFINE3(recvmsg, int, fd, user_inout_ptr<user_msghdr>, umsg, unsigned int, flags)
+SYSCALL_DEFINE3(sendmsg, int, fd, user_in_ptr<user_msghdr>, umsg, unsigned int, flags)
+{
+    user_msghdr m = TRY(get_user(umsg));
+    return do_sendmsg(fd, m, flags, false);
+}
+
+/* recvmsg once the header is in the kernel: the name's length, the flags and
+ * the control length written back through the caller's layout's offsets. */
+SyscallResult do_recvmsg(int fd, const user_msghdr& m, unsigned long umsg, unsigned int flags, bool compat)
 {
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup_fd(f));
-    user_msghdr m = TRY(get_user(umsg));
     if (m.msg_namelen < 0)
         return Errno::EINVAL;
     msg_iovecs iov;
-    TRY(import_msg_iovecs(m, iov));
+    TRY(import_msg_iovecs(m, iov, compat));
     msghdr msg{};
     msg.msg_iter = &iov.iter;
     sockaddr_storage address;
@@ -161,13 +168,29 @@ SYSCALL_DEFINE3(recvmsg, int, fd, user_inout_ptr<user_msghdr>, umsg, unsigned in
     msg.msg_name = m.msg_name ? &address : nullptr;
     msg.msg_control_user = m.msg_control;
     msg.msg_controllen = m.msg_controllen;
-    msg.msg_flags = flags & MSG_CMSG_CLOEXEC;
+    msg.msg_flags = (flags & MSG_CMSG_CLOEXEC) | (compat ? MSG_CMSG_COMPAT : 0);
     size_t n = TRY(sock->ops->recvmsg(sock, msg, iov.iter.count(), flags | nonblock_flag(sock)));
+    unsigned out_flags = msg.msg_flags & ~MSG_CMSG_COMPAT;
+    if (compat) {
+        if (msg.msg_name)
+            TRY(move_addr_to_user(address, msg.msg_namelen, m.msg_name,
+                                  user_inout_ptr<int>(umsg + offsetof(compat_msghdr, msg_namelen))));
+        TRY(put_user(out_flags, user_out_ptr<unsigned>(umsg + offsetof(compat_msghdr, msg_flags))));
+        TRY(put_user(static_cast<u32>(m.msg_controllen - msg.msg_controllen),
+                     user_out_ptr<u32>(umsg + offsetof(compat_msghdr, msg_controllen))));
+        return n;
+    }
     if (msg.msg_name)
         TRY(move_addr_to_user(address, msg.msg_namelen, m.msg_name,
-                              user_inout_ptr<int>(umsg.addr() + offsetof(user_msghdr, msg_namelen))));
-    TRY(put_user(msg.msg_flags, user_out_ptr<unsigned>(umsg.addr() + offsetof(user_msghdr, msg_flags))));
+                              user_inout_ptr<int>(umsg + offsetof(user_msghdr, msg_namelen))));
+    TRY(put_user(out_flags, user_out_ptr<unsigned>(umsg + offsetof(user_msghdr, msg_flags))));
     TRY(put_user(m.msg_controllen - msg.msg_controllen,
-                 user_out_ptr<size_t>(umsg.addr() + offsetof(user_msghdr, msg_controllen))));
+                 user_out_ptr<size_t>(umsg + offsetof(user_msghdr, msg_controllen))));
     return n;
+}
+
+SYSCALL_DEFINE3(recvmsg, int, fd, user_inout_ptr<user_msghdr>, umsg, unsigned int, flags)
+{
+    user_msghdr m = TRY(get_user(umsg));
+    return do_recvmsg(fd, m, umsg.addr(), flags & ~MSG_CMSG_COMPAT, false);
 }

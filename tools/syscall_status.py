@@ -43,13 +43,22 @@ def symbols():
 
 # Why a number stays unimplemented, where that is a decision (shown beside it).
 NOTES = {
-    ("i386", "socketcall"): "not yet: the 32-bit socket multiplexer",
-    ("i386", "sendmsg"): "not yet: the 32-bit msghdr and cmsg layout (compat)",
-    ("i386", "recvmsg"): "not yet: the 32-bit msghdr and cmsg layout (compat)",
-    ("i386", "recvfrom"): "not yet: its compat entry point",
     ("i386", "sendmmsg"): "not yet: the 32-bit mmsghdr layout (compat)",
     ("i386", "recvmmsg"): "not yet: the 32-bit mmsghdr layout (compat)",
 }
+
+
+def i386_note(entry, compat, x64_entries, syms, x64_ni):
+    """Why an i386 number returns -ENOSYS: its compat handler (the i386
+    layout, include/linux/compat.h) is still to be written, or the call has
+    no handler on x86-64 either."""
+    if entry == "sys_ni_syscall":
+        return ""
+    if compat:
+        return "not yet: `%s`, the i386 layout" % compat
+    if entry in x64_entries and syms.get("__x64_" + entry) in (None, x64_ni):
+        return "not on x86-64 either"
+    return ""
 
 
 def render():
@@ -66,10 +75,14 @@ def render():
         done = [e for e in entries if syms.get(prefix + ((e[3] if use_compat and e[3] else e[2]))) not in (None, ni)]
         lines += ["## %s: %d of %d implemented" % (title, len(done), len(entries)), "",
                   "| nr | name | implemented |", "|---:|---|---|"]
+        x64_entries = {e[2] for e in read_table("syscall_64.tbl", ("common", "64"))}
+        x64_ni = syms["sys_ni_syscall_x64"]
         for nr, name, entry, compat in entries:
             sym = prefix + (compat if use_compat and compat else entry)
             ok = syms.get(sym) not in (None, ni)
             note = NOTES.get((abis[0], name), "") if not ok else ""
+            if not ok and not note and use_compat:
+                note = i386_note(entry, compat, x64_entries, syms, x64_ni)
             lines.append("| %d | %s | %s |" % (nr, name, "yes" if ok else note))
         lines.append("")
     return "\n".join(lines)

@@ -6,6 +6,7 @@
  * that hides whether the other side is user or kernel memory.
  */
 #pragma once
+#include <linux/abi.h>
 #include <linux/spinlock.h>
 #include <linux/list.h>
 #include <linux/result.h>
@@ -41,7 +42,19 @@ struct iovec {
     size_t iov_len;
 };
 static_assert(sizeof(iovec) == 16);
+ABI_LAYOUT_DIFFERS(iovec); /* compat_iovec: 8 bytes */
+
 constexpr int UIO_MAXIOV = 1024;
+struct compat_iovec; /* linux/compat.h */
+/* An iovec array in the caller's layout (readv and the others are native
+ * handlers on both ABIs, as on Linux: import_iovec reads either). */
+using user_iovec_ptr = UserAbiPtr<const iovec, const compat_iovec, UserDir::In>;
+/* Copies and checks a user iovec array into out (iovcnt entries): the total
+ * length, trimmed to MAX_RW_COUNT; EINVAL, EFAULT (fs/read_write.cpp). */
+[[nodiscard]] Result<size_t> import_iovec(user_in_ptr<const iovec> uvec, int iovcnt, iovec* out);
+[[nodiscard]] Result<size_t> compat_import_iovec(user_in_ptr<const compat_iovec> uvec, int iovcnt, iovec* out);
+/* Either, by the ABI the current call entered by. */
+[[nodiscard]] Result<size_t> import_iovec(user_iovec_ptr uvec, int iovcnt, iovec* out);
 
 /* A sequence of buffers in user or kernel memory, consumed as data moves. */
 class iov_iter {

@@ -26,7 +26,8 @@ constexpr int SOCK_CLOEXEC = O_CLOEXEC, SOCK_NONBLOCK = O_NONBLOCK;
 
 constexpr unsigned MSG_OOB = 1, MSG_PEEK = 2, MSG_DONTROUTE = 4, MSG_CTRUNC = 8, MSG_TRUNC = 0x20,
                    MSG_DONTWAIT = 0x40, MSG_EOR = 0x80, MSG_WAITALL = 0x100, MSG_NOSIGNAL = 0x4000,
-                   MSG_CMSG_CLOEXEC = 0x40000000;
+                   MSG_CMSG_CLOEXEC = 0x40000000,
+                   MSG_CMSG_COMPAT = 0x80000000; /* kernel-only: write cmsgs in i386's layout */
 
 constexpr int SOL_SOCKET = 1;
 constexpr unsigned RCV_SHUTDOWN = 1, SEND_SHUTDOWN = 2, SHUTDOWN_MASK = 3;

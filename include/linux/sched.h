@@ -51,6 +51,11 @@ enum : unsigned long {
     TIF_WORK_MASK = TIF_SIGPENDING | TIF_NEED_RESCHED | TIF_NOTIFY_RESUME,
 };
 
+/* Per-task system-call state (status). */
+enum : unsigned int {
+    TS_COMPAT = 1U << 1, /* in a 32-bit (i386) system call */
+};
+
 /* Per-task flags (flags). */
 enum : unsigned long {
     PF_EXITING = 1UL << 2,
@@ -71,7 +76,6 @@ struct thread_struct {
     /* An i386 program runs in compatibility mode (Linux's TIF_ADDR32 with
      * TIF_IA32): its address space ends at 4 GiB, it starts with __USER32_CS. */
     bool ia32;
-    u8 status;              /* TS_COMPAT while a call that came in by int $0x80 runs */
     /* set_thread_area's descriptors, copied into the CPU's GDT slots
      * GDT_ENTRY_TLS_MIN.. when the task runs (arch/x86_64/kernel/tls.cpp). */
     u64 tls_array[GDT_ENTRY_TLS_ENTRIES];
@@ -91,6 +95,10 @@ struct task_struct {
     long state;
     unsigned long thread_flags;
     unsigned long flags;
+    /* TS_* (Linux's thread_info.status): TS_COMPAT while the task is in a
+     * system call it entered by int $0x80 (in_compat_syscall(), linux/compat.h).
+     * Only the task itself writes it. */
+    unsigned int status;
     void* stack; /* THREAD_SIZE bytes; pt_regs sit at the top */
 
     pid_t pid;  /* this thread */

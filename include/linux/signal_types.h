@@ -1,5 +1,6 @@
 /* Signal bookkeeping types (the behaviour is in kernel/signal.cpp). */
 #pragma once
+#include <linux/abi.h>
 #include <linux/list.h>
 #include <linux/types.h>
 #include <uapi/asm/signal.h>
@@ -48,6 +49,8 @@ struct siginfo_t {
         char _pad[128 - 16];
     };
 };
+ABI_LAYOUT_DIFFERS(siginfo_t); /* compat_siginfo */
+
 static_assert(sizeof(siginfo_t) == 128);
 
 struct k_itimer;

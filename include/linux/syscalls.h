@@ -177,10 +177,26 @@ struct is_user_ptr<UserPtr<T, D>> : std::true_type {};
 template <typename E>
 constexpr bool is_byte_type = std::is_same_v<std::remove_const_t<E>, char> || std::is_same_v<std::remove_const_t<E>, u8>;
 
+/* A pointer whose layout follows the caller's ABI (UserAbiPtr) is traced as
+ * its native pointer; from an i386 caller only its address is shown. */
+template <typename T>
+struct is_user_abi_ptr : std::false_type {};
+template <typename N, typename C, UserDir D>
+struct is_user_abi_ptr<UserAbiPtr<N, C, D>> : std::true_type {};
+template <typename T>
+struct trace_view {
+    using type = T;
+};
+template <typename N, typename C, UserDir D>
+struct trace_view<UserAbiPtr<N, C, D>> {
+    using type = UserPtr<N, D>;
+};
+
 /* Where an argument is printed: at entry, or at exit for what the call writes. */
-template <typename T, typename Next>
+template <typename T0, typename Next>
 constexpr bool trace_arg_at_exit()
 {
+    using T = typename trace_view<T0>::type;
     if constexpr (is_user_ptr<T>::value) {
         using E = std::remove_const_t<typename T::element_type>;
         if constexpr (is_byte_type<E>)
@@ -240,7 +256,12 @@ void trace_format_raw(TraceBuffer& out, const TraceArgs& a)
     using U = std::remove_cvref_t<T>;
     using N = std::remove_cvref_t<Next>;
     unsigned long raw = a.raw[a.index];
-    if (a.abi == SyscallAbi::X64)
+    if constexpr (is_user_abi_ptr<U>::value) {
+        if (a.abi == SyscallAbi::X64)
+            trace_format_arg<typename U::native_ptr, N>(out, typename U::native_ptr(raw), a);
+        else
+            trace_print_pointer(out, decode_arg<U, SyscallAbi::IA32>(raw).compat().addr());
+    } else if (a.abi == SyscallAbi::X64)
         trace_format_arg<U, N>(out, decode_arg<U, SyscallAbi::X64>(raw), a);
     else
         trace_format_arg<U, N>(out, decode_arg<U, SyscallAbi::IA32>(raw), a);
@@ -258,7 +279,7 @@ constexpr trace_omit_fn trace_omit_for()
 template <typename T>
 constexpr bool trace_has_result()
 {
-    using U = std::remove_cvref_t<T>;
+    using U = typename trace_view<std::remove_cvref_t<T>>::type;
     if constexpr (is_user_ptr<U>::value) {
         using E = std::remove_const_t<typename U::element_type>;
         if constexpr (!is_byte_type<E> && trace_decoder<E>::exists)
@@ -271,7 +292,7 @@ constexpr bool trace_has_result()
 template <typename T>
 constexpr trace_format_fn trace_result_for()
 {
-    using U = std::remove_cvref_t<T>;
+    using U = typename trace_view<std::remove_cvref_t<T>>::type;
     if constexpr (is_user_ptr<U>::value) {
         using E = std::remove_const_t<typename U::element_type>;
         if constexpr (!is_byte_type<E> && trace_decoder<E>::exists) {
@@ -330,6 +351,44 @@ constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult
     return make_syscall_metadata_impl<Params...>(name, x64, ia32, no_bkl, std::index_sequence_for<Params...>{});
 }
 
+/*
+ * The i386 layout check. A native handler serves an i386 table line that has
+ * no compat entry (syscall_32.tbl's 5th column); it decodes 32-bit registers
+ * but reads and writes the 64-bit structures. So it must not take a pointer
+ * to a structure whose layout differs (abi_layout_differs, linux/uaccess.h),
+ * a raw UserPtr array, or a 64-bit integer argument (long long: two
+ * registers on i386).
+ *
+ * Made a link error: every SYSCALL_DEFINE defines
+ *     ia32_native_entry<__abi_tag_sys_NAME, DIFFERS>::layout_differs_give_it_a_compat_entry
+ * with DIFFERS true when its parameters fail the check, and syscall_32.cpp
+ * defines the <..., true> one for each entry point the i386 table serves
+ * natively (generated/kernel/asm/syscalls_32_native.h). Both at once are two
+ * definitions of one symbol, and the link fails naming the handler.
+ */
+template <typename Entry, bool LayoutDiffers>
+struct ia32_native_entry {
+    static const bool layout_differs_give_it_a_compat_entry;
+};
+
+template <typename T>
+constexpr bool ia32_param_same_layout()
+{
+    using U = std::remove_cvref_t<T>;
+    if constexpr (is_user_ptr<U>::value)
+        return abi_same_layout<typename U::element_type>();
+    else if constexpr (std::is_same_v<U, long long> || std::is_same_v<U, unsigned long long>)
+        return false;
+    else
+        return true;
+}
+
+template <typename... Params>
+constexpr bool ia32_params_same_layout(SyscallResult (*)(Params...))
+{
+    return (ia32_param_same_layout<Params>() && ...);
+}
+
 /* The stubs only decode registers and call the body: without a frame of
  * their own a lock-free stub is a jump to it (the null call's path). */
 #define SYSCALL_STUB_ATTRS __attribute__((optimize("omit-frame-pointer")))
@@ -350,6 +409,11 @@ constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult
     [[gnu::used, gnu::section("syscall_meta"), gnu::aligned(8)]] static constinit const syscall_metadata __meta_##name = \
         make_syscall_metadata(#name, __do_sys_##name, __x64_sys_##name, __ia32_sys_##name,             \
                               syscall_no_bkl(static_cast<__bkl_tag_##name*>(nullptr)));                 \
+    struct __abi_tag_sys_##name;                                                                       \
+    template <>                                                                                        \
+    [[gnu::used]] const bool ia32_native_entry<__abi_tag_sys_##name,                                   \
+                                               !ia32_params_same_layout(__do_sys_##name)>::            \
+        layout_differs_give_it_a_compat_entry = true;                                                  \
     static SyscallResult __do_sys_##name params
 
 #define SYSCALL_DEFINE0(name) SYSCALL_DEFINEx(name, ())
@@ -386,6 +450,8 @@ constexpr syscall_metadata make_syscall_metadata(const char* name, SyscallResult
     COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4))
 #define COMPAT_SYSCALL_DEFINE5(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5) \
     COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4, t5 a5))
+#define COMPAT_SYSCALL_DEFINE6(name, t1, a1, t2, a2, t3, a3, t4, a4, t5, a5, t6, a6) \
+    COMPAT_SYSCALL_DEFINEx(name, (t1 a1, t2 a2, t3 a3, t4 a4, t5 a5, t6 a6))
 
 /* The registers of the current system call, at the top of the kernel stack. */
 pt_regs* current_pt_regs();

@@ -1,5 +1,6 @@
 /* Time: the clocks (kernel/time/timekeeping.cpp) and the tick. */
 #pragma once
+#include <linux/abi.h>
 #include <linux/time64.h>
 #include <linux/types.h>
 
@@ -29,3 +30,7 @@ struct timeval_user {
     long tv_sec;
     long tv_usec;
 };
+/* timespec_user is also __kernel_timespec, the same on i386 (the *_time64
+ * calls); i386's 32-bit timespec is old_timespec32 (linux/compat_time.h). */
+ABI_LAYOUT_DIFFERS(timeval_user);  /* old_timeval32 */
+

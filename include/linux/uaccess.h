@@ -11,6 +11,7 @@
  */
 #pragma once
 #include <asm/page.h>
+#include <linux/abi.h>
 #include <linux/result.h>
 #include <linux/types.h>
 #include <type_traits>
@@ -53,6 +54,70 @@ template <typename T>
 using user_out_ptr = UserPtr<T, UserDir::Out>;
 template <typename T>
 using user_inout_ptr = UserPtr<T, UserDir::InOut>;
+
+/*
+ * A pointer whose pointee's layout depends on the caller's ABI, for a native
+ * handler that, as Linux's, reads either layout by in_compat_syscall()
+ * (readv's iovec array: 16-byte entries from x86-64, 8-byte compat_iovec
+ * from int $0x80). The handler picks native() or compat() explicitly; the
+ * i386 stub's layout check (below) accepts it, since both are handled.
+ */
+template <typename Native, typename Compat, UserDir Dir>
+class UserAbiPtr {
+public:
+    using native_ptr = UserPtr<Native, Dir>;
+    using compat_ptr = UserPtr<Compat, Dir>;
+
+    constexpr UserAbiPtr() = default;
+    constexpr explicit UserAbiPtr(unsigned long addr) : addr_(addr) {}
+    constexpr native_ptr native() const { return native_ptr(addr_); }
+    constexpr compat_ptr compat() const { return compat_ptr(addr_); }
+    constexpr bool is_null() const { return addr_ == 0; }
+    constexpr explicit operator bool() const { return addr_ != 0; }
+
+private:
+    unsigned long addr_ = 0;
+};
+
+template <typename T>
+struct is_user_pointer_type : std::false_type {};
+template <typename T, UserDir D>
+struct is_user_pointer_type<UserPtr<T, D>> : std::true_type {};
+
+/* Whether T has one layout on both ABIs (see abi_layout_differs, linux/abi.h). */
+template <typename T>
+constexpr bool abi_same_layout()
+{
+    using U = std::remove_cv_t<T>;
+    if constexpr (std::is_void_v<U>)
+        return true; /* bytes */
+    else if constexpr (std::is_array_v<U>)
+        return abi_same_layout<std::remove_extent_t<U>>();
+    else if constexpr (std::is_pointer_v<U> || is_user_pointer_type<U>::value)
+        return false; /* 8 bytes against 4 */
+    else
+        return !abi_layout_differs<U>::value;
+}
+
+/*
+ * What copy_from_user / copy_to_user move (Zircon's is_copy_allowed): plain
+ * bytes, trivially copyable, and no kernel pointer in sight. A structure
+ * holding a kernel pointer must not cross; C++ cannot look inside a
+ * structure, so a pointer member is caught in review and the pointer types
+ * themselves here.
+ */
+template <typename T>
+constexpr bool is_copy_allowed()
+{
+    using U = std::remove_cv_t<T>;
+    if constexpr (std::is_void_v<U>)
+        return true;
+    else if constexpr (std::is_array_v<U>)
+        return is_copy_allowed<std::remove_extent_t<U>>();
+    else
+        return std::is_trivially_copyable_v<U> && !std::is_pointer_v<U> && !std::is_member_pointer_v<U> &&
+               !std::is_null_pointer_v<U>;
+}
 
 template <typename P>
 concept UserReadable = P::direction != UserDir::Out;
@@ -103,6 +168,7 @@ template <typename P>
     requires UserReadable<P>
 [[nodiscard]] Result<void> copy_from_user(std::remove_const_t<typename P::element_type>* dst, P src, size_t count = 1)
 {
+    static_assert(is_copy_allowed<typename P::element_type>(), "copy_from_user: not a plain ABI type");
     size_t size = P::element_size();
     if (count > TASK_SIZE_MAX / size || raw_copy_from_user(dst, src.addr(), count * size))
         return Errno::EFAULT;
@@ -113,6 +179,7 @@ template <typename P>
     requires UserWritable<P>
 [[nodiscard]] Result<void> copy_to_user(P dst, const typename P::element_type* src, size_t count = 1)
 {
+    static_assert(is_copy_allowed<typename P::element_type>(), "copy_to_user: not a plain ABI type");
     size_t size = P::element_size();
     if (count > TASK_SIZE_MAX / size || raw_copy_to_user(dst.addr(), src, count * size))
         return Errno::EFAULT;

@@ -20,6 +20,23 @@ constexpr size_t CMSG_ALIGN(size_t n) { return (n + sizeof(long) - 1) & ~(sizeof
 constexpr size_t CMSG_LEN(size_t n) { return CMSG_ALIGN(sizeof(cmsghdr)) + n; }
 constexpr size_t CMSG_SPACE(size_t n) { return CMSG_ALIGN(sizeof(cmsghdr)) + CMSG_ALIGN(n); }
 
+/* i386's cmsghdr (a 32-bit cmsg_len, data 4-byte aligned), written when the
+ * receive came through int $0x80 (MSG_CMSG_COMPAT in msghdr::msg_flags). */
+struct compat_cmsghdr {
+    u32 cmsg_len;
+    s32 cmsg_level;
+    s32 cmsg_type;
+};
+static_assert(sizeof(compat_cmsghdr) == 12);
+constexpr size_t CMSG_COMPAT_ALIGN(size_t n) { return (n + 3) & ~static_cast<size_t>(3); }
+constexpr size_t COMPAT_CMSG_LEN(size_t n) { return sizeof(compat_cmsghdr) + n; }
+constexpr size_t COMPAT_CMSG_SPACE(size_t n) { return sizeof(compat_cmsghdr) + CMSG_COMPAT_ALIGN(n); }
+
+/* An i386 sender's control data (a kernel copy of ulen bytes) rewritten in
+ * the native layout, in a new kmalloc'd buffer of *klen bytes (EINVAL for a
+ * malformed cmsg; net/compat.cpp). */
+Result<u8*> compat_cmsgs_to_kern(const u8* ucmsgs, size_t ulen, size_t* klen);
+
 /* Files in flight, each referenced. */
 struct scm_fp_list {
     int count;

@@ -43,6 +43,7 @@ struct sigevent_user {
 static_assert(sizeof(sigevent_user) == 64);
 
 } // namespace
+ABI_LAYOUT_DIFFERS(sigevent_user);
 
 struct k_itimer {
     hrtimer timer;       /* wall-clock timers */
@@ -328,8 +329,8 @@ SYSCALL_DEFINE3(timer_create, int, which_clock, user_in_ptr<const sigevent_user>
     return 0;
 }
 
-SYSCALL_DEFINE4(timer_settime, int, timer_id, int, flags, user_in_ptr<const itimerspec_user>, new_setting,
-                user_out_ptr<itimerspec_user>, old_setting)
+template <typename TS>
+static SyscallResult do_timer_settime(int timer_id, int flags, user_in_ptr<const TS> new_setting, user_out_ptr<TS> old_setting)
 {
     if (new_setting.is_null())
         return Errno::EINVAL;
@@ -366,7 +367,20 @@ SYSCALL_DEFINE4(timer_settime, int, timer_id, int, flags, user_in_ptr<const itim
     return 0;
 }
 
-SYSCALL_DEFINE2(timer_gettime, int, timer_id, user_out_ptr<itimerspec_user>, setting)
+SYSCALL_DEFINE4(timer_settime, int, timer_id, int, flags, user_in_ptr<const itimerspec_user>, new_setting,
+                user_out_ptr<itimerspec_user>, old_setting)
+{
+    return do_timer_settime(timer_id, flags, new_setting, old_setting);
+}
+
+SYSCALL_DEFINE4(timer_settime32, int, timer_id, int, flags, user_in_ptr<const old_itimerspec32>, new_setting,
+                user_out_ptr<old_itimerspec32>, old_setting)
+{
+    return do_timer_settime(timer_id, flags, new_setting, old_setting);
+}
+
+template <typename TS>
+static SyscallResult do_timer_gettime(int timer_id, user_out_ptr<TS> setting)
 {
     k_itimer* t = TRY(find_timer(timer_id));
     itimer_ns v;
@@ -376,6 +390,16 @@ SYSCALL_DEFINE2(timer_gettime, int, timer_id, user_out_ptr<itimerspec_user>, set
     }
     TRY(put_itimerspec(v, setting));
     return 0;
+}
+
+SYSCALL_DEFINE2(timer_gettime, int, timer_id, user_out_ptr<itimerspec_user>, setting)
+{
+    return do_timer_gettime(timer_id, setting);
+}
+
+SYSCALL_DEFINE2(timer_gettime32, int, timer_id, user_out_ptr<old_itimerspec32>, setting)
+{
+    return do_timer_gettime(timer_id, setting);
 }
 
 SYSCALL_DEFINE1(timer_getoverrun, int, timer_id)

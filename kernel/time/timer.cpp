@@ -1,5 +1,7 @@
 /* The tick and the sleeping calls: nanosleep, clock_nanosleep. And the clock calls. */
 #include <uapi/linux/time.h>
+#include <uapi/linux/time32.h>
+#include <linux/compat.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/syscalls.h>
@@ -109,9 +111,13 @@ Result<s64> clock_now(int which)
     }
 }
 
+/* A __kernel_timespec. From an i386 caller (the *_time64 calls) only the
+ * low 32 bits of tv_nsec count, as Linux's get_timespec64 has it. */
 Result<timespec64> get_timespec(user_in_ptr<const timespec_user> u)
 {
     timespec_user ts = TRY(get_user(u));
+    if (in_compat_syscall())
+        ts.tv_nsec = static_cast<long>(static_cast<u32>(ts.tv_nsec));
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
         return Errno::EINVAL;
     return timespec64{ts.tv_sec, ts.tv_nsec};
@@ -124,6 +130,23 @@ Result<void> put_timespec(s64 ns, user_out_ptr<timespec_user> u)
     return put_user(ts, u);
 }
 
+/* i386's old_timespec32 (the *_time32 calls): seconds truncated to 32 bits
+ * on the way out, as Linux's put_old_timespec32. */
+Result<timespec64> get_timespec(user_in_ptr<const old_timespec32> u)
+{
+    old_timespec32 ts = TRY(get_user(u));
+    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC_PER_SEC)
+        return Errno::EINVAL;
+    return timespec64{ts.tv_sec, ts.tv_nsec};
+}
+
+Result<void> put_timespec(s64 ns, user_out_ptr<old_timespec32> u)
+{
+    timespec64 t = ns_to_timespec64(ns);
+    old_timespec32 ts{static_cast<s32>(t.tv_sec), static_cast<s32>(t.tv_nsec)};
+    return put_user(ts, u);
+}
+
 /*
  * Sleeps until the monotonic deadline (at most KTIME_MAX: a longer request
  * is a sleep until a signal, as on Linux). Interrupted by a signal: EINTR,
@@ -131,7 +154,8 @@ Result<void> put_timespec(s64 ns, user_out_ptr<timespec_user> u)
  * through restart_syscall only for SA_RESTART handlers after a stop; plain
  * EINTR is what programs see with handlers).
  */
-SyscallResult do_nanosleep(s64 deadline, user_out_ptr<timespec_user> rem)
+template <typename TS>
+SyscallResult do_nanosleep(s64 deadline, user_out_ptr<TS> rem)
 {
     while (static_cast<s64>(ktime_get_ns()) < deadline) {
         set_current_state(TASK_INTERRUPTIBLE);
@@ -147,16 +171,17 @@ SyscallResult do_nanosleep(s64 deadline, user_out_ptr<timespec_user> rem)
     return 0;
 }
 
-} // namespace
-
-SYSCALL_DEFINE2(nanosleep, user_in_ptr<const timespec_user>, rqtp, user_out_ptr<timespec_user>, rmtp)
+/* The sleeps and clock reads, on either timespec layout (timespec_user, or
+ * i386's old_timespec32 for the *_time32 entries). */
+template <typename TS>
+SyscallResult nanosleep_common(user_in_ptr<const TS> rqtp, user_out_ptr<TS> rmtp)
 {
     timespec64 t = TRY(get_timespec(rqtp));
     return do_nanosleep(ktime_add_safe(static_cast<s64>(ktime_get_ns()), timespec64_to_ns(t)), rmtp);
 }
 
-SYSCALL_DEFINE4(clock_nanosleep, int, which_clock, int, flags, user_in_ptr<const timespec_user>, rqtp,
-                user_out_ptr<timespec_user>, rmtp)
+template <typename TS>
+SyscallResult clock_nanosleep_common(int which_clock, int flags, user_in_ptr<const TS> rqtp, user_out_ptr<TS> rmtp)
 {
     if (which_clock == CLOCK_THREAD_CPUTIME_ID || (which_clock < 0 && (which_clock & 4)))
         return Errno::EINVAL; /* no sleeping on a thread's CPU clock */
@@ -172,7 +197,33 @@ SYSCALL_DEFINE4(clock_nanosleep, int, which_clock, int, flags, user_in_ptr<const
     s64 deadline = ktime_add_safe(static_cast<s64>(ktime_get_ns()), delta);
     /* clock_nanosleep returns the error number itself, not -1/errno. The
      * libc wrapper handles that; the system call still returns -errno. */
-    return do_nanosleep(deadline, (flags & TIMER_ABSTIME) ? user_out_ptr<timespec_user>() : rmtp);
+    return do_nanosleep(deadline, (flags & TIMER_ABSTIME) ? user_out_ptr<TS>() : rmtp);
+}
+
+template <typename TS>
+SyscallResult clock_getres_common(int which_clock, user_out_ptr<TS> tp)
+{
+    TRY(clock_now(which_clock));
+    if (!tp)
+        return 0;
+    /* The coarse clocks move once a tick, and so do the PROF and VIRT CPU
+     * clocks; the others to the nanosecond. */
+    bool coarse = which_clock == CLOCK_REALTIME_COARSE || which_clock == CLOCK_MONOTONIC_COARSE ||
+                  (which_clock < 0 && (which_clock & 3) != 2);
+    return put_timespec(coarse ? NSEC_PER_SEC / HZ : 1, tp);
+}
+
+} // namespace
+
+SYSCALL_DEFINE2(nanosleep, user_in_ptr<const timespec_user>, rqtp, user_out_ptr<timespec_user>, rmtp)
+{
+    return nanosleep_common(rqtp, rmtp);
+}
+
+SYSCALL_DEFINE4(clock_nanosleep, int, which_clock, int, flags, user_in_ptr<const timespec_user>, rqtp,
+                user_out_ptr<timespec_user>, rmtp)
+{
+    return clock_nanosleep_common(which_clock, flags, rqtp, rmtp);
 }
 
 SYSCALL_DEFINE2(clock_gettime, int, which_clock, user_out_ptr<timespec_user>, tp)
@@ -183,14 +234,30 @@ SYSCALL_DEFINE2(clock_gettime, int, which_clock, user_out_ptr<timespec_user>, tp
 
 SYSCALL_DEFINE2(clock_getres, int, which_clock, user_out_ptr<timespec_user>, tp)
 {
-    TRY(clock_now(which_clock));
-    if (!tp)
-        return 0;
-    /* The coarse clocks move once a tick, and so do the PROF and VIRT CPU
-     * clocks; the others to the nanosecond. */
-    bool coarse = which_clock == CLOCK_REALTIME_COARSE || which_clock == CLOCK_MONOTONIC_COARSE ||
-                  (which_clock < 0 && (which_clock & 3) != 2);
-    return put_timespec(coarse ? NSEC_PER_SEC / HZ : 1, tp);
+    return clock_getres_common(which_clock, tp);
+}
+
+/* i386's *_time32 entries: the same calls on old_timespec32. */
+SYSCALL_DEFINE2(nanosleep_time32, user_in_ptr<const old_timespec32>, rqtp, user_out_ptr<old_timespec32>, rmtp)
+{
+    return nanosleep_common(rqtp, rmtp);
+}
+
+SYSCALL_DEFINE4(clock_nanosleep_time32, int, which_clock, int, flags, user_in_ptr<const old_timespec32>, rqtp,
+                user_out_ptr<old_timespec32>, rmtp)
+{
+    return clock_nanosleep_common(which_clock, flags, rqtp, rmtp);
+}
+
+SYSCALL_DEFINE2(clock_gettime32, int, which_clock, user_out_ptr<old_timespec32>, tp)
+{
+    s64 now = TRY(clock_now(which_clock));
+    return put_timespec(now, tp);
+}
+
+SYSCALL_DEFINE2(clock_getres_time32, int, which_clock, user_out_ptr<old_timespec32>, tp)
+{
+    return clock_getres_common(which_clock, tp);
 }
 
 /* ---- setting the clock ---- */
@@ -242,6 +309,28 @@ SYSCALL_DEFINE2(clock_settime, int, which_clock, user_in_ptr<const timespec_user
     return 0;
 }
 
+SYSCALL_DEFINE2(clock_settime32, int, which_clock, user_in_ptr<const old_timespec32>, tp)
+{
+    TRY(clock_now(which_clock));
+    if (which_clock != CLOCK_REALTIME)
+        return Errno::EINVAL;
+    old_timespec32 t = TRY(get_user(tp));
+    timespec64 ts{t.tv_sec, t.tv_nsec};
+    TRY(do_settime(&ts, nullptr));
+    return 0;
+}
+
+/* stime: whole seconds; Linux checks only the capability before setting. */
+SYSCALL_DEFINE1(stime32, user_in_ptr<const old_time32_t>, tptr)
+{
+    old_time32_t sec = TRY(get_user(tptr));
+    if (!capable(CAP_SYS_TIME))
+        return Errno::EPERM;
+    timespec64 ts{sec, 0};
+    TRY(do_settime(&ts, nullptr));
+    return 0;
+}
+
 SYSCALL_DEFINE2(settimeofday, user_in_ptr<const timeval_user>, tv, user_in_ptr<const timezone_user>, tz)
 {
     timespec64 ts{};
@@ -281,4 +370,46 @@ SYSCALL_DEFINE1(time, user_out_ptr<long>, tloc)
     if (tloc)
         TRY(put_user(now, tloc));
     return now;
+}
+
+/* i386: old_timeval32 (compat_sys_gettimeofday, compat_sys_settimeofday) and
+ * a 32-bit time_t (sys_time32). */
+SYSCALL_DEFINE1(time32, user_out_ptr<old_time32_t>, tloc)
+{
+    auto now = static_cast<old_time32_t>(ktime_get_real_ns() / NSEC_PER_SEC);
+    if (tloc)
+        TRY(put_user(now, tloc));
+    return now;
+}
+
+COMPAT_SYSCALL_DEFINE2(gettimeofday, user_out_ptr<old_timeval32>, tv, user_out_ptr<char>, tz)
+{
+    if (tv) {
+        s64 now = ktime_get_real_ns();
+        old_timeval32 v{static_cast<s32>(now / NSEC_PER_SEC), static_cast<s32>(now % NSEC_PER_SEC / 1000)};
+        TRY(put_user(v, tv));
+    }
+    if (tz) {
+        int zone[2] = {sys_tz.tz_minuteswest, sys_tz.tz_dsttime};
+        TRY(copy_to_user(tz.cast<int>(), zone, 2));
+    }
+    return 0;
+}
+
+/* Linux's compat check lets tv_usec be 1000000 itself, which then fails as
+ * a timespec (EINVAL either way). */
+COMPAT_SYSCALL_DEFINE2(settimeofday, user_in_ptr<const old_timeval32>, tv, user_in_ptr<const timezone_user>, tz)
+{
+    timespec64 ts{};
+    if (tv) {
+        old_timeval32 v = TRY(get_user(tv));
+        if (v.tv_usec > 1000000 || v.tv_usec < 0)
+            return Errno::EINVAL;
+        ts = {v.tv_sec, static_cast<long>(v.tv_usec) * 1000};
+    }
+    timezone_user z{};
+    if (tz)
+        z = TRY(get_user(tz));
+    TRY(do_settime(tv ? &ts : nullptr, tz ? &z : nullptr));
+    return 0;
 }

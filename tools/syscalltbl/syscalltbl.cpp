@@ -19,6 +19,8 @@ const char usage[] =
     "  uapi-header    '#define __NR_<name> <nr>' per call, then __NR_syscalls\n"
     "  dispatch-list  '__SYSCALL(<nr>, <entry point>)' per call\n"
     "  names-list     '__SYSCALL_NAME(<nr>, \"<name>\")' per call\n"
+    "  native-list    '__SYSCALL_NATIVE(<entry point>)' once per entry point a call without a\n"
+    "                 compat entry point uses (the i386 layout check, linux/syscalls.h)\n"
     "  user-wrappers  'TRAPGATE_WRAPPER(<name>, <nr>)' per call, in namespace trapgate::<prefix>\n"
     "\n"
     "options:\n"
@@ -204,6 +206,8 @@ Options parse_args(const std::vector<std::string>& args)
         opt.mode = Mode::dispatch_list;
     else if (mode == "names-list")
         opt.mode = Mode::names_list;
+    else if (mode == "native-list")
+        opt.mode = Mode::native_list;
     else if (mode == "user-wrappers")
         opt.mode = Mode::user_wrappers;
     else
@@ -300,6 +304,19 @@ std::string emit(const std::vector<Entry>& entries, const Options& opt, std::str
         for (auto& e : entries)
             s << "__SYSCALL_NAME(" << e.nr << ", \"" << e.name << "\")\n";
         break;
+    case Mode::native_list: {
+        // Each once (a repeated definition would not compile), sys_ni_syscall
+        // and reserved slots left out: they have no handler to check.
+        std::vector<std::string> seen;
+        for (auto& e : entries) {
+            if (!e.compat.empty() || e.entry.empty() || e.entry == "sys_ni_syscall" ||
+                std::find(seen.begin(), seen.end(), e.entry) != seen.end())
+                continue;
+            seen.push_back(e.entry);
+            s << "__SYSCALL_NATIVE(" << e.entry << ")\n";
+        }
+        break;
+    }
     case Mode::user_wrappers:
         if (opt.prefix.empty())
             throw Error("user-wrappers needs a namespace prefix");

@@ -42,7 +42,7 @@ std::vector<Entry> parse(std::string_view text, std::string_view source);
 std::vector<Entry> select(const std::vector<Entry>& table, const std::vector<std::string>& abis,
                           std::string_view source);
 
-enum class Mode { uapi_header, dispatch_list, names_list, user_wrappers };
+enum class Mode { uapi_header, dispatch_list, names_list, native_list, user_wrappers };
 
 struct Options {
     Mode mode = Mode::uapi_header;

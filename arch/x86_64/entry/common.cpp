@@ -105,12 +105,18 @@ extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_syscall_64(pt
     return sysret_is_safe(*regs);
 }
 
+/*
+ * The i386 table. The task is marked TS_COMPAT (in_compat_syscall(),
+ * linux/compat.h) from here until it returns to user mode, as Linux's
+ * syscall_32_enter and arch_exit_to_user_mode_prepare do: code shared by
+ * both ABIs (import_iovec, the socket calls' cmsg) asks which layout the
+ * caller uses. A child forked here starts without it (kzalloc'd task).
+ */
 extern "C" void do_int80_syscall_32(pt_regs* regs)
 {
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
-    /* in_ia32_syscall() until the way out is done (Linux clears TS_COMPAT
-     * in arch_exit_to_user_mode_prepare). */
-    current->thread.status |= TS_COMPAT;
+    task_struct* self = current;
+    self->status |= TS_COMPAT;
     if (likely(nr < NR_syscalls_32)) {
         local_irq_enable();
         regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
@@ -119,7 +125,7 @@ extern "C" void do_int80_syscall_32(pt_regs* regs)
     } else {
         exit_to_user_mode(regs);
     }
-    current->thread.status &= ~TS_COMPAT;
+    self->status &= ~TS_COMPAT;
 }
 
 /* The same, with the tracer's hooks around the call (entered when booted
@@ -145,7 +151,8 @@ extern "C" void do_int80_syscall_32_traced(pt_regs* regs)
 {
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     TraceCall call;
-    current->thread.status |= TS_COMPAT;
+    task_struct* self = current;
+    self->status |= TS_COMPAT;
     local_irq_enable();
     lock_kernel();
     bool traced = trace_syscall_enter(call, *regs, SyscallAbi::IA32);
@@ -156,5 +163,5 @@ extern "C" void do_int80_syscall_32_traced(pt_regs* regs)
     local_irq_disable();
     exit_to_user_mode(regs);
     unlock_kernel();
-    current->thread.status &= ~TS_COMPAT;
+    self->status &= ~TS_COMPAT;
 }

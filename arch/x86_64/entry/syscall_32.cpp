@@ -24,3 +24,13 @@ static constexpr syscall_table<NR_syscalls_32> make_ia32_sys_call_table()
 }
 
 extern "C" constinit const syscall_table<NR_syscalls_32> ia32_sys_call_table = make_ia32_sys_call_table();
+
+/* The i386 layout check (linux/syscalls.h): each entry point the table serves
+ * with a native handler claims the "layout differs" symbol, which the
+ * handler's SYSCALL_DEFINE also defines if its structures differ. */
+#define __SYSCALL_NATIVE(sym)                                                                         \
+    struct __abi_tag_##sym;                                                                            \
+    template <>                                                                                        \
+    [[gnu::used]] const bool ia32_native_entry<__abi_tag_##sym, true>::layout_differs_give_it_a_compat_entry = true;
+#include <asm/syscalls_32_native.h>
+#undef __SYSCALL_NATIVE

@@ -2,6 +2,7 @@
 #include <asm/desc.h>
 #include <asm/entry.h>
 #include <asm/ia32.h>
+#include <linux/compat.h>
 #include <asm/ioport.h>
 #include <asm/pgtable.h>
 #include <asm/processor.h>
@@ -135,11 +136,10 @@ Result<void> copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_
     save_fsgs(p->thread); /* the parent's, live: the child starts with them */
     asm volatile("movw %%ds, %0" : "=r"(p->thread.ds));
     asm volatile("movw %%es, %0" : "=r"(p->thread.es));
-    p->thread.status = 0;
     /* An i386 clone's tls is a struct user_desc for one of the child's TLS
      * slots (Linux: when the call came in by int $0x80); a 64-bit one's is
      * the %fs base. */
-    if (set_tls && in_ia32_syscall())
+    if (set_tls && in_compat_syscall())
         TRY(do_set_thread_area(p, -1, user_inout_ptr<user_desc>(tls), false));
     else if (set_tls) {
         p->thread.fsindex = 0;

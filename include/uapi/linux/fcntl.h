@@ -1,5 +1,7 @@
 /* open flags and *at() constants, x86-64 Linux's values (octal, as Linux writes them). */
 #pragma once
+#include <linux/abi.h>
+#include <linux/types.h>
 
 #define O_ACCMODE 00000003
 #define O_RDONLY 00000000
@@ -66,3 +68,42 @@
 #define RENAME_NOREPLACE (1 << 0)
 #define RENAME_EXCHANGE (1 << 1)
 #define RENAME_WHITEOUT (1 << 2)
+
+#define F_GETLK64 12 /* i386: struct compat_flock64 */
+#define F_SETLK64 13
+#define F_SETLKW64 14
+
+/* fcntl's struct flock, x86-64's layout. */
+struct flock_user {
+    short l_type;
+    short l_whence;
+    long l_start;
+    long l_len;
+    int l_pid;
+};
+static_assert(sizeof(flock_user) == 32);
+ABI_LAYOUT_DIFFERS(flock_user);
+
+/* i386's struct flock (F_GETLK, F_SETLK, F_SETLKW through fcntl64): 32-bit
+ * offsets. */
+struct compat_flock {
+    short l_type;
+    short l_whence;
+    s32 l_start;
+    s32 l_len;
+    s32 l_pid;
+};
+static_assert(sizeof(compat_flock) == 16);
+
+/* i386's struct flock64 (F_GETLK64..., and the F_OFD_ commands): 64-bit
+ * offsets at 4-byte alignment. */
+struct compat_flock64 {
+    short l_type;
+    short l_whence;
+    s64 l_start;
+    s64 l_len;
+    s32 l_pid;
+} __attribute__((packed));
+static_assert(sizeof(compat_flock64) == 24);
+static_assert(__builtin_offsetof(compat_flock64, l_start) == 4);
+static_assert(__builtin_offsetof(compat_flock64, l_pid) == 20);

@@ -1,5 +1,6 @@
 /* File types and modes, and x86-64's struct stat and struct statx. */
 #pragma once
+#include <linux/abi.h>
 #include <linux/types.h>
 
 #define S_IFMT 00170000
@@ -55,6 +56,8 @@ static_assert(sizeof(struct stat) == 144);
 static_assert(__builtin_offsetof(struct stat, st_mode) == 24);
 static_assert(__builtin_offsetof(struct stat, st_size) == 48);
 static_assert(__builtin_offsetof(struct stat, st_mtime) == 88);
+ABI_LAYOUT_DIFFERS(struct stat); /* i386: compat_stat, stat64 */
+
 
 struct statx_timestamp {
     s64 tv_sec;

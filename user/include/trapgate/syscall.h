@@ -248,16 +248,19 @@ inline long int80(long n, long a1, long a2, long a3, long a4, long a5)
 
 /* The sixth argument goes in ebp: swapped in and out around the trap (see the
  * comment at the top). a6 is "+r" because the asm writes its register; the
- * second xchg leaves the original value there again. The register cannot be
- * rax..rdi (all taken) and is not r8-r11 (clobbered), so it is r12-r15 or rbp
- * itself (then both xchg are no-ops). */
+ * second xchg leaves the original value there again. The register is r12
+ * (not rax..rdi, all taken; not r8-r11, clobbered). */
 inline long int80(long n, long a1, long a2, long a3, long a4, long a5, long a6)
 {
     long ret;
+    /* An explicit register: with a plain "+r" GCC may give a6 the register
+     * of an input holding the same value (rdi when a5 == a6), and the xchg
+     * then moves rbp into the fifth argument. */
+    register long r6 asm("r12") = a6;
     asm volatile("xchg %%rbp, %[a6]\n\t"
                  "int $0x80\n\t"
                  "xchg %%rbp, %[a6]"
-                 : "=a"(ret), [a6] "+r"(a6)
+                 : "=a"(ret), [a6] "+r"(r6)
                  : "a"(n), "b"(a1), "c"(a2), "d"(a3), "S"(a4), "D"(a5)
                  : TRAPGATE_INT80_CLOBBERS);
     return ret;

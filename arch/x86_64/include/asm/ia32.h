@@ -1,8 +1,8 @@
 /*
  * 32-bit (i386) programs in compatibility mode: the constants of their
  * address space and the questions the rest of the kernel asks about them
- * (docs/ia32.md). Linux's names: IA32_PAGE_OFFSET, TS_COMPAT,
- * in_ia32_syscall().
+ * (docs/ia32.md). Linux's names: IA32_PAGE_OFFSET; whether the running
+ * call is an i386 one is in_compat_syscall() (linux/compat.h).
  */
 #pragma once
 #include <linux/result.h>
@@ -12,16 +12,12 @@
 /* The end of an i386 program's address space (Linux's IA32_PAGE_OFFSET, its
  * TASK_SIZE and STACK_TOP): the last two pages below 4 GiB stay unmapped. */
 constexpr unsigned long IA32_PAGE_OFFSET = 0xffffe000UL;
-/* thread.status: the running call came in through int $0x80. */
-constexpr u8 TS_COMPAT = 0x2;
 /* ELF_ET_DYN_BASE of an i386 program (a PIE run through its interpreter). */
 constexpr unsigned long IA32_ELF_ET_DYN_BASE = 0x400000UL;
 /* Random bits of an i386 layout: stack top (pages), mmap base (pages). */
 constexpr unsigned long IA32_STACK_RND_MASK = 0x7ff;
 constexpr unsigned IA32_MMAP_RND_BITS = 8;
 
-/* Is the current system call an i386 one (int $0x80, from either kind of program)? */
-[[nodiscard]] static inline bool in_ia32_syscall() { return current->thread.status & TS_COMPAT; }
 /* Is the current process an i386 program (its address space ends at 4 GiB)? */
 [[nodiscard]] static inline bool current_is_ia32() { return current->thread.ia32; }
 
