@@ -149,10 +149,8 @@ Result<void> fasync_helper(int fd, file* f, bool on, fasync_struct** list)
     return {};
 }
 
-void kill_fasync(fasync_struct** list, int sig, int band)
+void __kill_fasync(fasync_struct** list, int sig, int band)
 {
-    if (!*list)
-        return; /* nobody asked: the common case, without the lock */
     spin_guard g(&fasync_lock);
     for (fasync_struct* fa = *list; fa; fa = fa->fa_next)
         if (sig == SIGIO)

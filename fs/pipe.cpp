@@ -98,8 +98,7 @@ Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
             }
             mutex_unlock(&p->mutex);
             wake_up_sync(&p->wr_wait); /* a writer waiting for room; we read next, or sleep */
-            if (done)
-                kill_fasync(&p->fasync_writers, SIGIO, POLL_OUT);
+            kill_fasync(&p->fasync_writers, SIGIO, POLL_OUT); /* as Linux, after every read that took bytes */
             if (!done && to.faulted())
                 return Errno::EFAULT;
             return done;
@@ -159,8 +158,7 @@ Result<size_t> pipe_write(file* f, iov_iter& from, loff_t*)
     }
     mutex_unlock(&p->mutex);
     wake_up_sync(&p->rd_wait); /* the reader; a ping-pong writer reads and sleeps next */
-    if (done)
-        kill_fasync(&p->fasync_readers, SIGIO, POLL_IN);
+    kill_fasync(&p->fasync_readers, SIGIO, POLL_IN);
     return done;
 }
 

@@ -19,6 +19,8 @@ Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos)
         return Errno::EINVAL;
     if (!to.count())
         return 0;
+    if (likely(!fsnotify_active()))
+        return f->f_op->read_iter(f, to, pos); /* a tail call: no watch anywhere */
     auto r = f->f_op->read_iter(f, to, pos);
     if (r.ok() && r.value())
         fsnotify_access(f);
@@ -33,6 +35,8 @@ Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos)
         return Errno::EINVAL;
     if (!from.count())
         return 0;
+    if (likely(!fsnotify_active()))
+        return f->f_op->write_iter(f, from, pos);
     auto r = f->f_op->write_iter(f, from, pos);
     if (r.ok() && r.value())
         fsnotify_modify(f);

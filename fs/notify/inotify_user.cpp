@@ -25,6 +25,7 @@
 unsigned int inotify_max_queued_events = 16384;
 unsigned int inotify_max_user_instances = 128;
 unsigned int inotify_max_user_watches = 8192;
+unsigned long fsnotify_nr_marks; /* include/linux/fsnotify.h; changed under the kernel lock */
 
 namespace {
 
@@ -129,6 +130,7 @@ void destroy_mark(fsnotify_mark* m)
     hlist_del_init(&m->g_list);
     if (user_counts* c = counts_of(g->owner); c && c->watches)
         c->watches--;
+    __atomic_store_n(&fsnotify_nr_marks, fsnotify_nr_marks - 1, __ATOMIC_RELAXED);
     iput(m->m_inode);
     kfree(m);
 }
@@ -346,6 +348,7 @@ SYSCALL_DEFINE3(inotify_add_watch, int, fd, user_in_ptr<const char>, pathname, u
     hlist_add_head(&m->i_list, &i->i_fsnotify_marks);
     hlist_add_head(&m->g_list, &g->wd_hash[static_cast<unsigned>(m->wd) % WD_BUCKETS]);
     c->watches++;
+    __atomic_store_n(&fsnotify_nr_marks, fsnotify_nr_marks + 1, __ATOMIC_RELAXED);
     return m->wd;
 }
 

@@ -341,8 +341,15 @@ constexpr int PIDTYPE_PID = 0, PIDTYPE_TGID = 1, PIDTYPE_PGID = 2;
 constexpr int POLL_IN = 1, POLL_OUT = 2, POLL_MSG = 3, POLL_ERR = 4, POLL_PRI = 5, POLL_HUP = 6;
 /* Adds (on) or removes the file's entry on *list; the list is the object's. */
 [[nodiscard]] Result<void> fasync_helper(int fd, file* f, bool on, fasync_struct** list);
-/* The owner of every file on the list gets its signal, band a POLL_* reason. */
-void kill_fasync(fasync_struct** list, int sig, int band);
+/* The owner of every file on the list gets its signal, band a POLL_* reason;
+ * inline, as it is called at every pipe read and write: nobody asked, as
+ * nearly always, is a test of one pointer. */
+void __kill_fasync(fasync_struct** list, int sig, int band);
+static inline void kill_fasync(fasync_struct** list, int sig, int band)
+{
+    if (unlikely(__atomic_load_n(list, __ATOMIC_RELAXED)))
+        __kill_fasync(list, sig, band);
+}
 /* F_GETOWN, F_SETOWN, F_GETOWN_EX, F_SETOWN_EX, F_GETSIG, F_SETSIG. */
 [[nodiscard]] Result<long> fcntl_owner(file* f, unsigned int cmd, unsigned long arg);
 

@@ -2,8 +2,9 @@
  * File system events for inotify (fs/notify/): the VFS calls these hooks
  * where Linux's include/linux/fsnotify.h has them. An event goes to the
  * watches on the inode itself and, with the child's name, to those on the
- * directory it is in. A hook on an inode nobody watches costs a test of
- * two pointers; the rest is out of line, under the kernel lock.
+ * directory it is in. While no watch exists a hook costs one load; then a
+ * test of the inode's and its directory's lists; the rest is out of line,
+ * under the kernel lock.
  */
 #pragma once
 #include <linux/fs.h>
@@ -21,19 +22,28 @@ void __fsnotify_inode(inode* i, u32 mask, u32 cookie);
 void __fsnotify_inoderemove(inode* i);
 u32 fsnotify_get_cookie();
 
-inline bool fsnotify_watched(const inode* i) { return i && !i->i_fsnotify_marks.empty(); }
+/* How many watches exist anywhere (fs/notify/inotify_user.cpp): with none,
+ * as nearly always, a hook is one load and a branch. */
+extern unsigned long fsnotify_nr_marks;
+inline bool fsnotify_active() { return unlikely(__atomic_load_n(&fsnotify_nr_marks, __ATOMIC_RELAXED)); }
+inline bool fsnotify_watched(const inode* i)
+{
+    return unlikely(__atomic_load_n(&fsnotify_nr_marks, __ATOMIC_RELAXED)) && i && !i->i_fsnotify_marks.empty();
+}
 inline u32 fsnotify_isdir(const inode* i) { return S_ISDIR(i->i_mode) ? FS_ISDIR : 0; }
 
 /* An event on d's inode, also reported to the directory watching it. */
 inline void fsnotify_dentry(dentry* d, u32 mask)
 {
-    if (unlikely(fsnotify_watched(d->d_inode) || (d->d_parent && fsnotify_watched(d->d_parent->d_inode))))
+    if (likely(!__atomic_load_n(&fsnotify_nr_marks, __ATOMIC_RELAXED)))
+        return;
+    if (fsnotify_watched(d->d_inode) || (d->d_parent && fsnotify_watched(d->d_parent->d_inode)))
         __fsnotify_parent(d, mask);
 }
 
 inline void fsnotify_file(file* f, u32 mask)
 {
-    if (f->f_path.dentry)
+    if (unlikely(__atomic_load_n(&fsnotify_nr_marks, __ATOMIC_RELAXED)) && f->f_path.dentry)
         fsnotify_dentry(f->f_path.dentry, mask);
 }
 

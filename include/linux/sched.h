@@ -79,6 +79,7 @@ struct thread_struct {
     /* set_thread_area's descriptors, copied into the CPU's GDT slots
      * GDT_ENTRY_TLS_MIN.. when the task runs (arch/x86_64/kernel/tls.cpp). */
     u64 tls_array[GDT_ENTRY_TLS_ENTRIES];
+    bool tls_used; /* a slot of tls_array is set: the switch must load them */
     struct io_bitmap* io_bitmap; /* ioperm's ports (arch/x86_64/kernel/ioport.cpp), or null */
     u8 iopl_emul;                /* iopl's level: 3 allows every port */
     bool iopl_warn;              /* the cli/sti warning was printed */

@@ -105,8 +105,10 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
         asm volatile("movw %0, %%ds" : : "r"(next->thread.ds) : "memory");
     if (prev->thread.es != next->thread.es)
         asm volatile("movw %0, %%es" : : "r"(next->thread.es) : "memory");
-    /* Always: the CPU's slots must not keep another task's descriptors. */
-    load_TLS(next);
+    /* The CPU's slots hold prev's descriptors (every switch loads next's):
+     * nothing to do when neither task has any, as for every 64-bit one. */
+    if (prev->thread.tls_used || next->thread.tls_used)
+        load_TLS(next);
     bool fs_loaded = false, gs_loaded = false;
     if (prev->thread.fsindex | next->thread.fsindex) {
         asm volatile("movw %0, %%fs" : : "r"(next->thread.fsindex) : "memory");

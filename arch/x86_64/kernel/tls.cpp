@@ -131,6 +131,7 @@ void load_TLS(const task_struct* t)
 void flush_tls(task_struct* t)
 {
     memset(t->thread.tls_array, 0, sizeof(t->thread.tls_array));
+    t->thread.tls_used = false;
     if (t == current) {
         u64 flags = local_irq_save(); /* the GDT is this CPU's: no migration in between */
         load_TLS(t);
@@ -160,6 +161,7 @@ Result<void> do_set_thread_area(task_struct* p, int idx, user_inout_ptr<user_des
         return Errno::EINVAL;
     u64 d = desc_is_empty(u) || desc_is_zero(u) ? 0 : fill_desc(u);
     p->thread.tls_array[idx - GDT_ENTRY_TLS_MIN] = d;
+    p->thread.tls_used = p->thread.tls_array[0] || p->thread.tls_array[1] || p->thread.tls_array[2];
     auto sel = static_cast<unsigned short>(idx * 8 + 3);
     if (p == current) {
         u64 flags = local_irq_save(); /* this CPU's GDT, then its segment registers */
