@@ -2,8 +2,9 @@
  * copy_file_range (Linux's fs/read_write.c vfs_copy_file_range with
  * generic_copy_file_checks): bytes from one regular file to another inside
  * the kernel, at the given offsets (written back) or the files' positions
- * (moved). Here through one kernel page, as sendfile; every file is in
- * memory, so nothing is cloned or offloaded.
+ * (moved). Here through one kernel page with sendfile's loop
+ * (copy_through_page); every file is in memory, so nothing is cloned or
+ * offloaded.
  */
 #include <linux/fs.h>
 #include <linux/resource.h>
@@ -64,34 +65,9 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, user_inout_ptr<loff_t>, off_in, int
     loff_t pos_in = off_in ? TRY(get_user(off_in)) : in->f_pos;
     loff_t pos_out = off_out ? TRY(get_user(off_out)) : out->f_pos;
     size_t count = TRY(copy_checks(in.get(), pos_in, out.get(), pos_out, min(len, MAX_RW_COUNT)));
-    char* buf = static_cast<char*>(kmalloc(PAGE_SIZE));
-    if (!buf)
-        return Errno::ENOMEM;
-    size_t done = 0;
-    Result<size_t> failure = 0;
-    while (done < count) {
-        auto got = kernel_read(in.get(), buf, min<size_t>(PAGE_SIZE, count - done), pos_in);
-        if (!got.ok() || !got.value()) {
-            failure = got;
-            break;
-        }
-        auto it = iov_iter::kernel(buf, got.value());
-        auto put = vfs_write(out.get(), it, &pos_out);
-        if (!put.ok()) {
-            failure = put;
-            break;
-        }
-        pos_in += put.value();
-        done += put.value();
-        if (put.value() < got.value())
-            break;
-        cond_resched();
-        if (signal_pending(current))
-            break;
-    }
-    kfree(buf);
-    if (!done && !failure.ok())
-        return failure.error();
+    auto moved = copy_through_page(in.get(), &pos_in, out.get(), &pos_out, count);
+    if (!moved.ok())
+        return moved.error();
     if (off_in)
         TRY(put_user(pos_in, off_in));
     else
@@ -100,5 +76,5 @@ SYSCALL_DEFINE6(copy_file_range, int, fd_in, user_inout_ptr<loff_t>, off_in, int
         TRY(put_user(pos_out, off_out));
     else
         out->f_pos = pos_out;
-    return done;
+    return moved;
 }

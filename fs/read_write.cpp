@@ -78,9 +78,24 @@ Result<loff_t> generic_file_llseek(file* f, loff_t offset, int whence)
     return pos;
 }
 
-namespace {
-
 bool seekable(const file* f) { return f->f_op && f->f_op->llseek; }
+
+/* Linux's rw_verify_area: the range [pos, pos + count) of a file with a
+ * position (not a pipe or socket) must not start below 0 nor end past
+ * LLONG_MAX (EINVAL). */
+Result<void> rw_verify_area(file* f, loff_t pos, size_t count)
+{
+    umode_t mode = f->f_inode->i_mode;
+    if (S_ISFIFO(mode) || S_ISSOCK(mode))
+        return {};
+    loff_t end;
+    if (pos < 0 || count > (~0UL >> 1) ||
+        __builtin_add_overflow(pos, static_cast<loff_t>(count), &end))
+        return Errno::EINVAL;
+    return {};
+}
+
+namespace {
 
 /* Where a write goes: at the end for O_APPEND (even for pwrite, which then
  * ignores its offset, as Linux does, and leaves the file's position where
@@ -114,20 +129,6 @@ Result<void> rw_check_file(file* f, Direction dir)
     return {};
 }
 
-/* Linux's rw_verify_area: the range [pos, pos + count) of a file with a
- * position (not a pipe or socket) must not start below 0 nor end past
- * LLONG_MAX (EINVAL). */
-Result<void> rw_verify_area(file* f, loff_t pos, size_t count)
-{
-    umode_t mode = f->f_inode->i_mode;
-    if (S_ISFIFO(mode) || S_ISSOCK(mode))
-        return {};
-    loff_t end;
-    if (pos < 0 || count > (~0UL >> 1) ||
-        __builtin_add_overflow(pos, static_cast<loff_t>(count), &end))
-        return Errno::EINVAL;
-    return {};
-}
 
 /* read, write, readv and writev run without the big kernel lock
  * (SYSCALL_NO_BKL below); the file's operations say whether they need it,
@@ -433,6 +434,46 @@ SYSCALL_DEFINE5(llseek, unsigned int, fd, unsigned long, offset_high, unsigned l
 }
 
 /* sendfile: from one file to another through a kernel buffer. */
+Result<size_t> copy_through_page(file* in, loff_t* in_pos, file* out, loff_t* out_pos, size_t count)
+{
+    char* buf = static_cast<char*>(kmalloc(PAGE_SIZE));
+    if (!buf)
+        return Errno::ENOMEM;
+    size_t done = 0;
+    Result<size_t> failure = 0;
+    while (done < count) {
+        size_t want = min<size_t>(PAGE_SIZE, count - done);
+        auto got = kernel_read(in, buf, want, *in_pos);
+        if (!got.ok() || got.value() == 0) {
+            failure = got;
+            break;
+        }
+        auto it = iov_iter::kernel(buf, got.value());
+        auto put = vfs_write(out, it, out_pos);
+        if (!put.ok()) {
+            failure = put;
+            break;
+        }
+        *in_pos += put.value();
+        done += put.value();
+        /* A short read ends it, as Linux's splice loop: a terminal's line
+         * or a pipe's bytes are all there is for now, and the next read
+         * could wait (busybox cat of a terminal: a line, then ^D). */
+        if (put.value() < got.value() || got.value() < want)
+            break;
+        /* The kernel is not preempted: a long copy lets others run, and stops
+         * for a signal they send (found by the fuzzer: /dev/urandom to
+         * /dev/null, 2 GiB, starved pid 1 for minutes). */
+        cond_resched();
+        if (signal_pending(current))
+            break;
+    }
+    kfree(buf);
+    if (!done && !failure.ok())
+        return failure.error();
+    return done;
+}
+
 SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, offset, size_t, count)
 {
     FdRef in(in_fd), out(out_fd);
@@ -454,44 +495,10 @@ SYSCALL_DEFINE4(sendfile64, int, out_fd, int, in_fd, user_inout_ptr<loff_t>, off
     TRY(rw_verify_area(in.get(), pos, count));
     count = min(count, MAX_RW_COUNT);
     TRY(rw_verify_area(out.get(), out->f_pos, count));
-    char* buf = static_cast<char*>(kmalloc(PAGE_SIZE));
-    if (!buf)
-        return Errno::ENOMEM;
-    size_t done = 0;
-    Result<size_t> failure = 0;
-    while (done < count) {
-        size_t want = min<size_t>(PAGE_SIZE, count - done);
-        auto got = kernel_read(in.get(), buf, want, pos);
-        if (!got.ok() || got.value() == 0) {
-            failure = got;
-            break;
-        }
-        auto it = iov_iter::kernel(buf, got.value());
-        auto put = vfs_write(out.get(), it, &out->f_pos);
-        if (!put.ok()) {
-            failure = put;
-            break;
-        }
-        pos += put.value();
-        done += put.value();
-        /* A short read ends it, as Linux's splice loop: a terminal's line
-         * or a pipe's bytes are all there is for now, and the next read
-         * could wait (busybox cat of a terminal: a line, then ^D). */
-        if (put.value() < got.value() || got.value() < want)
-            break;
-        /* The kernel is not preempted: a long copy lets others run, and stops
-         * for a signal they send (found by the fuzzer: /dev/urandom to
-         * /dev/null, 2 GiB, starved pid 1 for minutes). */
-        cond_resched();
-        if (signal_pending(current))
-            break;
-    }
-    kfree(buf);
+    auto moved = copy_through_page(in.get(), &pos, out.get(), &out->f_pos, count);
     if (offset)
         TRY(put_user(pos, offset));
     else
         in->f_pos = pos;
-    if (!done && !failure.ok())
-        return failure.error();
-    return done;
+    return moved;
 }

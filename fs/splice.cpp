@@ -23,8 +23,6 @@ namespace {
 constexpr unsigned SPLICE_F_MOVE = 1, SPLICE_F_NONBLOCK = 2, SPLICE_F_MORE = 4, SPLICE_F_GIFT = 8;
 constexpr unsigned SPLICE_F_ALL = SPLICE_F_MOVE | SPLICE_F_NONBLOCK | SPLICE_F_MORE | SPLICE_F_GIFT;
 
-bool seekable(const file* f) { return f->f_op && f->f_op->llseek; }
-
 /* A kernel page to copy through. */
 class bounce_page {
 public:
@@ -38,15 +36,38 @@ private:
     char* buf_;
 };
 
-/* The file's range [pos, pos + len) is valid (Linux's rw_verify_area). */
-Result<void> verify_area(const file* f, loff_t pos, size_t len)
+/* Waits for room in p and locks it: the room (not 0), or EPIPE, with
+ * SIGPIPE, once no reader is left. */
+Result<size_t> lock_for_writing(pipe_inode_info* p, bool nonblock)
 {
-    if (S_ISSOCK(f->f_inode->i_mode))
-        return {}; /* no position */
-    loff_t end;
-    if (pos < 0 || len > (~0UL >> 1) || __builtin_add_overflow(pos, static_cast<loff_t>(len), &end))
-        return Errno::EINVAL;
-    return {};
+    for (;;) {
+        TRY(pipe_wait_writable(p, nonblock));
+        pipe_lock(p);
+        if (!pipe_has_readers(p)) {
+            pipe_unlock(p);
+            send_sig_info(SIGPIPE, nullptr, current, false);
+            return Errno::EPIPE;
+        }
+        if (size_t room = pipe_room(p))
+            return room;
+        pipe_unlock(p); /* filled meanwhile: wait again */
+    }
+}
+
+/* Waits for bytes in p and locks it: how many (not 0); or 0, unlocked, at
+ * its end (no writer left). */
+Result<size_t> lock_for_reading(pipe_inode_info* p, bool nonblock)
+{
+    for (;;) {
+        TRY(pipe_wait_readable(p, nonblock));
+        pipe_lock(p);
+        if (size_t avail = pipe_occupancy(p))
+            return avail;
+        bool eof = !pipe_has_writers(p);
+        pipe_unlock(p);
+        if (eof)
+            return 0;
+    }
 }
 
 /* A file into a pipe: as much of len as the pipe has room for, in one go. */
@@ -54,45 +75,32 @@ Result<size_t> splice_file_to_pipe(file* in, pipe_inode_info* opipe, loff_t* pos
 {
     if (!in->f_op || !in->f_op->read_iter || S_ISDIR(in->f_inode->i_mode))
         return Errno::EINVAL;
-    TRY(verify_area(in, *pos, len));
+    TRY(rw_verify_area(in, *pos, len));
     bounce_page page;
     if (!page.get())
         return Errno::ENOMEM;
-    for (;;) {
-        TRY(pipe_wait_writable(opipe, nonblock));
-        pipe_lock(opipe);
-        if (!pipe_has_readers(opipe)) {
-            pipe_unlock(opipe);
-            send_sig_info(SIGPIPE, nullptr, current, false);
-            return Errno::EPIPE;
+    size_t want = min(len, TRY(lock_for_writing(opipe, nonblock)));
+    size_t done = 0;
+    Result<size_t> failure = 0;
+    while (done < want) {
+        size_t chunk = min(want - done, PAGE_SIZE);
+        auto to = iov_iter::kernel(page.get(), chunk);
+        auto got = in->f_op->read_iter(in, to, pos);
+        if (!got.ok() || !got.value()) {
+            failure = got;
+            break;
         }
-        size_t want = min(len, pipe_room(opipe));
-        if (!want) {
-            pipe_unlock(opipe); /* filled meanwhile: wait again */
-            continue;
-        }
-        size_t done = 0;
-        Result<size_t> failure = 0;
-        while (done < want) {
-            size_t chunk = min(want - done, PAGE_SIZE);
-            auto to = iov_iter::kernel(page.get(), chunk);
-            auto got = in->f_op->read_iter(in, to, pos);
-            if (!got.ok() || !got.value()) {
-                failure = got;
-                break;
-            }
-            auto from = iov_iter::kernel(page.get(), got.value());
-            done += pipe_fill(opipe, from, got.value());
-            if (got.value() < chunk)
-                break; /* all the file has for now */
-        }
-        pipe_unlock(opipe);
-        if (done)
-            pipe_wake_readers(opipe);
-        if (!done && !failure.ok())
-            return failure.error();
-        return done;
+        auto from = iov_iter::kernel(page.get(), got.value());
+        done += pipe_fill(opipe, from, got.value());
+        if (got.value() < chunk)
+            break; /* all the file has for now */
     }
+    pipe_unlock(opipe);
+    if (done)
+        pipe_wake_readers(opipe);
+    if (!done && !failure.ok())
+        return failure.error();
+    return done;
 }
 
 /* A pipe into a file: what the pipe holds, up to len, waiting for some. */
@@ -100,45 +108,37 @@ Result<size_t> splice_pipe_to_file(pipe_inode_info* ipipe, file* out, loff_t* po
 {
     if (!out->f_op || !out->f_op->write_iter)
         return Errno::EINVAL;
-    TRY(verify_area(out, *pos, len));
+    TRY(rw_verify_area(out, *pos, len));
     bounce_page page;
     if (!page.get())
         return Errno::ENOMEM;
-    for (;;) {
-        TRY(pipe_wait_readable(ipipe, nonblock));
-        pipe_lock(ipipe);
-        size_t want = min(len, pipe_occupancy(ipipe));
-        if (!want) {
-            bool eof = !pipe_has_writers(ipipe);
-            pipe_unlock(ipipe);
-            if (eof)
-                return 0;
-            continue;
+    size_t avail = TRY(lock_for_reading(ipipe, nonblock));
+    if (!avail)
+        return 0; /* no writer left */
+    size_t want = min(len, avail);
+    size_t done = 0;
+    Result<size_t> failure = 0;
+    while (done < want) {
+        size_t chunk = min(want - done, PAGE_SIZE);
+        auto to = iov_iter::kernel(page.get(), chunk);
+        size_t n = pipe_copy_out(ipipe, done, to, chunk);
+        auto from = iov_iter::kernel(page.get(), n);
+        auto put = out->f_op->write_iter(out, from, pos);
+        if (!put.ok()) {
+            failure = put;
+            break;
         }
-        size_t done = 0;
-        Result<size_t> failure = 0;
-        while (done < want) {
-            size_t chunk = min(want - done, PAGE_SIZE);
-            auto to = iov_iter::kernel(page.get(), chunk);
-            size_t n = pipe_copy_out(ipipe, done, to, chunk);
-            auto from = iov_iter::kernel(page.get(), n);
-            auto put = out->f_op->write_iter(out, from, pos);
-            if (!put.ok()) {
-                failure = put;
-                break;
-            }
-            done += put.value();
-            if (put.value() < n)
-                break;
-        }
-        pipe_consume(ipipe, done);
-        pipe_unlock(ipipe);
-        if (done)
-            pipe_wake_writers(ipipe);
-        if (!done && !failure.ok())
-            return failure.error();
-        return done;
+        done += put.value();
+        if (put.value() < n)
+            break;
     }
+    pipe_consume(ipipe, done);
+    pipe_unlock(ipipe);
+    if (done)
+        pipe_wake_writers(ipipe);
+    if (!done && !failure.ok())
+        return failure.error();
+    return done;
 }
 
 /* Pipe to pipe: splice takes the bytes (consume), tee copies them. Both
@@ -258,53 +258,32 @@ size_t page_span_limit(const iovec* vec, unsigned long nr, size_t slots)
 /* vmsplice into a pipe: user memory, as much as fits once there is room. */
 Result<size_t> vmsplice_to_pipe(pipe_inode_info* p, iov_iter& from, const iovec* vec, unsigned long nr, bool nonblock)
 {
-    for (;;) {
-        TRY(pipe_wait_writable(p, nonblock));
-        pipe_lock(p);
-        if (!pipe_has_readers(p)) {
-            pipe_unlock(p);
-            send_sig_info(SIGPIPE, nullptr, current, false);
-            return Errno::EPIPE;
-        }
-        if (!pipe_room(p)) {
-            pipe_unlock(p);
-            continue;
-        }
-        size_t slots = pipe_room(p) / PAGE_SIZE; /* Linux's free buffers; a partly filled page is one */
-        size_t want = slots ? page_span_limit(vec, nr, slots) : pipe_room(p);
-        size_t done = pipe_fill(p, from, min(want, from.count()));
-        pipe_unlock(p);
-        if (done)
-            pipe_wake_readers(p);
-        if (!done && from.faulted())
-            return Errno::EFAULT;
-        return done;
-    }
+    size_t room = TRY(lock_for_writing(p, nonblock));
+    size_t slots = room / PAGE_SIZE; /* Linux's free buffers; a partly filled page is one */
+    size_t want = slots ? page_span_limit(vec, nr, slots) : room;
+    size_t done = pipe_fill(p, from, min(want, from.count()));
+    pipe_unlock(p);
+    if (done)
+        pipe_wake_readers(p);
+    if (!done && from.faulted())
+        return Errno::EFAULT;
+    return done;
 }
 
 /* vmsplice out of a pipe: what it holds, into user memory. */
 Result<size_t> vmsplice_to_user(pipe_inode_info* p, iov_iter& to, bool nonblock)
 {
-    for (;;) {
-        TRY(pipe_wait_readable(p, nonblock));
-        pipe_lock(p);
-        size_t avail = pipe_occupancy(p);
-        if (!avail) {
-            bool eof = !pipe_has_writers(p);
-            pipe_unlock(p);
-            if (eof)
-                return 0;
-            continue;
-        }
-        size_t done = pipe_copy_out(p, 0, to, min(avail, to.count()));
-        pipe_consume(p, done);
-        pipe_unlock(p);
-        if (done)
-            pipe_wake_writers(p);
-        if (!done && to.faulted())
-            return Errno::EFAULT;
-        return done;
-    }
+    size_t avail = TRY(lock_for_reading(p, nonblock));
+    if (!avail)
+        return 0; /* no writer left */
+    size_t done = pipe_copy_out(p, 0, to, min(avail, to.count()));
+    pipe_consume(p, done);
+    pipe_unlock(p);
+    if (done)
+        pipe_wake_writers(p);
+    if (!done && to.faulted())
+        return Errno::EFAULT;
+    return done;
 }
 
 } // namespace

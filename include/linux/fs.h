@@ -603,6 +603,16 @@ void set_close_on_exec(int fd, bool on);
 Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos);
 Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos);
 Result<size_t> kernel_read(file* f, void* buf, size_t count, loff_t pos);
+/* The file has a position to seek (not a pipe, socket or terminal). */
+[[nodiscard]] bool seekable(const file* f);
+/* Linux's rw_verify_area: [pos, pos + count) of a file with a position
+ * starts at 0 or later and ends by LLONG_MAX (EINVAL); pipes and sockets
+ * pass. */
+[[nodiscard]] Result<void> rw_verify_area(file* f, loff_t pos, size_t count);
+/* Up to count bytes from in at *in_pos to out at *out_pos through one kernel
+ * page (sendfile, copy_file_range), both positions moved on; ends at a short
+ * read or write or a signal. The bytes moved, or the error when none did. */
+[[nodiscard]] Result<size_t> copy_through_page(file* in, loff_t* in_pos, file* out, loff_t* out_pos, size_t count);
 Result<loff_t> generic_file_llseek(file* f, loff_t offset, int whence);
 Result<void> vfs_getattr(const path& p, kstat& st);
 int inode_permission(inode* i, int mask); /* 0 or -errno */
