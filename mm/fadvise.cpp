@@ -146,6 +146,7 @@ SYSCALL_DEFINE5(ia32_fadvise64, int, fd, u32, offset_lo, u32, offset_hi, u32, le
 /* fadvise64_64 (272): the length in two halves too, and signed. */
 SYSCALL_DEFINE6(ia32_fadvise64_64, int, fd, u32, offset_lo, u32, offset_hi, u32, len_lo, u32, len_hi, int, advice)
 {
+    (void)offset_lo, (void)offset_hi; /* as fadvise64's: no cache to advise about */
     FdRef f(fd);
     if (!f)
         return Errno::EBADF;

@@ -9,6 +9,9 @@
 #define __section(s) __attribute__((section(s)))
 #define __used __attribute__((used))
 #define __noreturn __attribute__((noreturn))
+/* glibc's sys/cdefs.h (reached through <type_traits>, linux/abi.h) defines
+ * it too, differently: ours wins, without a redefinition warning. */
+#undef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #define __noinline __attribute__((noinline))
 
