@@ -106,9 +106,12 @@ void detect_features()
 }
 
 /* ist_stacks: three IST_STACK_SIZE stacks, one after the other. */
-void setup_gdt_tss(percpu& pc, tss_full& tss, u8* ist_stacks)
+void setup_gdt_tss(int cpu, percpu& pc, tss_full& tss, u8* ist_stacks)
 {
-    u64* gdt = cpu_gdt[pc.cpu];
+    /* By number, not pc.cpu: setup_percpu sets that later, and a secondary
+     * CPU that took pc.cpu (still 0) shared the boot CPU's GDT, so each
+     * CPU's switch overwrote the other's TLS slots. */
+    u64* gdt = cpu_gdt[cpu];
     pc.gdt = gdt;
     pc.tss = &tss.x86_tss;
     gdt[GDT_ENTRY_KERNEL32_CS] = segment(true, false, 0);
@@ -241,7 +244,7 @@ void cpu_init()
 {
     detect_features();
     setup_control_registers();
-    setup_gdt_tss(cpu_data[0], boot_tss_full, &boot_ist_stacks[0][0]);
+    setup_gdt_tss(0, cpu_data[0], boot_tss_full, &boot_ist_stacks[0][0]);
     setup_idt();
     setup_percpu(cpu_data[0], 0);
     setup_syscall_msrs();
@@ -257,7 +260,7 @@ void cpu_init_secondary(int cpu, void* area)
     auto* stacks = static_cast<u8*>(area);
     auto* tss = reinterpret_cast<tss_full*>(stacks + 3 * IST_STACK_SIZE);
     *tss = tss_full{};
-    setup_gdt_tss(cpu_data[cpu], *tss, stacks);
+    setup_gdt_tss(cpu, cpu_data[cpu], *tss, stacks);
     load_idt();
     setup_percpu(cpu_data[cpu], cpu);
     setup_syscall_msrs();

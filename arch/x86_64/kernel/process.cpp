@@ -170,6 +170,9 @@ void start_thread_common(pt_regs* regs, unsigned long ip, unsigned long sp, bool
     /* A 32-bit program addresses memory through %ds and %es (null would
      * fault in compatibility mode); a 64-bit one starts with them null. */
     unsigned short data = ia32 ? __USER_DS : 0;
+    /* Interrupts off from the TLS slots to the selectors: a switch in
+     * between would save the old program's %gs naming a slot now empty. */
+    u64 flags = local_irq_save();
     current->thread.ds = current->thread.es = data;
     asm volatile("movw %0, %%ds\n\tmovw %0, %%es" : : "r"(data) : "memory");
     flush_tls(current);
@@ -181,6 +184,7 @@ void start_thread_common(pt_regs* regs, unsigned long ip, unsigned long sp, bool
     load_gs_index(0);
     wrmsr(MSR_FS_BASE, 0);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
+    local_irq_restore(flags);
     fpu_init_task(current);
     asm volatile("fxrstor64 %0" : : "m"(current->thread.fpu));
 }

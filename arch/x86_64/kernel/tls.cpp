@@ -128,15 +128,14 @@ void load_TLS(const task_struct* t)
         gdt[GDT_ENTRY_TLS_MIN + i] = t->thread.tls_array[i];
 }
 
+/* Interrupts are off when t is current (start_thread_common): the slots
+ * and the selectors naming them change together. */
 void flush_tls(task_struct* t)
 {
     memset(t->thread.tls_array, 0, sizeof(t->thread.tls_array));
     t->thread.tls_used = false;
-    if (t == current) {
-        u64 flags = local_irq_save(); /* the GDT is this CPU's: no migration in between */
+    if (t == current)
         load_TLS(t);
-        local_irq_restore(flags);
-    }
 }
 
 Result<void> do_set_thread_area(task_struct* p, int idx, user_inout_ptr<user_desc> uinfo, bool can_allocate)
@@ -160,16 +159,24 @@ Result<void> do_set_thread_area(task_struct* p, int idx, user_inout_ptr<user_des
     if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
         return Errno::EINVAL;
     u64 d = desc_is_empty(u) || desc_is_zero(u) ? 0 : fill_desc(u);
-    p->thread.tls_array[idx - GDT_ENTRY_TLS_MIN] = d;
-    p->thread.tls_used = p->thread.tls_array[0] || p->thread.tls_array[1] || p->thread.tls_array[2];
     auto sel = static_cast<unsigned short>(idx * 8 + 3);
+    auto set_slot = [&] {
+        p->thread.tls_array[idx - GDT_ENTRY_TLS_MIN] = d;
+        p->thread.tls_used = p->thread.tls_array[0] || p->thread.tls_array[1] || p->thread.tls_array[2];
+    };
     if (p == current) {
-        u64 flags = local_irq_save(); /* this CPU's GDT, then its segment registers */
+        /* The slot, this CPU's GDT and the segment registers change with
+         * interrupts off: a switch in between would save a selector naming
+         * a slot just cleared and fault loading it back (and the switch's
+         * "neither task has TLS" shortcut relies on the GDT matching). */
+        u64 flags = local_irq_save();
+        set_slot();
         load_TLS(p);
         reload_if_used(sel);
         local_irq_restore(flags);
     } else {
         /* A child not yet run: its saved bases follow the new descriptor. */
+        set_slot();
         if (p->thread.fsindex == sel)
             p->thread.fsbase = desc_base(d);
         if (p->thread.gsindex == sel)
