@@ -51,7 +51,7 @@ DETERMINISTIC = ("-seed", "1", "-rtc", "base=2020-01-01T00:00:00,clock=vm")
 MEMORY_SIZES_MIB = [2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 80, 96, 128, 192, 256, 384, 512]
 
 # Programs, in the order they run; each prints "bench NAME ..." lines.
-PROGRAMS = ["boot", "lat_syscall", "lat_pipe", "lat_mem", "lat_proc", "bw", "prompt", scaling.PROGRAM]
+PROGRAMS = ["boot", "lat_syscall", "lat_syscall32", "lat_pipe", "lat_mem", "lat_proc", "bw", "prompt", scaling.PROGRAM]
 # Host seconds a program may take under TCG (the scaling rows have guest-time budgets of their own).
 TIMEOUTS = {scaling.PROGRAM: 1800}
 
@@ -64,6 +64,8 @@ LINUX_PROGRAMS = [p for p in PROGRAMS if p != "prompt"]
 OPERATIONS = [
     ("getppid", "lat_syscall", "null call, `syscall` (getppid)", 100, 325),
     ("getppid_int80", "lat_syscall", "null call, `int $0x80` (i386 getppid)", 120, 366),
+    ("getppid_int80_32", "lat_syscall32", "null call from an i386 program, `int $0x80`", 120, None),
+    ("getppid_vsyscall32", "lat_syscall32", "null call from an i386 program, `__kernel_vsyscall`", 100, None),
     ("enosys", "lat_syscall", "unknown number (9999) → -ENOSYS", 80, 211),
     ("read_null", "lat_syscall", "read 1 byte, /dev/null", None, None),
     ("write_null", "lat_syscall", "write 1 byte, /dev/null", None, None),

@@ -81,4 +81,18 @@ foreach(src ${I386_SOURCES})
   list(APPEND GUEST_PROGRAMS ${out})
 endforeach()
 
+# 32-bit benchmarks: bench/i386/*.c, the same way, into build/bench/<name>.
+file(GLOB I386_BENCH_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/bench/i386/*.c)
+foreach(src ${I386_BENCH_SOURCES})
+  get_filename_component(name ${src} NAME_WE)
+  set(out ${CMAKE_BINARY_DIR}/bench/${name})
+  add_custom_command(OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_BINARY_DIR}/bench
+    COMMAND ${GCC_M32} -m32 -static -O2 -Wall -Wextra -o ${out} ${src}
+    DEPENDS ${src} ${CMAKE_SOURCE_DIR}/bench/bench.h
+    COMMENT "guest bench/${name} (i386)"
+    VERBATIM)
+  list(APPEND GUEST_PROGRAMS ${out})
+endforeach()
+
 add_custom_target(guest_programs ALL DEPENDS ${GUEST_PROGRAMS})

@@ -13,6 +13,8 @@ file(GLOB_RECURSE KERNEL_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/mm/*.cpp
   ${CMAKE_SOURCE_DIR}/net/*.cpp
   ${CMAKE_SOURCE_DIR}/security/*.cpp)
+# The i386 vDSO's sources are user code, built -m32 by cmake/vdso.cmake.
+list(FILTER KERNEL_SOURCES EXCLUDE REGEX "/entry/vdso/vdso32/")
 
 set(KERNEL_CXX_FLAGS
   -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit

@@ -32,3 +32,41 @@ SYSCALL_DEFINE3(ioctl, unsigned int, fd, IoctlCmd, cmd, IoctlArg, arg)
         return Errno::ENOTTY;
     return f->f_op->ioctl(f.get(), cmd, arg);
 }
+
+/*
+ * ioctl from an i386 program. A request's argument is an int, a pointer to
+ * an int or a structure whose layout the request names; Linux converts the
+ * requests whose structures differ (long or pointer members: SIOCGIFCONF's
+ * ifconf, ifreq's 32 bytes against 40) and passes the others through. Here
+ * the requests Trapgate serves whose arguments have one layout in both ABIs
+ * (termios and winsize are ints and bytes) go to the native ioctl; every
+ * other one is ENOTTY, as Linux answers a request with no compat handler,
+ * listed in docs/syscall-status.md.
+ */
+namespace {
+
+constexpr unsigned FIOASYNC = 0x5452;
+
+bool compat_same_layout(unsigned cmd)
+{
+    switch (cmd) {
+    case FIOCLEX: case FIONCLEX: case FIONBIO: case FIOASYNC: case FIONREAD:
+    case TCGETS: case TCSETS: case TCSETSW: case TCSETSF: case TCSBRK: case TCXONC: case TCFLSH:
+    case TIOCSCTTY: case TIOCGPGRP: case TIOCSPGRP: case TIOCOUTQ: case TIOCGWINSZ: case TIOCSWINSZ:
+    case TIOCNOTTY: case TIOCGSID: case TIOCGPTN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+} // namespace
+
+COMPAT_SYSCALL_DEFINE3(ioctl, unsigned int, fd, IoctlCmd, cmd, IoctlArg, arg)
+{
+    if (!compat_same_layout(cmd)) {
+        FdRef f(static_cast<int>(fd));
+        return f ? Errno::ENOTTY : Errno::EBADF;
+    }
+    return __do_sys_ioctl(fd, cmd, arg);
+}

@@ -6,6 +6,7 @@
  * vma_set_range, which keep both and the counts. Adjacent areas that differ
  * in nothing but their addresses merge, as Linux's vma_merge does.
  */
+#include <asm/ia32.h>
 #include <asm/pgtable.h>
 #include <linux/cred.h>
 #include <linux/elf-randomize.h>
@@ -235,6 +236,7 @@ void mmput(mm_struct* mm)
         allow_write_access(mm->exe_file);
         iput(mm->exe_file);
     }
+    destroy_context_ldt(mm);
     if (read_cr3() == mm->pgd)
         write_cr3(init_pgd);
     pgd_free(mm->pgd);
@@ -256,6 +258,11 @@ mm_struct* dup_mm(mm_struct* old)
     mm->map_count = 0;
     mm->rss = mm->hiwater_rss = 0;
     mm->def_flags = 0; /* mlockall(MCL_FUTURE) is not inherited */
+    if (!ldt_dup_context(old, mm)) {
+        mm->exe_file = nullptr;
+        mmput(mm);
+        return nullptr;
+    }
     if (mm->exe_file) {
         ihold(mm->exe_file);
         deny_write_access(mm->exe_file);

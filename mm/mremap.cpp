@@ -3,7 +3,9 @@
  * Linux 6.1's order of checks (mm/mremap.c). Every destination is checked
  * against user space before an area or a page-table entry is made there.
  */
+#include <asm/ia32.h>
 #include <asm/pgtable.h>
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -32,6 +34,12 @@ Result<vm_area_struct*> vma_to_resize(mm_struct* mm, unsigned long addr, unsigne
 Result<unsigned long> move_vma(mm_struct* mm, vm_area_struct* vma, unsigned long addr, unsigned long old_len,
                                unsigned long new_len, unsigned long dest, unsigned long flags)
 {
+    /* The i386 vDSO moves whole (Linux's vdso_mremap), and the kernel
+     * follows it: mm->vdso, and the return address of this very call if
+     * it came through __kernel_vsyscall (Linux's vdso_fix_landing). */
+    bool vdso = vdso32_is_image(vma);
+    if (vdso && (addr != vma->vm_start || old_len != vma->vm_end - vma->vm_start || new_len != old_len))
+        return Errno::EINVAL;
     if (vma->vm_start < addr) {
         TRY(split_vma(mm, vma, addr));
         vma = vma->vm_next;
@@ -58,6 +66,12 @@ Result<unsigned long> move_vma(mm_struct* mm, vm_area_struct* vma, unsigned long
         return Errno::ENOMEM;
     if (!(flags & MREMAP_DONTUNMAP))
         TRY(do_munmap(mm, addr, old_len));
+    if (vdso) {
+        pt_regs* regs = current_pt_regs();
+        if (in_compat_syscall() && regs->ip == vdso32_landing_pad(mm))
+            regs->ip = dest + (regs->ip - mm->vdso);
+        mm->vdso = dest;
+    }
     return dest;
 }
 

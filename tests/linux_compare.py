@@ -15,6 +15,10 @@ A test that is not compared says why, once, in the manifest:
                                   lines that may or may not be printed (a
                                   kernel's own console messages): taken out
                                   where they match, required nowhere
+    masks = [RE, ...]             text replaced by "<masked>" in both outputs
+                                  before the lines are compared (addresses
+                                  that follow each kernel's own layout); each
+                                  RE must match somewhere in both outputs
 Every other line, and the exit status unless linux_exit is given, must still
 be the same: a test marked differs fails when anything else differs, and when
 a declared line is no longer there (the difference is gone or has moved).
@@ -55,8 +59,8 @@ def policy(test):
         kind = kind.strip()
         if kind not in ("skip", "differs"):
             raise ValueError("%s: linux = %r must start with 'skip:' or 'differs:'" % (test["name"], key))
-        if kind == "differs" and not any(k in test for k in ("linux_lines", "trapgate_lines", "linux_exit")):
-            raise ValueError("%s: a 'differs' test declares what differs (linux_lines, trapgate_lines, linux_exit)"
+        if kind == "differs" and not any(k in test for k in ("linux_lines", "trapgate_lines", "linux_exit", "masks")):
+            raise ValueError("%s: a 'differs' test declares what differs (linux_lines, trapgate_lines, linux_exit, masks)"
                              % test["name"])
         return kind, reason.strip()
     if test.get("boot"):
@@ -155,8 +159,15 @@ def expected_difference(test, lin, tg):
     """For a 'differs' test: the problems left once the declared difference is
     taken out (empty when the kernels differ exactly as declared)."""
     problems = []
-    lin_rest, lin_unused = _declared_lines(lin.stdout, test.get("linux_lines", []))
-    tg_rest, tg_unused = _declared_lines(tg.stdout, test.get("trapgate_lines", []))
+    lin_out, tg_out = lin.stdout, tg.stdout
+    for m in test.get("masks", []):
+        r = re.compile(m.encode())
+        for who, out in (("Linux", lin_out), ("Trapgate", tg_out)):
+            if not r.search(out):
+                problems.append("mask %r matches nothing in %s's output" % (m, who))
+        lin_out, tg_out = r.sub(b"<masked>", lin_out), r.sub(b"<masked>", tg_out)
+    lin_rest, lin_unused = _declared_lines(lin_out, test.get("linux_lines", []))
+    tg_rest, tg_unused = _declared_lines(tg_out, test.get("trapgate_lines", []))
     lin_rest, _ = _declared_lines(lin_rest, test.get("linux_maybe_lines", []))
     tg_rest, _ = _declared_lines(tg_rest, test.get("trapgate_maybe_lines", []))
     problems += ["declared Linux line not in Linux's output: %r" % p for p in lin_unused]

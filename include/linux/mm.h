@@ -86,6 +86,14 @@ struct mm_struct {
     /* Where this address space ends: TASK_SIZE, or IA32_PAGE_OFFSET for an
      * i386 program (Linux's mm->task_size); no area is made above it. */
     unsigned long task_size;
+    /* The i386 vDSO's image (Linux's mm->context.vdso): where the kernel
+     * returns SYSCALL from compatibility mode to and finds the signal
+     * trampolines; 0 without one. mremap of the image moves it. */
+    unsigned long vdso;
+    /* modify_ldt's segments (Linux's mm->context.ldt, arch/x86_64/kernel/
+     * ldt.cpp): null until the first write; replaced whole, never changed
+     * in place, so a CPU that loaded it keeps a consistent table. */
+    struct ldt_struct* ldt;
     unsigned long def_flags; /* mlockall(MCL_FUTURE): VM_LOCKED (and VM_LOCKONFAULT) for new areas */
     unsigned long auxv[48];
     inode* exe_file; /* /proc/self/exe */

@@ -142,6 +142,13 @@ static inline bool access_ok(unsigned long addr, size_t size)
 extern "C" unsigned long __copy_user(void* dst, const void* src, unsigned long n);
 extern "C" unsigned long __clear_user(void* dst, unsigned long n);
 extern "C" long __strncpy_from_user(char* dst, const char* src, long count);
+/* One aligned-or-not load of 4 or 8 bytes: {value, 0}, or {0, 1} on a fault. */
+struct get_user_result {
+    unsigned long value;
+    unsigned long faulted;
+};
+extern "C" get_user_result __get_user_4(const void* src);
+extern "C" get_user_result __get_user_8(const void* src);
 
 /* Bytes not copied; access_ok failures copy nothing. */
 static inline unsigned long raw_copy_from_user(void* dst, unsigned long src, size_t n)
@@ -190,9 +197,21 @@ template <typename P>
     requires UserReadable<P>
 [[nodiscard]] Result<std::remove_const_t<typename P::element_type>> get_user(P src)
 {
-    std::remove_const_t<typename P::element_type> value;
-    TRY(copy_from_user(&value, src));
-    return value;
+    using T = std::remove_const_t<typename P::element_type>;
+    if constexpr (std::is_integral_v<T> && (sizeof(T) == 4 || sizeof(T) == 8)) {
+        /* The common case (an int, a pointer-sized word): one load. */
+        if (!access_ok(src.addr(), sizeof(T)))
+            return Errno::EFAULT;
+        get_user_result r = sizeof(T) == 4 ? __get_user_4(reinterpret_cast<const void*>(src.addr()))
+                                           : __get_user_8(reinterpret_cast<const void*>(src.addr()));
+        if (r.faulted)
+            return Errno::EFAULT;
+        return static_cast<T>(r.value);
+    } else {
+        T value;
+        TRY(copy_from_user(&value, src));
+        return value;
+    }
 }
 
 template <typename P>

@@ -43,17 +43,33 @@ SYSCALL_DEFINE0(sched_yield)
     return 0;
 }
 
-/* The CPUs t may run on that are online (Linux: & cpu_active_mask). */
-SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, unsigned int, len, user_out_ptr<u8>, user_mask_ptr)
+/* The CPUs t may run on that are online (Linux: & cpu_active_mask), as
+ * many bytes of them as the caller asked for, up to the kernel's mask. */
+static SyscallResult getaffinity(pid_t pid, unsigned int len, user_out_ptr<u8> user_mask_ptr)
 {
-    if (len < CPUMASK_BYTES || (len & (sizeof(long) - 1)))
-        return Errno::EINVAL;
     task_struct* t = pid < 0 ? nullptr : task_or_current(pid);
     if (!t)
         return Errno::ESRCH;
     u64 mask = t->cpus_mask.bits & cpu_online_mask.bits;
-    TRY(copy_to_user(user_mask_ptr.cast<u64>(), &mask));
-    return CPUMASK_BYTES;
+    unsigned retlen = min(len, CPUMASK_BYTES);
+    TRY(copy_to_user(user_mask_ptr, reinterpret_cast<const u8*>(&mask), retlen));
+    return static_cast<long>(retlen);
+}
+
+SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, unsigned int, len, user_out_ptr<u8>, user_mask_ptr)
+{
+    if (len < CPUMASK_BYTES || (len & (sizeof(long) - 1)))
+        return Errno::EINVAL;
+    return getaffinity(pid, len, user_mask_ptr);
+}
+
+/* An i386 mask is an array of 32-bit words: on x86 the same bytes, in
+ * multiples of 4 (Linux's compat_sys_sched_getaffinity). */
+COMPAT_SYSCALL_DEFINE3(sched_getaffinity, pid_t, pid, unsigned int, len, user_out_ptr<u8>, user_mask_ptr)
+{
+    if (len * 8 < static_cast<unsigned>(num_online_cpus()) || (len & (sizeof(u32) - 1)))
+        return Errno::EINVAL;
+    return getaffinity(pid, len, user_mask_ptr);
 }
 
 /* A shorter mask than the kernel's leaves the other CPUs out; bits past the
@@ -76,6 +92,12 @@ SYSCALL_DEFINE3(sched_setaffinity, pid_t, pid, unsigned int, len, user_in_ptr<co
         return Errno::EINVAL;
     set_cpus_allowed(t, allowed);
     return 0;
+}
+
+/* The i386 mask's bytes are the native ones (see above). */
+COMPAT_SYSCALL_DEFINE3(sched_setaffinity, pid_t, pid, unsigned int, len, user_in_ptr<const u8>, user_mask_ptr)
+{
+    return __do_sys_sched_setaffinity(pid, len, user_mask_ptr);
 }
 
 SYSCALL_DEFINE1(sched_getscheduler, pid_t, pid)

@@ -8,11 +8,13 @@
 #include <asm/page.h>
 #include <asm/processor.h>
 #include <linux/compiler.h>
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/smp_lock.h>
 #include <linux/trace.h>
 #include <asm/syscall.h>
+#include <vdso32-offsets.h> /* the i386 vDSO's landing pad (cmake/vdso.cmake) */
 
 /* Work before returning to user mode: rescheduling and signals. Called with
  * interrupts off; turns them on to do the work, under the kernel lock (taken
@@ -126,6 +128,89 @@ extern "C" void do_int80_syscall_32(pt_regs* regs)
         exit_to_user_mode(regs);
     }
     self->status &= ~TS_COMPAT;
+}
+
+/*
+ * SYSCALL from compatibility mode (entry_SYSCALL_compat): __kernel_vsyscall
+ * pushed ecx, edx and ebp and moved the second argument to ebp. As Linux's
+ * do_fast_syscall_32, the call returns to the vDSO's landing pad (which pops
+ * them back), with pt_regs as int $0x80 would have them: cx the second
+ * argument (the entry put it there), bp the sixth from the user stack
+ * (-EFAULT when that read fails), so a restart (ip - 2: the int $0x80
+ * before the pad) and a signal frame see the i386 registers. Returns
+ * whether sysretl may go back (else iretq).
+ */
+extern "C" void do_int80_syscall_32_traced(pt_regs* regs);
+
+namespace {
+
+/* The landing pad, or 0 for a task without the i386 vDSO (a 64-bit program
+ * that switched to compatibility mode itself): that call answers -ENOSYS. */
+__always_inline unsigned long fast_syscall_landing(pt_regs* regs)
+{
+    unsigned long vdso = current->mm->vdso;
+    if (unlikely(!vdso))
+        return 0;
+    regs->ip = vdso + VDSO32_SYM_int80_landing_pad;
+    return regs->ip;
+}
+
+/* sysretl restores eip from ecx and eflags from r11 (the exit code loads
+ * them from pt_regs): only if iret would return there too. */
+__always_inline bool sysretl_is_safe(const pt_regs* regs, unsigned long landing)
+{
+    return regs->cs == __USER32_CS && regs->ss == __USER_DS && regs->ip == landing &&
+           !(regs->flags & (X86_EFLAGS_RF | X86_EFLAGS_TF));
+}
+
+} // namespace
+
+extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_fast_syscall_32(pt_regs* regs)
+{
+    unsigned long landing = fast_syscall_landing(regs);
+    if (unlikely(!landing)) {
+        exit_to_user_mode(regs);
+        return false;
+    }
+    task_struct* self = current;
+    unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
+    self->status |= TS_COMPAT;
+    local_irq_enable();
+    /* The sixth argument is where __kernel_vsyscall pushed ebp. */
+    auto arg6 = get_user(user_in_ptr<u32>(static_cast<u32>(regs->sp)));
+    bool fetched = arg6.ok();
+    if (unlikely(!fetched)) {
+        regs->ax = errno_return(Errno::EFAULT);
+    } else {
+        regs->bp = arg6.value();
+        if (likely(nr < NR_syscalls_32))
+            regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
+    }
+    local_irq_disable();
+    exit_to_user_mode(regs);
+    self->status &= ~TS_COMPAT;
+    return fetched && sysretl_is_safe(regs, landing);
+}
+
+/* The same for --trace (MSR_CSTAR points at its entry then). */
+extern "C" bool do_fast_syscall_32_traced(pt_regs* regs)
+{
+    unsigned long landing = fast_syscall_landing(regs);
+    if (unlikely(!landing)) {
+        exit_to_user_mode(regs);
+        return false;
+    }
+    local_irq_enable();
+    auto arg6 = get_user(user_in_ptr<u32>(static_cast<u32>(regs->sp)));
+    local_irq_disable();
+    if (unlikely(!arg6.ok())) {
+        regs->ax = errno_return(Errno::EFAULT);
+        exit_to_user_mode(regs);
+        return false;
+    }
+    regs->bp = arg6.value();
+    do_int80_syscall_32_traced(regs);
+    return sysretl_is_safe(regs, landing);
 }
 
 /* The same, with the tracer's hooks around the call (entered when booted

@@ -116,12 +116,44 @@
 	INT80_ENTRY entry_INT80_compat, do_int80_syscall_32
 	INT80_ENTRY entry_INT80_compat_traced, do_int80_syscall_32_traced
 
-/* syscall from 32-bit compatibility mode: Trapgate runs no 32-bit code, so,
- * like a Linux kernel without IA32 emulation, answer -ENOSYS. */
-	.globl entry_SYSCALL_compat
-entry_SYSCALL_compat:
-	movl	$-ENOSYS, %eax
+/*
+ * SYSCALL from compatibility mode: the i386 vDSO's __kernel_vsyscall. As for
+ * the 64-bit gate, the CPU put the return address in ecx and the flags in
+ * r11 and masked interrupts; the second argument came in ebp (ecx was
+ * taken) and goes to pt_regs->cx here, the sixth is on the user stack,
+ * where __kernel_vsyscall pushed ebp (\handler fetches it into bp). The way
+ * back is sysretl to the vDSO's landing pad when \handler says it is safe,
+ * else iretq.
+ */
+.macro SYSCALL_COMPAT_ENTRY name, handler
+	.globl \name
+	.balign 16
+\name:
+	swapgs
+	movq	%rsp, %gs:PCPU_USER_RSP
+	movq	%gs:PCPU_TOP_OF_STACK, %rsp
+	pushq	$__USER_DS			/* pt_regs->ss */
+	pushq	%gs:PCPU_USER_RSP		/* pt_regs->sp */
+	pushq	%r11				/* pt_regs->flags */
+	pushq	$__USER32_CS			/* pt_regs->cs */
+	pushq	%rcx				/* pt_regs->ip (the handler puts the pad there) */
+	pushq	%rax				/* pt_regs->orig_ax */
+	movl	%ebp, %ecx			/* pt_regs->cx: the second argument */
+	PUSH_REGS rax=$-ENOSYS
+	movq	%rsp, %rdi
+	call	\handler
+	testb	%al, %al
+	jz	return_via_iret
+	POP_REGS
+	movl	PTREGS_IP - PTREGS_ORIG_AX(%rsp), %ecx	/* the landing pad */
+	movl	PTREGS_FLAGS - PTREGS_ORIG_AX(%rsp), %r11d
+	movq	PTREGS_SP - PTREGS_ORIG_AX(%rsp), %rsp
+	swapgs
 	sysretl
+.endm
+
+	SYSCALL_COMPAT_ENTRY entry_SYSCALL_compat, do_fast_syscall_32
+	SYSCALL_COMPAT_ENTRY entry_SYSCALL_compat_traced, do_fast_syscall_32_traced
 
 /* Leaves a kernel stack whose top holds pt_regs for user mode. */
 	.globl return_to_user_mode

@@ -206,7 +206,7 @@ void setup_syscall_msrs()
     /* syscall loads CS = STAR[47:32], SS = +8; sysretq loads CS = STAR[63:48] + 16, SS = +8. */
     wrmsr(MSR_STAR, (static_cast<u64>(__USER32_CS) << 48) | (static_cast<u64>(__KERNEL_CS) << 32));
     wrmsr(MSR_LSTAR, reinterpret_cast<u64>(syscall_tracing ? entry_SYSCALL_64_traced : entry_SYSCALL_64));
-    wrmsr(MSR_CSTAR, reinterpret_cast<u64>(entry_SYSCALL_compat));
+    wrmsr(MSR_CSTAR, reinterpret_cast<u64>(syscall_tracing ? entry_SYSCALL_compat_traced : entry_SYSCALL_compat));
     /* Flags cleared on entry: interrupts off until the stack is ours, no single-step,
      * direction forward, and AC clear so SMAP guards the kernel from the first instruction. */
     wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_IF | X86_EFLAGS_IOPL |

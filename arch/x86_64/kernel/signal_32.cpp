@@ -58,6 +58,16 @@ constexpr unsigned long FIX_EFLAGS = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x
 
 bool on_sig_stack(const task_struct* t, unsigned long sp) { return t->sas_ss_size && sp - t->sas_ss_sp < t->sas_ss_size; }
 
+/* Where the handler returns to: sa_restorer, else the vDSO's trampoline,
+ * else the frame's own retcode (no vDSO), as Linux's ia32 frames choose. */
+unsigned long restorer_32(const k_sigaction& ka, bool rt, unsigned long retcode)
+{
+    if (ka.flags & SA_RESTORER)
+        return ka.restorer;
+    unsigned long vdso = vdso32_sigreturn(current->mm, rt);
+    return vdso ? vdso : retcode;
+}
+
 u16 read_seg_fs() { u16 v; asm volatile("movw %%fs, %0" : "=r"(v)); return v; }
 u16 read_seg_gs() { u16 v; asm volatile("movw %%gs, %0" : "=r"(v)); return v; }
 u16 read_seg_ds() { u16 v; asm volatile("movw %%ds, %0" : "=r"(v)); return v; }
@@ -133,10 +143,19 @@ void convert_to_fxsr(u8* fx, const fpstate_32_env& env)
         memcpy(fx + 32 + i * 16, env.st[i], 10);
 }
 
+/* Linux's reload_segments loads each selector with RPL 3 forced: a null
+ * one becomes 3 (a null selector that reads back as 3); one the CPU would
+ * refuse becomes 0, as its loadsegment fixup makes it. */
+u16 sigreturn_selector(u16 sel)
+{
+    sel |= 3;
+    return (sel & ~3) == 0 ? sel : checked_data_selector(sel);
+}
+
 void reload_segments(const sigcontext_32& sc)
 {
-    u16 gs = checked_data_selector(sc.gs), fs = checked_data_selector(sc.fs);
-    u16 ds = checked_data_selector(sc.ds), es = checked_data_selector(sc.es);
+    u16 gs = sigreturn_selector(sc.gs), fs = sigreturn_selector(sc.fs);
+    u16 ds = sigreturn_selector(sc.ds), es = sigreturn_selector(sc.es);
     if (gs != read_seg_gs()) {
         u64 flags = local_irq_save(); /* swapgs around the load: it sets the user's base */
         asm volatile("swapgs\n\tmovw %0, %%gs\n\tswapgs" : : "r"(gs) : "memory");
@@ -247,8 +266,7 @@ bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sig
         /* movl $173, %eax; int $0x80 (never used: Linux's marker for gdb) */
         const u8 code[8] = {0xb8, NR_IA32_RT_SIGRETURN, 0, 0, 0, 0xcd, 0x80, 0};
         memcpy(frame.retcode, code, sizeof(code));
-        frame.pretcode = static_cast<u32>(ka.flags & SA_RESTORER ? ka.restorer
-                                                                  : sp + offsetof(rt_sigframe_ia32, retcode));
+        frame.pretcode = static_cast<u32>(restorer_32(ka, true, sp + offsetof(rt_sigframe_ia32, retcode)));
         frame.sig = sig;
         frame.pinfo = static_cast<u32>(sp + offsetof(rt_sigframe_ia32, info));
         frame.puc = static_cast<u32>(sp + offsetof(rt_sigframe_ia32, uc));
@@ -272,8 +290,7 @@ bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sig
         /* popl %eax; movl $119, %eax; int $0x80 */
         const u8 code[8] = {0x58, 0xb8, NR_IA32_SIGRETURN, 0, 0, 0, 0xcd, 0x80};
         memcpy(frame.retcode, code, sizeof(code));
-        frame.pretcode = static_cast<u32>(ka.flags & SA_RESTORER ? ka.restorer
-                                                                  : sp + offsetof(sigframe_ia32, retcode));
+        frame.pretcode = static_cast<u32>(restorer_32(ka, false, sp + offsetof(sigframe_ia32, retcode)));
         frame.sig = sig;
         fill_sigcontext_32(frame.sc, *regs, static_cast<u32>(fpstate), static_cast<u32>(blocked.sig));
         frame.extramask[0] = static_cast<u32>(blocked.sig >> 32);

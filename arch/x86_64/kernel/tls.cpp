@@ -11,8 +11,6 @@
 #include <linux/string.h>
 #include <linux/syscalls.h>
 
-namespace {
-
 /* The "empty" description user space passes to clear a slot (Linux's LDT_empty). */
 bool desc_is_empty(const user_desc& u)
 {
@@ -27,6 +25,8 @@ bool desc_is_zero(const user_desc& u)
            u.limit_in_pages == 0 && u.seg_not_present == 0 && u.useable == 0 && u.lm == 0;
 }
 
+namespace {
+
 /* Linux's tls_desc_okay: only present, 32-bit data segments (or a clear). */
 bool tls_desc_okay(const user_desc& u)
 {
@@ -35,7 +35,10 @@ bool tls_desc_okay(const user_desc& u)
     return u.seg_32bit && u.contents <= 1 && !u.seg_not_present;
 }
 
-/* The GDT descriptor for u: DPL 3, accessed, never a 64-bit (L) segment. */
+} // namespace
+
+/* The descriptor for u (Linux's fill_ldt): DPL 3, accessed, and never a
+ * 64-bit (L) segment, whatever lm says (Linux ignores it too). */
 u64 fill_desc(const user_desc& u)
 {
     u64 base = u.base_addr, limit = u.limit;
@@ -45,6 +48,8 @@ u64 fill_desc(const user_desc& u)
            (static_cast<u64>(u.useable) << 52) | (static_cast<u64>(u.seg_32bit) << 54) |
            (static_cast<u64>(u.limit_in_pages) << 55) | (((base >> 24) & 0xff) << 56);
 }
+
+namespace {
 
 user_desc desc_to_user(int idx, u64 d)
 {

@@ -1,7 +1,7 @@
 /*
- * The vDSO's kernel side: the image (arch/x86_64/entry/vdso/, carried by
- * vdso-image.S) and the [vvar] data page live in the page caches of two
- * unnamed in-memory files, made at the first exec; every exec maps them into
+ * The vDSO's kernel side: the images (arch/x86_64/entry/vdso/, carried by
+ * vdso-image.S, and the i386 one of vdso_32.cpp) and the [vvar] data page
+ * live in the page caches of unnamed in-memory files, made at the first exec; every exec maps them into
  * the new address space, [vvar] read-only (never writable), [vdso] private
  * read-and-execute right above it (so a debugger's breakpoint copies the
  * page), and passes the vDSO's address as AT_SYSINFO_EHDR.
@@ -24,29 +24,17 @@ s64 realtime_offset();
 
 namespace {
 
-
-inode* vdso_inode;
+vdso_image vdso_image_64{vdso_image_start, vdso_image_end, nullptr, 0, nullptr};
 inode* vvar_inode;
 vdso_data* vdata;  /* the [vvar] page, through the kernel's direct map */
-unsigned long vdso_len;
 
-bool vdso_init()
+bool vvar_init()
 {
-    if (vdso_inode)
+    if (vvar_inode)
         return true;
-    vdso_len = PAGE_ALIGN(static_cast<unsigned long>(vdso_image_end - vdso_image_start));
-    auto code = shmem_file_setup(vdso_len);
     auto data = shmem_file_setup(VVAR_SIZE);
-    if (!code.ok() || !data.ok())
+    if (!data.ok())
         return false;
-    for (unsigned long off = 0; off < vdso_len; off += PAGE_SIZE) {
-        auto p = filemap_get_page(code.value(), off >> PAGE_SHIFT);
-        if (!p.ok())
-            return false;
-        unsigned long n = min<unsigned long>(PAGE_SIZE, static_cast<unsigned long>(vdso_image_end - vdso_image_start) - off);
-        memset(page_address(p.value()), 0, PAGE_SIZE);
-        memcpy(page_address(p.value()), vdso_image_start + off, n);
-    }
     auto p = filemap_get_page(data.value(), 0);
     if (!p.ok())
         return false;
@@ -55,32 +43,42 @@ bool vdso_init()
     vdata->tsc_at_boot = tsc_at_boot;
     vdata->tsc_to_ns_mult = tsc_to_ns_mult;
     vdata->realtime_offset_ns = realtime_offset();
-    vdso_inode = code.value();
     vvar_inode = data.value();
+    return true;
+}
+
+bool image_init(vdso_image& image)
+{
+    if (image.file)
+        return true;
+    auto size = static_cast<unsigned long>(image.data_end - image.data);
+    unsigned long len = PAGE_ALIGN(size);
+    auto code = shmem_file_setup(len);
+    if (!code.ok())
+        return false;
+    for (unsigned long off = 0; off < len; off += PAGE_SIZE) {
+        auto p = filemap_get_page(code.value(), off >> PAGE_SHIFT);
+        if (!p.ok())
+            return false;
+        unsigned long n = min<unsigned long>(PAGE_SIZE, size - off);
+        memset(page_address(p.value()), 0, PAGE_SIZE);
+        memcpy(page_address(p.value()), image.data + off, n);
+        if (off == 0 && image.fixup)
+            image.fixup(static_cast<u8*>(page_address(p.value()))); /* the images are one page */
+    }
+    image.len = len;
+    image.file = code.value();
     return true;
 }
 
 } // namespace
 
-unsigned long arch_setup_additional_pages(mm_struct* mm)
+unsigned long map_vdso(mm_struct* mm, unsigned long addr, vdso_image& image)
 {
-    if (!vdso_init())
+    if (!vvar_init() || !image_init(image))
         return 0;
-    /* Linux's vdso_addr: a random page between the stack's strings and the
-     * next 2 MiB boundary above them (the end of user space at most); that
-     * page is taken only if the range is free, that is above the stack's
-     * top, and else the vDSO goes to the top of the mmap area, as a hint
-     * that does not fit does. Without randomization the stack is at the top
-     * of user space, so it is always the mmap area. */
-    unsigned long len = VVAR_SIZE + vdso_len;
-    unsigned long start = PAGE_ALIGN(mm->start_stack);
-    constexpr unsigned long PMD_SIZE = 2UL << 20;
-    unsigned long end = (start + len + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
-    end = min(end, TASK_SIZE) - len;
-    unsigned long addr = start;
-    if (end > start)
-        addr = start + ((get_random_u64() % (((end - start) >> PAGE_SHIFT) + 1)) << PAGE_SHIFT);
-    if (!range_in_user_space(addr, len) || !range_is_free(mm, addr, addr + len))
+    unsigned long len = VVAR_SIZE + image.len;
+    if (!addr)
         addr = get_unmapped_area(mm, len);
     if (!addr)
         return 0;
@@ -91,14 +89,37 @@ unsigned long arch_setup_additional_pages(mm_struct* mm)
         return 0;
     if (vm_area_struct* v = find_vma(mm, addr))
         v->vm_flags &= ~(VM_MAYWRITE | VM_MAYEXEC);
-    if (!mmap_region(mm, addr + VVAR_SIZE, vdso_len, VM_READ | VM_EXEC, vdso_inode, 0).ok())
+    if (!mmap_region(mm, addr + VVAR_SIZE, image.len, VM_READ | VM_EXEC, image.file, 0).ok())
         return 0;
     return addr + VVAR_SIZE;
 }
 
+unsigned long arch_setup_additional_pages(mm_struct* mm)
+{
+    if (!image_init(vdso_image_64))
+        return 0;
+    /* Linux's vdso_addr: a random page between the stack's strings and the
+     * next 2 MiB boundary above them (the end of user space at most); that
+     * page is taken only if the range is free, that is above the stack's
+     * top, and else the vDSO goes to the top of the mmap area, as a hint
+     * that does not fit does. Without randomization the stack is at the top
+     * of user space, so it is always the mmap area. */
+    unsigned long len = VVAR_SIZE + vdso_image_64.len;
+    unsigned long start = PAGE_ALIGN(mm->start_stack);
+    constexpr unsigned long PMD_SIZE = 2UL << 20;
+    unsigned long end = (start + len + PMD_SIZE - 1) & ~(PMD_SIZE - 1);
+    end = min(end, TASK_SIZE) - len;
+    unsigned long addr = start;
+    if (end > start)
+        addr = start + ((get_random_u64() % (((end - start) >> PAGE_SHIFT) + 1)) << PAGE_SHIFT);
+    if (!range_in_user_space(addr, len) || !range_is_free(mm, addr, addr + len))
+        addr = 0;
+    return map_vdso(mm, addr, vdso_image_64);
+}
+
 const char* arch_vma_name(const vm_area_struct* vma)
 {
-    if (vma->vm_file && vma->vm_file == vdso_inode)
+    if (vma->vm_file && (vma->vm_file == vdso_image_64.file || vma->vm_file == vdso_image_32.file))
         return "[vdso]";
     if (vma->vm_file && vma->vm_file == vvar_inode)
         return "[vvar]";

@@ -15,6 +15,7 @@
  * spin loop (kernel/kernel_lock.cpp).
  */
 #include <asm/apic.h>
+#include <asm/ia32.h>
 #include <asm/desc.h>
 #include <asm/percpu.h>
 #include <asm/pgtable.h>
@@ -39,6 +40,9 @@ void switch_mm(mm_struct* prev, mm_struct* next)
     switch_pgd(next ? next->pgd : init_pgd);
     if (prev && prev != next)
         cpumask_clear_cpu(cpu, prev->cpu_bitmap);
+    /* Only once some program has made an LDT: one load until then. */
+    if (unlikely(READ_ONCE(ldt_ever_used)))
+        load_mm_ldt(next);
 }
 
 void smp_do_pending_work()
@@ -48,6 +52,11 @@ void smp_do_pending_work()
     if (want == READ_ONCE(pc->tlb_flush_done))
         return;
     flush_tlb_all();
+    /* The request also stands for "mm->ldt changed" (modify_ldt). */
+    if (READ_ONCE(ldt_ever_used)) {
+        task_struct* t = pc->current_task;
+        load_mm_ldt(t ? t->mm : nullptr);
+    }
     __atomic_store_n(&pc->tlb_flush_done, want, __ATOMIC_RELEASE);
 }
 

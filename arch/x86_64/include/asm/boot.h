@@ -60,6 +60,7 @@
 #define GDT_ENTRY_USER_DS	5
 #define GDT_ENTRY_USER_CS	6
 #define GDT_ENTRY_TSS		8
+#define GDT_ENTRY_LDT		10	/* 16 bytes, 10 and 11: this CPU's LDT (its task's mm's) */
 /* The three thread-local-storage slots set_thread_area fills (Linux's
  * GDT_ENTRY_TLS_MIN..MAX on x86-64: entries 12-14, selectors 0x63-0x73). */
 #define GDT_ENTRY_TLS_MIN	12

@@ -9,6 +9,8 @@
 #include <linux/sched.h>
 #include <linux/uaccess.h>
 
+struct vm_area_struct;
+
 /* The end of an i386 program's address space (Linux's IA32_PAGE_OFFSET, its
  * TASK_SIZE and STACK_TOP): the last two pages below 4 GiB stay unmapped. */
 constexpr unsigned long IA32_PAGE_OFFSET = 0xffffe000UL;
@@ -39,6 +41,19 @@ static_assert(sizeof(user_desc) == 16);
 
 /* The GDT's TLS slots of the CPU this runs on get t's descriptors (interrupts off). */
 void load_TLS(const task_struct* t);
+/* The descriptions that clear a slot (Linux's LDT_empty and LDT_zero), and
+ * the descriptor of any other (Linux's fill_ldt). */
+[[nodiscard]] bool desc_is_empty(const user_desc& u);
+[[nodiscard]] bool desc_is_zero(const user_desc& u);
+[[nodiscard]] u64 fill_desc(const user_desc& u);
+/* This CPU's LDT register: mm's LDT, or none (arch/x86_64/kernel/ldt.cpp).
+ * ldt_ever_used: some address space has had an LDT (never cleared), so the
+ * switch has LDTs to load; until then it skips them with one load. */
+extern bool ldt_ever_used;
+void load_mm_ldt(const mm_struct* mm);
+/* An LDT's life with its address space: fork copies it, the end frees it. */
+[[nodiscard]] bool ldt_dup_context(const mm_struct* old, mm_struct* mm);
+void destroy_context_ldt(mm_struct* mm);
 /* set_thread_area for task p (current, or a child being made by clone
  * with CLONE_SETTLS from an i386 call): idx -1 takes u's entry_number;
  * can_allocate lets entry_number -1 pick a free slot (written back). */
@@ -53,5 +68,10 @@ void start_thread_ia32(pt_regs* regs, unsigned long ip, unsigned long sp);
 /* The i386 vDSO of a new program (arch/x86_64/kernel/vdso_32.cpp): its base
  * (AT_SYSINFO_EHDR) and __kernel_vsyscall (AT_SYSINFO), 0 when there is none. */
 void ia32_setup_additional_pages(mm_struct* mm, unsigned long& base, unsigned long& entry);
+/* Where the i386 vDSO's landing pad and signal trampolines are in mm
+ * (0 without a vDSO), and whether vma is its image. */
+unsigned long vdso32_landing_pad(const mm_struct* mm);
+unsigned long vdso32_sigreturn(const mm_struct* mm, bool rt);
+bool vdso32_is_image(const vm_area_struct* vma);
 /* The most stack an i386 signal frame takes (AT_MINSIGSTKSZ). */
 unsigned long sigframe_size_ia32();

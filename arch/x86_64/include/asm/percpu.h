@@ -41,6 +41,7 @@ struct percpu {
     /* Time by kind, a tick at a time (kernel/time/timer.cpp), for /proc/stat. */
     u64 cpustat_user_ns, cpustat_system_ns, cpustat_idle_ns;
     u64 nr_switches;        /* context switches (/proc/stat's ctxt) */
+    const struct ldt_struct* ldt_loaded; /* the LDT LDTR names (arch/x86_64/kernel/ldt.cpp), or null */
 };
 
 extern percpu cpu_data[NR_CPUS];
