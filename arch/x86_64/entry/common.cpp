@@ -53,6 +53,12 @@ void exit_to_user_mode(pt_regs* regs)
         exit_to_user_mode_loop(regs);
 }
 
+/* A new task's way to user mode (entry_64.S's ret_from_fork), interrupts
+ * off: the work a syscall's return would do, as Linux's ret_from_fork
+ * does, so that a signal pending from its birth (the SIGSTOP of a child
+ * traced from the start) is taken before its first instruction. */
+extern "C" void ret_from_fork_work(pt_regs* regs) { exit_to_user_mode(regs); }
+
 bool sysret_is_safe(const pt_regs& regs)
 {
     /* sysret restores rip from rcx and rflags from r11: only right if they
