@@ -140,7 +140,11 @@ Result<long> ptrace_resume(task_struct* child, long request, unsigned long data)
         set_tsk_thread_flag(child, TIF_SYSCALL_TRACE);
     else
         clear_tsk_thread_flag(child, TIF_SYSCALL_TRACE);
-    if (request == PTRACE_SINGLESTEP)
+    if (request == PTRACE_SYSEMU || request == PTRACE_SYSEMU_SINGLESTEP)
+        set_tsk_thread_flag(child, TIF_SYSCALL_EMU);
+    else
+        clear_tsk_thread_flag(child, TIF_SYSCALL_EMU);
+    if (request == PTRACE_SINGLESTEP || request == PTRACE_SYSEMU_SINGLESTEP)
         user_enable_single_step(child);
     else
         user_disable_single_step(child);
@@ -293,6 +297,8 @@ Result<long> ptrace_request(task_struct* child, long request, unsigned long addr
     case PTRACE_CONT:
     case PTRACE_SYSCALL:
     case PTRACE_SINGLESTEP:
+    case PTRACE_SYSEMU:
+    case PTRACE_SYSEMU_SINGLESTEP:
         return ptrace_resume(child, request, data);
     case PTRACE_KILL: {
         siginfo_t info{};
@@ -324,8 +330,9 @@ SYSCALL_DEFINE4(ptrace, long, request, long, pid, unsigned long, addr, unsigned 
     TRY(ptrace_check_attach(child, request == PTRACE_KILL || request == PTRACE_INTERRUPT));
     Result<long> r = ptrace_request(child, request, addr, data);
     /* A resumed or detached tracee is no longer frozen (and runs on). */
-    bool resumed = r.ok() && (request == PTRACE_CONT || request == PTRACE_SYSCALL ||
-                              request == PTRACE_SINGLESTEP || request == PTRACE_DETACH);
+    bool resumed = r.ok() && (request == PTRACE_CONT || request == PTRACE_SYSCALL || request == PTRACE_SINGLESTEP ||
+                              request == PTRACE_SYSEMU || request == PTRACE_SYSEMU_SINGLESTEP ||
+                              request == PTRACE_DETACH);
     if (!resumed)
         ptrace_unfreeze(child);
     return r;

@@ -125,8 +125,10 @@ bool ptrace_report_syscall(unsigned long message)
 
 long syscall_trace_enter(pt_regs* regs)
 {
-    if (READ_ONCE(current->thread_flags) & TIF_SYSCALL_TRACE) {
-        if (ptrace_report_syscall(PTRACE_EVENTMSG_SYSCALL_ENTRY))
+    /* What was asked before the stop decides (SYSEMU: skip the call). */
+    unsigned long work = READ_ONCE(current->thread_flags);
+    if (work & (TIF_SYSCALL_TRACE | TIF_SYSCALL_EMU)) {
+        if (ptrace_report_syscall(PTRACE_EVENTMSG_SYSCALL_ENTRY) || (work & TIF_SYSCALL_EMU))
             return -1;
     }
     /* The tracer may have changed the number (-1: skip the call). */
@@ -136,6 +138,8 @@ long syscall_trace_enter(pt_regs* regs)
 void syscall_exit_work(pt_regs* regs)
 {
     unsigned long work = READ_ONCE(current->thread_flags);
+    if (work & TIF_SYSCALL_EMU)
+        return; /* emulated: no exit stop, no step report */
     /* A single-stepped syscall instruction ends here: the trap the CPU
      * cannot give (sysret/iret skip it) is a SIGTRAP now (Linux's
      * user_single_step_report). */
@@ -250,7 +254,7 @@ void __ptrace_unlink(task_struct* t)
     list_head::del(&t->ptrace_entry);
     t->ptrace = 0;
     t->parent = nullptr;
-    clear_tsk_thread_flag(t, TIF_SYSCALL_TRACE);
+    clear_tsk_thread_flag(t, TIF_SYSCALL_TRACE | TIF_SYSCALL_EMU);
     user_disable_single_step(t);
     t->jobctl &= ~(JOBCTL_TRAP_STOP | JOBCTL_PTRACE_FROZEN);
     if (t->jobctl & JOBCTL_TRACED) {

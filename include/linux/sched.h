@@ -54,7 +54,8 @@ enum : unsigned long {
      * take the slow path (arch/x86_64/entry/common.cpp, docs/ptrace.md). */
     TIF_SYSCALL_TRACE = 1UL << 3, /* PTRACE_SYSCALL: syscall-entry and -exit stops */
     TIF_SINGLESTEP = 1UL << 4,    /* PTRACE_SINGLESTEP: a system call ends in a SIGTRAP */
-    TIF_SYSCALL_WORK = TIF_SYSCALL_TRACE | TIF_SINGLESTEP,
+    TIF_SYSCALL_EMU = 1UL << 5,   /* PTRACE_SYSEMU: an entry stop, and the call is not made */
+    TIF_SYSCALL_WORK = TIF_SYSCALL_TRACE | TIF_SINGLESTEP | TIF_SYSCALL_EMU,
 };
 
 /* Per-task system-call state (status). */

@@ -30,6 +30,24 @@ constexpr unsigned long FLAG_MASK = 0x0001 | 0x0004 | 0x0010 | 0x0040 | 0x0080 |
 /* A selector user mode may load: null, or of privilege 3. */
 bool invalid_selector(unsigned long v) { return v > 0xffff || (v != 0 && (v & 3) != 3); }
 
+/* A data selector the context switch can load for child: the user
+ * segments and the TLS slots it has set. Any other (an LDT one: there is no
+ * LDT; an empty or a system descriptor) would fault in the switch, where
+ * Linux's fixup loads the null selector instead: it becomes that here. */
+unsigned short loadable_data_selector(const task_struct* child, unsigned long v)
+{
+    unsigned long idx = v >> 3;
+    if (v == 0 || (v & 4))
+        return 0;
+    if (idx == GDT_ENTRY_USER_DS || idx == GDT_ENTRY_USER_CS || idx == GDT_ENTRY_USER32_CS)
+        return static_cast<unsigned short>(v);
+    constexpr u64 DESC_PRESENT = 1ULL << 47;
+    if (idx >= GDT_ENTRY_TLS_MIN && idx <= GDT_ENTRY_TLS_MAX &&
+        (child->thread.tls_array[idx - GDT_ENTRY_TLS_MIN] & DESC_PRESENT))
+        return static_cast<unsigned short>(v);
+    return 0;
+}
+
 unsigned long getreg(task_struct* child, unsigned long offset)
 {
     const pt_regs* regs = task_pt_regs(child);
@@ -75,7 +93,7 @@ Result<void> putreg(task_struct* child, unsigned long offset, unsigned long valu
     case offsetof(user_regs_struct, gs): {
         if (invalid_selector(value))
             return Errno::EIO;
-        auto sel = static_cast<unsigned short>(value);
+        unsigned short sel = loadable_data_selector(child, value);
         if (offset == offsetof(user_regs_struct, ds))
             th.ds = sel;
         else if (offset == offsetof(user_regs_struct, es))
