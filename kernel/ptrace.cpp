@@ -67,6 +67,8 @@ Result<long> ptrace_traceme()
     return 0;
 }
 
+bool attach_locked(task_struct* t, bool seize, unsigned long flags);
+
 Result<long> ptrace_attach(task_struct* t, long request, unsigned long addr, unsigned long flags)
 {
     bool seize = request == PTRACE_SEIZE;
@@ -80,9 +82,25 @@ Result<long> ptrace_attach(task_struct* t, long request, unsigned long addr, uns
         return Errno::EPERM;
     if (!ptrace_may_access(t, PTRACE_MODE_ATTACH_REALCREDS))
         return Errno::EPERM;
-    rec_spin_guard g(&tasklist_lock); /* the links, t's stop state */
-    if (t->exit_state || t->ptrace)
-        return Errno::EPERM;
+    bool was_stopped;
+    {
+        rec_spin_guard g(&tasklist_lock); /* the links, t's stop state */
+        if (t->exit_state || t->ptrace)
+            return Errno::EPERM;
+        was_stopped = attach_locked(t, seize, flags);
+    }
+    /* A task in a group stop goes into a ptrace stop before the attach
+     * returns, as on Linux (JOBCTL_TRAPPING): requests may follow at once.
+     * Its stop wakes our wait queue. */
+    if (was_stopped)
+        (void)wait_event_interruptible(current->signal->wait_chldexit,
+                                       (READ_ONCE(t->jobctl) & JOBCTL_TRACED) || t->exit_state || !t->ptrace);
+    return 0;
+}
+
+/* The attach proper (tasklist_lock held); true if t was group-stopped. */
+bool attach_locked(task_struct* t, bool seize, unsigned long flags)
+{
     ptrace_link(t, current, PT_PTRACED | (seize ? PT_SEIZED | static_cast<unsigned int>(flags << PT_OPT_FLAG_SHIFT) : 0));
     if (!seize) {
         siginfo_t info{};
@@ -97,8 +115,9 @@ Result<long> ptrace_attach(task_struct* t, long request, unsigned long addr, uns
             t->jobctl |= JOBCTL_TRAP_STOP;
         set_tsk_thread_flag(t, TIF_SIGPENDING);
         wake_up_state(t, TASK_STOPPED);
+        return true;
     }
-    return 0;
+    return false;
 }
 
 /* The tracee is ours and stopped (or for KILL and INTERRUPT, only ours);

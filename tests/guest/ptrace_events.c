@@ -226,6 +226,27 @@ static void tracer_exits(void)
     }
 }
 
+static void attach_stopped(void)
+{
+    SECTION("ATTACH to a stopped process: stopped for us when ATTACH returns");
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        raise(SIGSTOP);
+        _exit(0);
+    }
+    int st = 0;
+    waitpid(pid, &st, WUNTRACED);
+    TRUE(WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+    EQ(ptrace(PTRACE_ATTACH, pid, 0, 0), 0);
+    long r = ptrace(PTRACE_PEEKUSER, pid, 8 * 15 /* orig_rax */, 0);
+    TRUE(r != -1);
+    st = wait_stop(pid, "attached");
+    EQ(ptrace(PTRACE_KILL, pid, 0, 0), 0);
+    st = wait_stop(pid, "killed");
+    TRUE(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+}
+
 static void detach_with_signal(void)
 {
     SECTION("DETACH with a signal");
@@ -253,6 +274,7 @@ int main(int argc, char **argv)
     exec_events();
     seize_and_attach();
     tracer_exits();
+    attach_stopped();
     detach_with_signal();
     return summary();
 }
