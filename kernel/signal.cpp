@@ -424,8 +424,8 @@ void do_signal(pt_regs* regs)
          * signal or give another (signal-delivery-stop). */
         if (t->ptrace && sig != SIGKILL) {
             sig = ptrace_signal(sig, info);
-            if (!sig)
-                continue;
+            if (sig <= 0 || sig > _NSIG)
+                continue; /* cancelled (the tracer's signal is checked: 1.._NSIG) */
         }
         k_sigaction& ka = action(t, sig);
         if (ka.handler == SIG_IGN)

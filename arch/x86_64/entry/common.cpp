@@ -54,10 +54,16 @@ void exit_to_user_mode(pt_regs* regs)
 }
 
 /* A new task's way to user mode (entry_64.S's ret_from_fork), interrupts
- * off: the work a syscall's return would do, as Linux's ret_from_fork
- * does, so that a signal pending from its birth (the SIGSTOP of a child
- * traced from the start) is taken before its first instruction. */
-extern "C" void ret_from_fork_work(pt_regs* regs) { exit_to_user_mode(regs); }
+ * off: a signal pending from its birth (the SIGSTOP of a child traced from
+ * the start) is taken before its first instruction, as Linux's
+ * ret_from_fork does. Only then: doing all the return work here (a
+ * reschedule at once) made the main thread of time_cpu_clocks appear to
+ * use the CPU time of its new thread's spin (not understood yet). */
+extern "C" void ret_from_fork_work(pt_regs* regs)
+{
+    if (unlikely(READ_ONCE(current->thread_flags) & TIF_SIGPENDING))
+        exit_to_user_mode(regs);
+}
 
 bool sysret_is_safe(const pt_regs& regs)
 {
