@@ -13,6 +13,7 @@
 #include <linux/gfp.h>
 #include <linux/personality.h>
 #include <linux/printk.h>
+#include <linux/ptrace.h>
 #include <linux/resource.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -290,6 +291,7 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
         return Errno::ENOMEM;
     bprm->filename = filename;
     bprm->compat_args = compat_args;
+    pid_t old_pid = current->pid; /* a thread's exec takes the leader's pid (de_thread) */
     Result<void> r;
     do {
         /* Relative names are taken from dirfd (AT_FDCWD: the cwd); Linux names
@@ -375,6 +377,9 @@ Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv
     if (bprm->cred)
         put_cred(bprm->cred);
     kfree(bprm);
+    /* The new program is in place: PTRACE_EVENT_EXEC's stop, or the legacy SIGTRAP. */
+    if (r.ok() && unlikely(current->ptrace))
+        ptrace_event(PTRACE_EVENT_EXEC, static_cast<unsigned long>(old_pid));
     return r;
 }
 

@@ -225,6 +225,8 @@ void init_boot_task()
     t->stack = boot_stack;
     t->tasks.init();
     t->children.init();
+    t->ptraced.init();
+    t->ptrace_entry.init();
     t->sibling.init();
     t->thread_node.init();
     t->timer_list.init();

@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -133,6 +134,9 @@ void exit_notify_session(task_struct* t)
 void do_exit(int code)
 {
     task_struct* t = current;
+    /* PTRACE_O_TRACEEXIT: the tracer sees the task before it goes. */
+    if (unlikely(t->ptrace))
+        ptrace_event(PTRACE_EVENT_EXIT, static_cast<unsigned long>(code));
     trace_task_exit(code);
     t->flags |= PF_EXITING;
 
@@ -154,6 +158,7 @@ void do_exit(int code)
         t->fs = nullptr;
     }
     t->exit_code = code;
+    exit_ptrace(t); /* its tracees go free (or die: PTRACE_O_EXITKILL) */
 
     if (t->tgid == 1 && thread_group_leader(t)) {
         int status = shell_status(code);
@@ -178,7 +183,10 @@ void do_exit(int code)
     }
     if (thread_group_leader(t) && last_thread) {
         t->exit_state = EXIT_ZOMBIE;
-        do_notify_parent(t, t->exit_signal);
+        /* Traced by another than its parent: the tracer hears first, the
+         * parent when the tracer has waited (or gone). */
+        if (!ptrace_notify_exit(t))
+            do_notify_parent(t, t->exit_signal);
         if (t->autoreap) {
             t->exit_state = EXIT_DEAD;
             t->release_on_switch = true; /* freed after its last switch */
@@ -189,7 +197,7 @@ void do_exit(int code)
         t->autoreap = true;
         t->release_on_switch = true;
         task_struct* leader = t->group_leader;
-        if (last_thread && leader->exit_state == EXIT_ZOMBIE) {
+        if (last_thread && leader->exit_state == EXIT_ZOMBIE && !ptrace_notify_exit(leader)) {
             do_notify_parent(leader, leader->exit_signal);
             if (leader->autoreap) {
                 leader->exit_state = EXIT_DEAD;
@@ -284,17 +292,58 @@ bool matches(const wait_opts& wo, task_struct* child)
     }
 }
 
+/* Traced by a thread of the caller's process: its tracer's wait reports it. */
+bool traced_by_us(const task_struct* c) { return c->ptrace && c->parent->tgid == current->tgid; }
+
+/* A tracee (a thread, named by its own pid) with a ptrace stop or its exit
+ * to report to the caller, its tracer; or nullptr. */
+task_struct* find_reportable_traced(const wait_opts& wo, bool& any, wait_result& r)
+{
+    list_for_each(tpos, &current->signal->thread_head) {
+        task_struct* tracer = list_entry(tpos, task_struct, thread_node);
+        list_for_each(pos, &tracer->ptraced) {
+            task_struct* c = list_entry(pos, task_struct, ptrace_entry);
+            if (wo.type == P_PID ? c->pid != wo.id : !matches(wo, c))
+                continue;
+            any = true;
+            u64 ut, stime;
+            if (c->exit_state == EXIT_ZOMBIE && thread_group_leader(c) && c->signal->live == 0) {
+                if (!(wo.options & WEXITED))
+                    continue;
+                int st = c->exit_code;
+                thread_group_cputime(c, ut, stime);
+                r = {c->tgid, st, (st & 0x7f) == 0 ? CLD_EXITED : (st & 0x80) ? CLD_DUMPED : CLD_KILLED,
+                     (st & 0x7f) == 0 ? (st >> 8) & 0xff : st & 0x7f, c->cred->uid, ut, stime};
+                r.cutime_ns = c->signal->cutime_ns, r.cstime_ns = c->signal->cstime_ns;
+                return c;
+            }
+            /* A ptrace stop is reported whatever WUNTRACED says. */
+            if ((c->jobctl & JOBCTL_TRACED) && c->ptrace_code && !c->exit_state) {
+                thread_group_cputime(c, ut, stime);
+                r = {c->pid, (c->ptrace_code << 8) | 0x7f, CLD_TRAPPED, c->ptrace_code, c->cred->uid, ut, stime};
+                return c;
+            }
+        }
+    }
+    return nullptr;
+}
+
 /* A child with something to report, or nullptr; *any says whether any child matched at all. */
 task_struct* find_reportable(const wait_opts& wo, bool& any, wait_result& r)
 {
     any = false;
+    if (task_struct* c = find_reportable_traced(wo, any, r))
+        return c;
     list_for_each(pos, &current->group_leader->children) {
         task_struct* c = list_entry(pos, task_struct, sibling);
         if (!matches(wo, c) || c->autoreap)
             continue;
         any = true;
+        if (traced_by_us(c))
+            continue; /* reported above */
         signal_struct* sig = c->signal;
-        if (c->exit_state == EXIT_ZOMBIE && sig->live == 0 && (wo.options & WEXITED)) {
+        /* Traced by another: its exit is the tracer's to hear first. */
+        if (c->exit_state == EXIT_ZOMBIE && sig->live == 0 && (wo.options & WEXITED) && !c->ptrace) {
             int st = c->exit_code;
             u64 ut, stime;
             thread_group_cputime(c, ut, stime);
@@ -332,7 +381,19 @@ Result<wait_result> do_wait(const wait_opts& wo)
         task_struct* c = find_reportable(wo, any, r);
         bool reap = false;
         if (c && !(wo.options & WNOWAIT)) {
-            if (r.code == CLD_STOPPED)
+            if (r.code == CLD_TRAPPED) {
+                c->ptrace_code = 0; /* reported */
+            } else if (r.code != CLD_CONTINUED && r.code != CLD_STOPPED && traced_by_us(c) &&
+                       c->real_parent->tgid != current->tgid) {
+                /* The tracer's wait for another's child: the tracing ends,
+                 * and the parent hears of the exit now. */
+                __ptrace_unlink(c);
+                do_notify_parent(c, c->exit_signal);
+                if (c->autoreap) {
+                    c->exit_state = EXIT_DEAD;
+                    reap = true;
+                }
+            } else if (r.code == CLD_STOPPED)
                 c->signal->stop_reported = true;
             else if (r.code == CLD_CONTINUED)
                 c->signal->continued_reported = true;

@@ -13,6 +13,7 @@
 #include <linux/printk.h>
 #include <linux/refcount.h>
 #include <linux/resource.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
@@ -60,6 +61,8 @@ task_struct* alloc_task_struct()
     }
     t->stack = page_address(stack);
     t->children.init();
+    t->ptraced.init();
+    t->ptrace_entry.init();
     t->sibling.init();
     t->thread_node.init();
     t->tasks.init();
@@ -107,6 +110,7 @@ void release_task(task_struct* t)
         list_del(&t->tasks);
         list_head::del(&t->sibling);
         list_del(&t->thread_node);
+        __ptrace_unlink(t); /* a traced thread released at once, or a tracee its parent reaped */
         t->signal->nvcsw += t->nvcsw; /* the process's count keeps the thread's */
         t->signal->nivcsw += t->nivcsw;
     }
@@ -132,7 +136,20 @@ struct kernel_clone_args {
     unsigned long child_tid;
 };
 
-static Result<task_struct*> copy_process(const kernel_clone_args& args)
+/* The PTRACE_EVENT_* a traced parent's clone reports (0: none), as Linux's
+ * kernel_clone chooses it: vfork, a clone whose exit signal is not
+ * SIGCHLD, or fork; only if the tracer asked for that event. */
+static int clone_trace_event(const kernel_clone_args& args)
+{
+    if (args.flags & CLONE_UNTRACED)
+        return 0;
+    int event = (args.flags & CLONE_VFORK)       ? PTRACE_EVENT_VFORK
+                : args.exit_signal != SIGCHLD    ? PTRACE_EVENT_CLONE
+                                                 : PTRACE_EVENT_FORK;
+    return ptrace_event_enabled(current, event) ? event : 0;
+}
+
+static Result<task_struct*> copy_process(const kernel_clone_args& args, int trace)
 {
     unsigned long flags = args.flags;
     task_struct* parent = current;
@@ -236,6 +253,9 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
         err = r.error();
         goto fail;
     }
+    /* The TF a tracer set to single-step the parent is not the child's. */
+    if (parent->jobctl & JOBCTL_FORCED_TF)
+        task_pt_regs(p)->flags &= ~X86_EFLAGS_TF;
     if (!copy_semundo(flags, p).ok())
         goto fail;
     if (flags & CLONE_CHILD_CLEARTID)
@@ -255,6 +275,9 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args)
             p->real_parent->children.add_tail(&p->sibling);
         task_list.add_tail(&p->tasks);
         attach_pid(p);
+        /* A traced parent's child is traced too when the tracer asked for
+         * the event (or the caller said CLONE_PTRACE). */
+        ptrace_init_task(p, trace || (flags & CLONE_PTRACE));
     }
     nr_threads++;
     return p;
@@ -275,7 +298,8 @@ fail:
 
 static SyscallResult kernel_clone(const kernel_clone_args& args)
 {
-    task_struct* p = TRY(copy_process(args));
+    int trace = clone_trace_event(args);
+    task_struct* p = TRY(copy_process(args, trace));
     pid_t pid = p->pid;
     if (args.flags & CLONE_PARENT_SETTID)
         (void)put_user(pid, user_out_ptr<int>(args.parent_tid));
@@ -293,6 +317,9 @@ static SyscallResult kernel_clone(const kernel_clone_args& args)
         self->vfork_child = p;
     }
     wake_up_new_task(p);
+    /* The child runs (to its first stop); the tracer hears of it, with its pid. */
+    if (unlikely(trace))
+        ptrace_event(trace, static_cast<unsigned long>(pid));
     if (args.flags & CLONE_VFORK) {
         /* The parent sleeps on its own queue until the child execs or exits
          * (vfork_release clears vfork_child), or until it is killed (Linux's
@@ -306,6 +333,8 @@ static SyscallResult kernel_clone(const kernel_clone_args& args)
         }
         rec_spin_unlock_irqrestore(&tasklist_lock, flags);
     }
+    if ((args.flags & CLONE_VFORK) && ptrace_event_enabled(self, PTRACE_EVENT_VFORK_DONE))
+        ptrace_event(PTRACE_EVENT_VFORK_DONE, static_cast<unsigned long>(pid));
     return pid;
 }
 

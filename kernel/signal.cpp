@@ -7,6 +7,7 @@
  */
 #include <linux/cred.h>
 #include <linux/printk.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/compat.h>
 #include <linux/signal.h>
@@ -35,6 +36,8 @@ bool sig_ignored(task_struct* t, int sig, bool force)
 {
     if (t->blocked.has(sig) || t->real_blocked.has(sig))
         return false; /* blocked signals stay pending: the handler may change */
+    if (t->ptrace && sig != SIGKILL)
+        return false; /* the tracer hears of every signal */
     unsigned long handler = action(t, sig).handler;
     /* init ignores signals it has no handler for, unless the kernel insists. */
     if (t->signal->flags & SIGNAL_UNKILLABLE && handler == SIG_DFL && !(force && (SIG_KERNEL_ONLY_MASK & bit(sig))))
@@ -181,7 +184,7 @@ void recalc_sigpending_tsk(task_struct* t)
 {
     rec_spin_guard g(&tasklist_lock); /* against a signal queued meanwhile */
     u64 pending = t->pending.signal.sig | t->signal->shared_pending.signal.sig;
-    if ((pending & ~t->blocked.sig) || t->signal->group_exit)
+    if ((pending & ~t->blocked.sig) || t->signal->group_exit || (t->jobctl & JOBCTL_TRAP_STOP))
         set_tsk_thread_flag(t, TIF_SIGPENDING);
     else
         clear_tsk_thread_flag(t, TIF_SIGPENDING);
@@ -361,8 +364,8 @@ static void do_group_stop(int sig)
     /* Sleep until SIGCONT (or SIGKILL) clears the stop. */
     for (;;) {
         set_current_state(TASK_STOPPED);
-        if (!(s->flags & SIGNAL_STOP_STOPPED) || (t->pending.signal.has(SIGKILL) ||
-                                                  s->shared_pending.signal.has(SIGKILL)))
+        if (!(s->flags & SIGNAL_STOP_STOPPED) || t->ptrace ||
+            (t->pending.signal.has(SIGKILL) || s->shared_pending.signal.has(SIGKILL)))
             break;
         schedule();
     }
@@ -405,6 +408,10 @@ void do_signal(pt_regs* regs)
     for (;;) {
         if (t->signal->group_exit)
             do_exit(t->signal->group_exit_code);
+        if (unlikely(t->jobctl & JOBCTL_TRAP_STOP)) {
+            do_jobctl_trap(); /* PTRACE_INTERRUPT, or a seized child's first stop */
+            continue;
+        }
         siginfo_t info;
         u64 flags = rec_spin_lock_irqsave(&tasklist_lock);
         int sig = dequeue_signal(info);
@@ -413,6 +420,13 @@ void do_signal(pt_regs* regs)
             break;
         if (syscall_tracing)
             trace_signal(sig, info); /* "--- SIGUSR1 {...} ---" */
+        /* A traced task stops for its tracer first, which may cancel the
+         * signal or give another (signal-delivery-stop). */
+        if (t->ptrace && sig != SIGKILL) {
+            sig = ptrace_signal(sig, info);
+            if (sig <= 0 || sig > _NSIG)
+                continue; /* cancelled (the tracer's signal is checked: 1.._NSIG) */
+        }
         k_sigaction& ka = action(t, sig);
         if (ka.handler == SIG_IGN)
             continue;
@@ -446,7 +460,10 @@ void do_signal(pt_regs* regs)
             /* A terminal stop for an orphaned group is discarded (POSIX). */
             if (sig != SIGSTOP && is_orphaned_pgrp(t->signal->pgrp))
                 continue;
-            do_group_stop(sig);
+            if (t->ptrace)
+                ptrace_group_stop(sig); /* the tracer, not SIGCONT, resumes it */
+            else
+                do_group_stop(sig);
             continue;
         }
         /* Dump core: Trapgate writes no core file, but the status says what

@@ -13,6 +13,7 @@
 #include <linux/cred.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/ptrace.h>
 #include <linux/signal.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -120,6 +121,8 @@ const char* state_name(char c)
         return "D (disk sleep)";
     case 'T':
         return "T (stopped)";
+    case 't':
+        return "t (tracing stop)";
     case 'Z':
         return "Z (zombie)";
     case 'X':
@@ -191,7 +194,8 @@ Result<void> show_status(seqbuf& m, task_struct* t, bool thread)
         m.printf("Umask:\t0%03o\n", t->fs->umask & 0777);
     m.printf("State:\t%s\n", state_name(task_state_char(t)));
     signal_struct* sig = t->signal;
-    m.printf("Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t0\n", t->tgid, t->pid, ppid_of(t));
+    m.printf("Tgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\nTracerPid:\t%d\n", t->tgid, t->pid, ppid_of(t),
+             tracer_pid(t));
     const cred* c = t->cred;
     if (c) {
         m.printf("Uid:\t%u\t%u\t%u\t%u\n", c->uid, c->euid, c->suid, c->fsuid);

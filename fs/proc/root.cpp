@@ -186,6 +186,8 @@ char task_state_char(task_struct* t)
         return 'R';
     if (s & TASK_STOPPED)
         return 'T';
+    if (s & TASK_TRACED)
+        return 't';
     if (s & TASK_UNINTERRUPTIBLE)
         return 'D';
     return 'S';

@@ -188,6 +188,16 @@ void unmap_mapping_range(inode* file, unsigned long first_index);
  * this kind of access (SEGV_ACCERR). */
 enum class FaultResult { Handled, Segv, SegvAccess, Bus, OutOfMemory };
 FaultResult handle_mm_fault(mm_struct* mm, unsigned long addr, bool write, bool exec);
+
+/* Another address space's memory (mm/process_vm_access.cpp). FOLL_WRITE
+ * writes; FOLL_FORCE lets a write reach a read-only private page (a
+ * tracer's breakpoint), which gets a copy of its own first. */
+constexpr unsigned int FOLL_WRITE = 0x01, FOLL_FORCE = 0x10;
+/* The kernel's pointer to the byte at addr in mm, its page faulted in. */
+[[nodiscard]] Result<u8*> follow_remote_page(mm_struct* mm, unsigned long addr, unsigned int foll_flags);
+/* Copies len bytes between buf and mm at addr; the bytes moved (short at
+ * the first page that cannot be had). */
+[[nodiscard]] size_t access_remote_vm(mm_struct* mm, unsigned long addr, void* buf, size_t len, unsigned int foll_flags);
 /* Pages in VM_LOCKED areas (/proc/PID/status's VmLck, RLIMIT_MEMLOCK). */
 unsigned long count_locked_vm(const mm_struct* mm);
 /* May another len bytes be locked (a MAP_LOCKED mmap)? Linux's mlock_future_check. */

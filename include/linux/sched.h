@@ -35,6 +35,7 @@ enum : long {
     TASK_INTERRUPTIBLE = 1,
     TASK_UNINTERRUPTIBLE = 2,
     TASK_STOPPED = 4,
+    TASK_TRACED = 8, /* in a ptrace stop (Linux's __TASK_TRACED): only its tracer resumes it */
     TASK_WAKEKILL = 128,                                   /* a fatal signal wakes it */
     TASK_KILLABLE = TASK_WAKEKILL | TASK_UNINTERRUPTIBLE, /* only a fatal signal ends the sleep */
 };
@@ -49,6 +50,12 @@ enum : unsigned long {
     TIF_NEED_RESCHED = 1UL << 1,  /* another task should run */
     TIF_NOTIFY_RESUME = 1UL << 2, /* e.g. a stop or rseq work */
     TIF_WORK_MASK = TIF_SIGPENDING | TIF_NEED_RESCHED | TIF_NOTIFY_RESUME,
+    /* Syscall work (Linux's SYSCALL_WORK_*): the gates test these once and
+     * take the slow path (arch/x86_64/entry/common.cpp, docs/ptrace.md). */
+    TIF_SYSCALL_TRACE = 1UL << 3, /* PTRACE_SYSCALL: syscall-entry and -exit stops */
+    TIF_SINGLESTEP = 1UL << 4,    /* PTRACE_SINGLESTEP: a system call ends in a SIGTRAP */
+    TIF_SYSCALL_EMU = 1UL << 5,   /* PTRACE_SYSEMU: an entry stop, and the call is not made */
+    TIF_SYSCALL_WORK = TIF_SYSCALL_TRACE | TIF_SINGLESTEP | TIF_SYSCALL_EMU,
 };
 
 /* Per-task system-call state (status). */
@@ -123,6 +130,21 @@ struct task_struct {
     int sas_ss_flags;
 
     task_struct* real_parent;
+    /* ptrace (kernel/ptrace.cpp, docs/ptrace.md), all under tasklist_lock:
+     * PT_* (traced, seized, the options), the tracer (Linux's parent: a
+     * thread), the tasks this one traces and its place in its tracer's
+     * list, JOBCTL_* (in a ptrace stop, an INTERRUPT asked), the stop's code
+     * for the tracer's wait (sig | event << 8; 0 once reported), then the
+     * signal the tracer resumes it with, GETEVENTMSG's value, and the stop's
+     * siginfo (on the tracee's own stack while it is stopped). */
+    unsigned int ptrace;
+    unsigned int jobctl;
+    task_struct* parent;
+    list_head ptraced;
+    list_head ptrace_entry;
+    int ptrace_code;
+    unsigned long ptrace_message;
+    siginfo_t* last_siginfo;
     task_struct* parent_thread; /* the thread that created it (Linux's real_parent), for pdeath_signal */
     int pdeath_signal;          /* sent to this task's process when parent_thread exits (prctl) */
     bool no_new_privs;          /* exec grants no privileges (prctl PR_SET_NO_NEW_PRIVS); sticky, inherited */

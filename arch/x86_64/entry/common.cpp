@@ -9,6 +9,7 @@
 #include <asm/processor.h>
 #include <linux/compiler.h>
 #include <linux/mm.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/smp_lock.h>
@@ -54,6 +55,18 @@ void exit_to_user_mode(pt_regs* regs)
         exit_to_user_mode_loop(regs);
 }
 
+/* A new task's way to user mode (entry_64.S's ret_from_fork), interrupts
+ * off: a signal pending from its birth (the SIGSTOP of a child traced from
+ * the start) is taken before its first instruction, as Linux's
+ * ret_from_fork does. Only then: doing all the return work here (a
+ * reschedule at once) made the main thread of time_cpu_clocks appear to
+ * use the CPU time of its new thread's spin (not understood yet). */
+extern "C" void ret_from_fork_work(pt_regs* regs)
+{
+    if (unlikely(READ_ONCE(current->thread_flags) & TIF_SIGPENDING))
+        exit_to_user_mode(regs);
+}
+
 bool sysret_is_safe(const pt_regs& regs)
 {
     /* sysret restores rip from rcx and rflags from r11: only right if they
@@ -85,12 +98,52 @@ static __always_inline unsigned long array_index_nospec(unsigned long index, uns
 }
 
 /*
- * The hot path of every system call: no frame setup, no tracing check (a
- * separate entry serves --trace), interrupts enabled only around the handler,
- * so the round trip stays short (docs/syscall-trip.md counts its instructions).
+ * A task with syscall work (TIF_SYSCALL_WORK: it is ptraced with
+ * PTRACE_SYSCALL or single-stepped), and every call under --trace: the
+ * stops and the trace record around the call. The tracer may change the
+ * number at the entry stop: -1 skips the call (ax stays what the tracer
+ * left, -ENOSYS unless it changed it), another number past the table is
+ * -ENOSYS; it may change the value at the exit stop (docs/ptrace.md).
+ */
+template <unsigned int N>
+static void syscall_slow(pt_regs* regs, const syscall_table<N>& table, SyscallAbi abi, bool ktrace)
+{
+    TraceCall call;
+    local_irq_enable();
+    lock_kernel();
+    bool work = READ_ONCE(current->thread_flags) & TIF_SYSCALL_WORK;
+    long nr = work ? syscall_trace_enter(regs) : regs->orig_ax;
+    int inr = static_cast<int>(nr);
+    bool traced = ktrace && trace_syscall_enter(call, *regs, abi);
+    if (static_cast<unsigned int>(inr) < N)
+        regs->ax = table[array_index_nospec(static_cast<unsigned int>(inr), N)](*regs);
+    else if (inr != -1)
+        regs->ax = errno_return(Errno::ENOSYS);
+    if (traced)
+        trace_syscall_exit(call, *regs);
+    if (work || (READ_ONCE(current->thread_flags) & TIF_SYSCALL_WORK))
+        syscall_exit_work(regs);
+    local_irq_disable();
+    exit_to_user_mode(regs);
+    unlock_kernel();
+}
+
+__attribute__((noinline)) static bool do_syscall_64_work(pt_regs* regs)
+{
+    syscall_slow(regs, sys_call_table, SyscallAbi::X64, false);
+    return sysret_is_safe(*regs);
+}
+
+/*
+ * The hot path of every system call: no frame setup, one test of the
+ * syscall work flags (a traced task goes the slow way; a separate entry
+ * serves --trace), interrupts enabled only around the handler, so the round
+ * trip stays short (docs/syscall-trip.md counts its instructions).
  */
 extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_syscall_64(pt_regs* regs)
 {
+    if (unlikely(READ_ONCE(current->thread_flags) & TIF_SYSCALL_WORK))
+        return do_syscall_64_work(regs);
     /* Like Linux, only the low 32 bits of rax select the call; compared
      * unsigned, so -1 and everything past the table is -ENOSYS (preset in ax). */
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
@@ -119,7 +172,9 @@ extern "C" void do_int80_syscall_32(pt_regs* regs)
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
     task_struct* self = current;
     self->status |= TS_COMPAT;
-    if (likely(nr < NR_syscalls_32)) {
+    if (unlikely(READ_ONCE(self->thread_flags) & TIF_SYSCALL_WORK)) {
+        syscall_slow(regs, ia32_sys_call_table, SyscallAbi::IA32, false);
+    } else if (likely(nr < NR_syscalls_32)) {
         local_irq_enable();
         regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
         local_irq_disable();
@@ -183,6 +238,13 @@ extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_fast_syscall_
         regs->ax = errno_return(Errno::EFAULT);
     } else {
         regs->bp = arg6.value();
+        if (unlikely(READ_ONCE(self->thread_flags) & TIF_SYSCALL_WORK)) {
+            /* Traced: the stops around the call, as for int $0x80. */
+            local_irq_disable();
+            syscall_slow(regs, ia32_sys_call_table, SyscallAbi::IA32, false);
+            self->status &= ~TS_COMPAT;
+            return sysretl_is_safe(regs, landing);
+        }
         if (likely(nr < NR_syscalls_32))
             regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
     }
@@ -217,36 +279,14 @@ extern "C" bool do_fast_syscall_32_traced(pt_regs* regs)
  * with "trace"): the call's trace record lives on this frame. */
 extern "C" bool do_syscall_64_traced(pt_regs* regs)
 {
-    unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
-    TraceCall call;
-    local_irq_enable();
-    lock_kernel();
-    bool traced = trace_syscall_enter(call, *regs, SyscallAbi::X64);
-    if (nr < NR_syscalls_64)
-        regs->ax = sys_call_table[array_index_nospec(nr, NR_syscalls_64)](*regs);
-    if (traced)
-        trace_syscall_exit(call, *regs);
-    local_irq_disable();
-    exit_to_user_mode(regs);
-    unlock_kernel();
+    syscall_slow(regs, sys_call_table, SyscallAbi::X64, true);
     return sysret_is_safe(*regs);
 }
 
 extern "C" void do_int80_syscall_32_traced(pt_regs* regs)
 {
-    unsigned long nr = static_cast<unsigned int>(regs->orig_ax);
-    TraceCall call;
     task_struct* self = current;
     self->status |= TS_COMPAT;
-    local_irq_enable();
-    lock_kernel();
-    bool traced = trace_syscall_enter(call, *regs, SyscallAbi::IA32);
-    if (nr < NR_syscalls_32)
-        regs->ax = ia32_sys_call_table[array_index_nospec(nr, NR_syscalls_32)](*regs);
-    if (traced)
-        trace_syscall_exit(call, *regs);
-    local_irq_disable();
-    exit_to_user_mode(regs);
-    unlock_kernel();
+    syscall_slow(regs, ia32_sys_call_table, SyscallAbi::IA32, true);
     self->status &= ~TS_COMPAT;
 }

@@ -186,8 +186,11 @@ ret_from_kernel_thread:
 ret_from_fork:
 	movq	%rax, %rdi			/* the previous task, from __switch_to */
 	call	schedule_tail
-	movq	%gs:PCPU_TOP_OF_STACK, %rdi
-	subq	$PTREGS_SIZE, %rdi
+	movq	%gs:PCPU_TOP_OF_STACK, %rbx
+	subq	$PTREGS_SIZE, %rbx		/* rbx: pt_regs (restored from them on the way out) */
+	movq	%rbx, %rdi
+	call	ret_from_fork_work		/* a signal pending from birth: a traced child's SIGSTOP */
+	movq	%rbx, %rdi
 	jmp	return_to_user_mode
 
 /*

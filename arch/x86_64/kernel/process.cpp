@@ -88,8 +88,20 @@ void save_fsgs(thread_struct& t)
 
 } // namespace
 
+/* A saved selector the switch loads back: one naming an LDT entry may have
+ * lost its descriptor meanwhile (another thread's modify_ldt), and loads as
+ * null then, as Linux's fixup makes it; a GDT one (TLS slots included) stays
+ * valid. Without this, the load would fault in the kernel (for %gs, inside
+ * load_gs_index's swapgs window). */
+__always_inline u16 switch_selector(u16 sel) { return unlikely(sel & 4) ? checked_data_selector(sel) : sel; }
+
 task_struct* switch_to(task_struct* prev, task_struct* next)
 {
+    /* The address space first: its LDT must be loaded before a selector
+     * that names one of its entries (Linux's switch_mm comes before
+     * __switch_to too). */
+    if (prev->mm != next->mm)
+        switch_mm(prev->mm, next->mm);
     /* User state the kernel itself never touches: FPU/SSE registers, the
      * %fs/%gs selectors and the TLS bases. A selector load sets the base
      * from the descriptor, so the bases are written after. */
@@ -102,20 +114,20 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     asm volatile("movw %%ds, %0" : "=r"(prev->thread.ds));
     asm volatile("movw %%es, %0" : "=r"(prev->thread.es));
     if (prev->thread.ds != next->thread.ds)
-        asm volatile("movw %0, %%ds" : : "r"(next->thread.ds) : "memory");
+        asm volatile("movw %0, %%ds" : : "r"(switch_selector(next->thread.ds)) : "memory");
     if (prev->thread.es != next->thread.es)
-        asm volatile("movw %0, %%es" : : "r"(next->thread.es) : "memory");
+        asm volatile("movw %0, %%es" : : "r"(switch_selector(next->thread.es)) : "memory");
     /* The CPU's slots hold prev's descriptors (every switch loads next's):
      * nothing to do when neither task has any, as for every 64-bit one. */
     if (prev->thread.tls_used || next->thread.tls_used)
         load_TLS(next);
     bool fs_loaded = false, gs_loaded = false;
     if (prev->thread.fsindex | next->thread.fsindex) {
-        asm volatile("movw %0, %%fs" : : "r"(next->thread.fsindex) : "memory");
+        asm volatile("movw %0, %%fs" : : "r"(switch_selector(next->thread.fsindex)) : "memory");
         fs_loaded = true;
     }
     if (prev->thread.gsindex | next->thread.gsindex) {
-        load_gs_index(next->thread.gsindex);
+        load_gs_index(switch_selector(next->thread.gsindex));
         gs_loaded = true;
     }
     if (fs_loaded || prev->thread.fsbase != next->thread.fsbase)
@@ -123,8 +135,6 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     if (gs_loaded || prev->thread.gsbase != next->thread.gsbase)
         wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
     switch_io_bitmap(prev, next);
-    if (prev->mm != next->mm)
-        switch_mm(prev->mm, next->mm);
     return __switch_to_asm(prev, next);
 }
 
