@@ -110,6 +110,9 @@ Result<size_t> udp_sendmsg(socket* sock, msghdr& msg, size_t len)
 {
     inet_sock* inet = inet_sk(sock);
     struct sock* sk = &inet->sk;
+    /* The port first, whatever follows (Linux's inet_send_prepare). */
+    if (!inet->num && !inet_autobind(inet).ok())
+        return Errno::EAGAIN;
     if (msg.msg_flags & MSG_OOB)
         return Errno::EOPNOTSUPP;
     in6_addr daddr;
@@ -138,8 +141,6 @@ Result<size_t> udp_sendmsg(socket* sock, msghdr& msg, size_t len)
     }
     if (len > (dfamily == AF_INET ? UDP_MAX_V4 : UDP_MAX_V6))
         return Errno::EMSGSIZE;
-    if (!inet->num && !inet_autobind(inet).ok())
-        return Errno::EAGAIN;
     in6_addr src;
     TRY(ip_route_output(daddr, dfamily, src));
     if (dfamily == AF_INET && !v4_of(daddr))
