@@ -233,9 +233,6 @@ SYSCALL_DEFINE4(socketpair, SocketFamily, ufamily, SocketType, utype, int, proto
     if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
         return Errno::EINVAL;
     type &= SOCK_TYPE_MASK;
-    /* Linux has AF_INET and AF_INET6, which make no pairs; say what it says. */
-    if ((family == AF_INET || family == AF_INET6) && type < SOCK_MAX)
-        return Errno::EOPNOTSUPP;
     socket* a = TRY(sock_create(family, type, protocol));
     auto bres = sock_create(family, type, protocol);
     if (!bres.ok()) {

@@ -139,6 +139,9 @@ Result<size_t> tcp_recvmsg(socket* sock, msghdr& msg, size_t len, unsigned flags
         return Errno::ENOTCONN;
     if (flags & MSG_OOB)
         return Errno::EINVAL;
+    constexpr unsigned MSG_ERRQUEUE = 0x2000;
+    if (flags & MSG_ERRQUEUE)
+        return Errno::EAGAIN; /* no error queue is ever filled */
     msg.msg_namelen = 0;
     bool peek = flags & MSG_PEEK;
     size_t target = (flags & MSG_WAITALL) ? len : min(static_cast<size_t>(sk->sk_rcvlowat), len);

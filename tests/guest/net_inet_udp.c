@@ -115,6 +115,38 @@ int main(void)
     close(z);
     EQ(sendto(b, "lost", 4, 0, (struct sockaddr *)&none, sizeof(none)), 4);
 
+    SECTION("sendmmsg and recvmmsg");
+    struct mmsghdr mm[3];
+    struct iovec mv[3] = {{"one", 3}, {"three", 5}, {"seven!!", 7}};
+    memset(mm, 0, sizeof(mm));
+    for (int i = 0; i < 3; i++) {
+        mm[i].msg_hdr.msg_iov = &mv[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+        mm[i].msg_hdr.msg_name = &to;
+        mm[i].msg_hdr.msg_namelen = sizeof(to);
+    }
+    EQ(sendmmsg(b, mm, 3, 0), 3);
+    EQ(mm[2].msg_len, 7);
+    ERR(sendmmsg(-1, mm, 3, 0), EBADF);
+    EQ(sendmmsg(b, mm, 0, 0), 0);
+    char rb[3][8];
+    struct iovec rv[3] = {{rb[0], 8}, {rb[1], 8}, {rb[2], 4}};
+    memset(mm, 0, sizeof(mm));
+    for (int i = 0; i < 3; i++) {
+        mm[i].msg_hdr.msg_iov = &rv[i];
+        mm[i].msg_hdr.msg_iovlen = 1;
+    }
+    EQ(recvmmsg(a, mm, 3, 0, NULL), 3);
+    EQ(mm[0].msg_len, 3);
+    EQ(mm[1].msg_len, 5);
+    EQ(mm[2].msg_len, 4);
+    EQ(mm[2].msg_hdr.msg_flags, MSG_TRUNC);
+    EQ(sendto(b, "lone", 4, 0, (struct sockaddr *)&to, sizeof(to)), 4);
+    EQ(recvmmsg(a, mm, 3, MSG_WAITFORONE, NULL), 1);
+    ERR(recvmmsg(a, mm, 3, MSG_DONTWAIT, NULL), EAGAIN);
+    struct timespec bad_ts = {0, 1000000000};
+    ERR(recvmmsg(a, mm, 3, 0, &bad_ts), EINVAL);
+
     SECTION("connect");
     ERR(shutdown(b, SHUT_RD), ENOTCONN);
     EQ(connect(b, (struct sockaddr *)&to, sizeof(to)), 0);
