@@ -67,6 +67,7 @@ extern int smp_max_cpus;
 void smp_boot_cpus();
 void early_percpu_init();
 void chr_dev_init();
+void net_dev_init();
 void smap_init();
 
 namespace {
@@ -432,6 +433,7 @@ extern "C" [[noreturn]] __attribute__((no_stack_protector)) void start_kernel(u3
     init_rootfs();
     boot_task.fs = new fs_struct{1, {root_mnt, dget(root_mnt->mnt_root)}, {root_mnt, dget(root_mnt->mnt_root)}, 022};
     chr_dev_init();
+    net_dev_init(); /* lo, up, before anything can open a socket */
     tty_init();
     if (hostio_fds)
         hostio_init();

@@ -137,7 +137,7 @@ COMPAT_SYSCALL_DEFINE2(socketcall, int, call, user_in_ptr<const u32>, args)
         break;
     case SYS_RECVMMSG:
     case SYS_SENDMMSG:
-        return Errno::ENOSYS; /* no recvmmsg or sendmmsg on x86-64 either (docs/net.md) */
+        return Errno::ENOSYS; /* the i386 mmsghdr layout is not done (docs/net.md) */
     default:
         break;
     }

@@ -6,8 +6,9 @@
  * flags (MSG_DONTWAIT when O_NONBLOCK); poll, ioctl and close go to the
  * family's proto_ops.
  *
- * Families: AF_UNIX (net/unix/). Any other is EAFNOSUPPORT, what Linux
- * answers for a family it was built without; C libraries and LTP take it so.
+ * Families: AF_UNIX (net/unix/), AF_INET (net/ipv4/), AF_INET6 (net/ipv6/).
+ * Any other is EAFNOSUPPORT, what Linux answers for a family it was built
+ * without; C libraries and LTP take it so.
  * The big kernel lock protects every socket (include/linux/net.h).
  */
 #include <linux/fs.h>
@@ -18,6 +19,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/syscalls.h>
+#include <net/inet_sock.h>
+#include <net/netdevice.h>
 #include <net/sock.h>
 
 namespace {
@@ -29,6 +32,8 @@ const net_proto_family* net_family(int family)
 {
     switch (family) {
     case AF_UNIX: return &unix_family_ops;
+    case AF_INET: return &inet_family_ops;
+    case AF_INET6: return &inet6_family_ops;
     default: return nullptr;
     }
 }
@@ -66,9 +71,12 @@ unsigned sock_poll(file* f, poll_table* pt)
 Result<long> sock_ioctl(file* f, unsigned cmd, unsigned long arg)
 {
     socket* sock = sock_of(f);
-    if (!sock->ops->ioctl)
-        return Errno::ENOTTY;
-    return sock->ops->ioctl(sock, cmd, arg);
+    /* What the family does not know, the devices may (Linux's sock_do_ioctl
+     * passes SIOCGIFCONF and the SIOCGIF* of any family to dev_ioctl). */
+    Result<long> r = sock->ops->ioctl ? sock->ops->ioctl(sock, cmd, arg) : Result<long>(Errno::ENOTTY);
+    if (!r.ok() && r.error() == Errno::ENOTTY && sock->ops->family != AF_INET && sock->ops->family != AF_INET6)
+        return dev_ioctl(cmd, arg);
+    return r;
 }
 
 /* A socket is not opened through a path (/proc/PID/fd/N): Linux's sock_no_open. */
@@ -225,9 +233,6 @@ SYSCALL_DEFINE4(socketpair, SocketFamily, ufamily, SocketType, utype, int, proto
     if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
         return Errno::EINVAL;
     type &= SOCK_TYPE_MASK;
-    /* Linux has AF_INET and AF_INET6, which make no pairs; say what it says. */
-    if ((family == AF_INET || family == AF_INET6) && type < SOCK_MAX)
-        return Errno::EOPNOTSUPP;
     socket* a = TRY(sock_create(family, type, protocol));
     auto bres = sock_create(family, type, protocol);
     if (!bres.ok()) {

@@ -497,7 +497,8 @@ Result<void> show_nr_open(seqbuf& m)
     return {};
 }
 
-enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24, SYSVIPC = 26, SYS_FS_INOTIFY = 42 };
+enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24, SYSVIPC = 26, SYS_FS_INOTIFY = 42,
+             NET = 46 };
 
 } // namespace
 
@@ -555,6 +556,13 @@ const static_entry static_entries[] = {
               write_uint_intmax<&inotify_max_user_instances>, nullptr},
     /* 45 */ {"max_user_watches", SYS_FS_INOTIFY, W, show_uint<&inotify_max_user_watches>,
               write_uint_intmax<&inotify_max_user_watches>, nullptr},
+    /* net/ipv4/proc.cpp (Linux's /proc/net is self/net; one network namespace here) */
+    /* 46 */ {"net", ROOT, D, nullptr, nullptr, nullptr},
+    /* 47 */ {"tcp", NET, R, show_net_tcp, nullptr, nullptr},
+    /* 48 */ {"udp", NET, R, show_net_udp, nullptr, nullptr},
+    /* 49 */ {"tcp6", NET, R, show_net_tcp6, nullptr, nullptr},
+    /* 50 */ {"udp6", NET, R, show_net_udp6, nullptr, nullptr},
+    /* 51 */ {"dev", NET, R, show_net_dev, nullptr, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

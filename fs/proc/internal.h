@@ -191,6 +191,13 @@ Result<size_t> write_core_pattern(const char* data, size_t len);
 Result<void> show_ns_last_pid(seqbuf& m);
 Result<size_t> write_ns_last_pid(const char* data, size_t len);
 
+/* The network's files (net/ipv4/proc.cpp): /proc/net/tcp, udp, tcp6, udp6, dev. */
+Result<void> show_net_tcp(seqbuf& m);
+Result<void> show_net_udp(seqbuf& m);
+Result<void> show_net_tcp6(seqbuf& m);
+Result<void> show_net_udp6(seqbuf& m);
+Result<void> show_net_dev(seqbuf& m);
+
 /* Mount listings (root.cpp): used by /proc/<pid>/mounts and mountinfo. */
 Result<void> show_mounts(seqbuf& m, task_struct* t, bool mountinfo);
 

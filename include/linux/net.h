@@ -92,7 +92,7 @@ struct net_proto_family {
 };
 
 /* The families this kernel has (net/socket.cpp). */
-extern const net_proto_family unix_family_ops;
+extern const net_proto_family unix_family_ops, inet_family_ops, inet6_family_ops;
 
 /* A new socket of its own with no file yet (ENOMEM). */
 socket* sock_alloc();
