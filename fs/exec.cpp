@@ -266,12 +266,12 @@ void begin_new_exec(linux_binprm& bprm)
     do_close_on_exec(t->files);
     exit_itimers(t->signal); /* POSIX timers do not survive an exec */
     flush_signal_handlers(t);
-    t->sas_ss_sp = 0;
+    t->sas_ss_sp = {};
     t->sas_ss_size = 0;
     t->sas_ss_flags = SS_DISABLE;
-    t->robust_list = 0;
-    t->clear_child_tid = 0;
-    t->rseq = 0; /* the area belonged to the old program */
+    t->robust_list = {};
+    t->clear_child_tid = {};
+    t->rseq = {}; /* the area belonged to the old program */
     t->rseq_len = 0;
     set_comm_from_path(bprm.filename);
     t->did_exec = true;

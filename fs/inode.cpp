@@ -301,6 +301,6 @@ size_t iov_iter::zero_iter(size_t n)
             memset(reinterpret_cast<void*>(addr), 0, len);
             return len;
         }
-        return len - clear_user(addr, len);
+        return len - clear_user(user_out_ptr<void>(addr), len);
     });
 }

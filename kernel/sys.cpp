@@ -480,11 +480,11 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
 
 SYSCALL_DEFINE1(set_tid_address, user_inout_ptr<int>, tidptr)
 {
-    current->clear_child_tid = tidptr.addr();
+    current->clear_child_tid = tidptr;
     return current->pid;
 }
 
-SYSCALL_DEFINE2(set_robust_list, unsigned long, head, size_t, len)
+SYSCALL_DEFINE2(set_robust_list, user_in_ptr<const robust_list_head>, head, size_t, len)
 {
     constexpr size_t ROBUST_LIST_HEAD_SIZE = 24; /* struct robust_list_head on x86-64 */
     if (len != ROBUST_LIST_HEAD_SIZE)
@@ -494,7 +494,8 @@ SYSCALL_DEFINE2(set_robust_list, unsigned long, head, size_t, len)
     return 0;
 }
 
-SYSCALL_DEFINE3(get_robust_list, int, pid, user_out_ptr<unsigned long>, head_ptr, user_out_ptr<size_t>, len_ptr)
+SYSCALL_DEFINE3(get_robust_list, int, pid, user_out_ptr<user_in_ptr<const robust_list_head>>, head_ptr,
+                user_out_ptr<size_t>, len_ptr)
 {
     task_struct* t = pid ? find_task_by_pid(pid) : current;
     if (!t)

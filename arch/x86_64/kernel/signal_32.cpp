@@ -56,7 +56,10 @@ struct rt_sigframe_ia32 {
 /* The flags user code may set through sigreturn (Linux's FIX_EFLAGS). */
 constexpr unsigned long FIX_EFLAGS = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x10000;
 
-bool on_sig_stack(const task_struct* t, unsigned long sp) { return t->sas_ss_size && sp - t->sas_ss_sp < t->sas_ss_size; }
+bool on_sig_stack(const task_struct* t, unsigned long sp)
+{
+    return t->sas_ss_size && sp - user_addr(t->sas_ss_sp) < t->sas_ss_size;
+}
 
 u16 read_seg_fs() { u16 v; asm volatile("movw %%fs, %0" : "=r"(v)); return v; }
 u16 read_seg_gs() { u16 v; asm volatile("movw %%gs, %0" : "=r"(v)); return v; }
@@ -185,7 +188,7 @@ unsigned long get_sigframe_32(const k_sigaction& ka, const pt_regs* regs, size_t
     bool nested = on_sig_stack(t, sp), entering = false;
     if (ka.flags & SA_ONSTACK) {
         if (t->sas_ss_size && !nested) {
-            sp = t->sas_ss_sp + t->sas_ss_size;
+            sp = user_addr(t->sas_ss_sp) + t->sas_ss_size;
             entering = true;
         }
     } else if (!nested && regs->ss != __USER_DS && !(ka.flags & SA_RESTORER) && ka.restorer) {
@@ -255,7 +258,7 @@ bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sig
         frame.info = to_compat_siginfo(info);
         frame.uc.uc_flags = 0; /* the FPU state is fxsave's, not xsave's */
         bool was_on_stack = on_sig_stack(t, static_cast<u32>(regs->sp));
-        frame.uc.uc_stack = compat_stack_t{static_cast<u32>(t->sas_ss_sp),
+        frame.uc.uc_stack = compat_stack_t{static_cast<u32>(user_addr(t->sas_ss_sp)),
                                            was_on_stack ? SS_ONSTACK : (t->sas_ss_size ? 0 : SS_DISABLE),
                                            static_cast<u32>(t->sas_ss_size)};
         fill_sigcontext_32(frame.uc.uc_mcontext, *regs, static_cast<u32>(fpstate), static_cast<u32>(blocked.sig));
@@ -282,7 +285,7 @@ bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sig
         enter_handler(regs, ka, sp, sig);
     }
     if ((ka.flags & SA_ONSTACK) && (t->sas_ss_flags & SS_AUTODISARM))
-        t->sas_ss_sp = 0, t->sas_ss_size = 0;
+        t->sas_ss_sp = {}, t->sas_ss_size = 0;
     return true;
 }
 
@@ -364,7 +367,7 @@ COMPAT_SYSCALL_DEFINE0(rt_sigreturn)
     /* restore_altstack, as the 64-bit frame's */
     const compat_stack_t& ss = frame.uc.uc_stack;
     if (!on_sig_stack(t, static_cast<u32>(regs->sp)) && !(ss.ss_flags & SS_DISABLE) && ss.ss_size >= MINSIGSTKSZ) {
-        t->sas_ss_sp = ss.ss_sp;
+        t->sas_ss_sp = user_inout_ptr<void>(ss.ss_sp);
         t->sas_ss_size = ss.ss_size;
     }
     return static_cast<long>(static_cast<u32>(regs->ax));
