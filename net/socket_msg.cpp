@@ -156,7 +156,7 @@ SYSCALL_DEFINE3(sendmsg, int, fd, user_in_ptr<user_msghdr>, umsg, unsigned int, 
 
 /* recvmsg once the header is in the kernel: the name's length, the flags and
  * the control length written back through the caller's layout's offsets. */
-SyscallResult do_recvmsg(int fd, const user_msghdr& m, unsigned long umsg, unsigned int flags, bool compat)
+SyscallResult do_recvmsg(int fd, const user_msghdr& m, user_inout_ptr<void> umsg, unsigned int flags, bool compat)
 {
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup_fd(f));
@@ -177,23 +177,23 @@ SyscallResult do_recvmsg(int fd, const user_msghdr& m, unsigned long umsg, unsig
     if (compat) {
         if (msg.msg_name)
             TRY(move_addr_to_user(address, msg.msg_namelen, m.msg_name,
-                                  user_inout_ptr<int>(umsg + offsetof(compat_msghdr, msg_namelen))));
-        TRY(put_user(out_flags, user_out_ptr<unsigned>(umsg + offsetof(compat_msghdr, msg_flags))));
+                                  umsg.field<int>(offsetof(compat_msghdr, msg_namelen))));
+        TRY(put_user(out_flags, umsg.field<unsigned>(offsetof(compat_msghdr, msg_flags))));
         TRY(put_user(static_cast<u32>(m.msg_controllen - msg.msg_controllen),
-                     user_out_ptr<u32>(umsg + offsetof(compat_msghdr, msg_controllen))));
+                     umsg.field<u32>(offsetof(compat_msghdr, msg_controllen))));
         return n;
     }
     if (msg.msg_name)
         TRY(move_addr_to_user(address, msg.msg_namelen, m.msg_name,
-                              user_inout_ptr<int>(umsg + offsetof(user_msghdr, msg_namelen))));
-    TRY(put_user(out_flags, user_out_ptr<unsigned>(umsg + offsetof(user_msghdr, msg_flags))));
+                              umsg.field<int>(offsetof(user_msghdr, msg_namelen))));
+    TRY(put_user(out_flags, umsg.field<unsigned>(offsetof(user_msghdr, msg_flags))));
     TRY(put_user(m.msg_controllen - msg.msg_controllen,
-                 user_out_ptr<size_t>(umsg + offsetof(user_msghdr, msg_controllen))));
+                 umsg.field<size_t>(offsetof(user_msghdr, msg_controllen))));
     return n;
 }
 
 SYSCALL_DEFINE3(recvmsg, int, fd, user_inout_ptr<user_msghdr>, umsg, unsigned int, flags)
 {
     user_msghdr m = TRY(get_user(umsg));
-    return do_recvmsg(fd, m, umsg.addr(), flags & ~MSG_CMSG_COMPAT, false);
+    return do_recvmsg(fd, m, umsg.cast<void>(), flags & ~MSG_CMSG_COMPAT, false);
 }

@@ -35,7 +35,6 @@ public:
     {
     }
 
-    constexpr unsigned long addr() const { return addr_; }
     constexpr bool is_null() const { return addr_ == 0; }
     constexpr explicit operator bool() const { return addr_ != 0; }
     constexpr bool operator==(const UserPtr&) const = default;
@@ -62,7 +61,7 @@ public:
      * The address as an integer: the one way out of the type, for code that
      * works on addresses rather than on what they hold (mm/'s ranges and
      * vmas, futex keys, the signal-frame and exec-stack builders, access_ok,
-     * the tracer). tests/check_user_boundary.py keeps the list of files that
+     * the tracer). tests/host/user_boundary.py keeps the list of files that
      * may call it (docs/syscall-trip.md, "User memory").
      */
     friend constexpr unsigned long user_addr(UserPtr p) { return p.addr_; }

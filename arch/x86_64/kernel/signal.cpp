@@ -98,7 +98,7 @@ bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigse
     alignas(16) u8 fpu[FPU_STATE_SIZE];
     memset(fpu, 0, sizeof(fpu));
     asm volatile("fxsave64 %0" : "+m"(fpu));
-    if (raw_copy_to_user(fpstate, fpu, sizeof(fpu)))
+    if (!copy_to_user(user_out_ptr<u8>(fpstate), fpu, sizeof(fpu)).ok())
         return false;
 
     /* As after a call: (rsp + 8) is 16-byte aligned at the handler's entry. */
@@ -114,7 +114,7 @@ bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigse
     fill_sigcontext(frame.uc.uc_mcontext, *regs, fpstate, blocked.sig);
     frame.uc.uc_sigmask = blocked.sig;
     frame.info = info;
-    if (raw_copy_to_user(sp, &frame, sizeof(frame)))
+    if (!copy_to_user(user_out_ptr<rt_sigframe>(sp), &frame).ok())
         return false;
     if ((ka.flags & SA_ONSTACK) && (t->sas_ss_flags & SS_AUTODISARM))
         t->sas_ss_sp = {}, t->sas_ss_size = 0;
@@ -140,7 +140,7 @@ SYSCALL_DEFINE0(rt_sigreturn)
     task_struct* t = current;
     /* The handler's ret popped pretcode: the frame starts 8 bytes below sp. */
     rt_sigframe frame;
-    if (raw_copy_from_user(&frame, regs->sp - sizeof(long), sizeof(frame))) {
+    if (!copy_from_user(&frame, user_in_ptr<const rt_sigframe>(regs->sp - sizeof(long))).ok()) {
         force_sig(SIGSEGV);
         return 0;
     }
@@ -160,7 +160,7 @@ SYSCALL_DEFINE0(rt_sigreturn)
 
     if (sc.fpstate) {
         alignas(16) u8 fpu[FPU_STATE_SIZE];
-        if (raw_copy_from_user(fpu, sc.fpstate, sizeof(fpu))) {
+        if (!copy_from_user(fpu, user_in_ptr<const u8>(sc.fpstate), sizeof(fpu)).ok()) {
             force_sig(SIGSEGV);
             return 0;
         }

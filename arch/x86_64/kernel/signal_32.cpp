@@ -206,7 +206,8 @@ unsigned long get_sigframe_32(const k_sigaction& ka, const pt_regs* regs, size_t
     asm volatile("fxsave64 %0" : "+m"(image));
     fpstate_32_env env;
     convert_from_fxsr(env, image, *regs);
-    if (raw_copy_to_user(fx, image, sizeof(image)) || raw_copy_to_user(fpstate, &env, sizeof(env)))
+    if (!copy_to_user(user_out_ptr<u8>(fx), image, sizeof(image)).ok() ||
+        !copy_to_user(user_out_ptr<fpstate_32_env>(fpstate), &env).ok())
         return 0;
     return sp;
 }
@@ -264,7 +265,7 @@ bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sig
         fill_sigcontext_32(frame.uc.uc_mcontext, *regs, static_cast<u32>(fpstate), static_cast<u32>(blocked.sig));
         frame.uc.uc_sigmask[0] = static_cast<u32>(blocked.sig);
         frame.uc.uc_sigmask[1] = static_cast<u32>(blocked.sig >> 32);
-        if (raw_copy_to_user(sp, &frame, sizeof(frame)))
+        if (!copy_to_user(user_out_ptr<decltype(frame)>(sp), &frame).ok())
             return false;
         enter_handler(regs, ka, sp, sig);
         regs->dx = frame.pinfo;
@@ -280,7 +281,7 @@ bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sig
         frame.sig = sig;
         fill_sigcontext_32(frame.sc, *regs, static_cast<u32>(fpstate), static_cast<u32>(blocked.sig));
         frame.extramask[0] = static_cast<u32>(blocked.sig >> 32);
-        if (raw_copy_to_user(sp, &frame, sizeof(frame)))
+        if (!copy_to_user(user_out_ptr<decltype(frame)>(sp), &frame).ok())
             return false;
         enter_handler(regs, ka, sp, sig);
     }
@@ -311,7 +312,7 @@ bool restore_sigcontext_32(pt_regs* regs, const sigcontext_32& sc)
         return true;
     }
     fpstate_32 fp;
-    if (raw_copy_from_user(&fp, sc.fpstate, sizeof(fp)))
+    if (!copy_from_user(&fp, user_in_ptr<const fpstate_32>(sc.fpstate)).ok())
         return false;
     /* The i387 environment wins over the image's x87 part (Linux's
      * __fpu_restore_sig for an ia32 frame); MXCSR only with this CPU's bits. */
@@ -333,7 +334,7 @@ COMPAT_SYSCALL_DEFINE0(sigreturn)
     pt_regs* regs = current_pt_regs();
     task_struct* t = current;
     sigframe_ia32 frame;
-    if (raw_copy_from_user(&frame, static_cast<u32>(regs->sp) - 8, sizeof(frame))) {
+    if (!copy_from_user(&frame, user_in_ptr<const sigframe_ia32>(static_cast<u32>(regs->sp) - 8)).ok()) {
         force_sig(SIGSEGV);
         return 0;
     }
@@ -353,7 +354,7 @@ COMPAT_SYSCALL_DEFINE0(rt_sigreturn)
     pt_regs* regs = current_pt_regs();
     task_struct* t = current;
     rt_sigframe_ia32 frame;
-    if (raw_copy_from_user(&frame, static_cast<u32>(regs->sp) - 4, sizeof(frame))) {
+    if (!copy_from_user(&frame, user_in_ptr<const rt_sigframe_ia32>(static_cast<u32>(regs->sp) - 4)).ok()) {
         force_sig(SIGSEGV);
         return 0;
     }
