@@ -256,7 +256,8 @@ size_t page_span_limit(const iovec* vec, unsigned long nr, size_t slots)
 }
 
 /* vmsplice into a pipe: user memory, as much as fits once there is room. */
-Result<size_t> vmsplice_to_pipe(pipe_inode_info* p, iter_source& from, const iovec* vec, unsigned long nr, bool nonblock)
+Result<size_t> vmsplice_to_pipe(pipe_inode_info* p, iter_source& from, const iovec* vec, unsigned long nr,
+                                bool nonblock)
 {
     size_t room = TRY(lock_for_writing(p, nonblock));
     size_t slots = room / PAGE_SIZE; /* Linux's free buffers; a partly filled page is one */

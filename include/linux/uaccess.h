@@ -8,6 +8,10 @@
  * routines that recover from faults through the exception table (-EFAULT).
  * Pointers are checked when memory is touched, not at system call entry:
  * read(fd, NULL, 0) succeeds as on Linux.
+ *
+ * The address inside comes out only through user_addr(), in the few files
+ * docs/syscall-trip.md ("User memory: the rule") lists; the raw_ copies
+ * below are this header's and linux/uio.h's (tests/host/user_boundary.py).
  */
 #pragma once
 #include <asm/page.h>
