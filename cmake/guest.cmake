@@ -11,9 +11,13 @@ find_program(MUSL_GCC musl-gcc REQUIRED)
 set(GUEST_CXX_FLAGS -std=c++20 -static -nostdlib -ffreestanding -fno-exceptions -fno-rtti
   -fno-stack-protector -fno-pie -no-pie -O2 -Wall -Wextra -mno-red-zone
   -I${CMAKE_SOURCE_DIR}/user/include -I${CMAKE_BINARY_DIR}/generated/user
-  -I${CMAKE_BINARY_DIR}/generated/uapi)
+  -I${CMAKE_BINARY_DIR}/generated/uapi
+  # The ABI structures the kernel defines (include/uapi), shared by
+  # user/include/trapgate; after the system directories it shadows nothing.
+  -idirafter ${CMAKE_SOURCE_DIR}/include)
 set(GUEST_C_FLAGS -static -O2 -Wall -Wextra -I${CMAKE_BINARY_DIR}/generated/uapi)
 file(GLOB_RECURSE USER_HEADERS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/user/include/*.h
+  ${CMAKE_SOURCE_DIR}/include/uapi/*.h
   ${CMAKE_SOURCE_DIR}/tests/guest/*.h ${CMAKE_SOURCE_DIR}/tests/fuzz/*.h ${CMAKE_SOURCE_DIR}/bench/*.h)
 
 set(GUEST_PROGRAMS)

@@ -28,7 +28,7 @@ struct eventfd_ctx {
 
 eventfd_ctx* ctx_of(file* f) { return static_cast<eventfd_ctx*>(f->private_data); }
 
-Result<size_t> eventfd_read(file* f, iov_iter& to, loff_t*)
+Result<size_t> eventfd_read(file* f, iter_dest& to, loff_t*)
 {
     eventfd_ctx* c = ctx_of(f);
     if (to.count() < sizeof(u64))
@@ -48,7 +48,7 @@ Result<size_t> eventfd_read(file* f, iov_iter& to, loff_t*)
     return sizeof(u64);
 }
 
-Result<size_t> eventfd_write(file* f, iov_iter& from, loff_t*)
+Result<size_t> eventfd_write(file* f, iter_source& from, loff_t*)
 {
     eventfd_ctx* c = ctx_of(f);
     if (from.count() < sizeof(u64))

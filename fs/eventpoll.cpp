@@ -299,7 +299,7 @@ SyscallResult do_epoll_wait(int epfd, user_out_ptr<epoll_event_user> events, int
 {
     if (maxevents <= 0 || maxevents > EP_MAX_EVENTS)
         return Errno::EINVAL;
-    if (!access_ok(events.addr(), static_cast<size_t>(maxevents) * sizeof(epoll_event_user)))
+    if (!access_ok(events, static_cast<size_t>(maxevents) * sizeof(epoll_event_user)))
         return Errno::EFAULT;
     FdRef f(epfd);
     if (!f)

@@ -67,22 +67,22 @@ unsigned int exec_per_clear(const inode* i)
 
 /* Element i of a user array of string pointers: 8-byte ones, or 4-byte
  * ones from an i386 execve (Linux's get_user_arg_ptr). */
-Result<unsigned long> get_user_arg_ptr(unsigned long array, int i, bool compat)
+Result<user_in_ptr<const char>> get_user_arg_ptr(user_in_ptr<const void> array, int i, bool compat)
 {
     if (compat)
-        return TRY(get_user(user_in_ptr<const u32>(array + i * sizeof(u32))));
-    return TRY(get_user(user_in_ptr<const unsigned long>(array + i * sizeof(long))));
+        return user_in_ptr<const char>(TRY(get_user(array.cast<const u32>() + i)));
+    return user_in_ptr<const char>(TRY(get_user(array.cast<const unsigned long>() + i)));
 }
 
 /* Counts a NULL-terminated array of user string pointers. */
-Result<int> count_strings(unsigned long array, bool compat)
+Result<int> count_strings(user_in_ptr<const void> array, bool compat)
 {
     if (!array)
         return 0;
     for (int i = 0;; i++) {
         if (i >= MAX_ARG_STRINGS)
             return Errno::E2BIG;
-        unsigned long p = TRY(get_user_arg_ptr(array, i, compat));
+        user_in_ptr<const char> p = TRY(get_user_arg_ptr(array, i, compat));
         if (!p)
             return i;
         if (i % 1024 == 1023)
@@ -91,15 +91,15 @@ Result<int> count_strings(unsigned long array, bool compat)
 }
 
 /* Pushes the user strings array[0..count) so that array[0] ends up lowest. */
-Result<void> copy_strings(int count, unsigned long array, linux_binprm& bprm)
+Result<void> copy_strings(int count, user_in_ptr<const void> array, linux_binprm& bprm)
 {
     char chunk[256];
     for (int i = count - 1; i >= 0; i--) {
-        unsigned long src = TRY(get_user_arg_ptr(array, i, bprm.compat_args));
+        user_in_ptr<const char> src = TRY(get_user_arg_ptr(array, i, bprm.compat_args));
         /* Measure first (the string is pushed top-down), within MAX_ARG_STRLEN. */
         size_t len = 0;
         for (;;) {
-            auto n = strncpy_from_user(chunk, user_in_ptr<const char>(src + len), sizeof(chunk));
+            auto n = strncpy_from_user(chunk, src + len, sizeof(chunk));
             if (n.ok()) {
                 len += n.value();
                 break;
@@ -115,8 +115,7 @@ Result<void> copy_strings(int count, unsigned long array, linux_binprm& bprm)
         bprm.p -= len + 1;
         for (size_t done = 0; done < len;) {
             size_t n = min(len - done, sizeof(chunk));
-            if (raw_copy_from_user(chunk, src + done, n))
-                return Errno::EFAULT;
+            TRY(copy_from_user(chunk, src + done, n));
             TRY(copy_to_new_mm(bprm.mm, bprm.p + done, chunk, n));
             done += n;
         }
@@ -267,12 +266,12 @@ void begin_new_exec(linux_binprm& bprm)
     do_close_on_exec(t->files);
     exit_itimers(t->signal); /* POSIX timers do not survive an exec */
     flush_signal_handlers(t);
-    t->sas_ss_sp = 0;
+    t->sas_ss_sp = {};
     t->sas_ss_size = 0;
     t->sas_ss_flags = SS_DISABLE;
-    t->robust_list = 0;
-    t->clear_child_tid = 0;
-    t->rseq = 0; /* the area belonged to the old program */
+    t->robust_list = {};
+    t->clear_child_tid = {};
+    t->rseq = {}; /* the area belonged to the old program */
     t->rseq_len = 0;
     set_comm_from_path(bprm.filename);
     t->did_exec = true;
@@ -281,8 +280,9 @@ void begin_new_exec(linux_binprm& bprm)
 
 namespace {
 
-Result<void> do_execveat_common(int fd, const char* filename, unsigned long argv, unsigned long envp, int flags,
-                                bool compat_args = false)
+/* argv and envp: arrays of 8-byte pointers, or of 4-byte ones (compat_args). */
+Result<void> do_execveat_common(int fd, const char* filename, user_in_ptr<const void> argv,
+                                user_in_ptr<const void> envp, int flags, bool compat_args = false)
 {
     if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
         return Errno::EINVAL;
@@ -417,14 +417,14 @@ Result<void> kernel_execve(const char* filename, const char* const* argv, const 
     unsigned long top = SCRATCH + SCRATCH_SIZE;
     unsigned long uargv = TRY(push_kernel_strings(mm, top, argv));
     unsigned long uenvp = TRY(push_kernel_strings(mm, top, envp));
-    return do_execveat_common(AT_FDCWD, filename, uargv, uenvp, 0);
+    return do_execveat_common(AT_FDCWD, filename, user_in_ptr<const void>(uargv), user_in_ptr<const void>(uenvp), 0);
 }
 
 SYSCALL_DEFINE3(execve, user_in_ptr<const char>, filename, ArgvPtr, argv,
                 EnvpPtr, envp)
 {
     char* name = TRY(getname(filename));
-    auto r = do_execveat_common(AT_FDCWD, name, argv.addr(), envp.addr(), 0);
+    auto r = do_execveat_common(AT_FDCWD, name, argv.cast<const void>(), envp.cast<const void>(), 0);
     putname(name);
     return r;
 }
@@ -437,7 +437,7 @@ SYSCALL_DEFINE5(execveat, DirFd, dfd, user_in_ptr<const char>, filename, ArgvPtr
         putname(name);
         return Errno::ENOENT; /* getname refuses "" before the flags are checked, as Linux */
     }
-    auto r = do_execveat_common(dfd.value, name, argv.addr(), envp.addr(), flags);
+    auto r = do_execveat_common(dfd.value, name, argv.cast<const void>(), envp.cast<const void>(), flags);
     putname(name);
     return r;
 }
@@ -447,7 +447,7 @@ COMPAT_SYSCALL_DEFINE3(execve, user_in_ptr<const char>, filename, user_in_ptr<co
                        user_in_ptr<const u32>, envp)
 {
     char* name = TRY(getname(filename));
-    auto r = do_execveat_common(AT_FDCWD, name, argv.addr(), envp.addr(), 0, true);
+    auto r = do_execveat_common(AT_FDCWD, name, argv.cast<const void>(), envp.cast<const void>(), 0, true);
     putname(name);
     return r;
 }
@@ -460,7 +460,7 @@ COMPAT_SYSCALL_DEFINE5(execveat, DirFd, dfd, user_in_ptr<const char>, filename, 
         putname(name);
         return Errno::ENOENT;
     }
-    auto r = do_execveat_common(dfd.value, name, argv.addr(), envp.addr(), flags, true);
+    auto r = do_execveat_common(dfd.value, name, argv.cast<const void>(), envp.cast<const void>(), flags, true);
     putname(name);
     return r;
 }

@@ -39,7 +39,7 @@ Result<void> unpack_entry(const cpio_entry& e)
     }
     inode* i = created.value();
     if (S_ISREG(mode) && e.size) {
-        auto it = iov_iter::kernel(const_cast<u8*>(e.data), e.size);
+        auto it = iter_source::kernel(e.data, e.size);
         auto written = filemap_write(i, it, 0);
         if (!written.ok())
             return written.error();

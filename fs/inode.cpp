@@ -1,4 +1,4 @@
-/* Inodes, the page cache of memory-backed files, and iov_iter. */
+/* Inodes and the page cache of memory-backed files (the iterators: lib/iov_iter.cpp). */
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/refcount.h>
@@ -114,7 +114,7 @@ Result<void> filemap_set_size(inode* i, loff_t size)
     return {};
 }
 
-Result<size_t> filemap_read(inode* i, iov_iter& to, loff_t pos)
+Result<size_t> filemap_read(inode* i, iter_dest& to, loff_t pos)
 {
     size_t done = 0;
     while (to.count() && pos < i->i_size) {
@@ -141,7 +141,7 @@ Result<size_t> filemap_read(inode* i, iov_iter& to, loff_t pos)
     return done;
 }
 
-Result<size_t> filemap_write(inode* i, iov_iter& from, loff_t pos)
+Result<size_t> filemap_write(inode* i, iter_source& from, loff_t pos)
 {
     size_t done = 0;
     while (from.count()) {
@@ -219,88 +219,4 @@ void filemap_punch_hole(inode* i, loff_t pos, loff_t end)
             memset(static_cast<u8*>(page_address(p)) + (start & (PAGE_SIZE - 1)), 0, stop - start);
         }
     }
-}
-
-/* ---- iov_iter ---- */
-
-iov_iter iov_iter::kernel(void* buf, size_t len)
-{
-    iov_iter it(nullptr, 1, len, true);
-    it.single_ = {reinterpret_cast<unsigned long>(buf), len};
-    return it;
-}
-
-/* Walks n bytes of the segments, calling step(address, len) -> bytes done. */
-template <typename Step>
-size_t iov_iter::iterate(size_t n, Step step)
-{
-    size_t done = 0;
-    n = min(n, count_);
-    while (done < n && seg_ < nr_) {
-        const iovec& seg = segs_ ? segs_[seg_] : single_;
-        size_t chunk = min(seg.iov_len - offset_, n - done);
-        size_t moved = chunk ? step(seg.iov_base + offset_, chunk) : 0;
-        done += moved;
-        offset_ += moved;
-        count_ -= moved;
-        if (moved < chunk) {
-            faulted_ = true;
-            break;
-        }
-        if (offset_ == seg.iov_len) {
-            seg_++;
-            offset_ = 0;
-        }
-    }
-    return done;
-}
-
-size_t iov_iter::copy_to_segs(const void* src, size_t n)
-{
-    auto* from = static_cast<const u8*>(src);
-    size_t done = 0;
-    return iterate(n, [&](unsigned long addr, size_t len) {
-        size_t moved;
-        if (kernel_) {
-            memcpy(reinterpret_cast<void*>(addr), from + done, len);
-            moved = len;
-        } else {
-            moved = len - raw_copy_to_user(addr, from + done, len);
-        }
-        done += moved;
-        return moved;
-    });
-}
-
-size_t iov_iter::copy_from_segs(void* dst, size_t n)
-{
-    auto* to = static_cast<u8*>(dst);
-    size_t done = 0;
-    return iterate(n, [&](unsigned long addr, size_t len) {
-        size_t moved;
-        if (kernel_) {
-            memcpy(to + done, reinterpret_cast<const void*>(addr), len);
-            moved = len;
-        } else {
-            moved = len - raw_copy_from_user(to + done, addr, len);
-        }
-        done += moved;
-        return moved;
-    });
-}
-
-void iov_iter::advance(size_t n)
-{
-    iterate(n, [](unsigned long, size_t len) { return len; });
-}
-
-size_t iov_iter::zero_iter(size_t n)
-{
-    return iterate(n, [&](unsigned long addr, size_t len) {
-        if (kernel_) {
-            memset(reinterpret_cast<void*>(addr), 0, len);
-            return len;
-        }
-        return len - clear_user(addr, len);
-    });
 }

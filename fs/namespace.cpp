@@ -143,11 +143,11 @@ Result<void> do_mount(const char* source, const char* target, const char* type, 
     return r;
 }
 
-Result<char*> copy_mount_string(unsigned long user)
+Result<char*> copy_mount_string(user_in_ptr<const char> user)
 {
     if (!user)
         return static_cast<char*>(nullptr);
-    return getname(user_in_ptr<const char>(user));
+    return getname(user);
 }
 
 } // namespace
@@ -158,9 +158,9 @@ SYSCALL_DEFINE5(mount, user_in_ptr<const char>, dev_name, user_in_ptr<const char
     if (!capable(CAP_SYS_ADMIN))
         return Errno::EPERM;
     char* target = TRY(getname(dir_name));
-    auto source = copy_mount_string(dev_name.addr());
-    auto fstype = copy_mount_string(type.addr());
-    auto options = copy_mount_string(data);
+    auto source = copy_mount_string(dev_name);
+    auto fstype = copy_mount_string(type);
+    auto options = copy_mount_string(user_in_ptr<const char>(data));
     SyscallResult r = 0;
     if (!source.ok())
         r = source.error();

@@ -80,7 +80,7 @@ void free_pipe_info(pipe_inode_info* p)
     kfree(p);
 }
 
-Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
+Result<size_t> pipe_read(file* f, iter_dest& to, loff_t*)
 {
     pipe_inode_info* p = pipe_of(f);
     mutex_lock(&p->mutex);
@@ -115,7 +115,7 @@ Result<size_t> pipe_read(file* f, iov_iter& to, loff_t*)
     }
 }
 
-Result<size_t> pipe_write(file* f, iov_iter& from, loff_t*)
+Result<size_t> pipe_write(file* f, iter_source& from, loff_t*)
 {
     pipe_inode_info* p = pipe_of(f);
     size_t total = from.count();
@@ -433,7 +433,7 @@ size_t pipe_room(const pipe_inode_info* p) { return p->size - used(p); }
 bool pipe_has_readers(const pipe_inode_info* p) { return p->readers > 0; }
 bool pipe_has_writers(const pipe_inode_info* p) { return p->writers > 0; }
 
-size_t pipe_copy_out(const pipe_inode_info* p, size_t skip, iov_iter& to, size_t n)
+size_t pipe_copy_out(const pipe_inode_info* p, size_t skip, iter_dest& to, size_t n)
 {
     size_t done = 0;
     n = min(n, used(p) - min(skip, used(p)));
@@ -450,7 +450,7 @@ size_t pipe_copy_out(const pipe_inode_info* p, size_t skip, iov_iter& to, size_t
 
 void pipe_consume(pipe_inode_info* p, size_t n) { p->tail += min(n, used(p)); }
 
-size_t pipe_fill(pipe_inode_info* p, iov_iter& from, size_t n)
+size_t pipe_fill(pipe_inode_info* p, iter_source& from, size_t n)
 {
     size_t done = 0;
     n = min(n, p->size - used(p));

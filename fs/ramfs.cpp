@@ -56,14 +56,14 @@ const inode_operations ramfs_symlink_inode_operations = {
     .setsize = nullptr,
 };
 
-Result<size_t> ramfs_read(file* f, iov_iter& to, loff_t* pos)
+Result<size_t> ramfs_read(file* f, iter_dest& to, loff_t* pos)
 {
     size_t n = TRY(filemap_read(f->f_inode, to, *pos));
     *pos += n;
     return n;
 }
 
-Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
+Result<size_t> ramfs_write(file* f, iter_source& from, loff_t* pos)
 {
     inode* i = f->f_inode;
     if ((i->i_mode & (S_ISUID | S_ISGID)) && !capable(CAP_FSETID))
@@ -77,7 +77,7 @@ Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
             return Errno::EFBIG;
         }
         if (from.count() > limit - *pos) {
-            iov_iter head = from;
+            iter_source head = from;
             head.truncate(limit - *pos);
             size_t n = TRY(filemap_write(i, head, *pos));
             from.advance(n);
@@ -87,7 +87,7 @@ Result<size_t> ramfs_write(file* f, iov_iter& from, loff_t* pos)
     }
     size_t allowed = TRY(memfd_write_allowed(i, *pos, from.count()));
     if (allowed < from.count()) {
-        iov_iter head = from;
+        iter_source head = from;
         head.truncate(allowed);
         size_t n = TRY(filemap_write(i, head, *pos));
         from.advance(n);

@@ -9,7 +9,7 @@
 #include <linux/string.h>
 #include <linux/syscalls.h>
 
-Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos)
+Result<size_t> vfs_read(file* f, iter_dest& to, loff_t* pos)
 {
     if (!(f->f_mode & FMODE_READ))
         return Errno::EBADF;
@@ -27,7 +27,7 @@ Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos)
     return r;
 }
 
-Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos)
+Result<size_t> vfs_write(file* f, iter_source& from, loff_t* pos)
 {
     if (!(f->f_mode & FMODE_WRITE))
         return Errno::EBADF;
@@ -45,7 +45,7 @@ Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos)
 
 Result<size_t> kernel_read(file* f, void* buf, size_t count, loff_t pos)
 {
-    auto it = iov_iter::kernel(buf, count);
+    auto it = iter_dest::kernel(buf, count);
     return vfs_read(f, it, &pos);
 }
 
@@ -158,8 +158,10 @@ private:
  * EBADF, ESPIPE, the file's direction, then the whole buffer [buf, buf +
  * count) must pass access_ok (EFAULT: read(fd, buf, (size_t)-1) moves
  * nothing), and only then is count cut to MAX_RW_COUNT. */
-SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff_t* explicit_pos)
+template <typename Iter, typename UserBuf>
+SyscallResult do_rw(int fd, UserBuf buf, size_t count, loff_t* explicit_pos)
 {
+    constexpr Direction dir = std::is_same_v<Iter, iter_dest> ? Direction::Read : Direction::Write;
     FdRef f(fd);
     if (!f)
         return Errno::EBADF;
@@ -172,10 +174,11 @@ SyscallResult do_rw(Direction dir, int fd, unsigned long buf, size_t count, loff
     loff_t* pos = dir == Direction::Read ? (explicit_pos ? explicit_pos : &f->f_pos) : write_position(f.get(), explicit_pos);
     TRY(rw_verify_area(f.get(), *pos, count));
     count = min(count, MAX_RW_COUNT);
-    auto it = iov_iter::user_single(buf, count);
-    if (dir == Direction::Read)
+    auto it = Iter::user_single(buf, count);
+    if constexpr (dir == Direction::Read)
         return vfs_read(f.get(), it, pos);
-    return vfs_write(f.get(), it, pos);
+    else
+        return vfs_write(f.get(), it, pos);
 }
 
 } // namespace
@@ -220,8 +223,7 @@ Result<size_t> compat_import_iovec(user_in_ptr<const compat_iovec> uvec, int iov
     /* The compat array fills the first half of out; widened from the last
      * entry down, each entry is read before its slot is overwritten. */
     auto* packed = reinterpret_cast<u8*>(out);
-    if (raw_copy_from_user(packed, uvec.addr(), iovcnt * sizeof(compat_iovec)))
-        return Errno::EFAULT;
+    TRY(copy_from_user(packed, uvec.cast<const u8>(), iovcnt * sizeof(compat_iovec)));
     for (int i = iovcnt - 1; i >= 0; i--) {
         compat_iovec c;
         memcpy(&c, packed + i * sizeof(compat_iovec), sizeof(c));
@@ -260,15 +262,17 @@ SyscallResult do_readv_writev(Direction dir, int fd, user_iovec_ptr uvec, unsign
     if (!total.ok()) {
         ret = total.error();
     } else {
-        auto it = iov_iter::user(vec, iovcnt, total.value());
         loff_t* pos = dir == Direction::Write ? write_position(f.get(), explicit_pos)
                                               : (explicit_pos ? explicit_pos : &f->f_pos);
-        if (auto verified = rw_verify_area(f.get(), *pos, total.value()); !verified.ok())
+        if (auto verified = rw_verify_area(f.get(), *pos, total.value()); !verified.ok()) {
             ret = verified.error();
-        else if (dir == Direction::Write)
-            ret = vfs_write(f.get(), it, pos);
-        else
-            ret = vfs_read(f.get(), it, pos);
+        } else if (dir == Direction::Write) {
+            auto from = iter_source::user(vec, iovcnt, total.value());
+            ret = vfs_write(f.get(), from, pos);
+        } else {
+            auto to = iter_dest::user(vec, iovcnt, total.value());
+            ret = vfs_read(f.get(), to, pos);
+        }
     }
     kfree(vec);
     return ret;
@@ -279,27 +283,27 @@ SyscallResult do_readv_writev(Direction dir, int fd, user_iovec_ptr uvec, unsign
 SYSCALL_NO_BKL(read);
 SYSCALL_DEFINE3(read, unsigned int, fd, user_out_ptr<char>, buf, size_t, count)
 {
-    return do_rw(Direction::Read, static_cast<int>(fd), buf.addr(), count, nullptr);
+    return do_rw<iter_dest>(static_cast<int>(fd), buf.cast<void>(), count, nullptr);
 }
 
 SYSCALL_NO_BKL(write);
 SYSCALL_DEFINE3(write, unsigned int, fd, user_in_ptr<const char>, buf, size_t, count)
 {
-    return do_rw(Direction::Write, static_cast<int>(fd), buf.addr(), count, nullptr);
+    return do_rw<iter_source>(static_cast<int>(fd), buf.cast<const void>(), count, nullptr);
 }
 
 SYSCALL_DEFINE4(pread64, unsigned int, fd, user_out_ptr<char>, buf, size_t, count, loff_t, pos)
 {
     if (pos < 0)
         return Errno::EINVAL;
-    return do_rw(Direction::Read, static_cast<int>(fd), buf.addr(), count, &pos);
+    return do_rw<iter_dest>(static_cast<int>(fd), buf.cast<void>(), count, &pos);
 }
 
 SYSCALL_DEFINE4(pwrite64, unsigned int, fd, user_in_ptr<const char>, buf, size_t, count, loff_t, pos)
 {
     if (pos < 0)
         return Errno::EINVAL;
-    return do_rw(Direction::Write, static_cast<int>(fd), buf.addr(), count, &pos);
+    return do_rw<iter_source>(static_cast<int>(fd), buf.cast<const void>(), count, &pos);
 }
 
 SYSCALL_NO_BKL(readv);
@@ -448,7 +452,7 @@ Result<size_t> copy_through_page(file* in, loff_t* in_pos, file* out, loff_t* ou
             failure = got;
             break;
         }
-        auto it = iov_iter::kernel(buf, got.value());
+        auto it = iter_source::kernel(buf, got.value());
         auto put = vfs_write(out, it, out_pos);
         if (!put.ok()) {
             failure = put;

@@ -18,7 +18,7 @@ enum class DirentFormat { Dirent64, Dirent, CompatDirent, CompatOld };
  * position (f_pos) advances past each entry copied. */
 struct getdents_ctx {
     dir_context ctx;
-    unsigned long buf;
+    user_out_ptr<u8> buf;
     size_t left;
     size_t used;
     DirentFormat format;
@@ -93,7 +93,7 @@ bool filldir(dir_context* ctx, const char* name, int namelen, loff_t next_pos, u
         break;
     }
     }
-    if (raw_copy_to_user(g->buf + g->used, rec, reclen)) {
+    if (!copy_to_user(g->buf + g->used, rec, reclen).ok()) {
         g->error = Errno::EFAULT;
         return false;
     }
@@ -102,7 +102,7 @@ bool filldir(dir_context* ctx, const char* name, int namelen, loff_t next_pos, u
     return true;
 }
 
-SyscallResult do_getdents(unsigned int fd, unsigned long dirent, unsigned int count, DirentFormat format)
+SyscallResult do_getdents(unsigned int fd, user_out_ptr<u8> dirent, unsigned int count, DirentFormat format)
 {
     FdRef f(static_cast<int>(fd));
     if (!f)
@@ -128,17 +128,17 @@ SyscallResult do_getdents(unsigned int fd, unsigned long dirent, unsigned int co
 
 SYSCALL_DEFINE3(getdents64, unsigned int, fd, user_out_ptr<u8>, dirent, unsigned int, count)
 {
-    return do_getdents(fd, dirent.addr(), count, DirentFormat::Dirent64);
+    return do_getdents(fd, dirent, count, DirentFormat::Dirent64);
 }
 
 SYSCALL_DEFINE3(getdents, unsigned int, fd, user_out_ptr<u8>, dirent, unsigned int, count)
 {
-    return do_getdents(fd, dirent.addr(), count, DirentFormat::Dirent);
+    return do_getdents(fd, dirent, count, DirentFormat::Dirent);
 }
 
 COMPAT_SYSCALL_DEFINE3(getdents, unsigned int, fd, user_out_ptr<u8>, dirent, unsigned int, count)
 {
-    return do_getdents(fd, dirent.addr(), count, DirentFormat::CompatDirent);
+    return do_getdents(fd, dirent, count, DirentFormat::CompatDirent);
 }
 
 /* i386's readdir (89): one compat_old_linux_dirent; 1 if one was read, 0 at
@@ -146,6 +146,6 @@ COMPAT_SYSCALL_DEFINE3(getdents, unsigned int, fd, user_out_ptr<u8>, dirent, uns
 COMPAT_SYSCALL_DEFINE3(old_readdir, unsigned int, fd, user_out_ptr<u8>, dirent, unsigned int, count)
 {
     (void)count;
-    SyscallResult r = do_getdents(fd, dirent.addr(), NAME_MAX + 11, DirentFormat::CompatOld);
+    SyscallResult r = do_getdents(fd, dirent, NAME_MAX + 11, DirentFormat::CompatOld);
     return r.value > 0 ? SyscallResult(1) : r;
 }

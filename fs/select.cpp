@@ -190,7 +190,8 @@ Result<u64> deadline_from_timeval(s64 sec, s64 usec)
     return ktime_get_ns() + static_cast<u64>(timespec64_to_ns(timespec64{sec, static_cast<long>(nsec)}));
 }
 
-SyscallResult do_select(int n, unsigned long inp, unsigned long outp, unsigned long exp, u64 deadline,
+/* The sets as bytes: 64-bit words from x86-64, 32-bit ones from i386. */
+SyscallResult do_select(int n, user_inout_ptr<u8> inp, user_inout_ptr<u8> outp, user_inout_ptr<u8> exp, u64 deadline,
                         unsigned word_bits = 64)
 {
     if (n < 0)
@@ -202,9 +203,12 @@ SyscallResult do_select(int n, unsigned long inp, unsigned long outp, unsigned l
     constexpr int WORDS = SELECT_MAX / 64;
     size_t bytes = ((n + word_bits - 1) / word_bits) * (word_bits / 8);
     u64 in[WORDS] = {}, out[WORDS] = {}, ex[WORDS] = {};
-    if ((inp && raw_copy_from_user(in, inp, bytes)) || (outp && raw_copy_from_user(out, outp, bytes)) ||
-        (exp && raw_copy_from_user(ex, exp, bytes)))
-        return Errno::EFAULT;
+    auto read_set = [bytes](u64* set, user_inout_ptr<u8> u) -> Result<void> {
+        return u ? copy_from_user(reinterpret_cast<u8*>(set), u, bytes) : Result<void>{};
+    };
+    TRY(read_set(in, inp));
+    TRY(read_set(out, outp));
+    TRY(read_set(ex, exp));
     u64 rin[WORDS], rout[WORDS], rex[WORDS];
     auto ready = poll_loop(deadline, [&](poll_table* pt) -> Result<int> {
         int count = 0;
@@ -230,9 +234,12 @@ SyscallResult do_select(int n, unsigned long inp, unsigned long outp, unsigned l
     });
     if (!ready.ok())
         return ready.error();
-    if ((inp && raw_copy_to_user(inp, rin, bytes)) || (outp && raw_copy_to_user(outp, rout, bytes)) ||
-        (exp && raw_copy_to_user(exp, rex, bytes)))
-        return Errno::EFAULT;
+    auto write_set = [bytes](user_inout_ptr<u8> u, const u64* set) -> Result<void> {
+        return u ? copy_to_user(u, reinterpret_cast<const u8*>(set), bytes) : Result<void>{};
+    };
+    TRY(write_set(inp, rin));
+    TRY(write_set(outp, rout));
+    TRY(write_set(exp, rex));
     return ready.value();
 }
 
@@ -262,7 +269,7 @@ SYSCALL_DEFINE5(select, int, n, user_inout_ptr<u64>, inp, user_inout_ptr<u64>, o
         timeval_user tv = TRY(get_user(tvp));
         deadline = TRY(deadline_from_timeval(tv.tv_sec, tv.tv_usec));
     }
-    SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline);
+    SyscallResult r = do_select(n, inp.cast<u8>(), outp.cast<u8>(), exp.cast<u8>(), deadline);
     if (tvp && !(current->personality & STICKY_TIMEOUTS)) {
         /* Linux reports the time left, unless the personality asks it not to. */
         u64 now = ktime_get_ns();
@@ -285,7 +292,7 @@ SYSCALL_DEFINE6(pselect6, int, n, user_inout_ptr<u64>, inp, user_inout_ptr<u64>,
         TRY(copy_from_user(&data, user_in_ptr<const decltype(data)>(sig)));
         TRY(set_temporary_sigmask(data.mask, data.size));
     }
-    SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline);
+    SyscallResult r = do_select(n, inp.cast<u8>(), outp.cast<u8>(), exp.cast<u8>(), deadline);
     end_temporary_sigmask(r);
     return r;
 }
@@ -319,7 +326,7 @@ COMPAT_SYSCALL_DEFINE5(select, int, n, user_inout_ptr<u32>, inp, user_inout_ptr<
         old_timeval32 tv = TRY(get_user(tvp));
         deadline = TRY(deadline_from_timeval(tv.tv_sec, tv.tv_usec));
     }
-    SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline, 32);
+    SyscallResult r = do_select(n, inp.cast<u8>(), outp.cast<u8>(), exp.cast<u8>(), deadline, 32);
     if (tvp && !(current->personality & STICKY_TIMEOUTS)) {
         u64 now = ktime_get_ns();
         u64 left = now < deadline ? deadline - now : 0;
@@ -349,7 +356,7 @@ static SyscallResult compat_pselect6(int n, user_inout_ptr<u32> inp, user_inout_
 {
     u64 deadline = TRY(deadline_from_timespec(tsp));
     TRY(compat_pselect_sigmask(sig));
-    SyscallResult r = do_select(n, inp.addr(), outp.addr(), exp.addr(), deadline, 32);
+    SyscallResult r = do_select(n, inp.cast<u8>(), outp.cast<u8>(), exp.cast<u8>(), deadline, 32);
     end_temporary_sigmask(r);
     return r;
 }

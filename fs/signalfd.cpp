@@ -109,7 +109,7 @@ int take_signal(u64 mask, siginfo_t& info)
     return sig;
 }
 
-Result<size_t> signalfd_read(file* f, iov_iter& to, loff_t*)
+Result<size_t> signalfd_read(file* f, iter_dest& to, loff_t*)
 {
     u64 mask = ctx_of(f)->sigmask;
     size_t want = to.count() / sizeof(signalfd_siginfo) * sizeof(signalfd_siginfo); /* whole entries, bytes */

@@ -84,13 +84,13 @@ Result<size_t> splice_file_to_pipe(file* in, pipe_inode_info* opipe, loff_t* pos
     Result<size_t> failure = 0;
     while (done < want) {
         size_t chunk = min(want - done, PAGE_SIZE);
-        auto to = iov_iter::kernel(page.get(), chunk);
+        auto to = iter_dest::kernel(page.get(), chunk);
         auto got = in->f_op->read_iter(in, to, pos);
         if (!got.ok() || !got.value()) {
             failure = got;
             break;
         }
-        auto from = iov_iter::kernel(page.get(), got.value());
+        auto from = iter_source::kernel(page.get(), got.value());
         done += pipe_fill(opipe, from, got.value());
         if (got.value() < chunk)
             break; /* all the file has for now */
@@ -120,9 +120,9 @@ Result<size_t> splice_pipe_to_file(pipe_inode_info* ipipe, file* out, loff_t* po
     Result<size_t> failure = 0;
     while (done < want) {
         size_t chunk = min(want - done, PAGE_SIZE);
-        auto to = iov_iter::kernel(page.get(), chunk);
+        auto to = iter_dest::kernel(page.get(), chunk);
         size_t n = pipe_copy_out(ipipe, done, to, chunk);
-        auto from = iov_iter::kernel(page.get(), n);
+        auto from = iter_source::kernel(page.get(), n);
         auto put = out->f_op->write_iter(out, from, pos);
         if (!put.ok()) {
             failure = put;
@@ -170,9 +170,9 @@ Result<size_t> pipe_to_pipe(pipe_inode_info* ipipe, pipe_inode_info* opipe, size
         size_t done = 0;
         while (done < want) {
             size_t chunk = min(want - done, PAGE_SIZE);
-            auto to = iov_iter::kernel(page.get(), chunk);
+            auto to = iter_dest::kernel(page.get(), chunk);
             size_t n = pipe_copy_out(ipipe, done, to, chunk);
-            auto from = iov_iter::kernel(page.get(), n);
+            auto from = iter_source::kernel(page.get(), n);
             done += pipe_fill(opipe, from, n);
         }
         if (consume)
@@ -256,7 +256,8 @@ size_t page_span_limit(const iovec* vec, unsigned long nr, size_t slots)
 }
 
 /* vmsplice into a pipe: user memory, as much as fits once there is room. */
-Result<size_t> vmsplice_to_pipe(pipe_inode_info* p, iov_iter& from, const iovec* vec, unsigned long nr, bool nonblock)
+Result<size_t> vmsplice_to_pipe(pipe_inode_info* p, iter_source& from, const iovec* vec, unsigned long nr,
+                                bool nonblock)
 {
     size_t room = TRY(lock_for_writing(p, nonblock));
     size_t slots = room / PAGE_SIZE; /* Linux's free buffers; a partly filled page is one */
@@ -271,7 +272,7 @@ Result<size_t> vmsplice_to_pipe(pipe_inode_info* p, iov_iter& from, const iovec*
 }
 
 /* vmsplice out of a pipe: what it holds, into user memory. */
-Result<size_t> vmsplice_to_user(pipe_inode_info* p, iov_iter& to, bool nonblock)
+Result<size_t> vmsplice_to_user(pipe_inode_info* p, iter_dest& to, bool nonblock)
 {
     size_t avail = TRY(lock_for_reading(p, nonblock));
     if (!avail)
@@ -344,10 +345,14 @@ SYSCALL_DEFINE4(vmsplice, int, fd, user_iovec_ptr, uiov, unsigned long, nr_segs,
         return Errno::ENOMEM;
     Result<size_t> r = import_iovec(uiov, static_cast<int>(nr_segs), vec);
     if (r.ok() && r.value()) {
-        auto it = iov_iter::user(vec, nr_segs, r.value());
         bool nonblock = flags & SPLICE_F_NONBLOCK;
-        r = (f->f_mode & FMODE_WRITE) ? vmsplice_to_pipe(p, it, vec, nr_segs, nonblock)
-                                       : vmsplice_to_user(p, it, nonblock);
+        if (f->f_mode & FMODE_WRITE) {
+            auto from = iter_source::user(vec, nr_segs, r.value());
+            r = vmsplice_to_pipe(p, from, vec, nr_segs, nonblock);
+        } else {
+            auto to = iter_dest::user(vec, nr_segs, r.value());
+            r = vmsplice_to_user(p, to, nonblock);
+        }
     }
     kfree(vec);
     return r;

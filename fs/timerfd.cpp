@@ -94,7 +94,7 @@ void set_cancel_on_set(timerfd_ctx* c, bool on)
     c->cancel_on_set = on;
 }
 
-Result<size_t> timerfd_read(file* f, iov_iter& to, loff_t*)
+Result<size_t> timerfd_read(file* f, iter_dest& to, loff_t*)
 {
     timerfd_ctx* c = ctx_of(f);
     if (to.count() < sizeof(u64))

@@ -232,7 +232,9 @@ Result<long> do_msgsnd(int msqid, long mtype, user_in_ptr<const char> mtext, siz
 }
 
 /* compat: an i386 caller's msgbuf, its mtype a 32-bit long (compat_msgbuf). */
-Result<long> do_msgrcv(int msqid, user_out_ptr<void> buf, size_t bufsz, long msgtyp, int msgflg, bool compat = false)
+/* buf is read too: MSG_COPY loads it first, as Linux. */
+Result<long> do_msgrcv(int msqid, user_inout_ptr<void> buf, size_t bufsz, long msgtyp, int msgflg,
+                       bool compat = false)
 {
     if (msqid < 0 || static_cast<long>(bufsz) < 0)
         return Errno::EINVAL;
@@ -244,7 +246,7 @@ Result<long> do_msgrcv(int msqid, user_out_ptr<void> buf, size_t bufsz, long msg
         if (!(copy = alloc_msg(len)))
             return Errno::ENOMEM;
         /* Linux's prepare_copy loads the buffer first (load_msg): a bad one faults here. */
-        if (!copy_from_user(copy->m_text, user_in_ptr<const char>(buf.addr()), len).ok()) {
+        if (!copy_from_user(copy->m_text, buf.cast<const char>(), len).ok()) {
             kfree(copy);
             return Errno::EFAULT;
         }
@@ -431,7 +433,7 @@ SYSCALL_DEFINE4(msgsnd, int, msqid, user_in_ptr<const long>, msgp, size_t, msgsz
     return do_msgsnd(msqid, mtype, msgp.cast<const char>() + sizeof(long), msgsz, msgflg);
 }
 
-SYSCALL_DEFINE5(msgrcv, int, msqid, user_out_ptr<void>, msgp, size_t, msgsz, long, msgtyp, int, msgflg)
+SYSCALL_DEFINE5(msgrcv, int, msqid, user_inout_ptr<void>, msgp, size_t, msgsz, long, msgtyp, int, msgflg)
 {
     return do_msgrcv(msqid, msgp, msgsz, msgtyp, msgflg);
 }
@@ -444,7 +446,7 @@ COMPAT_SYSCALL_DEFINE4(msgsnd, int, msqid, user_in_ptr<const s32>, msgp, compat_
                      msgflg);
 }
 
-COMPAT_SYSCALL_DEFINE5(msgrcv, int, msqid, user_out_ptr<void>, msgp, compat_ssize_t, msgsz, compat_long_t, msgtyp,
+COMPAT_SYSCALL_DEFINE5(msgrcv, int, msqid, user_inout_ptr<void>, msgp, compat_ssize_t, msgsz, compat_long_t, msgtyp,
                        int, msgflg)
 {
     return do_msgrcv(msqid, msgp, static_cast<size_t>(static_cast<long>(msgsz)), msgtyp, msgflg, true);

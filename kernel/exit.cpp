@@ -142,9 +142,8 @@ void do_exit(int code)
 
     /* CLONE_CHILD_CLEARTID: tell a joining thread, as glibc/musl expect. */
     if (t->clear_child_tid) {
-        int zero = 0;
-        (void)raw_copy_to_user(t->clear_child_tid, &zero, sizeof(zero));
-        futex_wake_address(t->clear_child_tid);
+        (void)put_user(0, t->clear_child_tid);
+        futex_wake_address(t->clear_child_tid.cast<u32>());
     }
     vfork_release(t);
     exit_mm(t);

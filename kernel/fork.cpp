@@ -132,8 +132,8 @@ struct kernel_clone_args {
     int exit_signal;
     unsigned long stack;
     unsigned long tls;
-    unsigned long parent_tid;
-    unsigned long child_tid;
+    user_out_ptr<int> parent_tid;
+    user_inout_ptr<int> child_tid; /* CLONE_CHILD_SETTID writes it, CLONE_CHILD_CLEARTID at exit */
 };
 
 /* The PTRACE_EVENT_* a traced parent's clone reports (0: none), as Linux's
@@ -196,8 +196,8 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
     p->sas_ss_size = parent->sas_ss_size;
     p->sas_ss_flags = parent->sas_ss_flags;
     if (flags & CLONE_VM) {
-        p->sas_ss_flags = SS_DISABLE, p->sas_ss_sp = 0, p->sas_ss_size = 0;
-        p->rseq = 0; /* a thread registers its own */
+        p->sas_ss_flags = SS_DISABLE, p->sas_ss_sp = {}, p->sas_ss_size = 0;
+        p->rseq = {}; /* a thread registers its own */
     } else {
         p->rseq = parent->rseq, p->rseq_len = parent->rseq_len, p->rseq_sig = parent->rseq_sig;
     }
@@ -302,14 +302,14 @@ static SyscallResult kernel_clone(const kernel_clone_args& args)
     task_struct* p = TRY(copy_process(args, trace));
     pid_t pid = p->pid;
     if (args.flags & CLONE_PARENT_SETTID)
-        (void)put_user(pid, user_out_ptr<int>(args.parent_tid));
+        (void)put_user(pid, args.parent_tid);
     /* CLONE_CHILD_SETTID writes into the child's memory: with its own mm
      * (fork) the copy-on-write page is the child's, so write through it. */
     if (args.flags & CLONE_CHILD_SETTID) {
         if (args.flags & CLONE_VM)
-            (void)put_user(pid, user_out_ptr<int>(args.child_tid));
+            (void)put_user(pid, args.child_tid);
         else
-            (void)copy_to_new_mm(p->mm, args.child_tid, &pid, sizeof(pid));
+            (void)copy_to_new_mm(p->mm, args.child_tid.cast<void>(), &pid, sizeof(pid));
     }
     task_struct* self = current;
     if (args.flags & CLONE_VFORK) {
@@ -352,13 +352,17 @@ void vfork_release(task_struct* t)
 
 SYSCALL_DEFINE0(fork)
 {
-    return kernel_clone({.flags = 0, .exit_signal = SIGCHLD, .stack = 0, .tls = 0, .parent_tid = 0, .child_tid = 0});
+    return kernel_clone({.flags = 0, .exit_signal = SIGCHLD, .stack = 0, .tls = 0, .parent_tid = {}, .child_tid = {}});
 }
 
 SYSCALL_DEFINE0(vfork)
 {
-    return kernel_clone(
-        {.flags = CLONE_VFORK | CLONE_VM, .exit_signal = SIGCHLD, .stack = 0, .tls = 0, .parent_tid = 0, .child_tid = 0});
+    return kernel_clone({.flags = CLONE_VFORK | CLONE_VM,
+                         .exit_signal = SIGCHLD,
+                         .stack = 0,
+                         .tls = 0,
+                         .parent_tid = {},
+                         .child_tid = {}});
 }
 
 /* x86-64's argument order: flags, stack, parent_tid, child_tid, tls. */
@@ -369,8 +373,8 @@ SYSCALL_DEFINE5(clone, CloneFlags, clone_flags, CloneStack, newsp, CloneParentTi
                          .exit_signal = static_cast<int>(clone_flags & CSIGNAL),
                          .stack = newsp,
                          .tls = tls,
-                         .parent_tid = parent_tidptr.addr(),
-                         .child_tid = child_tidptr.addr()});
+                         .parent_tid = parent_tidptr,
+                         .child_tid = child_tidptr});
 }
 
 /* i386's argument order: flags, stack, parent_tid, tls, child_tid; tls is a
@@ -382,8 +386,8 @@ COMPAT_SYSCALL_DEFINE5(ia32_clone, CloneFlags, clone_flags, CloneStack, newsp, C
                          .exit_signal = static_cast<int>(clone_flags & CSIGNAL),
                          .stack = newsp,
                          .tls = tls,
-                         .parent_tid = parent_tidptr.addr(),
-                         .child_tid = child_tidptr.addr()});
+                         .parent_tid = parent_tidptr,
+                         .child_tid = child_tidptr});
 }
 
 /* clone3: the arguments in a structure (struct clone_args, at least its first
@@ -407,8 +411,8 @@ SYSCALL_DEFINE2(clone3, user_in_ptr<const u64>, uargs, size_t, size)
                          .exit_signal = static_cast<int>(a[EXIT_SIGNAL]),
                          .stack = a[STACK] ? a[STACK] + a[STACK_SIZE] : 0,
                          .tls = a[TLS],
-                         .parent_tid = a[PARENT_TID],
-                         .child_tid = a[CHILD_TID]});
+                         .parent_tid = user_out_ptr<int>(a[PARENT_TID]),
+                         .child_tid = user_inout_ptr<int>(a[CHILD_TID])});
 }
 
 /* Another CPU's idle task: the boot task's context (root, no mm), on no list. */

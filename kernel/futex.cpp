@@ -36,8 +36,10 @@ struct futex_key {
     bool operator==(const futex_key& o) const { return base == o.base && offset == o.offset; }
 };
 
-futex_key get_futex_key(unsigned long uaddr, bool private_futex)
+futex_key get_futex_key(user_inout_ptr<u32> uptr, bool private_futex)
 {
+    /* A key is an address (or an offset in the object mapped there). */
+    unsigned long uaddr = user_addr(uptr);
     mm_struct* mm = current->mm;
     if (!private_futex) {
         vm_area_struct* v = find_vma(mm, uaddr);
@@ -100,7 +102,7 @@ int requeue(const futex_key& key, const futex_key& key2, int nr_wake, int nr_req
 } // namespace
 
 /* CLONE_CHILD_CLEARTID at a thread's exit: a shared wake, as Linux's. */
-void futex_wake_address(unsigned long uaddr) { wake(get_futex_key(uaddr, false), 1); }
+void futex_wake_address(user_inout_ptr<u32> uaddr) { wake(get_futex_key(uaddr, false), 1); }
 
 /* The call on either timeout layout: timespec_user, or i386's
  * old_timespec32 (futex_time32). */
@@ -109,7 +111,7 @@ static SyscallResult do_futex(user_inout_ptr<u32> uaddr, FutexOp op, FutexVal va
 {
     int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     bool private_futex = op & FUTEX_PRIVATE_FLAG;
-    if (uaddr.addr() & 3)
+    if (!uaddr.is_aligned(sizeof(u32)))
         return Errno::EINVAL;
     /* The bitset forms need a non-empty bitset (every waiter here matches any). */
     if ((cmd == FUTEX_WAIT_BITSET || cmd == FUTEX_WAKE_BITSET) && !val3)
@@ -118,19 +120,19 @@ static SyscallResult do_futex(user_inout_ptr<u32> uaddr, FutexOp op, FutexVal va
     case FUTEX_REQUEUE:
     case FUTEX_CMP_REQUEUE: {
         int nr_wake = static_cast<int>(val), nr_requeue = static_cast<int>(utime);
-        if (nr_wake < 0 || nr_requeue < 0 || (uaddr2.addr() & 3))
+        if (nr_wake < 0 || nr_requeue < 0 || !uaddr2.is_aligned(sizeof(u32)))
             return Errno::EINVAL;
         if (cmd == FUTEX_CMP_REQUEUE) {
             u32 cur = TRY(get_user(uaddr));
             if (cur != val3)
                 return Errno::EAGAIN;
         }
-        return requeue(get_futex_key(uaddr.addr(), private_futex), get_futex_key(uaddr2.addr(), private_futex),
+        return requeue(get_futex_key(uaddr, private_futex), get_futex_key(uaddr2, private_futex),
                        nr_wake, nr_requeue);
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
-        return wake(get_futex_key(uaddr.addr(), private_futex), static_cast<int>(val));
+        return wake(get_futex_key(uaddr, private_futex), static_cast<int>(val));
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
         u64 deadline = ~0ULL;
@@ -153,10 +155,10 @@ static SyscallResult do_futex(user_inout_ptr<u32> uaddr, FutexOp op, FutexVal va
                 ns -= (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : static_cast<s64>(ktime_get_ns());
             deadline = static_cast<u64>(ktime_add_safe(static_cast<s64>(ktime_get_ns()), ns > 0 ? ns : 0));
         }
-        futex_waiter w{{}, current, get_futex_key(uaddr.addr(), private_futex), false};
+        futex_waiter w{{}, current, get_futex_key(uaddr, private_futex), false};
         u64 flags = local_irq_save();
         u32 cur = 0;
-        if (raw_copy_from_user(&cur, uaddr.addr(), sizeof(cur))) {
+        if (!copy_from_user(&cur, uaddr).ok()) {
             local_irq_restore(flags);
             return Errno::EFAULT;
         }

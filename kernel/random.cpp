@@ -70,7 +70,7 @@ SYSCALL_DEFINE3(getrandom, user_out_ptr<char>, buf, size_t, count, unsigned int,
     while (done < count) {
         size_t n = min(count - done, sizeof(chunk));
         get_random_bytes(chunk, n);
-        if (raw_copy_to_user(buf.addr() + done, chunk, n))
+        if (!copy_to_user(buf.cast<u8>() + done, chunk, n).ok())
             return done ? SyscallResult(done) : SyscallResult(Errno::EFAULT);
         done += n;
     }

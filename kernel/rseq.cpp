@@ -10,8 +10,7 @@
 #include <linux/signal.h>
 #include <linux/syscalls.h>
 
-namespace {
-
+/* Named in task_struct (linux/sched.h), so outside the anonymous namespace. */
 struct rseq_user {
     u32 cpu_id_start;
     u32 cpu_id;
@@ -20,6 +19,9 @@ struct rseq_user {
     u32 node_id;
     u32 mm_cid;
 };
+static_assert(sizeof(rseq_user) == 32 && offsetof(rseq_user, rseq_cs) == 8);
+
+namespace {
 
 struct rseq_cs_user {
     u32 version;
@@ -40,23 +42,24 @@ void rseq_handle_notify_resume(pt_regs* regs)
     if (!t->rseq)
         return;
     /* Leave a critical section the thread was interrupted in: to its abort handler. */
-    u64 cs_addr = 0;
-    if (raw_copy_from_user(&cs_addr, t->rseq + offsetof(rseq_user, rseq_cs), sizeof(cs_addr)) == 0 && cs_addr) {
-        rseq_cs_user cs;
-        if (raw_copy_from_user(&cs, cs_addr, sizeof(cs)) == 0 && regs->ip - cs.start_ip < cs.post_commit_offset) {
-            u32 sig = 0;
-            if (raw_copy_from_user(&sig, cs.abort_ip - sizeof(u32), sizeof(sig)) || sig != t->rseq_sig) {
+    auto rseq_cs = t->rseq.field<u64>(offsetof(rseq_user, rseq_cs));
+    auto cs_addr = get_user(rseq_cs);
+    if (cs_addr.ok() && cs_addr.value()) {
+        auto cs = get_user(user_in_ptr<const rseq_cs_user>(cs_addr.value()));
+        if (cs.ok() && regs->ip - cs.value().start_ip < cs.value().post_commit_offset) {
+            /* The signature: the 4 bytes before the abort handler. */
+            auto sig = get_user(user_in_ptr<const u32>(cs.value().abort_ip - sizeof(u32)));
+            if (!sig.ok() || sig.value() != t->rseq_sig) {
                 force_sig(SIGSEGV);
                 return;
             }
-            regs->ip = cs.abort_ip;
-            u64 zero = 0;
-            (void)raw_copy_to_user(t->rseq + offsetof(rseq_user, rseq_cs), &zero, sizeof(zero));
+            regs->ip = cs.value().abort_ip;
+            (void)put_user(u64{0}, rseq_cs);
         }
     }
     u32 now = static_cast<u32>(smp_processor_id());
     u32 cpu[2] = {now, now};
-    (void)raw_copy_to_user(t->rseq, cpu, sizeof(cpu));
+    (void)copy_to_user(t->rseq.cast<u32>(), cpu, 2); /* cpu_id_start, cpu_id */
 }
 
 SYSCALL_DEFINE4(rseq, user_inout_ptr<rseq_user>, rseq, u32, rseq_len, int, flags, u32, sig)
@@ -65,13 +68,13 @@ SYSCALL_DEFINE4(rseq, user_inout_ptr<rseq_user>, rseq, u32, rseq_len, int, flags
     if (flags & RSEQ_FLAG_UNREGISTER) {
         if (flags & ~RSEQ_FLAG_UNREGISTER)
             return Errno::EINVAL;
-        if (t->rseq != rseq.addr())
+        if (t->rseq != rseq)
             return Errno::EINVAL;
         if (rseq_len != t->rseq_len)
             return Errno::EINVAL;
         if (sig != t->rseq_sig)
             return Errno::EPERM;
-        t->rseq = 0;
+        t->rseq = {};
         t->rseq_len = 0;
         return 0;
     }
@@ -79,21 +82,20 @@ SYSCALL_DEFINE4(rseq, user_inout_ptr<rseq_user>, rseq, u32, rseq_len, int, flags
         return Errno::EINVAL;
     if (t->rseq) {
         /* Registering the same area again is EBUSY; anything else EINVAL. */
-        if (t->rseq != rseq.addr() || rseq_len != t->rseq_len)
+        if (t->rseq != rseq || rseq_len != t->rseq_len)
             return Errno::EINVAL;
         if (sig != t->rseq_sig)
             return Errno::EPERM;
         return Errno::EBUSY;
     }
-    if ((rseq.addr() & (ORIG_RSEQ_SIZE - 1)) || rseq_len < ORIG_RSEQ_SIZE)
+    if (!rseq.is_aligned(ORIG_RSEQ_SIZE) || rseq_len < ORIG_RSEQ_SIZE)
         return Errno::EINVAL;
-    if (!access_ok(rseq.addr(), rseq_len))
+    if (!access_ok(rseq, rseq_len))
         return Errno::EFAULT;
     u32 now = static_cast<u32>(smp_processor_id());
     u32 cpu[2] = {now, now};
-    if (raw_copy_to_user(rseq.addr(), cpu, sizeof(cpu)))
-        return Errno::EFAULT;
-    t->rseq = rseq.addr();
+    TRY(copy_to_user(rseq.cast<u32>(), cpu, 2));
+    t->rseq = rseq;
     t->rseq_len = rseq_len;
     t->rseq_sig = sig;
     set_tsk_thread_flag(t, TIF_NOTIFY_RESUME);

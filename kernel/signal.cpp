@@ -819,9 +819,9 @@ Result<void> do_sigaltstack(const stack_t_user* uss, stack_t_user* uoss)
 {
     task_struct* t = current;
     unsigned long sp = current_pt_regs()->sp;
-    bool on_stack = t->sas_ss_size && sp - t->sas_ss_sp < t->sas_ss_size;
-    stack_t_user old{t->sas_ss_sp, on_stack ? SS_ONSTACK : (t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE), 0,
-                     t->sas_ss_size};
+    bool on_stack = t->sas_ss_size && sp - user_addr(t->sas_ss_sp) < t->sas_ss_size;
+    stack_t_user old{user_addr(t->sas_ss_sp),
+                     on_stack ? SS_ONSTACK : (t->sas_ss_size ? t->sas_ss_flags : SS_DISABLE), 0, t->sas_ss_size};
     if (uss) {
         const stack_t_user& ss = *uss;
         if (on_stack)
@@ -830,13 +830,13 @@ Result<void> do_sigaltstack(const stack_t_user* uss, stack_t_user* uoss)
         if (mode != SS_DISABLE && mode != SS_ONSTACK && mode != 0)
             return Errno::EINVAL;
         if (mode == SS_DISABLE) {
-            t->sas_ss_sp = 0;
+            t->sas_ss_sp = {};
             t->sas_ss_size = 0;
             t->sas_ss_flags = SS_DISABLE;
         } else {
             if (ss.ss_size < MINSIGSTKSZ)
                 return Errno::ENOMEM;
-            t->sas_ss_sp = ss.ss_sp;
+            t->sas_ss_sp = user_inout_ptr<void>(ss.ss_sp);
             t->sas_ss_size = ss.ss_size;
             t->sas_ss_flags = ss.ss_flags & static_cast<int>(SS_AUTODISARM);
         }

@@ -21,6 +21,7 @@
 #include <linux/syscalls.h>
 #include <uapi/linux/time32.h>
 #include <uapi/linux/utsname.h>
+#include <uapi/linux/reboot.h>
 
 namespace {
 
@@ -33,16 +34,7 @@ new_utsname utsname = {
     .domainname = "(none)",
 };
 
-constexpr unsigned int LINUX_REBOOT_MAGIC1 = 0xfee1dead;
-constexpr unsigned int LINUX_REBOOT_MAGIC2 = 672274793;
-constexpr unsigned int LINUX_REBOOT_MAGIC2A = 85072278;
-constexpr unsigned int LINUX_REBOOT_MAGIC2B = 369367448;
-constexpr unsigned int LINUX_REBOOT_MAGIC2C = 537993216;
-constexpr unsigned int LINUX_REBOOT_CMD_RESTART = 0x01234567;
-constexpr unsigned int LINUX_REBOOT_CMD_HALT = 0xcdef0123;
-constexpr unsigned int LINUX_REBOOT_CMD_CAD_ON = 0x89abcdef;
-constexpr unsigned int LINUX_REBOOT_CMD_CAD_OFF = 0x00000000;
-constexpr unsigned int LINUX_REBOOT_CMD_POWER_OFF = 0x4321fedc;
+/* reboot(2)'s magic numbers: uapi/linux/reboot.h. */
 
 constexpr int PR_SET_PDEATHSIG = 1, PR_GET_PDEATHSIG = 2, PR_GET_DUMPABLE = 3, PR_SET_DUMPABLE = 4,
               PR_SET_NAME = 15, PR_GET_NAME = 16, PR_SET_CHILD_SUBREAPER = 36, PR_GET_CHILD_SUBREAPER = 37,
@@ -480,11 +472,11 @@ SYSCALL_DEFINE5(prctl, int, option, unsigned long, arg2, unsigned long, arg3, un
 
 SYSCALL_DEFINE1(set_tid_address, user_inout_ptr<int>, tidptr)
 {
-    current->clear_child_tid = tidptr.addr();
+    current->clear_child_tid = tidptr;
     return current->pid;
 }
 
-SYSCALL_DEFINE2(set_robust_list, unsigned long, head, size_t, len)
+SYSCALL_DEFINE2(set_robust_list, user_in_ptr<const robust_list_head>, head, size_t, len)
 {
     constexpr size_t ROBUST_LIST_HEAD_SIZE = 24; /* struct robust_list_head on x86-64 */
     if (len != ROBUST_LIST_HEAD_SIZE)
@@ -494,7 +486,8 @@ SYSCALL_DEFINE2(set_robust_list, unsigned long, head, size_t, len)
     return 0;
 }
 
-SYSCALL_DEFINE3(get_robust_list, int, pid, user_out_ptr<unsigned long>, head_ptr, user_out_ptr<size_t>, len_ptr)
+SYSCALL_DEFINE3(get_robust_list, int, pid, user_out_ptr<user_in_ptr<const robust_list_head>>, head_ptr,
+                user_out_ptr<size_t>, len_ptr)
 {
     task_struct* t = pid ? find_task_by_pid(pid) : current;
     if (!t)

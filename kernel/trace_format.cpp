@@ -218,12 +218,12 @@ bool user_pointer_at(unsigned long base, unsigned long i, SyscallAbi abi, unsign
 void ArgvPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 {
     unsigned long p;
-    if (!addr() || !user_pointer_at(addr(), 0, a.abi, p)) {
-        trace_print_pointer(out, addr());
+    if (!user_addr(*this) || !user_pointer_at(user_addr(*this), 0, a.abi, p)) {
+        trace_print_pointer(out, user_addr(*this));
         return;
     }
     out.append("[");
-    for (unsigned long i = 0; user_pointer_at(addr(), i, a.abi, p) && p; i++) {
+    for (unsigned long i = 0; user_pointer_at(user_addr(*this), i, a.abi, p) && p; i++) {
         if (i == STRING_LIMIT) {
             out.append(", ...");
             break;
@@ -238,10 +238,10 @@ void ArgvPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 void EnvpPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 {
     unsigned long p, n = 0;
-    trace_print_pointer(out, addr());
-    if (!addr())
+    trace_print_pointer(out, user_addr(*this));
+    if (!user_addr(*this))
         return;
-    while (n < 100000 && user_pointer_at(addr(), n, a.abi, p) && p)
+    while (n < 100000 && user_pointer_at(user_addr(*this), n, a.abi, p) && p)
         n++;
     out.appendf(" /* %lu var%s */", n, n == 1 ? "" : "s");
 }
@@ -438,8 +438,8 @@ void CloneParentTid::trace(TraceBuffer& out, const TraceArgs& a) const
 {
     int tid;
     out.append("parent_tid=");
-    if (a.ret < 0 || !addr() || !copy_from_user(&tid, user_in_ptr<const int>(addr())).ok())
-        trace_print_pointer(out, addr());
+    if (a.ret < 0 || !user_addr(*this) || !copy_from_user(&tid, user_in_ptr<const int>(user_addr(*this))).ok())
+        trace_print_pointer(out, user_addr(*this));
     else
         out.appendf("[%d]", tid);
 }
@@ -518,7 +518,7 @@ bool FutexUaddr2::trace_omit(const unsigned long* args, int)
     return !(cmd == 3 || cmd == 4 || cmd == 5 || cmd == 11 || cmd == 12);
 }
 
-void FutexUaddr2::trace(TraceBuffer& out, const TraceArgs&) const { trace_print_pointer(out, addr()); }
+void FutexUaddr2::trace(TraceBuffer& out, const TraceArgs&) const { trace_print_pointer(out, user_addr(*this)); }
 
 bool FutexVal3::trace_omit(const unsigned long* args, int)
 {

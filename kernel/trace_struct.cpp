@@ -237,8 +237,8 @@ void trace_decoder<kernel_sigaction_user>::result(TraceBuffer&, const TraceArgs&
 void WaitStatusPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 {
     int s;
-    if (a.ret <= 0 || !read_user(s, addr())) {
-        trace_print_pointer(out, addr());
+    if (a.ret <= 0 || !read_user(s, user_addr(*this))) {
+        trace_print_pointer(out, user_addr(*this));
         return;
     }
     out.append("[{");
@@ -261,8 +261,8 @@ void WaitStatusPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 void FdPairPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 {
     int fds[2];
-    if (a.ret < 0 || !read_user(fds, addr()))
-        trace_print_pointer(out, addr());
+    if (a.ret < 0 || !read_user(fds, user_addr(*this)))
+        trace_print_pointer(out, user_addr(*this));
     else
         out.appendf("[%d, %d]", fds[0], fds[1]);
 }
@@ -270,8 +270,8 @@ void FdPairPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 void SigSetInPtr::trace(TraceBuffer& out, const TraceArgs&) const
 {
     u64 set;
-    if (!read_user(set, addr()))
-        trace_print_pointer(out, addr());
+    if (!read_user(set, user_addr(*this)))
+        trace_print_pointer(out, user_addr(*this));
     else
         trace_print_sigset(out, set);
 }
@@ -279,8 +279,8 @@ void SigSetInPtr::trace(TraceBuffer& out, const TraceArgs&) const
 void SigSetOutPtr::trace(TraceBuffer& out, const TraceArgs& a) const
 {
     u64 set;
-    if (a.ret < 0 || !read_user(set, addr()))
-        trace_print_pointer(out, addr());
+    if (a.ret < 0 || !read_user(set, user_addr(*this)))
+        trace_print_pointer(out, user_addr(*this));
     else
         trace_print_sigset(out, set);
 }

@@ -35,7 +35,7 @@ SYSCALL_DEFINE3(mincore, unsigned long, start, size_t, len, user_out_ptr<u8>, ve
     if (!access_ok(start, len))
         return Errno::ENOMEM;
     unsigned long pages = (len >> PAGE_SHIFT) + ((len & ~PAGE_MASK) != 0);
-    if (!access_ok(vec.addr(), pages))
+    if (!access_ok(vec, pages))
         return Errno::EFAULT;
     mm_struct* mm = current->mm;
     auto* buf = static_cast<u8*>(kmalloc(PAGE_SIZE));

@@ -76,8 +76,8 @@ COMPAT_SYSCALL_DEFINE3(sendmsg, int, fd, user_in_ptr<const compat_msghdr>, umsg,
 
 COMPAT_SYSCALL_DEFINE3(recvmsg, int, fd, user_inout_ptr<compat_msghdr>, umsg, unsigned int, flags)
 {
-    user_msghdr m = TRY(get_compat_msghdr(user_in_ptr<const compat_msghdr>(umsg.addr())));
-    return do_recvmsg(fd, m, umsg.addr(), flags & ~MSG_CMSG_COMPAT, true);
+    user_msghdr m = TRY(get_compat_msghdr(umsg));
+    return do_recvmsg(fd, m, umsg.cast<void>(), flags & ~MSG_CMSG_COMPAT, true);
 }
 
 /* recvfrom: the same call, its length a compat_size_t. */
@@ -86,7 +86,7 @@ COMPAT_SYSCALL_DEFINE6(recvfrom, int, fd, user_out_ptr<u8>, buf, compat_size_t, 
                        compat_uptr_t, addr, compat_uptr_t, addrlen)
 {
     pt_regs r{};
-    r.bx = static_cast<u32>(fd), r.cx = buf.addr(), r.dx = len, r.si = flags, r.di = addr, r.bp = addrlen;
+    r.bx = static_cast<u32>(fd), r.cx = user_addr(buf), r.dx = len, r.si = flags, r.di = addr, r.bp = addrlen;
     return __ia32_sys_recvfrom(r);
 }
 

@@ -40,7 +40,7 @@ const net_proto_family* net_family(int family)
 
 socket* sock_of(file* f) { return static_cast<socket*>(f->private_data); }
 
-Result<size_t> sock_read_iter(file* f, iov_iter& to, loff_t*)
+Result<size_t> sock_read_iter(file* f, iter_dest& to, loff_t*)
 {
     socket* sock = sock_of(f);
     if (!to.count())
@@ -51,7 +51,7 @@ Result<size_t> sock_read_iter(file* f, iov_iter& to, loff_t*)
     return sock->ops->recvmsg(sock, msg, to.count(), flags);
 }
 
-Result<size_t> sock_write_iter(file* f, iov_iter& from, loff_t*)
+Result<size_t> sock_write_iter(file* f, iter_source& from, loff_t*)
 {
     socket* sock = sock_of(f);
     msghdr msg{};

@@ -23,7 +23,9 @@ constexpr size_t OPTMEM_MAX = 20480; /* net.core.optmem_max: the most control da
 /* The user's iovecs, checked, in a kernel array the caller frees. */
 struct msg_iovecs {
     iovec* vec = nullptr;
-    iov_iter iter = iov_iter::user_single(0, 0);
+    /* A send's source or a receive's destination: made by import_msg_iovecs. */
+    iter_source source = iter_source::user_single({}, 0);
+    iter_dest dest = iter_dest::user_single({}, 0);
     ~msg_iovecs() { kfree(vec); }
 };
 
@@ -37,7 +39,8 @@ Result<void> import_msg_iovecs(const user_msghdr& m, msg_iovecs& out, bool compa
         return Errno::ENOMEM;
     size_t total = compat ? TRY(compat_import_iovec(user_in_ptr<const compat_iovec>(m.msg_iov), n, out.vec))
                           : TRY(import_iovec(user_in_ptr<const iovec>(m.msg_iov), n, out.vec));
-    out.iter = iov_iter::user(out.vec, static_cast<size_t>(n), total);
+    out.source = iter_source::user(out.vec, static_cast<size_t>(n), total);
+    out.dest = iter_dest::user(out.vec, static_cast<size_t>(n), total);
     return {};
 }
 
@@ -66,9 +69,9 @@ SYSCALL_DEFINE6(sendto, int, fd, user_in_ptr<const u8>, buff, size_t, len, unsig
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup_fd(f));
     len = min(len, MAX_RW_COUNT);
-    if (!access_ok(buff.addr(), len))
+    if (!access_ok(buff, len))
         return Errno::EFAULT;
-    auto it = iov_iter::user_single(buff.addr(), len);
+    auto it = iter_source::user_single(buff.cast<const void>(), len);
     msghdr msg{};
     msg.msg_iter = &it;
     sockaddr_storage address;
@@ -92,9 +95,9 @@ SYSCALL_DEFINE6(recvfrom, int, fd, user_out_ptr<u8>, ubuf, size_t, size, unsigne
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup_fd(f));
     size = min(size, MAX_RW_COUNT);
-    if (!access_ok(ubuf.addr(), size))
+    if (!access_ok(ubuf, size))
         return Errno::EFAULT;
-    auto it = iov_iter::user_single(ubuf.addr(), size);
+    auto it = iter_dest::user_single(ubuf.cast<void>(), size);
     msghdr msg{};
     msg.msg_iter = &it;
     sockaddr_storage address;
@@ -117,7 +120,7 @@ SyscallResult do_sendmsg(int fd, const user_msghdr& m, unsigned int flags, bool 
     TRY(import_msg_name(m, address, msg));
     msg_iovecs iov;
     TRY(import_msg_iovecs(m, iov, compat));
-    msg.msg_iter = &iov.iter;
+    msg.msg_iter = &iov.source;
     if (m.msg_controllen > 0x7fffffff)
         return Errno::ENOBUFS;
     u8* ctl = nullptr;
@@ -140,7 +143,7 @@ SyscallResult do_sendmsg(int fd, const user_msghdr& m, unsigned int flags, bool 
         }
     }
     msg.msg_flags = flags | nonblock_flag(sock);
-    auto r = sock->ops->sendmsg(sock, msg, iov.iter.count());
+    auto r = sock->ops->sendmsg(sock, msg, iov.source.count());
     kfree(ctl);
     return TRY(r);
 }
@@ -153,7 +156,7 @@ SYSCALL_DEFINE3(sendmsg, int, fd, user_in_ptr<user_msghdr>, umsg, unsigned int, 
 
 /* recvmsg once the header is in the kernel: the name's length, the flags and
  * the control length written back through the caller's layout's offsets. */
-SyscallResult do_recvmsg(int fd, const user_msghdr& m, unsigned long umsg, unsigned int flags, bool compat)
+SyscallResult do_recvmsg(int fd, const user_msghdr& m, user_inout_ptr<void> umsg, unsigned int flags, bool compat)
 {
     FdRef f(fd);
     socket* sock = TRY(sockfd_lookup_fd(f));
@@ -162,35 +165,35 @@ SyscallResult do_recvmsg(int fd, const user_msghdr& m, unsigned long umsg, unsig
     msg_iovecs iov;
     TRY(import_msg_iovecs(m, iov, compat));
     msghdr msg{};
-    msg.msg_iter = &iov.iter;
+    msg.msg_iter = &iov.dest;
     sockaddr_storage address;
     memset(&address, 0, sizeof(address));
     msg.msg_name = m.msg_name ? &address : nullptr;
     msg.msg_control_user = m.msg_control;
     msg.msg_controllen = m.msg_controllen;
     msg.msg_flags = (flags & MSG_CMSG_CLOEXEC) | (compat ? MSG_CMSG_COMPAT : 0);
-    size_t n = TRY(sock->ops->recvmsg(sock, msg, iov.iter.count(), flags | nonblock_flag(sock)));
+    size_t n = TRY(sock->ops->recvmsg(sock, msg, iov.dest.count(), flags | nonblock_flag(sock)));
     unsigned out_flags = msg.msg_flags & ~MSG_CMSG_COMPAT;
     if (compat) {
         if (msg.msg_name)
             TRY(move_addr_to_user(address, msg.msg_namelen, m.msg_name,
-                                  user_inout_ptr<int>(umsg + offsetof(compat_msghdr, msg_namelen))));
-        TRY(put_user(out_flags, user_out_ptr<unsigned>(umsg + offsetof(compat_msghdr, msg_flags))));
+                                  umsg.field<int>(offsetof(compat_msghdr, msg_namelen))));
+        TRY(put_user(out_flags, umsg.field<unsigned>(offsetof(compat_msghdr, msg_flags))));
         TRY(put_user(static_cast<u32>(m.msg_controllen - msg.msg_controllen),
-                     user_out_ptr<u32>(umsg + offsetof(compat_msghdr, msg_controllen))));
+                     umsg.field<u32>(offsetof(compat_msghdr, msg_controllen))));
         return n;
     }
     if (msg.msg_name)
         TRY(move_addr_to_user(address, msg.msg_namelen, m.msg_name,
-                              user_inout_ptr<int>(umsg + offsetof(user_msghdr, msg_namelen))));
-    TRY(put_user(out_flags, user_out_ptr<unsigned>(umsg + offsetof(user_msghdr, msg_flags))));
+                              umsg.field<int>(offsetof(user_msghdr, msg_namelen))));
+    TRY(put_user(out_flags, umsg.field<unsigned>(offsetof(user_msghdr, msg_flags))));
     TRY(put_user(m.msg_controllen - msg.msg_controllen,
-                 user_out_ptr<size_t>(umsg + offsetof(user_msghdr, msg_controllen))));
+                 umsg.field<size_t>(offsetof(user_msghdr, msg_controllen))));
     return n;
 }
 
 SYSCALL_DEFINE3(recvmsg, int, fd, user_inout_ptr<user_msghdr>, umsg, unsigned int, flags)
 {
     user_msghdr m = TRY(get_user(umsg));
-    return do_recvmsg(fd, m, umsg.addr(), flags & ~MSG_CMSG_COMPAT, false);
+    return do_recvmsg(fd, m, umsg.cast<void>(), flags & ~MSG_CMSG_COMPAT, false);
 }

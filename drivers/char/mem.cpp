@@ -4,10 +4,10 @@
 
 namespace {
 
-Result<size_t> null_read(file*, iov_iter&, loff_t*) { return 0; }
-Result<size_t> null_write(file*, iov_iter& from, loff_t*) { return from.count(); }
+Result<size_t> null_read(file*, iter_dest&, loff_t*) { return 0; }
+Result<size_t> null_write(file*, iter_source& from, loff_t*) { return from.count(); }
 
-Result<size_t> zero_read(file*, iov_iter& to, loff_t*)
+Result<size_t> zero_read(file*, iter_dest& to, loff_t*)
 {
     size_t n = to.zero_iter(to.count());
     if (!n && to.faulted())
@@ -15,9 +15,9 @@ Result<size_t> zero_read(file*, iov_iter& to, loff_t*)
     return n;
 }
 
-Result<size_t> full_write(file*, iov_iter&, loff_t*) { return Errno::ENOSPC; }
+Result<size_t> full_write(file*, iter_source&, loff_t*) { return Errno::ENOSPC; }
 
-Result<size_t> random_read(file*, iov_iter& to, loff_t*)
+Result<size_t> random_read(file*, iter_dest& to, loff_t*)
 {
     size_t done = 0;
     u8 buf[256];
@@ -37,8 +37,8 @@ Result<size_t> random_read(file*, iov_iter& to, loff_t*)
 /* Devices accept any seek and stay at 0, as Linux's memory devices do. */
 Result<loff_t> noop_llseek(file* f, loff_t, int) { return f->f_pos = 0; }
 
-constexpr file_operations make_ops(Result<size_t> (*read)(file*, iov_iter&, loff_t*),
-                                   Result<size_t> (*write)(file*, iov_iter&, loff_t*), bool no_bkl)
+constexpr file_operations make_ops(Result<size_t> (*read)(file*, iter_dest&, loff_t*),
+                                   Result<size_t> (*write)(file*, iter_source&, loff_t*), bool no_bkl)
 {
     return file_operations{read, write, noop_llseek, nullptr, nullptr, nullptr, nullptr, nullptr, no_bkl};
 }

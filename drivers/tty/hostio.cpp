@@ -119,7 +119,7 @@ int stream_of(const file* f) { return static_cast<int>(reinterpret_cast<unsigned
 
 bool stdin_readable() { return rx.ready() || rx.eof; }
 
-Result<size_t> hostio_read(file* f, iov_iter& to, loff_t*)
+Result<size_t> hostio_read(file* f, iter_dest& to, loff_t*)
 {
     if (stream_of(f) != 0)
         return Errno::EBADF;
@@ -161,7 +161,7 @@ Result<size_t> hostio_read(file* f, iov_iter& to, loff_t*)
     }
 }
 
-Result<size_t> hostio_write(file* f, iov_iter& from, loff_t*)
+Result<size_t> hostio_write(file* f, iter_source& from, loff_t*)
 {
     int stream = stream_of(f);
     if (stream != 1 && stream != 2)

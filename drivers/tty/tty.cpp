@@ -142,7 +142,7 @@ bool input_available(const tty_struct* tty)
     return input.ready() >= (vmin ? vmin : 1);
 }
 
-Result<size_t> tty_read(file* f, iov_iter& to, loff_t*)
+Result<size_t> tty_read(file* f, iter_dest& to, loff_t*)
 {
     tty_struct* tty = &console_tty;
     TRY(job_control_check(tty, SIGTTIN));
@@ -201,7 +201,7 @@ Result<size_t> tty_read(file* f, iov_iter& to, loff_t*)
     return done;
 }
 
-Result<size_t> tty_write(file*, iov_iter& from, loff_t*)
+Result<size_t> tty_write(file*, iter_source& from, loff_t*)
 {
     tty_struct* tty = &console_tty;
     if (tty->termios.c_lflag & TOSTOP)

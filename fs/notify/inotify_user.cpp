@@ -145,7 +145,7 @@ fsnotify_mark* find_wd(inotify_group* g, int wd)
     return nullptr;
 }
 
-Result<size_t> inotify_read(file* f, iov_iter& to, loff_t*)
+Result<size_t> inotify_read(file* f, iter_dest& to, loff_t*)
 {
     inotify_group* g = group_of(f);
     while (g->events.empty()) {

@@ -880,7 +880,7 @@ void proc_release(inode*, file* f)
     f->private_data = nullptr;
 }
 
-Result<size_t> proc_read(file* f, iov_iter& to, loff_t* pos)
+Result<size_t> proc_read(file* f, iter_dest& to, loff_t* pos)
 {
     auto* pf = static_cast<proc_file*>(f->private_data);
     if (!pf || *pos < 0 || static_cast<size_t>(*pos) >= pf->len)
@@ -893,7 +893,7 @@ Result<size_t> proc_read(file* f, iov_iter& to, loff_t* pos)
     return copied;
 }
 
-Result<size_t> proc_write(file* f, iov_iter& from, loff_t* pos)
+Result<size_t> proc_write(file* f, iter_source& from, loff_t* pos)
 {
     ino_info info = decode_info(f->f_inode);
     const static_entry* se = nullptr;

@@ -244,7 +244,7 @@ void sysfs_release(inode*, file* f)
     f->private_data = nullptr;
 }
 
-Result<size_t> sysfs_read(file* f, iov_iter& to, loff_t* pos)
+Result<size_t> sysfs_read(file* f, iter_dest& to, loff_t* pos)
 {
     auto* t = static_cast<sysfs_text*>(f->private_data);
     if (!t || *pos < 0 || static_cast<size_t>(*pos) >= t->len)

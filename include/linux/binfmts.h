@@ -36,6 +36,11 @@ struct linux_binprm {
 
 /* Copies len bytes into the new address space at addr (faulting pages in). */
 Result<void> copy_to_new_mm(mm_struct* mm, unsigned long addr, const void* src, size_t len);
+/* The same at a typed address (fork's CLONE_CHILD_SETTID into the child's copy). */
+[[nodiscard]] inline Result<void> copy_to_new_mm(mm_struct* mm, user_out_ptr<void> addr, const void* src, size_t len)
+{
+    return copy_to_new_mm(mm, user_addr(addr), src, len);
+}
 Result<void> clear_in_new_mm(mm_struct* mm, unsigned long addr, size_t len);
 /* The length of the string at addr in the new address space. */
 Result<size_t> new_mm_strlen(mm_struct* mm, unsigned long addr);

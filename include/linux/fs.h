@@ -2,8 +2,9 @@
  * The virtual file system: inodes (files), dentries (names in a tree), mounts,
  * open files and the operations each file system provides. The shapes and
  * names are Linux's, simplified: the dentry tree is also where ramfs keeps its
- * directories (as Linux's ramfs does), and file I/O goes through an iov_iter
- * that hides whether the other side is user or kernel memory.
+ * directories (as Linux's ramfs does), and file I/O goes through an iterator
+ * (linux/uio.h) that hides whether the other side is user or kernel memory
+ * and whose type says which way the data goes.
  */
 #pragma once
 #include <linux/abi.h>
@@ -13,6 +14,7 @@
 #include <linux/time64.h>
 #include <linux/types.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
 #include <linux/wait.h>
 #include "../../lib/bitmap.h"
 #include "../../lib/hashtable.h"
@@ -37,14 +39,6 @@ constexpr size_t MAX_RW_COUNT = 0x7ffff000; /* INT_MAX & PAGE_MASK: the most one
 
 /* ---- I/O buffers ---- */
 
-struct iovec {
-    unsigned long iov_base;
-    size_t iov_len;
-};
-static_assert(sizeof(iovec) == 16);
-ABI_LAYOUT_DIFFERS(iovec); /* compat_iovec: 8 bytes */
-
-constexpr int UIO_MAXIOV = 1024;
 struct compat_iovec; /* linux/compat.h */
 /* An iovec array in the caller's layout (readv and the others are native
  * handlers on both ABIs, as on Linux: import_iovec reads either). */
@@ -55,80 +49,6 @@ using user_iovec_ptr = UserAbiPtr<const iovec, const compat_iovec, UserDir::In>;
 [[nodiscard]] Result<size_t> compat_import_iovec(user_in_ptr<const compat_iovec> uvec, int iovcnt, iovec* out);
 /* Either, by the ABI the current call entered by. */
 [[nodiscard]] Result<size_t> import_iovec(user_iovec_ptr uvec, int iovcnt, iovec* out);
-
-/* A sequence of buffers in user or kernel memory, consumed as data moves. */
-class iov_iter {
-public:
-    static iov_iter user(const iovec* segs, size_t nr, size_t total) { return {segs, nr, total, false}; }
-    /* One user buffer (read, write): Linux's ITER_UBUF. Inline, with its
-     * own fast path in the copies: most reads and writes are this. */
-    static iov_iter user_single(unsigned long addr, size_t len)
-    {
-        iov_iter it(nullptr, 1, len, false);
-        it.single_ = {addr, len};
-        return it;
-    }
-    static iov_iter kernel(void* buf, size_t len);
-
-    size_t count() const { return count_; }
-    /* Copies up to n bytes in or out; returns how many moved (short only at a
-     * fault). One user buffer (read, write) is one copy, inline; the rest
-     * walks the segments (fs/inode.cpp). */
-    size_t copy_to_iter(const void* src, size_t n)
-    {
-        if (likely(!segs_ && !kernel_)) {
-            n = n < count_ ? n : count_;
-            return single_moved(n - raw_copy_to_user(single_.iov_base + offset_, src, n), n);
-        }
-        return copy_to_segs(src, n);
-    }
-    size_t copy_from_iter(void* dst, size_t n)
-    {
-        if (likely(!segs_ && !kernel_)) {
-            n = n < count_ ? n : count_;
-            return single_moved(n - raw_copy_from_user(dst, single_.iov_base + offset_, n), n);
-        }
-        return copy_from_segs(dst, n);
-    }
-    /* Writes zeroes (reading a hole, /dev/zero). */
-    size_t zero_iter(size_t n);
-    bool faulted() const { return faulted_; }
-    /* Limits what is left to n bytes. */
-    void truncate(size_t n)
-    {
-        if (n < count_)
-            count_ = n;
-    }
-    /* Skips n bytes (consumed elsewhere, e.g. by a copy of this iterator). */
-    void advance(size_t n);
-
-private:
-    iov_iter(const iovec* segs, size_t nr, size_t total, bool kern)
-        : segs_(segs), nr_(nr), count_(total), kernel_(kern) {}
-    template <typename Step>
-    size_t iterate(size_t n, Step step);
-    size_t copy_to_segs(const void* src, size_t n);
-    size_t copy_from_segs(void* dst, size_t n);
-    /* The state a walk of the single buffer would leave (seg_ stays: count_
-     * says when it is used up). */
-    size_t single_moved(size_t moved, size_t wanted)
-    {
-        offset_ += moved;
-        count_ -= moved;
-        if (moved < wanted)
-            faulted_ = true;
-        return moved;
-    }
-
-    const iovec* segs_;
-    size_t nr_;
-    size_t count_;
-    bool kernel_;
-    size_t seg_ = 0;
-    size_t offset_ = 0;
-    bool faulted_ = false;
-    iovec single_{};
-};
 
 /* ---- readiness (poll, select; fs/select.cpp) ---- */
 
@@ -158,8 +78,9 @@ struct seqbuf;
 }
 
 struct file_operations {
-    Result<size_t> (*read_iter)(file*, iov_iter&, loff_t* pos);
-    Result<size_t> (*write_iter)(file*, iov_iter&, loff_t* pos);
+    /* A read fills the destination, a write drains the source (linux/uio.h). */
+    Result<size_t> (*read_iter)(file*, iter_dest&, loff_t* pos);
+    Result<size_t> (*write_iter)(file*, iter_source&, loff_t* pos);
     Result<loff_t> (*llseek)(file*, loff_t offset, int whence);
     Result<long> (*ioctl)(file*, unsigned int cmd, unsigned long arg);
     /* Readiness: POLLIN etc.; registers on wait queues through pt if given. */
@@ -383,8 +304,8 @@ timespec64 current_time();
 Result<page*> filemap_get_page(inode* i, unsigned long index);
 /* Resizes the page cache to size bytes (truncate/extend). */
 Result<void> filemap_set_size(inode* i, loff_t size);
-Result<size_t> filemap_read(inode* i, iov_iter& to, loff_t pos);
-Result<size_t> filemap_write(inode* i, iov_iter& from, loff_t pos);
+Result<size_t> filemap_read(inode* i, iter_dest& to, loff_t pos);
+Result<size_t> filemap_write(inode* i, iter_source& from, loff_t pos);
 /* fallocate's work on the page cache: pages for every byte of [pos, end)
  * (zeroed; beyond the size too), all or none (ENOMEM); or, for a hole, those
  * bytes zeroed and the pages wholly inside freed unless something else holds
@@ -600,8 +521,8 @@ void set_close_on_exec(int fd, bool on);
 
 /* ---- reading and writing ---- */
 
-Result<size_t> vfs_read(file* f, iov_iter& to, loff_t* pos);
-Result<size_t> vfs_write(file* f, iov_iter& from, loff_t* pos);
+Result<size_t> vfs_read(file* f, iter_dest& to, loff_t* pos);
+Result<size_t> vfs_write(file* f, iter_source& from, loff_t* pos);
 Result<size_t> kernel_read(file* f, void* buf, size_t count, loff_t pos);
 /* The file has a position to seek (not a pipe, socket or terminal). */
 [[nodiscard]] bool seekable(const file* f);

@@ -29,11 +29,11 @@ void pipe_double_lock(pipe_inode_info* a, pipe_inode_info* b);
 [[nodiscard]] bool pipe_has_writers(const pipe_inode_info* p);
 /* Copies up to n bytes, starting skip bytes past the oldest, without taking
  * them; returns how many moved (short at a fault). */
-[[nodiscard]] size_t pipe_copy_out(const pipe_inode_info* p, size_t skip, iov_iter& to, size_t n);
+[[nodiscard]] size_t pipe_copy_out(const pipe_inode_info* p, size_t skip, iter_dest& to, size_t n);
 /* Takes the n oldest bytes (n <= pipe_occupancy). */
 void pipe_consume(pipe_inode_info* p, size_t n);
 /* Adds up to n bytes from the iterator, as many as fit; returns how many. */
-[[nodiscard]] size_t pipe_fill(pipe_inode_info* p, iov_iter& from, size_t n);
+[[nodiscard]] size_t pipe_fill(pipe_inode_info* p, iter_source& from, size_t n);
 
 /* Without the lock: sleep until the pipe has bytes or no writer (readable),
  * or room or no reader (writable). EAGAIN instead when nonblock and not so;

@@ -17,6 +17,7 @@
 #include <linux/spinlock.h>
 #include <linux/signal_types.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/wait.h>
 #include "../../lib/hashtable.h"
 #include "../../lib/rbtree.h"
@@ -28,6 +29,8 @@ struct cred;
 struct signal_struct;
 struct sighand_struct;
 struct file;
+struct rseq_user;        /* kernel/rseq.cpp */
+struct robust_list_head; /* user space's; the kernel only keeps its address */
 
 /* Task states, Linux's values. */
 enum : long {
@@ -125,7 +128,7 @@ struct task_struct {
     sigset_t real_blocked;  /* rt_sigtimedwait's caller's mask while it waits with some unblocked */
     bool restore_sigmask;
     sigpending pending; /* signals for this thread only */
-    unsigned long sas_ss_sp;
+    user_inout_ptr<void> sas_ss_sp; /* sigaltstack: signal frames are written there and read back */
     size_t sas_ss_size;
     int sas_ss_flags;
 
@@ -190,11 +193,11 @@ struct task_struct {
     task_struct* vfork_child;
     wait_queue_head vfork_wait;
 
-    unsigned long set_child_tid;
-    unsigned long clear_child_tid;
-    unsigned long robust_list;
+    user_out_ptr<int> set_child_tid;     /* CLONE_CHILD_SETTID */
+    user_inout_ptr<int> clear_child_tid; /* zeroed and futex-woken at exit */
+    user_in_ptr<const robust_list_head> robust_list;
     size_t robust_list_len;
-    unsigned long rseq; /* registered struct rseq (kernel/rseq.cpp), or 0 */
+    user_inout_ptr<rseq_user> rseq; /* registered struct rseq (kernel/rseq.cpp), or null */
     u32 rseq_len;
     u32 rseq_sig;
 
@@ -281,7 +284,7 @@ void finish_task_switch(task_struct* prev);
 void rseq_handle_notify_resume(pt_regs* regs);
 
 /* Wakes one futex waiter on a user address (kernel/futex.cpp). */
-void futex_wake_address(unsigned long uaddr);
+void futex_wake_address(user_inout_ptr<u32> uaddr);
 
 /* The idle loop of every CPU. */
 [[noreturn]] void cpu_idle_loop();

@@ -123,8 +123,8 @@ struct CloneParentTid : user_out_ptr<int> {
     void trace(TraceBuffer& out, const TraceArgs& a) const;
     static bool trace_omit(const unsigned long* args, int index);
 };
-struct CloneChildTid : user_out_ptr<int> {
-    explicit CloneChildTid(unsigned long raw) : user_out_ptr<int>(raw) {}
+struct CloneChildTid : user_inout_ptr<int> {
+    explicit CloneChildTid(unsigned long raw) : user_inout_ptr<int>(raw) {}
     void trace(TraceBuffer&, const TraceArgs&) const {}
     static bool trace_omit(const unsigned long*, int) { return true; }
 };

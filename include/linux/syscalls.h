@@ -225,19 +225,20 @@ void trace_format_arg(TraceBuffer& out, T value, const TraceArgs& a)
         using E = std::remove_const_t<typename T::element_type>;
         if constexpr (is_byte_type<E> && std::is_same_v<Next, size_t>) {
             if (T::direction == UserDir::Out && a.ret < 0)
-                trace_print_pointer(out, value.addr());
+                trace_print_pointer(out, user_addr(value));
             else
-                trace_print_user_buffer(out, value.addr(), T::direction == UserDir::Out ? a.ret : a.raw[a.index + 1]);
+                trace_print_user_buffer(out, user_addr(value),
+                                        T::direction == UserDir::Out ? a.ret : a.raw[a.index + 1]);
         } else if constexpr (std::is_same_v<E, char> && T::direction == UserDir::In)
-            trace_print_user_string(out, value.addr());
+            trace_print_user_string(out, user_addr(value));
         else if constexpr (trace_decoder<E>::exists) {
             if (T::direction == UserDir::Out && (a.ret < 0 || !value))
-                trace_print_pointer(out, value.addr());
+                trace_print_pointer(out, user_addr(value));
             else
-                trace_decoder<E>::print(out, value.addr(), a);
+                trace_decoder<E>::print(out, user_addr(value), a);
         }
         else
-            trace_print_pointer(out, value.addr());
+            trace_print_pointer(out, user_addr(value));
     } else if constexpr (std::is_same_v<T, umode_t>)
         trace_print_octal(out, value);
     else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>)
@@ -260,7 +261,7 @@ void trace_format_raw(TraceBuffer& out, const TraceArgs& a)
         if (a.abi == SyscallAbi::X64)
             trace_format_arg<typename U::native_ptr, N>(out, typename U::native_ptr(raw), a);
         else
-            trace_print_pointer(out, decode_arg<U, SyscallAbi::IA32>(raw).compat().addr());
+            trace_print_pointer(out, user_addr(decode_arg<U, SyscallAbi::IA32>(raw).compat()));
     } else if (a.abi == SyscallAbi::X64)
         trace_format_arg<U, N>(out, decode_arg<U, SyscallAbi::X64>(raw), a);
     else

@@ -8,6 +8,10 @@
  * routines that recover from faults through the exception table (-EFAULT).
  * Pointers are checked when memory is touched, not at system call entry:
  * read(fd, NULL, 0) succeeds as on Linux.
+ *
+ * The address inside comes out only through user_addr(), in the few files
+ * docs/syscall-trip.md ("User memory: the rule") lists; the raw_ copies
+ * below are this header's and linux/uio.h's (tests/host/user_boundary.py).
  */
 #pragma once
 #include <asm/page.h>
@@ -26,15 +30,28 @@ public:
 
     constexpr UserPtr() = default;
     constexpr explicit UserPtr(unsigned long addr) : addr_(addr) {}
+    /* Narrowing is implicit: an InOut pointer passes where an In or an Out
+     * one is asked for, and T where const T is read. */
+    template <typename U, UserDir D>
+        requires(std::is_same_v<std::remove_const_t<U>, std::remove_const_t<T>> && (D == Dir || D == UserDir::InOut) &&
+                 (std::is_const_v<T> || !std::is_const_v<U>) && !(std::is_same_v<U, T> && D == Dir))
+    constexpr UserPtr(UserPtr<U, D> p) : addr_(p.addr_)
+    {
+    }
 
-    constexpr unsigned long addr() const { return addr_; }
     constexpr bool is_null() const { return addr_ == 0; }
     constexpr explicit operator bool() const { return addr_ != 0; }
+    constexpr bool operator==(const UserPtr&) const = default;
+    /* Whether the address is a multiple of align (a power of two). */
+    constexpr bool is_aligned(size_t align) const { return (addr_ & (align - 1)) == 0; }
 
     /* Element arithmetic (bytes for void). Wrapping is caught by access_ok. */
     constexpr UserPtr operator+(size_t n) const { return UserPtr(addr_ + n * element_size()); }
     template <typename U>
     constexpr UserPtr<U, Dir> cast() const { return UserPtr<U, Dir>(addr_); }
+    /* A member of the structure pointed at, by its offsetof. */
+    template <typename U>
+    constexpr UserPtr<U, Dir> field(size_t byte_offset) const { return UserPtr<U, Dir>(addr_ + byte_offset); }
 
     static constexpr size_t element_size()
     {
@@ -44,7 +61,18 @@ public:
             return sizeof(T);
     }
 
+    /*
+     * The address as an integer: the one way out of the type, for code that
+     * works on addresses rather than on what they hold (mm/'s ranges and
+     * vmas, futex keys, the signal-frame and exec-stack builders, access_ok,
+     * the tracer). tests/host/user_boundary.py keeps the list of files that
+     * may call it (docs/syscall-trip.md, "User memory").
+     */
+    friend constexpr unsigned long user_addr(UserPtr p) { return p.addr_; }
+
 private:
+    template <typename, UserDir>
+    friend class UserPtr;
     unsigned long addr_ = 0;
 };
 
@@ -163,11 +191,47 @@ static inline unsigned long raw_copy_to_user(unsigned long dst, const void* src,
         return n;
     return __copy_user(reinterpret_cast<void*>(dst), src, n);
 }
-static inline unsigned long clear_user(unsigned long dst, size_t n)
+static inline unsigned long raw_clear_user(unsigned long dst, size_t n)
 {
     if (!access_ok(dst, n))
         return n;
     return __clear_user(reinterpret_cast<void*>(dst), n);
+}
+
+template <typename P>
+    requires is_user_pointer_type<P>::value
+[[nodiscard]] bool access_ok(P p, size_t size)
+{
+    return access_ok(user_addr(p), size);
+}
+
+/*
+ * The byte copies that may stop short (Linux's copyin/copyout in its
+ * lib/iov_iter.c): n bytes, returning how many were NOT moved (0: all), for
+ * the callers that report a partial transfer (iov_iter, exec's strings).
+ * Everything else wants copy_from_user / copy_to_user below.
+ */
+template <typename P>
+    requires UserWritable<P>
+[[nodiscard]] size_t copyout(P dst, const void* src, size_t n)
+{
+    static_assert(std::is_void_v<std::remove_const_t<typename P::element_type>>, "copyout: bytes (UserPtr<void>)");
+    return raw_copy_to_user(user_addr(dst), src, n);
+}
+template <typename P>
+    requires UserReadable<P>
+[[nodiscard]] size_t copyin(void* dst, P src, size_t n)
+{
+    static_assert(std::is_void_v<std::remove_const_t<typename P::element_type>>, "copyin: bytes (UserPtr<void>)");
+    return raw_copy_from_user(dst, user_addr(src), n);
+}
+/* Zeroes n bytes; returns how many were not. */
+template <typename P>
+    requires UserWritable<P>
+[[nodiscard]] size_t clear_user(P dst, size_t n)
+{
+    static_assert(std::is_void_v<typename P::element_type>, "clear_user: bytes (UserPtr<void>)");
+    return raw_clear_user(user_addr(dst), n);
 }
 
 /* Copies count elements in, or fails with EFAULT (also when count * size overflows). */
@@ -177,7 +241,7 @@ template <typename P>
 {
     static_assert(is_copy_allowed<typename P::element_type>(), "copy_from_user: not a plain ABI type");
     size_t size = P::element_size();
-    if (count > TASK_SIZE_MAX / size || raw_copy_from_user(dst, src.addr(), count * size))
+    if (count > TASK_SIZE_MAX / size || raw_copy_from_user(dst, user_addr(src), count * size))
         return Errno::EFAULT;
     return {};
 }
@@ -188,7 +252,7 @@ template <typename P>
 {
     static_assert(is_copy_allowed<typename P::element_type>(), "copy_to_user: not a plain ABI type");
     size_t size = P::element_size();
-    if (count > TASK_SIZE_MAX / size || raw_copy_to_user(dst.addr(), src, count * size))
+    if (count > TASK_SIZE_MAX / size || raw_copy_to_user(user_addr(dst), src, count * size))
         return Errno::EFAULT;
     return {};
 }

@@ -65,8 +65,8 @@ static void check_compat(const char* what)
     CHECK_EQ(cs.st_size, static_cast<long>(ns.st_size));
     CHECK_EQ(cs.st_blksize, static_cast<long>(ns.st_blksize));
     CHECK_EQ(cs.st_blocks, static_cast<long>(ns.st_blocks));
-    CHECK(cs.st_mtime == static_cast<uint32_t>(ns.st_mtime_sec) && cs.st_mtime_nsec == ns.st_mtime_nsec);
-    CHECK(cs.st_ctime == static_cast<uint32_t>(ns.st_ctime_sec) && cs.st_atime == static_cast<uint32_t>(ns.st_atime_sec));
+    CHECK(cs.st_mtime == static_cast<uint32_t>(ns.st_mtime) && cs.st_mtime_nsec == ns.st_mtime_nsec);
+    CHECK(cs.st_ctime == static_cast<uint32_t>(ns.st_ctime) && cs.st_atime == static_cast<uint32_t>(ns.st_atime));
     CHECK(cs.unused4 == 0 && cs.unused5 == 0);
 }
 
@@ -83,7 +83,7 @@ static void check_64(const char* what)
     CHECK_EQ(s64.st_blksize, static_cast<long>(ns.st_blksize));
     CHECK_EQ(s64.st_blocks, static_cast<long>(ns.st_blocks));
     CHECK(s64.st_rdev == ns.st_rdev);
-    CHECK(s64.st_mtime == static_cast<uint32_t>(ns.st_mtime_sec) && s64.st_mtime_nsec == ns.st_mtime_nsec);
+    CHECK(s64.st_mtime == static_cast<uint32_t>(ns.st_mtime) && s64.st_mtime_nsec == ns.st_mtime_nsec);
     CHECK(s64.pad0[0] == 0xee && s64.pad0[3] == 0xee && s64.pad3[0] == 0xee && s64.pad3[3] == 0xee);
 }
 

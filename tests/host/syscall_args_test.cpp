@@ -36,7 +36,7 @@ struct MixArgs {
 
 SYSCALL_DEFINE4(tgtest_mix, int, fd, long, off, user_in_ptr<const char>, path, umode_t, mode)
 {
-    mix = {fd, off, path.addr(), mode};
+    mix = {fd, off, user_addr(path), mode};
     if (fd < 0)
         return Errno::EBADF;
     return off + 1;
@@ -166,11 +166,11 @@ TEST(SyscallArgs, Ia32Extension)
 // User pointers are zero-extended under i386 and whole under x86-64.
 TEST(SyscallArgs, UserPointers)
 {
-    EXPECT_EQ((decode_arg<user_in_ptr<const char>, IA32>(0xffff'f000)).addr(), 0xffff'f000UL);
-    EXPECT_EQ((decode_arg<user_out_ptr<int>, X64>(0xffff'8880'0000'0000)).addr(), 0xffff'8880'0000'0000UL);
+    EXPECT_EQ(user_addr(decode_arg<user_in_ptr<const char>, IA32>(0xffff'f000)), 0xffff'f000UL);
+    EXPECT_EQ(user_addr(decode_arg<user_out_ptr<int>, X64>(0xffff'8880'0000'0000)), 0xffff'8880'0000'0000UL);
     static unsigned long seen;
     auto body = +[](user_out_ptr<void> p) -> SyscallResult {
-        seen = p.addr();
+        seen = user_addr(p);
         return 0;
     };
     pt_regs r = marked();

@@ -3,6 +3,7 @@
 // half, bit 63), and the UserPtr type (arithmetic, and the direction rules
 // checked at compile time). The copy routines themselves are not called.
 #include "kernel_host.h"
+#include <linux/uio.h>
 
 namespace {
 
@@ -58,16 +59,16 @@ TEST(AccessOk, KernelAddresses)
 TEST(UserPtr, Arithmetic)
 {
     user_in_ptr<int> p(0x1000);
-    EXPECT_EQ((p + 3).addr(), 0x100cUL);
-    EXPECT_EQ((user_out_ptr<void>(0x1000) + 3).addr(), 0x1003UL);
-    EXPECT_EQ((UserPtr<long[4], UserDir::InOut>(0) + 2).addr(), 64UL);
-    EXPECT_EQ(p.cast<char>().addr(), 0x1000UL);
+    EXPECT_EQ(user_addr(p + 3), 0x100cUL);
+    EXPECT_EQ(user_addr(user_out_ptr<void>(0x1000) + 3), 0x1003UL);
+    EXPECT_EQ(user_addr(UserPtr<long[4], UserDir::InOut>(0) + 2), 64UL);
+    EXPECT_EQ(user_addr(p.cast<char>()), 0x1000UL);
     EXPECT_TRUE(user_in_ptr<int>().is_null());
     EXPECT_FALSE(static_cast<bool>(user_in_ptr<int>()));
     EXPECT_TRUE(static_cast<bool>(p));
     // Arithmetic wraps silently; access_ok is what catches it.
     user_in_ptr<char> top(~0UL);
-    EXPECT_EQ((top + 2).addr(), 1UL);
+    EXPECT_EQ(user_addr(top + 2), 1UL);
 }
 
 // Direction is part of the type: reads need In/InOut, writes Out/InOut; no dereference.
@@ -90,3 +91,54 @@ static_assert(std::is_same_v<decltype(user_out_ptr<int>().cast<char>()), user_ou
 static_assert(user_in_ptr<double>::element_size() == 8 && user_in_ptr<void>::element_size() == 1);
 
 } // namespace
+
+// A member by its offset, comparison, alignment.
+TEST(UserPtr, FieldsAndComparison)
+{
+    struct pair {
+        u32 a;
+        u64 b;
+    };
+    user_inout_ptr<pair> p(0x2000);
+    auto b = p.field<u64>(offsetof(pair, b));
+    static_assert(std::is_same_v<decltype(b), user_inout_ptr<u64>>);
+    EXPECT_EQ(user_addr(b), 0x2008UL);
+    EXPECT_TRUE(p == user_inout_ptr<pair>(0x2000));
+    EXPECT_FALSE(p == user_inout_ptr<pair>(0x2004));
+    EXPECT_TRUE(p.is_aligned(8) && p.is_aligned(4096));
+    EXPECT_FALSE(user_in_ptr<u32>(0x1002).is_aligned(4));
+    EXPECT_TRUE(user_in_ptr<u32>(0x1002).is_aligned(2));
+}
+
+// Narrowing is implicit (InOut to In or Out, T to const T), widening is not.
+static_assert(std::is_convertible_v<user_inout_ptr<int>, user_in_ptr<const int>>);
+static_assert(std::is_convertible_v<user_inout_ptr<int>, user_out_ptr<int>>);
+static_assert(std::is_convertible_v<user_in_ptr<int>, user_in_ptr<const int>>);
+static_assert(!std::is_convertible_v<user_out_ptr<int>, user_inout_ptr<int>>);
+static_assert(!std::is_convertible_v<user_in_ptr<int>, user_inout_ptr<int>>);
+static_assert(!std::is_convertible_v<user_in_ptr<const int>, user_in_ptr<int>>);
+static_assert(!std::is_convertible_v<user_inout_ptr<int>, user_in_ptr<long>>);
+// No integer out of a pointer but user_addr: no addr(), no conversion.
+template <typename P>
+concept HasAddr = requires(P p) { p.addr(); };
+static_assert(!HasAddr<user_in_ptr<int>> && !std::is_convertible_v<user_in_ptr<int>, unsigned long>);
+
+// The I/O iterators: the direction is the type's (a read's destination is
+// only written, a write's source only read), and none is built from a raw
+// address or from a pointer of the wrong direction.
+template <typename I>
+concept CopiesTo = requires(I& i, const void* s) { i.copy_to_iter(s, 1); };
+template <typename I>
+concept CopiesFrom = requires(I& i, void* d) { i.copy_from_iter(d, 1); };
+template <typename I>
+concept Zeroes = requires(I& i) { i.zero_iter(1); };
+static_assert(CopiesTo<iter_dest> && Zeroes<iter_dest> && !CopiesFrom<iter_dest>);
+static_assert(CopiesFrom<iter_source> && !CopiesTo<iter_source> && !Zeroes<iter_source>);
+template <typename I, typename Arg>
+concept SingleFrom = requires(Arg a) { I::user_single(a, 1); };
+static_assert(SingleFrom<iter_dest, user_out_ptr<void>> && !SingleFrom<iter_dest, user_in_ptr<const void>>);
+static_assert(SingleFrom<iter_source, user_in_ptr<const void>> && !SingleFrom<iter_source, user_out_ptr<void>>);
+static_assert(!SingleFrom<iter_dest, unsigned long> && !SingleFrom<iter_source, unsigned long>);
+static_assert(!std::is_default_constructible_v<iov_iter> && !std::is_constructible_v<iov_iter, iter_dir, const iovec*,
+                                                                                        size_t, size_t, bool>);
+

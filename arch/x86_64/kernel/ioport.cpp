@@ -73,8 +73,8 @@ bool fixup_iopl_exception(pt_regs* regs)
     /* Only for the iopl(3) emulation: cli (0xfa) and sti (0xfb) become NOPs. */
     if (current->thread.iopl_emul != 3 || !user_mode(*regs))
         return false;
-    u8 insn;
-    if (raw_copy_from_user(&insn, regs->ip, 1) || (insn != 0xfa && insn != 0xfb))
+    auto insn = get_user(user_in_ptr<const u8>(regs->ip));
+    if (!insn.ok() || (insn.value() != 0xfa && insn.value() != 0xfb))
         return false;
     if (!current->thread.iopl_warn) {
         current->thread.iopl_warn = true;

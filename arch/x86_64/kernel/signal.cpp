@@ -23,7 +23,10 @@ struct rt_sigframe {
 /* The flags user code may set through sigreturn (Linux's FIX_EFLAGS). */
 constexpr unsigned long FIX_EFLAGS = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x10000;
 
-bool on_sig_stack(const task_struct* t, unsigned long sp) { return t->sas_ss_size && sp - t->sas_ss_sp < t->sas_ss_size; }
+bool on_sig_stack(const task_struct* t, unsigned long sp)
+{
+    return t->sas_ss_size && sp - user_addr(t->sas_ss_sp) < t->sas_ss_size;
+}
 
 void fill_sigcontext(sigcontext_64& sc, const pt_regs& r, unsigned long fpstate, u64 mask)
 {
@@ -84,7 +87,7 @@ bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigse
     unsigned long sp = regs->sp - 128; /* the red zone */
     bool was_on_stack = on_sig_stack(t, regs->sp);
     if ((ka.flags & SA_ONSTACK) && t->sas_ss_size && !was_on_stack)
-        sp = t->sas_ss_sp + t->sas_ss_size;
+        sp = user_addr(t->sas_ss_sp) + t->sas_ss_size;
 
     /* The FPU/SSE registers as fxsave leaves them, 64-byte aligned. fxsave
      * writes only the architected fields (not bytes 464..511, left to
@@ -95,7 +98,7 @@ bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigse
     alignas(16) u8 fpu[FPU_STATE_SIZE];
     memset(fpu, 0, sizeof(fpu));
     asm volatile("fxsave64 %0" : "+m"(fpu));
-    if (raw_copy_to_user(fpstate, fpu, sizeof(fpu)))
+    if (!copy_to_user(user_out_ptr<u8>(fpstate), fpu, sizeof(fpu)).ok())
         return false;
 
     /* As after a call: (rsp + 8) is 16-byte aligned at the handler's entry. */
@@ -106,15 +109,15 @@ bool setup_rt_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sigse
     /* Strict SS restore only for a frame taken in 64-bit mode: code that
      * switches from 32-bit mode by editing CS may leave an SS that won't load. */
     frame.uc.uc_flags = UC_SIGCONTEXT_SS | (regs->cs == __USER_CS ? UC_STRICT_RESTORE_SS : 0);
-    frame.uc.uc_stack = stack_t_user{t->sas_ss_sp, was_on_stack ? SS_ONSTACK : (t->sas_ss_size ? 0 : SS_DISABLE), 0,
-                                     t->sas_ss_size};
+    frame.uc.uc_stack = stack_t_user{user_addr(t->sas_ss_sp),
+                                     was_on_stack ? SS_ONSTACK : (t->sas_ss_size ? 0 : SS_DISABLE), 0, t->sas_ss_size};
     fill_sigcontext(frame.uc.uc_mcontext, *regs, fpstate, blocked.sig);
     frame.uc.uc_sigmask = blocked.sig;
     frame.info = info;
-    if (raw_copy_to_user(sp, &frame, sizeof(frame)))
+    if (!copy_to_user(user_out_ptr<rt_sigframe>(sp), &frame).ok())
         return false;
     if ((ka.flags & SA_ONSTACK) && (t->sas_ss_flags & SS_AUTODISARM))
-        t->sas_ss_sp = 0, t->sas_ss_size = 0;
+        t->sas_ss_sp = {}, t->sas_ss_size = 0;
 
     regs->di = static_cast<unsigned long>(sig);
     regs->si = sp + offsetof(rt_sigframe, info);
@@ -137,7 +140,7 @@ SYSCALL_DEFINE0(rt_sigreturn)
     task_struct* t = current;
     /* The handler's ret popped pretcode: the frame starts 8 bytes below sp. */
     rt_sigframe frame;
-    if (raw_copy_from_user(&frame, regs->sp - sizeof(long), sizeof(frame))) {
+    if (!copy_from_user(&frame, user_in_ptr<const rt_sigframe>(regs->sp - sizeof(long))).ok()) {
         force_sig(SIGSEGV);
         return 0;
     }
@@ -157,7 +160,7 @@ SYSCALL_DEFINE0(rt_sigreturn)
 
     if (sc.fpstate) {
         alignas(16) u8 fpu[FPU_STATE_SIZE];
-        if (raw_copy_from_user(fpu, sc.fpstate, sizeof(fpu))) {
+        if (!copy_from_user(fpu, user_in_ptr<const u8>(sc.fpstate), sizeof(fpu)).ok()) {
             force_sig(SIGSEGV);
             return 0;
         }
@@ -178,7 +181,7 @@ SYSCALL_DEFINE0(rt_sigreturn)
     /* restore_altstack */
     const stack_t_user& ss = frame.uc.uc_stack;
     if (!on_sig_stack(t, regs->sp) && !(ss.ss_flags & SS_DISABLE) && ss.ss_size >= MINSIGSTKSZ) {
-        t->sas_ss_sp = ss.ss_sp;
+        t->sas_ss_sp = user_inout_ptr<void>(ss.ss_sp);
         t->sas_ss_size = ss.ss_size;
     }
     /* The return value is the restored rax. */

@@ -56,7 +56,10 @@ struct rt_sigframe_ia32 {
 /* The flags user code may set through sigreturn (Linux's FIX_EFLAGS). */
 constexpr unsigned long FIX_EFLAGS = 0x1 | 0x4 | 0x10 | 0x40 | 0x80 | 0x100 | 0x400 | 0x800 | 0x40000 | 0x10000;
 
-bool on_sig_stack(const task_struct* t, unsigned long sp) { return t->sas_ss_size && sp - t->sas_ss_sp < t->sas_ss_size; }
+bool on_sig_stack(const task_struct* t, unsigned long sp)
+{
+    return t->sas_ss_size && sp - user_addr(t->sas_ss_sp) < t->sas_ss_size;
+}
 
 /* Where the handler returns to: sa_restorer, else the vDSO's trampoline,
  * else the frame's own retcode (no vDSO), as Linux's ia32 frames choose. */
@@ -204,7 +207,7 @@ unsigned long get_sigframe_32(const k_sigaction& ka, const pt_regs* regs, size_t
     bool nested = on_sig_stack(t, sp), entering = false;
     if (ka.flags & SA_ONSTACK) {
         if (t->sas_ss_size && !nested) {
-            sp = t->sas_ss_sp + t->sas_ss_size;
+            sp = user_addr(t->sas_ss_sp) + t->sas_ss_size;
             entering = true;
         }
     } else if (!nested && regs->ss != __USER_DS && !(ka.flags & SA_RESTORER) && ka.restorer) {
@@ -222,7 +225,8 @@ unsigned long get_sigframe_32(const k_sigaction& ka, const pt_regs* regs, size_t
     asm volatile("fxsave64 %0" : "+m"(image));
     fpstate_32_env env;
     convert_from_fxsr(env, image, *regs);
-    if (raw_copy_to_user(fx, image, sizeof(image)) || raw_copy_to_user(fpstate, &env, sizeof(env)))
+    if (!copy_to_user(user_out_ptr<u8>(fx), image, sizeof(image)).ok() ||
+        !copy_to_user(user_out_ptr<fpstate_32_env>(fpstate), &env).ok())
         return 0;
     return sp;
 }
@@ -273,13 +277,13 @@ bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sig
         frame.info = to_compat_siginfo(info);
         frame.uc.uc_flags = 0; /* the FPU state is fxsave's, not xsave's */
         bool was_on_stack = on_sig_stack(t, static_cast<u32>(regs->sp));
-        frame.uc.uc_stack = compat_stack_t{static_cast<u32>(t->sas_ss_sp),
+        frame.uc.uc_stack = compat_stack_t{static_cast<u32>(user_addr(t->sas_ss_sp)),
                                            was_on_stack ? SS_ONSTACK : (t->sas_ss_size ? 0 : SS_DISABLE),
                                            static_cast<u32>(t->sas_ss_size)};
         fill_sigcontext_32(frame.uc.uc_mcontext, *regs, static_cast<u32>(fpstate), static_cast<u32>(blocked.sig));
         frame.uc.uc_sigmask[0] = static_cast<u32>(blocked.sig);
         frame.uc.uc_sigmask[1] = static_cast<u32>(blocked.sig >> 32);
-        if (raw_copy_to_user(sp, &frame, sizeof(frame)))
+        if (!copy_to_user(user_out_ptr<decltype(frame)>(sp), &frame).ok())
             return false;
         enter_handler(regs, ka, sp, sig);
         regs->dx = frame.pinfo;
@@ -294,12 +298,12 @@ bool ia32_setup_frame(int sig, const k_sigaction& ka, const siginfo_t& info, sig
         frame.sig = sig;
         fill_sigcontext_32(frame.sc, *regs, static_cast<u32>(fpstate), static_cast<u32>(blocked.sig));
         frame.extramask[0] = static_cast<u32>(blocked.sig >> 32);
-        if (raw_copy_to_user(sp, &frame, sizeof(frame)))
+        if (!copy_to_user(user_out_ptr<decltype(frame)>(sp), &frame).ok())
             return false;
         enter_handler(regs, ka, sp, sig);
     }
     if ((ka.flags & SA_ONSTACK) && (t->sas_ss_flags & SS_AUTODISARM))
-        t->sas_ss_sp = 0, t->sas_ss_size = 0;
+        t->sas_ss_sp = {}, t->sas_ss_size = 0;
     return true;
 }
 
@@ -325,7 +329,7 @@ bool restore_sigcontext_32(pt_regs* regs, const sigcontext_32& sc)
         return true;
     }
     fpstate_32 fp;
-    if (raw_copy_from_user(&fp, sc.fpstate, sizeof(fp)))
+    if (!copy_from_user(&fp, user_in_ptr<const fpstate_32>(sc.fpstate)).ok())
         return false;
     /* The i387 environment wins over the image's x87 part (Linux's
      * __fpu_restore_sig for an ia32 frame); MXCSR only with this CPU's bits. */
@@ -347,7 +351,7 @@ COMPAT_SYSCALL_DEFINE0(sigreturn)
     pt_regs* regs = current_pt_regs();
     task_struct* t = current;
     sigframe_ia32 frame;
-    if (raw_copy_from_user(&frame, static_cast<u32>(regs->sp) - 8, sizeof(frame))) {
+    if (!copy_from_user(&frame, user_in_ptr<const sigframe_ia32>(static_cast<u32>(regs->sp) - 8)).ok()) {
         force_sig(SIGSEGV);
         return 0;
     }
@@ -367,7 +371,7 @@ COMPAT_SYSCALL_DEFINE0(rt_sigreturn)
     pt_regs* regs = current_pt_regs();
     task_struct* t = current;
     rt_sigframe_ia32 frame;
-    if (raw_copy_from_user(&frame, static_cast<u32>(regs->sp) - 4, sizeof(frame))) {
+    if (!copy_from_user(&frame, user_in_ptr<const rt_sigframe_ia32>(static_cast<u32>(regs->sp) - 4)).ok()) {
         force_sig(SIGSEGV);
         return 0;
     }
@@ -381,7 +385,7 @@ COMPAT_SYSCALL_DEFINE0(rt_sigreturn)
     /* restore_altstack, as the 64-bit frame's */
     const compat_stack_t& ss = frame.uc.uc_stack;
     if (!on_sig_stack(t, static_cast<u32>(regs->sp)) && !(ss.ss_flags & SS_DISABLE) && ss.ss_size >= MINSIGSTKSZ) {
-        t->sas_ss_sp = ss.ss_sp;
+        t->sas_ss_sp = user_inout_ptr<void>(ss.ss_sp);
         t->sas_ss_size = ss.ss_size;
     }
     return static_cast<long>(static_cast<u32>(regs->ax));

@@ -28,7 +28,7 @@ Result<size_t> strncpy_from_user(char* dst, user_in_ptr<const char> src, size_t 
 {
     /* Don't let the copy run past the end of user space: what lies beyond is
      * either unreadable or the kernel. */
-    unsigned long addr = src.addr();
+    unsigned long addr = user_addr(src);
     if (addr >= TASK_SIZE_MAX)
         return Errno::EFAULT;
     size_t limit = min<size_t>(size, TASK_SIZE_MAX - addr);

@@ -69,7 +69,8 @@ struct Elf32_Phdr {
 };
 static_assert(sizeof(Elf32_Phdr) == 32);
 
-enum : unsigned long {
+/* The auxiliary vector's keys (Linux's uapi/linux/auxvec.h). */
+enum auxv_type : unsigned long {
     AT_NULL = 0,
     AT_IGNORE = 1,
     AT_EXECFD = 2,

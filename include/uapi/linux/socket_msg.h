@@ -31,4 +31,4 @@ static_assert(__builtin_offsetof(compat_msghdr, msg_controllen) == 20);
 /* The calls both ABIs share once the header is in the kernel. */
 class SyscallResult;
 SyscallResult do_sendmsg(int fd, const user_msghdr& m, unsigned int flags, bool compat);
-SyscallResult do_recvmsg(int fd, const user_msghdr& m, unsigned long umsg, unsigned int flags, bool compat);
+SyscallResult do_recvmsg(int fd, const user_msghdr& m, user_inout_ptr<void> umsg, unsigned int flags, bool compat);

@@ -31,69 +31,10 @@
 #define S_ISFIFO(m) (((m) & S_IFMT) == S_IFIFO)
 #define S_ISSOCK(m) (((m) & S_IFMT) == S_IFSOCK)
 
-/* arch/x86/include/uapi/asm/stat.h, the 64-bit layout */
-struct stat {
-    unsigned long st_dev;
-    unsigned long st_ino;
-    unsigned long st_nlink;
-    unsigned int st_mode;
-    unsigned int st_uid;
-    unsigned int st_gid;
-    unsigned int __pad0;
-    unsigned long st_rdev;
-    long st_size;
-    long st_blksize;
-    long st_blocks;
-    unsigned long st_atime;
-    unsigned long st_atime_nsec;
-    unsigned long st_mtime;
-    unsigned long st_mtime_nsec;
-    unsigned long st_ctime;
-    unsigned long st_ctime_nsec;
-    long __unused[3];
-};
-static_assert(sizeof(struct stat) == 144);
-static_assert(__builtin_offsetof(struct stat, st_mode) == 24);
-static_assert(__builtin_offsetof(struct stat, st_size) == 48);
-static_assert(__builtin_offsetof(struct stat, st_mtime) == 88);
+#include <uapi/asm/stat.h>   /* struct stat, the 64-bit layout */
+#include <uapi/linux/statx.h> /* struct statx */
+
 ABI_LAYOUT_DIFFERS(struct stat); /* i386: compat_stat, stat64 */
-
-
-struct statx_timestamp {
-    s64 tv_sec;
-    u32 tv_nsec;
-    s32 __reserved;
-};
-
-struct statx {
-    u32 stx_mask;
-    u32 stx_blksize;
-    u64 stx_attributes;
-    u32 stx_nlink;
-    u32 stx_uid;
-    u32 stx_gid;
-    u16 stx_mode;
-    u16 __spare0;
-    u64 stx_ino;
-    u64 stx_size;
-    u64 stx_blocks;
-    u64 stx_attributes_mask;
-    statx_timestamp stx_atime;
-    statx_timestamp stx_btime;
-    statx_timestamp stx_ctime;
-    statx_timestamp stx_mtime;
-    u32 stx_rdev_major;
-    u32 stx_rdev_minor;
-    u32 stx_dev_major;
-    u32 stx_dev_minor;
-    u64 stx_mnt_id;
-    u32 stx_dio_mem_align;
-    u32 stx_dio_offset_align;
-    u64 __spare3[12];
-};
-static_assert(sizeof(struct statx) == 256);
-static_assert(__builtin_offsetof(struct statx, stx_mode) == 28);
-static_assert(__builtin_offsetof(struct statx, stx_atime) == 64);
 
 #define STATX_TYPE 0x00000001U
 #define STATX_MODE 0x00000002U

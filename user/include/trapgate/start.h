@@ -19,6 +19,7 @@
 
 #include <stddef.h>
 #include <trapgate/syscall.h>
+#include <uapi/linux/elf.h> /* the kernel's ELF types and auxv keys */
 
 int main(int argc, char** argv, char** envp);
 
@@ -31,34 +32,9 @@ inline char** envp;
 inline unsigned long* auxv; /* pairs (type, value), ending with AT_NULL */
 } // namespace rt
 
-/* The auxiliary-vector types (include/uapi/linux/auxvec.h). */
-enum AuxType : unsigned long {
-    AT_NULL = 0,
-    AT_IGNORE = 1,
-    AT_EXECFD = 2,
-    AT_PHDR = 3,
-    AT_PHENT = 4,
-    AT_PHNUM = 5,
-    AT_PAGESZ = 6,
-    AT_BASE = 7,
-    AT_FLAGS = 8,
-    AT_ENTRY = 9,
-    AT_NOTELF = 10,
-    AT_UID = 11,
-    AT_EUID = 12,
-    AT_GID = 13,
-    AT_EGID = 14,
-    AT_PLATFORM = 15,
-    AT_HWCAP = 16,
-    AT_CLKTCK = 17,
-    AT_SECURE = 23,
-    AT_BASE_PLATFORM = 24,
-    AT_RANDOM = 25,
-    AT_HWCAP2 = 26,
-    AT_EXECFN = 31,
-    AT_SYSINFO_EHDR = 33,
-    AT_MINSIGSTKSZ = 51,
-};
+/* The auxiliary-vector types: the kernel's (include/uapi/linux/elf.h). */
+using AuxType = ::auxv_type;
+using enum ::auxv_type;
 
 /* The value of an auxv entry; 0 if absent (like glibc's getauxval). */
 inline unsigned long getauxval(unsigned long type, bool* found = nullptr)

@@ -1,7 +1,10 @@
 /*
  * The Linux x86-64 user ABI constants and structures the guest programs need,
  * for code without libc (values from Linux's include/uapi and
- * arch/x86/include/uapi). In namespace trapgate, so they do not collide with
+ * arch/x86/include/uapi). The structures the kernel also defines (stat,
+ * statx, the reboot numbers, ELF and auxv in trapgate/start.h) are the
+ * kernel's own include/uapi headers, named here by using-declarations, so
+ * the two sides cannot disagree. In namespace trapgate, so they do not collide with
  * anything; not meant to be mixed with a libc's headers, which define the same
  * names as macros.
  */
@@ -9,6 +12,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+/* The structures the kernel defines, once (include/uapi; -idirafter include). */
+#include <uapi/asm/stat.h>
+#include <uapi/linux/reboot.h>
+#include <uapi/linux/statx.h>
 
 namespace trapgate {
 
@@ -67,58 +74,14 @@ struct new_utsname {
 
 /* ---- stat.h (arch/x86/include/uapi/asm/stat.h, 64-bit) ---- */
 inline constexpr unsigned int S_IFMT = 0170000, S_IFDIR = 0040000, S_IFCHR = 0020000, S_IFREG = 0100000;
-struct stat {
-    unsigned long st_dev;
-    unsigned long st_ino;
-    unsigned long st_nlink;
-    unsigned int st_mode;
-    unsigned int st_uid;
-    unsigned int st_gid;
-    unsigned int __pad0;
-    unsigned long st_rdev;
-    long st_size;
-    long st_blksize;
-    long st_blocks;
-    unsigned long st_atime_sec;
-    unsigned long st_atime_nsec;
-    unsigned long st_mtime_sec;
-    unsigned long st_mtime_nsec;
-    unsigned long st_ctime_sec;
-    unsigned long st_ctime_nsec;
-    long __unused[3];
-};
-static_assert(sizeof(struct stat) == 144);
+using ::stat; /* the kernel's, include/uapi/asm/stat.h */
 
 inline constexpr unsigned int STATX_TYPE = 0x1, STATX_MODE = 0x2, STATX_BASIC_STATS = 0x7ff;
-struct statx_timestamp {
-    int64_t tv_sec;
-    uint32_t tv_nsec;
-    int32_t __reserved;
-};
-struct statx {
-    uint32_t stx_mask;
-    uint32_t stx_blksize;
-    uint64_t stx_attributes;
-    uint32_t stx_nlink;
-    uint32_t stx_uid;
-    uint32_t stx_gid;
-    uint16_t stx_mode;
-    uint16_t __spare0[1];
-    uint64_t stx_ino;
-    uint64_t stx_size;
-    uint64_t stx_blocks;
-    uint64_t stx_attributes_mask;
-    statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
-    uint32_t stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
-    uint64_t __spare2[14];
-};
-static_assert(sizeof(struct statx) == 256);
-static_assert(offsetof(struct statx, stx_mode) == 28);
+using ::statx; /* the kernel's, include/uapi/linux/statx.h */
+using ::statx_timestamp;
 
-/* ---- reboot.h ---- */
-inline constexpr unsigned int LINUX_REBOOT_MAGIC1 = 0xfee1dead, LINUX_REBOOT_MAGIC2 = 672274793,
-                              LINUX_REBOOT_CMD_RESTART = 0x01234567, LINUX_REBOOT_CMD_HALT = 0xcdef0123,
-                              LINUX_REBOOT_CMD_CAD_ON = 0x89abcdef, LINUX_REBOOT_CMD_CAD_OFF = 0,
-                              LINUX_REBOOT_CMD_POWER_OFF = 0x4321fedc;
+/* ---- reboot.h: the kernel's, include/uapi/linux/reboot.h ---- */
+using ::LINUX_REBOOT_MAGIC1, ::LINUX_REBOOT_MAGIC2, ::LINUX_REBOOT_CMD_RESTART, ::LINUX_REBOOT_CMD_HALT,
+    ::LINUX_REBOOT_CMD_CAD_ON, ::LINUX_REBOOT_CMD_CAD_OFF, ::LINUX_REBOOT_CMD_POWER_OFF;
 
 } // namespace trapgate
