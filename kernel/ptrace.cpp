@@ -272,8 +272,8 @@ Result<long> ptrace_get_syscall_info(task_struct* child, unsigned long size, uns
         }
     }
     size_t n = size < actual ? size : actual;
-    if (n && raw_copy_to_user(data, &info, n))
-        return Errno::EFAULT;
+    if (n)
+        TRY(copy_to_user(user_out_ptr<u8>(data), reinterpret_cast<const u8*>(&info), n));
     return static_cast<long>(actual);
 }
 

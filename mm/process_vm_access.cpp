@@ -87,8 +87,7 @@ Result<void> import_remote_iovec(user_iovec_ptr uvec, unsigned long cnt, iovec* 
     if (in_compat_syscall()) {
         for (unsigned long i = 0; i < cnt; i++) {
             compat_iovec c;
-            if (raw_copy_from_user(&c, uvec.compat().addr() + i * sizeof(compat_iovec), sizeof(c)))
-                return Errno::EFAULT;
+            TRY(copy_from_user(&c, uvec.compat() + i));
             out[i] = {c.iov_base, c.iov_len};
         }
         return {};
@@ -160,12 +159,23 @@ SyscallResult process_vm_rw(pid_t pid, user_iovec_ptr lvec, unsigned long liovcn
             break;
         }
         mm->users++; /* kept while we copy, if the target exits meanwhile */
-        auto iter = iov_iter::user(local, liovcnt, total.value());
+        /* The local buffers are where the data goes (readv) or comes from (writev). */
         Result<void> r;
-        for (unsigned long i = 0; i < riovcnt && iter.count() && r.ok(); i++)
-            r = process_vm_rw_single_vec(mm, remote[i].iov_base, remote[i].iov_len, iter, write);
+        auto walk = [&](iov_iter& iter) {
+            for (unsigned long i = 0; i < riovcnt && iter.count() && r.ok(); i++)
+                r = process_vm_rw_single_vec(mm, remote[i].iov_base, remote[i].iov_len, iter, write);
+            return iter.count();
+        };
+        size_t left;
+        if (write) {
+            auto iter = iter_source::user(local, liovcnt, total.value());
+            left = walk(iter);
+        } else {
+            auto iter = iter_dest::user(local, liovcnt, total.value());
+            left = walk(iter);
+        }
         mmput(mm);
-        size_t moved = total.value() - iter.count();
+        size_t moved = total.value() - left;
         /* Some bytes moved: their count; none: the error. */
         ret = moved ? SyscallResult(moved) : r.ok() ? SyscallResult(0) : SyscallResult(r.error());
     } while (false);

@@ -27,7 +27,7 @@ constexpr size_t MMSGHDR_SIZE = 64; /* struct mmsghdr: a user_msghdr, msg_len, p
 
 } // namespace
 
-SYSCALL_DEFINE4(sendmmsg, int, fd, unsigned long, mmsg, unsigned int, vlen, unsigned int, flags)
+SYSCALL_DEFINE4(sendmmsg, int, fd, user_inout_ptr<u8>, mmsg, unsigned int, vlen, unsigned int, flags)
 {
     {
         FdRef f(fd);
@@ -38,8 +38,8 @@ SYSCALL_DEFINE4(sendmmsg, int, fd, unsigned long, mmsg, unsigned int, vlen, unsi
     unsigned datagrams = 0;
     Errno err{};
     for (; datagrams < vlen; datagrams++) {
-        unsigned long entry = mmsg + datagrams * MMSGHDR_SIZE;
-        auto m = get_user(user_in_ptr<const user_msghdr>(entry));
+        user_inout_ptr<u8> entry = mmsg + datagrams * MMSGHDR_SIZE;
+        auto m = get_user(entry.cast<const user_msghdr>());
         if (!m.ok()) {
             err = m.error();
             break;
@@ -49,7 +49,7 @@ SYSCALL_DEFINE4(sendmmsg, int, fd, unsigned long, mmsg, unsigned int, vlen, unsi
             err = static_cast<Errno>(-r);
             break;
         }
-        auto put = put_user(static_cast<unsigned>(r), user_out_ptr<unsigned>(entry + sizeof(user_msghdr)));
+        auto put = put_user(static_cast<unsigned>(r), (entry + sizeof(user_msghdr)).cast<unsigned>());
         if (!put.ok()) {
             err = put.error();
             break;
@@ -62,7 +62,7 @@ SYSCALL_DEFINE4(sendmmsg, int, fd, unsigned long, mmsg, unsigned int, vlen, unsi
     return 0;
 }
 
-SYSCALL_DEFINE5(recvmmsg, int, fd, unsigned long, mmsg, unsigned int, vlen, unsigned int, flags,
+SYSCALL_DEFINE5(recvmmsg, int, fd, user_inout_ptr<u8>, mmsg, unsigned int, vlen, unsigned int, flags,
                 user_inout_ptr<timespec_user>, utimeout)
 {
     u64 deadline = 0;
@@ -82,18 +82,18 @@ SYSCALL_DEFINE5(recvmmsg, int, fd, unsigned long, mmsg, unsigned int, vlen, unsi
     unsigned datagrams = 0;
     Errno err{};
     while (datagrams < vlen) {
-        unsigned long entry = mmsg + datagrams * MMSGHDR_SIZE;
-        auto m = get_user(user_in_ptr<const user_msghdr>(entry));
+        user_inout_ptr<u8> entry = mmsg + datagrams * MMSGHDR_SIZE;
+        auto m = get_user(entry.cast<const user_msghdr>());
         if (!m.ok()) {
             err = m.error();
             break;
         }
-        long r = do_recvmsg(fd, m.value(), entry, flags & ~MSG_CMSG_COMPAT, false).value;
+        long r = do_recvmsg(fd, m.value(), entry.cast<void>(), flags & ~MSG_CMSG_COMPAT, false).value;
         if (r < 0 && r >= -4095) {
             err = static_cast<Errno>(-r);
             break;
         }
-        auto put = put_user(static_cast<unsigned>(r), user_out_ptr<unsigned>(entry + sizeof(user_msghdr)));
+        auto put = put_user(static_cast<unsigned>(r), (entry + sizeof(user_msghdr)).cast<unsigned>());
         if (!put.ok()) {
             err = put.error();
             break;

@@ -264,10 +264,11 @@ template <typename P>
     using T = std::remove_const_t<typename P::element_type>;
     if constexpr (std::is_integral_v<T> && (sizeof(T) == 4 || sizeof(T) == 8)) {
         /* The common case (an int, a pointer-sized word): one load. */
-        if (!access_ok(src.addr(), sizeof(T)))
+        unsigned long addr = user_addr(src);
+        if (!access_ok(addr, sizeof(T)))
             return Errno::EFAULT;
-        get_user_result r = sizeof(T) == 4 ? __get_user_4(reinterpret_cast<const void*>(src.addr()))
-                                           : __get_user_8(reinterpret_cast<const void*>(src.addr()));
+        get_user_result r = sizeof(T) == 4 ? __get_user_4(reinterpret_cast<const void*>(addr))
+                                           : __get_user_8(reinterpret_cast<const void*>(addr));
         if (r.faulted)
             return Errno::EFAULT;
         return static_cast<T>(r.value);

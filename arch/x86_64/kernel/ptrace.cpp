@@ -212,11 +212,9 @@ Result<long> regset(task_struct* child, long request, unsigned long type, unsign
     else
         buf.fp = get_fpregs(child);
     if (request == PTRACE_GETREGSET) {
-        if (raw_copy_to_user(iov.base, &buf, len))
-            return Errno::EFAULT;
+        TRY(copy_to_user(user_out_ptr<u8>(iov.base), reinterpret_cast<const u8*>(&buf), len));
     } else {
-        if (raw_copy_from_user(&buf, iov.base, len))
-            return Errno::EFAULT;
+        TRY(copy_from_user(reinterpret_cast<u8*>(&buf), user_in_ptr<const u8>(iov.base), len));
         if (type == NT_PRSTATUS)
             TRY(set_user_regs(child, buf.regs, len));
         else
