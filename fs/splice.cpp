@@ -207,6 +207,11 @@ Result<size_t> do_splice(file* in, user_inout_ptr<loff_t> off_in, file* out, use
     /* One end is a file: its position, or the one given (then it must be
      * seekable, EINVAL), written back after the move. */
     file* f = ipipe ? out : in;
+    /* An anonymous inode's file (eventfd, signalfd, timerfd, epoll, inotify,
+     * pidfd) has no splice_read or splice_write on Linux: EINVAL before any
+     * wait for the pipe (LTP splice07). */
+    if (f->f_inode && !(f->f_inode->i_mode & S_IFMT))
+        return Errno::EINVAL;
     user_inout_ptr<loff_t> off = ipipe ? off_out : off_in;
     loff_t pos = f->f_pos;
     if (off) {
