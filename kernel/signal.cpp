@@ -544,11 +544,13 @@ int kill_pgrp(pid_t pgrp, int sig, int code)
     return found ? 0 : errno_return(Errno::ESRCH);
 }
 
+/* A zombie still counts (Linux's pid links last until the task is reaped):
+ * a pipeline's first command that has exited keeps its group for the shell. */
 bool pgrp_in_session(pid_t pgrp, pid_t session)
 {
     list_for_each(pos, &task_list) {
         task_struct* t = list_entry(pos, task_struct, tasks);
-        if (t->signal->pgrp == pgrp && t->signal->session == session && !t->exit_state)
+        if (t->signal->pgrp == pgrp && t->signal->session == session && !(t->exit_state & EXIT_DEAD))
             return true;
     }
     return false;
