@@ -1,6 +1,8 @@
 /*
  * The first process of an LTP boot (tools/ltp.py): mounts what LTP expects
- * (proc, sysfs, tmpfs on /tmp and /dev/shm), then runs each test of a list
+ * (proc, sysfs, tmpfs on /tmp and /dev/shm) and brings the loopback device
+ * up (Trapgate's is up from boot, the reference Linux's minimal init leaves
+ * it down, where LTP's socket tests need 127.0.0.1), then runs each test of a list
  * in turn, in a process group of its own under a time limit, between markers
  * the host splits the console on:
  *
@@ -20,7 +22,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,6 +33,21 @@
 
 static volatile sig_atomic_t alarmed;
 static void on_alarm(int sig) { (void)sig; alarmed = 1; }
+
+static void lo_up(void)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof(ifr));
+    strcpy(ifr.ifr_name, "lo");
+    if (fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) == 0)
+            usleep(100000); /* ::1 comes with it; give it a moment */
+    }
+    if (fd >= 0)
+        close(fd);
+}
 
 static void setup(void)
 {
@@ -41,6 +61,7 @@ static void setup(void)
     mount("tmpfs", "/dev/shm", "tmpfs", 0, NULL);
     chmod("/tmp", 01777);
     chmod("/dev/shm", 01777);
+    lo_up();
     setenv("PATH", "/opt/ltp/testcases/bin:/bin:/sbin:/usr/bin:/usr/sbin", 1);
     setenv("LTPROOT", "/opt/ltp", 1);
     setenv("TMPDIR", "/tmp", 1);
