@@ -128,22 +128,21 @@ static void syscall_slow(pt_regs* regs, const syscall_table<N>& table, SyscallAb
     unlock_kernel();
 }
 
-__attribute__((noinline)) static bool do_syscall_64_work(pt_regs* regs)
+extern "C" bool do_syscall_64_work(pt_regs* regs)
 {
     syscall_slow(regs, sys_call_table, SyscallAbi::X64, false);
     return sysret_is_safe(*regs);
 }
 
 /*
- * The hot path of every system call: no frame setup, one test of the
- * syscall work flags (a traced task goes the slow way; a separate entry
+ * The hot path of every system call: no frame setup, no test for syscall
+ * work (a CPU running a task with ptrace's stops enters by
+ * entry_SYSCALL_64_work instead, chosen by switch_to; a separate entry
  * serves --trace), interrupts enabled only around the handler, so the round
  * trip stays short (docs/syscall-trip.md counts its instructions).
  */
 extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_syscall_64(pt_regs* regs)
 {
-    if (unlikely(READ_ONCE(current->thread_flags) & TIF_SYSCALL_WORK))
-        return do_syscall_64_work(regs);
     /* Like Linux, only the low 32 bits of rax select the call; compared
      * unsigned, so -1 and everything past the table is -ENOSYS (preset in ax). */
     unsigned long nr = static_cast<unsigned int>(regs->orig_ax);

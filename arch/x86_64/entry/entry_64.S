@@ -91,6 +91,9 @@
 .endm
 
 	SYSCALL_ENTRY entry_SYSCALL_64, do_syscall_64
+	/* A CPU running a task with syscall work (ptrace's stops) points
+	 * MSR_LSTAR here instead (switch_to): the fast path never tests for it. */
+	SYSCALL_ENTRY entry_SYSCALL_64_work, do_syscall_64_work
 	/* With --trace, MSR_LSTAR points here instead: tracing costs nothing when off. */
 	SYSCALL_ENTRY entry_SYSCALL_64_traced, do_syscall_64_traced
 

@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/string.h>
+#include <linux/trace.h>
 #include <linux/syscalls.h>
 #include <stddef.h>
 
@@ -135,6 +136,18 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     if (gs_loaded || prev->thread.gsbase != next->thread.gsbase)
         wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
     switch_io_bitmap(prev, next);
+    /* A task with syscall work (ptrace's stops) enters by the 64-bit gate's
+     * work entry, so the fast path needs no test. The flags change only
+     * while the task is off its CPU (a tracer resumes a stopped tracee after
+     * wait_task_inactive), so the switch in is the time to look; a flag
+     * cleared while it runs only sends it the slow way until its next switch.
+     * Under --trace every call takes the traced entry anyway. */
+    bool work = next->thread_flags & TIF_SYSCALL_WORK;
+    percpu* pc = this_cpu();
+    if (unlikely(work != pc->syscall_work_entry) && !syscall_tracing) {
+        wrmsr(MSR_LSTAR, reinterpret_cast<u64>(work ? entry_SYSCALL_64_work : entry_SYSCALL_64));
+        pc->syscall_work_entry = work;
+    }
     return __switch_to_asm(prev, next);
 }
 

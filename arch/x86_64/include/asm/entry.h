@@ -5,6 +5,7 @@
 extern "C" {
 void entry_SYSCALL_64();
 void entry_SYSCALL_64_traced();
+void entry_SYSCALL_64_work();
 void entry_SYSCALL_compat();
 void entry_SYSCALL_compat_traced();
 void entry_INT80_compat();

@@ -42,6 +42,7 @@ struct percpu {
     u64 cpustat_user_ns, cpustat_system_ns, cpustat_idle_ns;
     u64 nr_switches;        /* context switches (/proc/stat's ctxt) */
     const struct ldt_struct* ldt_loaded; /* the LDT LDTR names (arch/x86_64/kernel/ldt.cpp), or null */
+    bool syscall_work_entry; /* MSR_LSTAR is entry_SYSCALL_64_work (switch_to) */
 };
 
 extern percpu cpu_data[NR_CPUS];
