@@ -256,6 +256,8 @@ int send_sig_info(int sig, const siginfo_t* info, task_struct* t, bool group)
 
 void force_sig_fault(int sig, int code, unsigned long addr, unsigned long trapno, unsigned long error_code)
 {
+    if (unlikely(!valid_signal(sig)))
+        return; /* no caller passes one; the index below must stay in the table */
     task_struct* t = current;
     k_sigaction& ka = action(t, sig);
     /* A fault the program blocks or ignores would only repeat: take the
