@@ -12,7 +12,7 @@ add_custom_command(OUTPUT ${VDSO_OUT}/vdso.so
           -Wl,--hash-style=both -Wl,-Bsymbolic -Wl,-z,defs -Wl,-z,noexecstack -Wl,--build-id=none
           -o ${VDSO_OUT}/vdso.so.dbg ${VDSO_DIR}/vclock_gettime.cc
   COMMAND objcopy --strip-debug ${VDSO_OUT}/vdso.so.dbg ${VDSO_OUT}/vdso.so
-  DEPENDS ${VDSO_DIR}/vclock_gettime.cc ${VDSO_DIR}/vdso.lds ${VDSO_DIR}/vdso.map
+  DEPENDS ${VDSO_DIR}/vclock_gettime.cc ${VDSO_DIR}/vclock.h ${VDSO_DIR}/vdso.lds ${VDSO_DIR}/vdso.map
           ${CMAKE_SOURCE_DIR}/arch/x86_64/include/asm/vdso.h ${CMAKE_SOURCE_DIR}/include/uapi/linux/time.h
           syscall_headers
   COMMENT "vDSO"
@@ -40,7 +40,7 @@ add_custom_command(OUTPUT ${VDSO_OUT}/vdso32.so ${VDSO_OUT}/vdso32-offsets.h
           -o ${VDSO_OUT}/vdso32.so.dbg ${VDSO32_DIR}/system_call.S ${VDSO32_DIR}/vclock_gettime.cc
   COMMAND objcopy --strip-debug ${VDSO_OUT}/vdso32.so.dbg ${VDSO_OUT}/vdso32.so
   COMMAND sh -c "nm ${VDSO_OUT}/vdso32.so.dbg | awk '/ (__kernel_vsyscall|__kernel_sigreturn|__kernel_rt_sigreturn|int80_landing_pad|vdso32_syscall_sequence|vdso32_int80)$/ { printf \"#define VDSO32_SYM_%s 0x%s\\n\", $3, $1 }' > ${VDSO_OUT}/vdso32-offsets.h"
-  DEPENDS ${VDSO32_DIR}/system_call.S ${VDSO32_DIR}/vclock_gettime.cc ${VDSO32_DIR}/vdso32.lds ${VDSO32_DIR}/vdso32.map
+  DEPENDS ${VDSO32_DIR}/system_call.S ${VDSO32_DIR}/vclock_gettime.cc ${VDSO_DIR}/vclock.h ${VDSO32_DIR}/vdso32.lds ${VDSO32_DIR}/vdso32.map
           ${CMAKE_SOURCE_DIR}/arch/x86_64/include/asm/vdso.h ${CMAKE_SOURCE_DIR}/include/uapi/linux/time32.h
           syscall_headers
   COMMENT "i386 vDSO"

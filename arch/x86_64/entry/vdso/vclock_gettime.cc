@@ -10,20 +10,13 @@
  * Built as its own small shared object (vdso.lds: one PT_LOAD, no data), not
  * as part of the kernel; the kernel carries the image (vdso-image.S).
  */
-#include <asm/vdso.h>
+#include "vclock.h"
 #include <linux/time.h>
 #include <asm/unistd_64.h> /* generated from syscall_64.tbl */
-#include <uapi/linux/time.h>
-
-/* The ELF header of this image: the page before it is [vvar]. */
-extern "C" const char __ehdr_start[] __attribute__((visibility("hidden")));
 
 namespace {
 
-const volatile vdso_data* vvar()
-{
-    return reinterpret_cast<const volatile vdso_data*>(__ehdr_start - VVAR_SIZE);
-}
+u64 mul_shr32(u64 a, u64 b) { return static_cast<u64>((static_cast<unsigned __int128>(a) * b) >> 32); }
 
 long syscall2(long nr, long a, long b)
 {
@@ -37,45 +30,6 @@ long syscall3(long nr, long a, long b, long c)
     long ret;
     asm volatile("syscall" : "=a"(ret) : "a"(nr), "D"(a), "S"(b), "d"(c) : "rcx", "r11", "memory");
     return ret;
-}
-
-/* Nanoseconds of CLOCK_MONOTONIC, or of CLOCK_REALTIME if real. */
-long read_clock(bool real)
-{
-    const volatile vdso_data* d = vvar();
-    for (;;) {
-        u32 seq = d->seq;
-        asm volatile("" ::: "memory");
-        if (seq & 1)
-            continue;
-        u32 lo, hi;
-        asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-        u64 tsc = static_cast<u64>(hi) << 32 | lo;
-        u64 base = d->tsc_at_boot, mult = d->tsc_to_ns_mult;
-        s64 offset = d->realtime_offset_ns;
-        asm volatile("" ::: "memory");
-        if (d->seq != seq)
-            continue;
-        u64 ns = static_cast<u64>((static_cast<unsigned __int128>(tsc - base) * mult) >> 32);
-        return real ? offset + static_cast<long>(ns) : static_cast<long>(ns);
-    }
-}
-
-int clock_kind(int clk)
-{
-    switch (clk) {
-    case CLOCK_REALTIME:
-    case CLOCK_REALTIME_COARSE:
-    case CLOCK_TAI:
-        return 1;
-    case CLOCK_MONOTONIC:
-    case CLOCK_MONOTONIC_RAW:
-    case CLOCK_MONOTONIC_COARSE:
-    case CLOCK_BOOTTIME:
-        return 0;
-    default:
-        return -1;
-    }
 }
 
 }  // namespace

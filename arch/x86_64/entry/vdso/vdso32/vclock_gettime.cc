@@ -1,12 +1,12 @@
 /*
  * The i386 vDSO's clocks: clock_gettime (32-bit and time64), gettimeofday,
- * time and clock_getres (no getcpu: Linux 6.1's i386 vDSO has none), from the same [vvar] page and with the same
- * formula as the 64-bit vDSO (../vclock_gettime.cc, asm/vdso.h), so both
+ * time and clock_getres (no getcpu: Linux 6.1's i386 vDSO has none), from
+ * the same [vvar] page and code as the 64-bit vDSO (../vclock.h), so both
  * agree with the system calls to the nanosecond. Built with -m32 into its
  * own image; what the page cannot answer goes to the kernel by int $0x80
  * with the i386 numbers.
  */
-#include <asm/vdso.h>
+#include "../vclock.h"
 #include <uapi/linux/time32.h>
 #include <asm/unistd_32.h> /* generated from syscall_32.tbl */
 
@@ -22,18 +22,9 @@ struct kernel_timespec64 {
 };
 static_assert(sizeof(kernel_timespec64) == 16);
 
-extern "C" const char __ehdr_start[] __attribute__((visibility("hidden")));
-
 namespace {
 
 constexpr u32 NSEC_PER_SEC32 = 1000000000;
-constexpr int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_MONOTONIC_RAW = 4, CLOCK_REALTIME_COARSE = 5,
-              CLOCK_MONOTONIC_COARSE = 6, CLOCK_BOOTTIME = 7, CLOCK_TAI = 11;
-
-const volatile vdso_data* vvar()
-{
-    return reinterpret_cast<const volatile vdso_data*>(__ehdr_start - VVAR_SIZE);
-}
 
 long int80(long nr, long a, long b)
 {
@@ -42,8 +33,7 @@ long int80(long nr, long a, long b)
     return ret;
 }
 
-/* (a * b) >> 32 for 64-bit a and b, from 32-bit halves (no __int128 here):
- * exact modulo 2^64. */
+/* From 32-bit halves (no __int128 here): exact modulo 2^64. */
 u64 mul_shr32(u64 a, u64 b)
 {
     u64 al = static_cast<u32>(a), ah = a >> 32, bl = static_cast<u32>(b), bh = b >> 32;
@@ -59,45 +49,6 @@ void split_ns(u64 n, s64& sec, s64& nsec)
     asm("divl %4" : "=a"(qlo), "=d"(rem) : "a"(lo), "d"(rhi), "rm"(NSEC_PER_SEC32));
     sec = static_cast<s64>((static_cast<u64>(qhi) << 32) | qlo);
     nsec = rem;
-}
-
-/* Nanoseconds of CLOCK_MONOTONIC, or of CLOCK_REALTIME if real. */
-s64 read_clock(bool real)
-{
-    const volatile vdso_data* d = vvar();
-    for (;;) {
-        u32 seq = d->seq;
-        asm volatile("" ::: "memory");
-        if (seq & 1)
-            continue;
-        u32 lo, hi;
-        asm volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi)::"memory");
-        u64 tsc = static_cast<u64>(hi) << 32 | lo;
-        u64 base = d->tsc_at_boot, mult = d->tsc_to_ns_mult;
-        s64 offset = d->realtime_offset_ns;
-        asm volatile("" ::: "memory");
-        if (d->seq != seq)
-            continue;
-        s64 ns = static_cast<s64>(mul_shr32(tsc - base, mult));
-        return real ? offset + ns : ns;
-    }
-}
-
-int clock_kind(int clk)
-{
-    switch (clk) {
-    case CLOCK_REALTIME:
-    case CLOCK_REALTIME_COARSE:
-    case CLOCK_TAI:
-        return 1;
-    case CLOCK_MONOTONIC:
-    case CLOCK_MONOTONIC_RAW:
-    case CLOCK_MONOTONIC_COARSE:
-    case CLOCK_BOOTTIME:
-        return 0;
-    default:
-        return -1;
-    }
 }
 
 /* Seconds and nanoseconds of a clock (the realtime one is never before 1970 here). */
