@@ -129,15 +129,11 @@ void destroy_context_ldt(mm_struct* mm)
 
 namespace {
 
-/* n zero bytes at ptr. */
+/* n zero bytes at ptr (EFAULT if any could not be written). */
 Result<void> zero_user(user_inout_ptr<u8> ptr, unsigned long n)
 {
-    static const u8 zeros[512] = {};
-    for (unsigned long done = 0; done < n;) {
-        unsigned long chunk = min<unsigned long>(n - done, sizeof(zeros));
-        TRY(copy_to_user(ptr + done, zeros, chunk));
-        done += chunk;
-    }
+    if (clear_user(ptr.cast<void>(), n))
+        return Errno::EFAULT;
     return {};
 }
 
