@@ -28,7 +28,7 @@ and are skipped without a key.
 
 Linux results are cached in /var/cache/trapgate/linux-ref-results/ (outside
 the clone; $TRAPGATE_CACHE moves it), keyed by the test's whole
-initramfs (program and files), its arguments, smp, memory, input, the Linux
+initramfs (program and files), its arguments, smp, memory, input, cpu, the Linux
 kernel and the wrapper; a changed program runs again.
 """
 
@@ -76,7 +76,7 @@ def _key(test, image):
     h = hashlib.sha256()
     h.update(image.build())
     h.update(json.dumps([test["program"], test.get("args", []), test.get("smp", 1), test.get("mem", "128M"),
-                         test.get("stdin", ""), linux_ref.identity()]).encode())
+                         test.get("stdin", ""), linux_ref.identity()] + ([test["cpu"]] if "cpu" in test else [])).encode())
     return h.hexdigest()
 
 
@@ -114,19 +114,19 @@ def run_linux(tests, image_for, jobs=2, fresh=False):
             from_cache += 1
             continue
         job = linux_ref.Job(test["name"], image, guest, test.get("args", []), test.get("timeout", 120))
-        group = (test.get("smp", 1), test.get("mem", "128M"), test.get("stdin", ""))
+        group = (test.get("smp", 1), test.get("mem", "128M"), test.get("stdin", ""), test.get("cpu", "max"))
         pending.setdefault(group, []).append((job, key))
     boots = []
-    for (smp, mem, stdin), items in pending.items():
+    for (smp, mem, stdin, cpu), items in pending.items():
         # A test with input gets its own boot: the console is shared.
         size = 1 if stdin else CHUNK
         for i in range(0, len(items), size):
-            boots.append((smp, mem, stdin, items[i:i + size]))
+            boots.append((smp, mem, stdin, cpu, items[i:i + size]))
     logs = {}
 
     def boot(b):
-        smp, mem, stdin, items = b
-        return items, linux_ref.run([j for j, _ in items], smp=smp, mem=mem, stdin=stdin.encode())
+        smp, mem, stdin, cpu, items = b
+        return items, linux_ref.run([j for j, _ in items], smp=smp, mem=mem, stdin=stdin.encode(), cpu=cpu)
 
     if boots:
         linux_ref.install()

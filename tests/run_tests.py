@@ -91,7 +91,7 @@ def run_on_trapgate(test):
         import make_iso
         cdrom = make_iso.make_iso(initrd.replace(".cpio", ".iso"), image, cmdline)
     boot = qemu.Boot(trapgate.KERNEL, initrd, cmdline, smp=test.get("smp", DEFAULT_SMP), mem=test.get("mem", "64M"),
-                     cdrom=cdrom)
+                     cdrom=cdrom, cpu=test.get("cpu", "max"))
     return qemu.run(boot, stdin=test.get("stdin", "").encode(), timeout=test.get("timeout", 120))
 
 

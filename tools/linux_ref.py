@@ -270,7 +270,7 @@ def _qemu(args, stdin, status_path, timeout):
     return b"".join(chunks), (-1 if timed_out else proc.returncode), timed_out
 
 
-def run(jobs, smp=1, mem="256M", icount=False, kvm=False, stdin=None, boot_timeout=180, extra=()):
+def run(jobs, smp=1, mem="256M", icount=False, kvm=False, stdin=None, boot_timeout=180, extra=(), cpu="max"):
     """Boots Linux once and runs the jobs in order; returns a Batch."""
     kernel = install()
     image, nonce = _image(jobs)
@@ -280,7 +280,7 @@ def run(jobs, smp=1, mem="256M", icount=False, kvm=False, stdin=None, boot_timeo
         image.write(initrd)
         klog, status = os.path.join(tmp, "kernel.log"), os.path.join(tmp, "status")
         open(klog, "w").close()
-        boot = qemu.Boot(kernel, initrd, CMDLINE, smp=smp, mem=mem, icount=icount, kvm=kvm, extra=tuple(extra))
+        boot = qemu.Boot(kernel, initrd, CMDLINE, smp=smp, mem=mem, icount=icount, kvm=kvm, extra=tuple(extra), cpu=cpu)
         timeout = boot_timeout + sum(j.timeout for j in jobs)
         out, rc, timed_out = _qemu(qemu.qemu_args(boot, klog, status), stdin, status, timeout)
         out = out.replace(b"\r\n", b"\n")

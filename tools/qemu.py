@@ -38,6 +38,7 @@ class Boot:
     kvm: bool = False
     cdrom: str = ""  # boot this ISO through its bootloader instead of -kernel
     extra: tuple = ()
+    cpu: str = "max"  # TCG's -cpu (a test may ask for another vendor's CPU)
 
 
 @dataclass
@@ -57,7 +58,7 @@ def kvm_usable():
 
 def qemu_args(boot, klog_path, status_path, klog_chardev=None):
     """klog_chardev: the kernel log's chardev options instead of the file klog_path."""
-    accel = ["-accel", "kvm", "-cpu", "host"] if boot.kvm and kvm_usable() else ["-accel", "tcg", "-cpu", "max"]
+    accel = ["-accel", "kvm", "-cpu", "host"] if boot.kvm and kvm_usable() else ["-accel", "tcg", "-cpu", boot.cpu]
     args = [QEMU, *accel, "-m", boot.mem, "-smp", str(boot.smp), "-display", "none", "-no-reboot",
             *(["-cdrom", boot.cdrom] if boot.cdrom else
               ["-kernel", boot.kernel, "-initrd", boot.initrd, "-append", boot.cmdline]),

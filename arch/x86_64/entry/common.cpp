@@ -274,6 +274,32 @@ extern "C" bool do_fast_syscall_32_traced(pt_regs* regs)
     return sysretl_is_safe(regs, landing);
 }
 
+/*
+ * SYSENTER from compatibility mode (entry_SYSENTER_compat): Intel's
+ * __kernel_vsyscall pushed ecx, edx and ebp and put esp in ebp, the one
+ * register SYSENTER leaves for it; the second argument is still in ecx. From
+ * there on the call is the SYSCALL one's (the sixth argument where ebp was
+ * pushed, the return to the landing pad), as in Linux's do_SYSENTER_32.
+ * The CPU cleared IF, which the saved flags must not keep.
+ */
+static __always_inline void sysenter_fixup(pt_regs* regs)
+{
+    regs->sp = static_cast<u32>(regs->bp);
+    regs->flags |= X86_EFLAGS_IF;
+}
+
+extern "C" bool do_SYSENTER_32(pt_regs* regs)
+{
+    sysenter_fixup(regs);
+    return do_fast_syscall_32(regs);
+}
+
+extern "C" bool do_SYSENTER_32_traced(pt_regs* regs)
+{
+    sysenter_fixup(regs);
+    return do_fast_syscall_32_traced(regs);
+}
+
 /* The same, with the tracer's hooks around the call (entered when booted
  * with "trace"): the call's trace record lives on this frame. */
 extern "C" bool do_syscall_64_traced(pt_regs* regs)

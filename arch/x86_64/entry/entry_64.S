@@ -15,6 +15,7 @@
  */
 #include <asm/boot.h>
 #include <asm/percpu.h>
+#include <asm/processor-flags.h>
 #include <asm/ptrace.h>
 #include <asm/smap.h>
 
@@ -147,6 +148,12 @@
 	call	\handler
 	testb	%al, %al
 	jz	return_via_iret
+	SYSRET32
+.endm
+
+/* Back to compatibility mode by sysretl, at pt_regs->ip (the vDSO's landing
+ * pad) with pt_regs->flags: the handler checked sysretl may restore them. */
+.macro SYSRET32
 	POP_REGS
 	movl	PTREGS_IP - PTREGS_ORIG_AX(%rsp), %ecx	/* the landing pad */
 	movl	PTREGS_FLAGS - PTREGS_ORIG_AX(%rsp), %r11d
@@ -157,6 +164,55 @@
 
 	SYSCALL_COMPAT_ENTRY entry_SYSCALL_compat, do_fast_syscall_32
 	SYSCALL_COMPAT_ENTRY entry_SYSCALL_compat_traced, do_fast_syscall_32_traced
+
+/*
+ * SYSENTER from compatibility mode: Intel's __kernel_vsyscall (and any
+ * program that executes the instruction itself, as Linux's selftests do).
+ * The CPU loaded CS from MSR_IA32_SYSENTER_CS, rip and rsp from the other
+ * two MSRs (rsp: this CPU's small sysenter_stack), cleared IF and VM, and
+ * nothing else: the user's eip and esp are not saved (__kernel_vsyscall
+ * left esp in ebp; the return goes to its landing pad), ecx still holds the
+ * second argument, and every other flag is the user's, TF included. With
+ * TF set, each instruction up to the popfq below traps; exception_1 ignores
+ * those steps (Linux's is_sysenter_singlestep), pt_regs->flags keeps TF,
+ * and the iret back gives the program its trap after the call.
+ */
+.macro SYSENTER_COMPAT_ENTRY name, handler
+	.globl \name
+	.balign 16
+\name:
+	swapgs
+	movq	%gs:PCPU_TOP_OF_STACK, %rsp
+	pushq	$__USER_DS			/* pt_regs->ss */
+	pushq	$0				/* pt_regs->sp: \handler takes it from bp */
+	pushfq					/* pt_regs->flags (IF clear: \handler sets it) */
+	pushq	$__USER32_CS			/* pt_regs->cs */
+	pushq	$0				/* pt_regs->ip: \handler puts the landing pad there */
+	pushq	%rax				/* pt_regs->orig_ax */
+	PUSH_REGS rax=$-ENOSYS
+	/* The user's DF, AC, NT and TF are still live: clear them all before
+	 * any C code runs (and before interrupts could come in with NT set). */
+	testl	$(X86_EFLAGS_DF | X86_EFLAGS_AC | X86_EFLAGS_NT | X86_EFLAGS_TF), PTREGS_FLAGS(%rsp)
+	jnz	1f
+2:	movq	%rsp, %rdi
+	call	\handler
+	testb	%al, %al
+	jz	return_via_iret
+	jmp	sysret32_from_system_call
+1:	pushq	$X86_EFLAGS_FIXED
+	popfq
+	jmp	2b
+.endm
+
+	.globl __begin_entry_SYSENTER_compat
+__begin_entry_SYSENTER_compat:
+	SYSENTER_COMPAT_ENTRY entry_SYSENTER_compat, do_SYSENTER_32
+	SYSENTER_COMPAT_ENTRY entry_SYSENTER_compat_traced, do_SYSENTER_32_traced
+	.globl __end_entry_SYSENTER_compat
+__end_entry_SYSENTER_compat:
+
+sysret32_from_system_call:
+	SYSRET32
 
 /* Leaves a kernel stack whose top holds pt_regs for user mode. */
 	.globl return_to_user_mode
@@ -241,7 +297,28 @@ return_from_interrupt:
 
 /* Vectors that push an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30.
  * #NP, #SS and #GP are the faults a bad iretq to user mode raises. */
-.irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
+/* #DB: a single step taken inside the SYSENTER entry (the user entered
+ * with TF set, and SYSENTER keeps it) is ignored before anything else is
+ * touched (the step may come before the entry's swapgs); the entry
+ * clears TF itself once pt_regs holds it. The frame: rip at 0(%rsp). */
+	.balign 16
+exception_1:
+	cmpq	$__begin_entry_SYSENTER_compat, (%rsp)
+	jb	1f
+	cmpq	$__end_entry_SYSENTER_compat, (%rsp)
+	jae	1f
+	iretq
+1:	ASM_CLAC
+	cld
+	pushq	$-1
+	testb	$3, 16(%rsp)
+	jz	2f
+	swapgs
+2:	PUSH_REGS
+	movl	$1, %esi
+	jmp	exception_common
+
+.irp v, 0,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
 	INTERRUPT_STUB \v, 0, exception
 .endr
 .irp v, 8,10,14,17,21,29,30

@@ -201,12 +201,23 @@ void setup_control_registers()
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE | EFER_NXE);
 }
 
-void setup_syscall_msrs()
+/* Where SYSENTER puts rsp, per CPU: the entry switches to the task's stack
+ * at once, so only the single-step traps a user's TF raises before that
+ * (exception_1 returns from each at once) ever land here. */
+alignas(16) u64 sysenter_stack[NR_CPUS][16];
+
+void setup_syscall_msrs(int cpu)
 {
     /* syscall loads CS = STAR[47:32], SS = +8; sysretq loads CS = STAR[63:48] + 16, SS = +8. */
     wrmsr(MSR_STAR, (static_cast<u64>(__USER32_CS) << 48) | (static_cast<u64>(__KERNEL_CS) << 32));
     wrmsr(MSR_LSTAR, reinterpret_cast<u64>(syscall_tracing ? entry_SYSCALL_64_traced : entry_SYSCALL_64));
     wrmsr(MSR_CSTAR, reinterpret_cast<u64>(syscall_tracing ? entry_SYSCALL_compat_traced : entry_SYSCALL_compat));
+    /* SYSENTER (from compatibility mode; Intel's CPUs, and QEMU's whatever
+     * they say): CS = SYSENTER_CS, SS = +8, as Linux sets them. */
+    wrmsr(MSR_IA32_SYSENTER_CS, __KERNEL_CS);
+    wrmsr(MSR_IA32_SYSENTER_ESP, reinterpret_cast<u64>(sysenter_stack[cpu] + 16) /* its top */);
+    wrmsr(MSR_IA32_SYSENTER_EIP,
+          reinterpret_cast<u64>(syscall_tracing ? entry_SYSENTER_compat_traced : entry_SYSENTER_compat));
     /* Flags cleared on entry: interrupts off until the stack is ours, no single-step,
      * direction forward, and AC clear so SMAP guards the kernel from the first instruction. */
     wrmsr(MSR_SYSCALL_MASK, X86_EFLAGS_TF | X86_EFLAGS_DF | X86_EFLAGS_IF | X86_EFLAGS_IOPL |
@@ -247,7 +258,7 @@ void cpu_init()
     setup_gdt_tss(0, cpu_data[0], boot_tss_full, &boot_ist_stacks[0][0]);
     setup_idt();
     setup_percpu(cpu_data[0], 0);
-    setup_syscall_msrs();
+    setup_syscall_msrs(0);
 }
 
 size_t cpu_area_size() { return sizeof(tss_full) + 3 * IST_STACK_SIZE; }
@@ -263,7 +274,7 @@ void cpu_init_secondary(int cpu, void* area)
     setup_gdt_tss(cpu, cpu_data[cpu], *tss, stacks);
     load_idt();
     setup_percpu(cpu_data[cpu], cpu);
-    setup_syscall_msrs();
+    setup_syscall_msrs(cpu);
 }
 
 /* Without SMAP, stac and clac don't exist: turn each use (listed by

@@ -5,7 +5,8 @@
  * through AT_SYSINFO_EHDR, with __kernel_vsyscall as AT_SYSINFO. The C
  * library's system calls go through __kernel_vsyscall, which enters by
  * SYSCALL from compatibility mode (entry_SYSCALL_compat, do_fast_syscall_32)
- * and comes back to its landing pad; the kernel remembers where the image
+ * (or SYSENTER on Intel's CPUs) and comes back to its landing pad; the
+ * kernel remembers where the image
  * is (mm->vdso, moved by mremap) to find the pad and the signal trampolines.
  */
 #include <asm/ia32.h>
@@ -23,8 +24,10 @@ static_assert(VDSO32_SYM_int80_landing_pad < PAGE_SIZE, "the patch is in the ima
 namespace {
 
 /* SYSCALL works in compatibility mode on AMD's CPUs (and QEMU's, which say
- * AuthenticAMD); Intel's raise #UD there, so their programs enter by the
- * int $0x80 behind it (Linux chooses SYSENTER there). */
+ * AuthenticAMD); Intel's raise #UD there but have SYSENTER, which is what
+ * Linux's vDSO uses on them: the sequence becomes "movl %esp, %ebp;
+ * sysenter" (entry_SYSENTER_compat, do_SYSENTER_32), as long as the
+ * SYSCALL one. */
 bool cpu_has_syscall32()
 {
     auto v = cpuid(0);
@@ -35,8 +38,9 @@ void patch_syscall_sequence(u8* image)
 {
     if (cpu_has_syscall32())
         return;
+    static constexpr u8 sysenter_sequence[4] = {0x89, 0xe5, 0x0f, 0x34};
     for (int i = 0; i < 4; i++)
-        image[VDSO32_SYM_vdso32_syscall_sequence + i] = 0x90; /* nop */
+        image[VDSO32_SYM_vdso32_syscall_sequence + i] = sysenter_sequence[i];
 }
 
 } // namespace

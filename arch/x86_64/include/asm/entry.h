@@ -8,6 +8,8 @@ void entry_SYSCALL_64_traced();
 void entry_SYSCALL_64_work();
 void entry_SYSCALL_compat();
 void entry_SYSCALL_compat_traced();
+void entry_SYSENTER_compat();
+void entry_SYSENTER_compat_traced();
 void entry_INT80_compat();
 void entry_INT80_compat_traced();
 extern void (*const exception_entries[32])();

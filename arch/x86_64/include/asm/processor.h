@@ -70,15 +70,7 @@ static inline void halt() { asm volatile("hlt" ::: "memory"); }
 static inline void cpu_relax() { asm volatile("pause" ::: "memory"); }
 static inline void invlpg(u64 addr) { asm volatile("invlpg (%0)" : : "r"(addr) : "memory"); }
 
-#define X86_EFLAGS_CF 0x0001
-#define X86_EFLAGS_TF 0x0100
-#define X86_EFLAGS_IF 0x0200
-#define X86_EFLAGS_DF 0x0400
-#define X86_EFLAGS_IOPL 0x3000
-#define X86_EFLAGS_NT 0x4000
-#define X86_EFLAGS_RF 0x10000
-#define X86_EFLAGS_AC 0x40000
-#define X86_EFLAGS_FIXED 0x0002
+#include <asm/processor-flags.h>
 
 /* CPU features the kernel uses, read once at boot. */
 struct cpu_features {

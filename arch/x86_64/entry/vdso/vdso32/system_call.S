@@ -7,9 +7,11 @@
  * the stack, where %ebp was pushed (arch/x86_64/entry/common.cpp,
  * do_fast_syscall_32). The kernel returns to int80_landing_pad, whatever
  * the way in. A CPU without SYSCALL in compatibility mode (Intel's) gets
- * the two instructions turned into NOPs at boot (vdso_32.cpp), and enters
- * by the int $0x80 that follows, the same instruction a restarted call
- * re-executes (the kernel moves the return address back by its 2 bytes).
+ * the two instructions replaced at boot by "movl %esp, %ebp; sysenter"
+ * (vdso_32.cpp; SYSENTER saves no return address or stack, and the kernel
+ * finds esp in ebp). The int $0x80 that follows is the instruction a
+ * restarted call re-executes (the kernel moves the return address back by
+ * its 2 bytes).
  */
 	.text
 	.globl	__kernel_vsyscall
