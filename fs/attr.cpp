@@ -14,6 +14,7 @@
 #include <linux/compat.h>
 #include <linux/syscalls.h>
 #include <uapi/linux/time32.h>
+#include <uapi/linux/utime.h>
 #include <linux/time.h>
 
 namespace {
@@ -143,6 +144,20 @@ SYSCALL_DEFINE3(lchown, user_in_ptr<const char>, filename, uid_t, user, gid_t, g
 SYSCALL_DEFINE3(fchown, unsigned int, fd, uid_t, user, gid_t, group)
 {
     return on_fd(fd, [&](const path& p) { return chown_common(p, user, group); });
+}
+
+/* i386's 16-bit chowns (Linux's kernel/uid16.c): 0xffff leaves the id alone. */
+SYSCALL_DEFINE3(chown16, user_in_ptr<const char>, filename, unsigned short, user, unsigned short, group)
+{
+    return __do_sys_chown(filename, low2highuid(user), low2highuid(group));
+}
+SYSCALL_DEFINE3(lchown16, user_in_ptr<const char>, filename, unsigned short, user, unsigned short, group)
+{
+    return __do_sys_lchown(filename, low2highuid(user), low2highuid(group));
+}
+SYSCALL_DEFINE3(fchown16, unsigned int, fd, unsigned short, user, unsigned short, group)
+{
+    return __do_sys_fchown(fd, low2highuid(user), low2highuid(group));
 }
 
 SYSCALL_DEFINE2(truncate, user_in_ptr<const char>, path, long, length)
@@ -291,6 +306,76 @@ SYSCALL_DEFINE4(utimensat_time32, DirFd, dfd, user_in_ptr<const char>, filename,
             times[n] = {t32[n].tv_sec, t32[n].tv_nsec};
     }
     return do_utimensat(dfd.value, filename, utimes ? times : nullptr, flags);
+}
+
+/* utime, utimes and futimesat (Linux's fs/utimes.c): whole seconds, or
+ * microseconds, each checked before the conversion to nanoseconds could
+ * hide a bad one (UTIME_NOW and UTIME_OMIT are utimensat's alone). */
+static SyscallResult do_futimesat(int dfd, user_in_ptr<const char> filename, const timeval_user* tv)
+{
+    if (!tv)
+        return do_utimensat(dfd, filename, nullptr, 0);
+    timespec_user times[2];
+    for (int n = 0; n < 2; n++) {
+        if (tv[n].tv_usec < 0 || tv[n].tv_usec >= 1000000)
+            return Errno::EINVAL;
+        times[n] = {tv[n].tv_sec, tv[n].tv_usec * 1000};
+    }
+    return do_utimensat(dfd, filename, times, 0);
+}
+
+SYSCALL_DEFINE3(futimesat, DirFd, dfd, user_in_ptr<const char>, filename, user_in_ptr<const timeval_user>, utimes)
+{
+    timeval_user tv[2];
+    if (utimes)
+        TRY(copy_from_user(tv, utimes, 2));
+    return do_futimesat(dfd.value, filename, utimes ? tv : nullptr);
+}
+
+SYSCALL_DEFINE2(utimes, user_in_ptr<const char>, filename, user_in_ptr<const timeval_user>, utimes)
+{
+    return __do_sys_futimesat(DirFd(AT_FDCWD), filename, utimes);
+}
+
+SYSCALL_DEFINE2(utime, user_in_ptr<const char>, filename, user_in_ptr<const utimbuf>, times)
+{
+    timespec_user tv[2];
+    if (times) {
+        utimbuf t = TRY(get_user(times));
+        tv[0] = {t.actime, 0};
+        tv[1] = {t.modtime, 0};
+    }
+    return do_utimensat(AT_FDCWD, filename, times ? tv : nullptr, 0);
+}
+
+/* i386's, on 32-bit seconds. */
+SYSCALL_DEFINE3(futimesat_time32, DirFd, dfd, user_in_ptr<const char>, filename, user_in_ptr<const old_timeval32>,
+                utimes)
+{
+    timeval_user tv[2];
+    if (utimes) {
+        old_timeval32 t32[2];
+        TRY(copy_from_user(t32, utimes, 2));
+        for (int n = 0; n < 2; n++)
+            tv[n] = {t32[n].tv_sec, t32[n].tv_usec};
+    }
+    return do_futimesat(dfd.value, filename, utimes ? tv : nullptr);
+}
+
+SYSCALL_DEFINE2(utimes_time32, user_in_ptr<const char>, filename, user_in_ptr<const old_timeval32>, utimes)
+{
+    return __do_sys_futimesat_time32(DirFd(AT_FDCWD), filename, utimes);
+}
+
+SYSCALL_DEFINE2(utime32, user_in_ptr<const char>, filename, user_in_ptr<const old_utimbuf32>, times)
+{
+    timespec_user tv[2];
+    if (times) {
+        old_utimbuf32 t = TRY(get_user(times));
+        tv[0] = {t.actime, 0};
+        tv[1] = {t.modtime, 0};
+    }
+    return do_utimensat(AT_FDCWD, filename, times ? tv : nullptr, 0);
 }
 
 /* ---- access ---- */

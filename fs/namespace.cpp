@@ -183,7 +183,7 @@ SYSCALL_DEFINE5(mount, user_in_ptr<const char>, dev_name, user_in_ptr<const char
     return r;
 }
 
-SYSCALL_DEFINE2(umount, user_in_ptr<const char>, name, int, flags)
+static SyscallResult do_umount(user_in_ptr<const char> name, int flags)
 {
     if (flags & ~(MNT_FORCE | MNT_DETACH | MNT_EXPIRE | UMOUNT_NOFOLLOW))
         return Errno::EINVAL;
@@ -212,3 +212,11 @@ SYSCALL_DEFINE2(umount, user_in_ptr<const char>, name, int, flags)
     }
     return r;
 }
+
+SYSCALL_DEFINE2(umount, user_in_ptr<const char>, name, int, flags)
+{
+    return do_umount(name, flags);
+}
+
+/* i386's umount without flags (Linux's oldumount). */
+SYSCALL_DEFINE1(oldumount, user_in_ptr<const char>, name) { return do_umount(name, 0); }

@@ -1,6 +1,7 @@
 /* stat, lstat, fstat, newfstatat, statx. */
 #include <linux/compat.h>
 #include <linux/fs.h>
+#include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/syscall_args.h>
 #include <linux/syscalls.h>
@@ -215,6 +216,58 @@ Result<void> cp_stat64(const kstat& st, user_out_ptr<stat64> out)
 }
 
 } // namespace
+
+/* Linux's cp_old_stat: a number that does not fit its 16 bits is
+ * EOVERFLOW (the inode, the link count); ids and devices shrink as the
+ * 16-bit calls shrink them; on a 64-bit kernel the size is cut to 32 bits
+ * without a word, as Linux cuts it. */
+static Result<void> cp_old_stat(const kstat& st, user_out_ptr<__old_kernel_stat> out)
+{
+    static int warncount = 5;
+    if (warncount > 0) {
+        warncount--;
+        printk("VFS: Warning: %s using old stat() call. Recompile your binary.\n", current->comm);
+    }
+    auto old_dev = [](dev_t d) { return static_cast<unsigned short>((MAJOR(d) << 8) | (MINOR(d) & 0xff)); };
+    __old_kernel_stat tmp{};
+    tmp.st_dev = old_dev(st.dev);
+    tmp.st_ino = static_cast<unsigned short>(st.ino);
+    if (tmp.st_ino != st.ino)
+        return Errno::EOVERFLOW;
+    tmp.st_mode = static_cast<unsigned short>(st.mode);
+    tmp.st_nlink = static_cast<unsigned short>(st.nlink);
+    if (tmp.st_nlink != st.nlink)
+        return Errno::EOVERFLOW;
+    tmp.st_uid = static_cast<unsigned short>(high2lowuid(st.uid));
+    tmp.st_gid = static_cast<unsigned short>(high2lowuid(st.gid));
+    tmp.st_rdev = old_dev(st.rdev);
+    tmp.st_size = static_cast<unsigned int>(st.size);
+    tmp.st_atime = static_cast<unsigned int>(st.atime.tv_sec);
+    tmp.st_mtime = static_cast<unsigned int>(st.mtime.tv_sec);
+    tmp.st_ctime = static_cast<unsigned int>(st.ctime.tv_sec);
+    return copy_to_user(out, &tmp);
+}
+
+SYSCALL_DEFINE2(stat, user_in_ptr<const char>, filename, user_out_ptr<__old_kernel_stat>, statbuf)
+{
+    kstat st = TRY(stat_at(AT_FDCWD, filename, 0));
+    return cp_old_stat(st, statbuf);
+}
+
+SYSCALL_DEFINE2(lstat, user_in_ptr<const char>, filename, user_out_ptr<__old_kernel_stat>, statbuf)
+{
+    kstat st = TRY(stat_at(AT_FDCWD, filename, AT_SYMLINK_NOFOLLOW));
+    return cp_old_stat(st, statbuf);
+}
+
+SYSCALL_DEFINE2(fstat, unsigned int, fd, user_out_ptr<__old_kernel_stat>, statbuf)
+{
+    FdRef f(static_cast<int>(fd), FdRef::raw);
+    if (!f)
+        return Errno::EBADF;
+    kstat st = TRY(stat_of(f->f_path));
+    return cp_old_stat(st, statbuf);
+}
 
 COMPAT_SYSCALL_DEFINE2(newstat, user_in_ptr<const char>, filename, user_out_ptr<compat_stat>, statbuf)
 {

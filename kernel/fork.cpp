@@ -185,7 +185,7 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
     memcpy(p->comm, parent->comm, sizeof(p->comm));
     p->cred = get_cred(parent->cred);
     p->blocked = parent->blocked;
-    p->nice = parent->nice;
+    sched_fork(p, parent);
     p->ioprio = parent->ioprio;
     p->personality = parent->personality;
     p->cpus_mask = parent->cpus_mask; /* affinity is inherited */
@@ -397,8 +397,8 @@ SYSCALL_DEFINE2(clone3, user_in_ptr<const u64>, uargs, size_t, size)
     constexpr size_t CLONE_ARGS_SIZE_VER0 = 64, CLONE_ARGS_SIZE_MAX = 88;
     if (size < CLONE_ARGS_SIZE_VER0 || size > PAGE_SIZE)
         return Errno::EINVAL;
-    u64 a[CLONE_ARGS_SIZE_MAX / 8] = {};
-    TRY(copy_from_user(reinterpret_cast<u8*>(a), uargs.cast<const u8>(), min(size, CLONE_ARGS_SIZE_MAX)));
+    u64 a[CLONE_ARGS_SIZE_MAX / 8];
+    TRY(copy_struct_from_user(a, sizeof(a), uargs.cast<const u8>(), size)); /* a longer one: its tail zero */
     enum { FLAGS, PIDFD, CHILD_TID, PARENT_TID, EXIT_SIGNAL, STACK, STACK_SIZE, TLS, SET_TID, SET_TID_SIZE, CGROUP };
     /* Unlike legacy clone's CSIGNAL byte, the exit signal must be a signal (or 0). */
     if (a[EXIT_SIGNAL] & ~CSIGNAL || a[EXIT_SIGNAL] > _NSIG || a[FLAGS] & CSIGNAL)

@@ -302,6 +302,17 @@ COMPAT_SYSCALL_DEFINE2(rt_sigsuspend, user_in_ptr<const u32>, unewset, size_t, s
 
 /* i386's sigsuspend(mask): the old one-word mask in a register (Linux's
  * sys_sigsuspend; its first two arguments are history). */
+/* The oldest mask calls (CONFIG_SGETMASK_SYSCALL): the first word of the
+ * mask; ssetmask's int widens as Linux's siginitset widens it, so a
+ * negative one blocks the real-time signals too. */
+SYSCALL_DEFINE0(sgetmask) { return static_cast<int>(current->blocked.sig); }
+SYSCALL_DEFINE1(ssetmask, int, newmask)
+{
+    int old = static_cast<int>(current->blocked.sig);
+    set_current_blocked(static_cast<u64>(static_cast<s64>(newmask)));
+    return old;
+}
+
 SYSCALL_DEFINE3(sigsuspend, int, unused1, int, unused2, unsigned int, mask)
 {
     (void)unused1;

@@ -574,9 +574,6 @@ SYSCALL_DEFINE0(setsid)
  * truncated to 16 bits (65534 when it doesn't fit) and take -1 as 0xffff. */
 
 unsigned int high2lowuid(uid_t uid) { return uid > 0xffff ? 65534 : uid; } /* also compat_stat's (fs/stat.cpp) */
-namespace {
-uid_t low2highuid(unsigned int uid) { return uid == 0xffff ? static_cast<uid_t>(-1) : uid; }
-} // namespace
 
 SYSCALL_DEFINE0(getuid16) { return high2lowuid(current_cred()->uid); }
 SYSCALL_DEFINE0(geteuid16) { return high2lowuid(current_cred()->euid); }
@@ -628,4 +625,33 @@ SYSCALL_DEFINE3(setresuid16, unsigned short, ruid, unsigned short, euid, unsigne
 SYSCALL_DEFINE3(setresgid16, unsigned short, rgid, unsigned short, egid, unsigned short, sgid)
 {
     return __do_sys_setresgid(low2highuid(rgid), low2highuid(egid), low2highuid(sgid));
+}
+
+namespace {
+SyscallResult put_ids16(uid_t a, uid_t b, uid_t c, user_out_ptr<u16> pa, user_out_ptr<u16> pb, user_out_ptr<u16> pc)
+{
+    TRY(put_user(static_cast<u16>(high2lowuid(a)), pa));
+    TRY(put_user(static_cast<u16>(high2lowuid(b)), pb));
+    return put_user(static_cast<u16>(high2lowuid(c)), pc);
+}
+} // namespace
+
+SYSCALL_DEFINE3(getresuid16, user_out_ptr<u16>, ruid, user_out_ptr<u16>, euid, user_out_ptr<u16>, suid)
+{
+    const cred* c = current_cred();
+    return put_ids16(c->uid, c->euid, c->suid, ruid, euid, suid);
+}
+SYSCALL_DEFINE3(getresgid16, user_out_ptr<u16>, rgid, user_out_ptr<u16>, egid, user_out_ptr<u16>, sgid)
+{
+    const cred* c = current_cred();
+    return put_ids16(c->gid, c->egid, c->sgid, rgid, egid, sgid);
+}
+/* The old id back, in 16 bits. */
+SYSCALL_DEFINE1(setfsuid16, unsigned short, uid)
+{
+    return high2lowuid(static_cast<uid_t>(__do_sys_setfsuid(low2highuid(uid)).value));
+}
+SYSCALL_DEFINE1(setfsgid16, unsigned short, gid)
+{
+    return high2lowuid(static_cast<gid_t>(__do_sys_setfsgid(low2highuid(gid)).value));
 }

@@ -45,6 +45,7 @@ def symbols():
 NOTES = {
     ("i386", "sendmmsg"): "not yet: the 32-bit mmsghdr layout (compat)",
     ("i386", "recvmmsg"): "not yet: the 32-bit mmsghdr layout (compat)",
+    ("i386", "uselib"): "not yet: the a.out-era library loader (Linux 6.1 maps a one-segment ELF)",
     ("i386", "ptrace"): "not yet: `compat_sys_ptrace`, the i386 layouts; a 64-bit tracer of an i386 tracee "
                         "gets EIO from GETREGSET/SETREGSET, whose view there is 32-bit ([ptrace.md](ptrace.md))",
 }
@@ -55,11 +56,14 @@ def i386_note(entry, compat, x64_entries, syms, x64_ni):
     layout, include/linux/compat.h) is still to be written, or the call has
     no handler on x86-64 either."""
     if entry == "sys_ni_syscall":
-        return ""
+        return "none on Linux either"
     if compat:
         return "not yet: `%s`, the i386 layout" % compat
-    if entry in x64_entries and syms.get("__x64_" + entry) in (None, x64_ni):
-        return "not on x86-64 either"
+    # The i386 variant of a native call (sys_adjtimex_time32, sys_clock_adjtime32)
+    # waits for the native one.
+    for base in (entry, entry.removesuffix("_time32"), entry.removesuffix("32")):
+        if base in x64_entries and syms.get("__x64_" + base) in (None, x64_ni):
+            return "not on x86-64 either"
     return ""
 
 

@@ -56,6 +56,8 @@ static inline bool in_compat_syscall() { return current->status & TS_COMPAT; }
 /* A uid or gid as the 16-bit calls and structures give it: 65534 when it
  * does not fit (Linux's high2lowuid, kernel/sys.cpp). */
 unsigned int high2lowuid(uid_t uid);
+/* The other way: 0xffff, the 16-bit -1, is -1 ("leave it") in 32 bits. */
+static inline uid_t low2highuid(unsigned int uid) { return uid == 0xffff ? static_cast<uid_t>(-1) : uid; }
 
 /* A struct rusage's figures as i386's compat_rusage (kernel/resource.cpp). */
 struct compat_rusage;

@@ -207,6 +207,16 @@ struct task_struct {
     u64 last_switch; /* ns, when it last started running */
     u64 sum_exec_runtime; /* ns on the CPU before last_switch (CLOCK_*_CPUTIME_ID) */
     int nice;        /* -20..19: the weight in the scheduler (set_user_nice) */
+    /* The scheduling class (kernel/sched/rt.h; sched_setscheduler): its
+     * policy, the real-time priority (1..99 for FIFO and RR, else 0),
+     * whether a child starts as SCHED_OTHER, an RR task's time left, and its
+     * place in the run queue's list while queued (the run queue's lock). */
+    int policy;
+    int rt_priority;
+    bool sched_reset_on_fork;
+    bool rt_requeue_tail; /* behind its peers at its next switch (yield, RR slice over) */
+    u64 rt_time_slice;
+    list_head rt_run_list;
     int ioprio;      /* ioprio_set's class and level (0: none set); no block I/O to order yet */
     unsigned int personality; /* personality(2)'s domain and flags: inherited, kept by exec (linux/personality.h) */
 
@@ -255,6 +265,13 @@ void set_cpus_allowed(task_struct* t, cpumask mask);
 void wait_task_inactive(task_struct* t);
 /* Changes t's nice value and so its weight in the run queue. */
 void set_user_nice(task_struct* t, int nice);
+/* Changes t's class (sched_setscheduler's checks done): policy, real-time
+ * priority, nice, reset-on-fork; it takes its new place at once. */
+void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, bool reset_on_fork);
+/* A new task's class from its parent's (sched_reset_on_fork: SCHED_OTHER). */
+void sched_fork(task_struct* p, const task_struct* parent);
+/* The length of t's time slice (sched_rr_get_interval), ns. */
+u64 sched_rr_interval(const task_struct* t);
 /* sched_yield: the caller goes behind the next runnable task. */
 void yield_current();
 void schedule();

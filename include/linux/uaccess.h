@@ -292,3 +292,11 @@ template <typename P>
  * rule for paths), EFAULT if it could not be read.
  */
 [[nodiscard]] Result<size_t> strncpy_from_user(char* dst, user_in_ptr<const char> src, size_t size);
+
+/*
+ * Linux's copy_struct_from_user: an extensible structure of usize bytes
+ * from user space into the kernel's ksize-byte one. A shorter one leaves
+ * the rest zero (an older program); a longer one's tail must be zero (a
+ * newer program asking for what this kernel lacks): E2BIG otherwise.
+ */
+[[nodiscard]] Result<void> copy_struct_from_user(void* dst, size_t ksize, user_in_ptr<const u8> src, size_t usize);

@@ -16,6 +16,9 @@
  * effect at the next return to user mode (the kernel itself is not preempted;
  * long loops call cond_resched()).
  *
+ * Real-time tasks (SCHED_FIFO, SCHED_RR: rt.h) run before all of these,
+ * from a list per priority beside the tree.
+ *
  * A CPU's queue lock is held across its context switch and released by the
  * task switched to (finish_task_switch), so a task found in a queue's tree
  * under its lock is never still running anywhere.
@@ -30,6 +33,7 @@
 #include <linux/smp_lock.h>
 #include <linux/spinlock.h>
 #include <linux/time.h>
+#include "rt.h"
 
 list_head task_list;
 
@@ -65,6 +69,8 @@ struct rq {
     unsigned nr_running;   /* its runnable tasks, the running one included, idle not counted */
     int cpu;
     bool pull_wanted;      /* the tick found the queue short: pull a task at the next schedule() */
+    rt_rq rt;              /* its real-time tasks (rt.h) */
+    u64 last_tick;         /* when the tick last ran here (ns) */
 };
 
 rq runqueues[NR_CPUS];
@@ -139,6 +145,10 @@ void update_curr(rq* r, u64 now)
     task_struct* curr = current;
     if (is_idle(curr))
         return;
+    if (rt_task(curr)) { /* no virtual runtime: its priority orders it */
+        curr->exec_start = now;
+        return;
+    }
     u64 delta = now > curr->exec_start ? now - curr->exec_start : 0;
     curr->exec_start = now;
     curr->vruntime += delta * NICE_0_LOAD / curr->se_weight;
@@ -155,16 +165,33 @@ u64 sched_slice(const rq* r, const task_struct* t)
     return period * t->se_weight / load;
 }
 
+/* SCHED_IDLE weighs 3, less than nice 19 (Linux's WEIGHT_IDLEPRIO). */
+unsigned long task_weight(const task_struct* t)
+{
+    return t->policy == SCHED_IDLE ? 3 : sched_prio_to_weight[t->nice + 20];
+}
+
+/* A task that is queued but not running waits in its class's structure. */
+void put_waiting(rq* r, task_struct* t, bool head)
+{
+    if (rt_task(t))
+        r->rt.enqueue(t, head && !t->rt_requeue_tail);
+    else
+        timeline_insert(r, t);
+    t->rt_requeue_tail = false;
+}
+
 void enqueue(rq* r, task_struct* t)
 {
     if (t->on_rq || is_idle(t))
         return;
-    t->se_weight = sched_prio_to_weight[t->nice + 20];
+    t->se_weight = task_weight(t);
     t->on_rq = 1;
     r->nr_running++;
-    r->load += t->se_weight;
+    if (!rt_task(t))
+        r->load += t->se_weight;
     if (!t->on_cpu)
-        timeline_insert(r, t);
+        put_waiting(r, t, false);
 }
 
 void dequeue(rq* r, task_struct* t)
@@ -173,14 +200,25 @@ void dequeue(rq* r, task_struct* t)
         return;
     t->on_rq = 0;
     r->nr_running--;
-    r->load -= t->se_weight;
-    if (!t->on_cpu)
-        timeline_erase(r, &t->run_node);
+    if (!rt_task(t))
+        r->load -= t->se_weight;
+    if (!t->on_cpu) {
+        if (rt_task(t))
+            r->rt.dequeue(t);
+        else
+            timeline_erase(r, &t->run_node);
+    }
 }
 
-/* The first task in vruntime order that may run on the queue's CPU, taken out of the tree. */
+/* Is anything waiting to run on r (its running task aside)? */
+bool rq_has_waiting(const rq* r) { return !r->timeline.empty() || r->rt.waiting(); }
+
+/* The first real-time task by priority, else the first task in vruntime
+ * order, that may run on the queue's CPU, taken out of its structure. */
 task_struct* pick_next_task(rq* r)
 {
+    if (task_struct* t = r->rt.pick(r->cpu))
+        return t;
     for (rb_node* n = r->first; n; n = rb_next(n)) {
         task_struct* t = task_of(n);
         if (cpumask_test_cpu(r->cpu, t->cpus_mask)) {
@@ -254,6 +292,20 @@ void check_preempt_curr(rq* r, task_struct* t)
         resched_cpu(r->cpu);
         return;
     }
+    /* Real time first, a higher priority before a lower; an RT task is never
+     * preempted by a fair one, nor a BATCH or IDLE wake-up preempt anyone
+     * (Linux's check_preempt_wakeup). */
+    if (rt_task(t) || rt_task(curr)) {
+        if (rt_task(t) && (!rt_task(curr) || t->rt_priority > curr->rt_priority) && !r->rt.throttled)
+            resched_cpu(r->cpu);
+        return;
+    }
+    if (curr->policy == SCHED_IDLE && t->policy != SCHED_IDLE) {
+        resched_cpu(r->cpu);
+        return;
+    }
+    if (t->policy != SCHED_OTHER)
+        return;
     if (r->cpu == smp_processor_id())
         update_curr(r, ktime_get_ns());
     u64 gran = SCHED_WAKEUP_GRANULARITY * NICE_0_LOAD / t->se_weight;
@@ -373,8 +425,11 @@ static void __schedule(bool preempt)
         dequeue(r, prev);
     if (prev->on_rq && !is_idle(prev)) {
         if (cpumask_test_cpu(cpu, prev->cpus_mask)) {
-            /* The running task goes back into the tree to compete with the others. */
-            timeline_insert(r, prev);
+            /* The running task goes back to compete with the others: into
+             * the tree, or at the head of its real-time list (a preempted
+             * task keeps its place; yield and an RR slice's end put it at
+             * the tail). */
+            put_waiting(r, prev, true);
         } else {
             /* Its affinity sends it elsewhere: off this queue now, onto
              * another once it is off this CPU (finish_task_switch). */
@@ -382,7 +437,7 @@ static void __schedule(bool preempt)
             prev->migrate_pending = true;
         }
     }
-    if (r->pull_wanted || r->timeline.empty()) {
+    if (r->pull_wanted || !rq_has_waiting(r)) {
         r->pull_wanted = false;
         steal_task(r);
     }
@@ -515,7 +570,7 @@ void wake_up_new_task(task_struct* t)
      * (Linux's START_DEBIT): forking cannot buy extra CPU time. */
     update_curr(here, ktime_get_ns());
     t->vruntime = max(current->vruntime, here->min_vruntime);
-    t->se_weight = sched_prio_to_weight[t->nice + 20];
+    t->se_weight = task_weight(t);
     t->vruntime += sched_slice(here, t) * NICE_0_LOAD / t->se_weight;
     t->cpu = smp_processor_id();
     activate_task(t, here, flags, false);
@@ -529,10 +584,69 @@ void set_user_nice(task_struct* t, int nice)
     if (queued)
         dequeue(r, t);
     t->nice = nice;
-    t->se_weight = sched_prio_to_weight[nice + 20];
+    t->se_weight = task_weight(t);
     if (queued)
         enqueue(r, t);
     spin_unlock_irqrestore(&r->lock, flags);
+}
+
+void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, bool reset_on_fork)
+{
+    u64 flags;
+    rq* r = task_rq_lock(t, flags);
+    bool queued = t->on_rq;
+    if (queued)
+        dequeue(r, t);
+    bool was_rt = rt_task(t);
+    t->policy = policy;
+    t->rt_priority = rt_priority;
+    t->sched_reset_on_fork = reset_on_fork;
+    t->nice = nice;
+    t->rt_requeue_tail = false;
+    if (policy == SCHED_RR && !t->rt_time_slice)
+        t->rt_time_slice = RR_TIMESLICE_NS;
+    if (was_rt && !rt_task(t))
+        t->vruntime = r->min_vruntime; /* back among the fair tasks, at their front */
+    if (queued) {
+        enqueue(r, t);
+        /* Whoever should run now on t's CPU, by the new order. */
+        if (t->on_cpu)
+            resched_cpu(r->cpu);
+        else
+            check_preempt_curr(r, t);
+    }
+    spin_unlock_irqrestore(&r->lock, flags);
+}
+
+void sched_fork(task_struct* p, const task_struct* parent)
+{
+    p->nice = parent->nice;
+    p->policy = parent->policy;
+    p->rt_priority = parent->rt_priority;
+    p->rt_time_slice = RR_TIMESLICE_NS;
+    if (parent->sched_reset_on_fork) {
+        /* Linux's sched_fork: back to SCHED_OTHER, and nice no better than 0. */
+        if (rt_policy(p->policy) || p->policy == SCHED_DEADLINE) {
+            p->policy = SCHED_OTHER;
+            p->rt_priority = 0;
+        }
+        p->nice = max(p->nice, 0);
+    }
+}
+
+u64 sched_rr_interval(const task_struct* t)
+{
+    if (t->policy == SCHED_FIFO)
+        return 0;
+    if (t->policy == SCHED_RR)
+        return RR_TIMESLICE_NS;
+    /* A fair task's share of the latency period on its queue (Linux's
+     * get_rr_interval_fair). */
+    u64 flags;
+    rq* r = task_rq_lock(const_cast<task_struct*>(t), flags);
+    u64 slice = r->load ? sched_slice(r, t) : 0;
+    spin_unlock_irqrestore(&r->lock, flags);
+    return slice;
 }
 
 void set_cpus_allowed(task_struct* t, cpumask mask)
@@ -563,7 +677,9 @@ void yield_current()
     spin_lock(&r->lock);
     task_struct* t = current;
     update_curr(r, ktime_get_ns());
-    if (task_struct* next = leftmost(r); next && !is_idle(t))
+    if (rt_task(t))
+        t->rt_requeue_tail = true; /* behind the others of its priority */
+    else if (task_struct* next = leftmost(r); next && !is_idle(t))
         t->vruntime = max(t->vruntime, next->vruntime + 1);
     set_tsk_thread_flag(t, TIF_NEED_RESCHED);
     spin_unlock_irqrestore(&r->lock, flags);
@@ -585,12 +701,32 @@ void scheduler_tick()
             }
         }
     }
+    /* The real-time class's budget for this second (rt.h). */
+    u64 now = ktime_get_ns();
+    u64 delta = now - r->last_tick;
+    r->last_tick = now;
+    if (r->rt.account(now, rt_task(t) ? delta : 0) && !is_idle(t))
+        set_tsk_thread_flag(t, TIF_NEED_RESCHED);
     if (is_idle(t)) {
-        if (!r->timeline.empty())
+        if (rq_has_waiting(r))
             set_tsk_thread_flag(t, TIF_NEED_RESCHED);
         return;
     }
-    update_curr(r, ktime_get_ns());
+    if (rt_task(t)) {
+        /* FIFO runs on; RR's slice ends behind its peers, if it has any. */
+        if (t->policy == SCHED_RR) {
+            t->rt_time_slice = t->rt_time_slice > delta ? t->rt_time_slice - delta : 0;
+            if (!t->rt_time_slice) {
+                t->rt_time_slice = RR_TIMESLICE_NS;
+                if (r->rt.has_peer(t)) {
+                    t->rt_requeue_tail = true;
+                    set_tsk_thread_flag(t, TIF_NEED_RESCHED);
+                }
+            }
+        }
+        return;
+    }
+    update_curr(r, now);
     if (!cpumask_test_cpu(r->cpu, t->cpus_mask)) {
         set_tsk_thread_flag(t, TIF_NEED_RESCHED); /* its affinity changed: move */
         return;
@@ -619,7 +755,7 @@ void cpu_idle_loop()
 {
     for (;;) {
         local_irq_disable();
-        if (!this_rq()->timeline.empty() || need_resched()) {
+        if (rq_has_waiting(this_rq()) || need_resched()) {
             local_irq_enable();
             schedule();
             continue;

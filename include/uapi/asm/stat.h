@@ -32,3 +32,22 @@ static_assert(__builtin_offsetof(struct stat, st_size) == 48);
 static_assert(__builtin_offsetof(struct stat, st_atime) == 72);
 static_assert(__builtin_offsetof(struct stat, st_mtime) == 88);
 static_assert(__builtin_offsetof(struct stat, st_ctime_nsec) == 112);
+
+/* The oldest stat (i386's oldstat, oldfstat, oldlstat): 16-bit ids and
+ * devices, 32-bit sizes and seconds; one layout on both ABIs, as Linux's
+ * x86-64 declaration makes it. */
+struct __old_kernel_stat {
+    unsigned short st_dev;
+    unsigned short st_ino;
+    unsigned short st_mode;
+    unsigned short st_nlink;
+    unsigned short st_uid;
+    unsigned short st_gid;
+    unsigned short st_rdev;
+    unsigned int st_size;
+    unsigned int st_atime;
+    unsigned int st_mtime;
+    unsigned int st_ctime;
+};
+static_assert(sizeof(struct __old_kernel_stat) == 32);
+static_assert(__builtin_offsetof(struct __old_kernel_stat, st_size) == 16);

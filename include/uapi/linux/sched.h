@@ -26,3 +26,23 @@
 #define CLONE_NEWPID 0x20000000
 #define CLONE_NEWNET 0x40000000
 #define CLONE_IO 0x80000000
+
+/* sched_setattr/sched_getattr's argument (Linux's struct sched_attr,
+ * uapi/linux/sched/types.h): one layout on both ABIs. */
+#ifdef __cplusplus
+#include <linux/types.h>
+struct sched_attr {
+    u32 size;
+    u32 sched_policy;
+    u64 sched_flags;
+    s32 sched_nice;
+    u32 sched_priority;
+    u64 sched_runtime; /* SCHED_DEADLINE's, ns */
+    u64 sched_deadline;
+    u64 sched_period;
+    u32 sched_util_min; /* utilization clamps (SCHED_ATTR_SIZE_VER1) */
+    u32 sched_util_max;
+};
+static_assert(sizeof(sched_attr) == 56);
+static_assert(__builtin_offsetof(sched_attr, sched_runtime) == 24);
+#endif
