@@ -248,9 +248,13 @@ void key_revoke(key* k)
     set_bit(KEY_FLAG_REVOKED, k->flags);
     if (k->type->revoke)
         k->type->revoke(k);
+    /* it expires now, unless it did already: /proc/keys says "expd" and the
+     * collector unlinks it as an expired key, as Linux's */
     s64 now = key_now();
-    if (k->revoked_at == 0 || k->revoked_at > now) {
+    if (k->revoked_at == 0 || k->revoked_at > now)
         k->revoked_at = now;
+    if (k->expiry > now) {
+        k->expiry = now;
         key_schedule_gc(now + key_gc_delay);
     }
 }

@@ -85,6 +85,8 @@ void keyring_describe(const key* keyring, procfs::seqbuf& m)
 
 long keyring_read(const key* keyring, char* buf, size_t buflen)
 {
+    if (buflen & (sizeof(key_serial_t) - 1))
+        return errno_return(Errno::EINVAL); /* whole serials only */
     if (buf && buflen) {
         size_t n = 0;
         for (unsigned i = 0; i < keyring->nr_links && n + sizeof(key_serial_t) <= buflen; i++, n += 4)
@@ -135,7 +137,7 @@ key* search_nested(key* keyring, keyring_search_context& ctx, int depth)
     }
     for (unsigned i = 0; i < keyring->nr_links; i++) {
         key* k = keyring->links[i];
-        if (k->type != &key_type_keyring && search_iterator(k, ctx, 0) == 1)
+        if (search_iterator(k, ctx, 0) == 1)
             return k;
     }
     if (!ctx.recurse)
