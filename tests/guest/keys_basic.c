@@ -375,5 +375,16 @@ int main(int argc, char **argv)
     }
     waitpid(pid, &status, 0);
     EQ(WIFEXITED(status) && WEXITSTATUS(status) == 0, 1);
+
+    SECTION("session to parent (this process, pid 1)");
+    pid = fork();
+    if (pid == 0) {
+        long s = keyctl(1, 0, 0, 0, 0);
+        long r = keyctl(18, 0, 0, 0, 0);
+        _exit(r == 0 && s > 2 ? (int)(s & 0x7f) : 255);
+    }
+    waitpid(pid, &status, 0);
+    long now = keyctl(0, KEY_SPEC_SESSION_KEYRING, 0, 0, 0);
+    TRUE(now != session && WEXITSTATUS(status) == (int)(now & 0x7f));
     return summary();
 }
