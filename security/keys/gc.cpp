@@ -2,10 +2,11 @@
  * Garbage collection of keys (Linux's security/keys/gc.c). A key whose last
  * reference goes is freed at once (key_put); what the collector still does
  * is unlink dead keys from the keyrings holding them: invalidated keys at
- * the next pass, expired ones (negative keys included) gc_delay seconds
- * after they expired, counted from a limit gc_delay in the past as Linux
- * 6.1 counts it. Revoked keys stay linked until unlinked, replaced or
- * expired, as on Linux. There is no kernel thread: the keyring calls and
+ * the next pass, revoked ones gc_delay seconds after the revocation, expired
+ * ones (negative keys included) twice gc_delay after they expired, counted
+ * from a limit gc_delay in the past: what Linux 6.1 does in the reference
+ * QEMU (with gc_delay 1 a revoked key leaves its keyring within the second,
+ * one that expired two seconds later). There is no kernel thread: the keyring calls and
  * /proc/keys run a pass when one is due (key_gc_maybe), which is when Linux's
  * timer would have fired or later, never earlier.
  */
@@ -47,9 +48,10 @@ void key_gc_maybe()
     key* k = first ? key_get(rb_entry(first, key, serial_node)) : nullptr;
     while (k) {
         if (k->type == &key_type_keyring)
-            keyring_gc(k, limit);
+            keyring_gc(k, now, limit);
         if (k->expiry != TIME64_MAX) {
-            s64 dead_at = k->expiry + 2 * static_cast<s64>(key_gc_delay); /* when key_is_dead will say so */
+            s64 dead_at = k->revoked_at ? k->revoked_at + static_cast<s64>(key_gc_delay)
+                                        : k->expiry + 2 * static_cast<s64>(key_gc_delay);
             if (dead_at > now && dead_at < key_gc_next)
                 key_gc_next = dead_at;
         }

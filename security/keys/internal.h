@@ -198,7 +198,7 @@ struct keyring_search_context {
 key* find_keyring_by_name(const char* name, bool uid_keyring); /* with a reference, or null */
 key_ref find_key_to_update(key_ref keyring, const key_type* type, const char* desc);
 [[nodiscard]] Result<void> link_new_key(key* keyring, key* k); /* quota and replacement, no permission checks */
-void keyring_gc(key* keyring, s64 limit);
+void keyring_gc(key* keyring, s64 now, s64 limit);
 long keyring_read_ids(const key* keyring, key_serial_t* buf, size_t buflen);
 
 /* process_keys.cpp */

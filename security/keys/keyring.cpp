@@ -410,14 +410,15 @@ long keyring_read_ids(const key* keyring, key_serial_t* buf, size_t buflen)
     return keyring_read(keyring, reinterpret_cast<char*>(buf), buflen);
 }
 
-/* Drops the links to dead keys: invalidated ones, and those expired more
- * than gc_delay before limit (Linux's key_is_dead). */
-void keyring_gc(key* keyring, s64 limit)
+/* Drops the links to dead keys (Linux's key_is_dead): invalidated ones,
+ * those revoked gc_delay before now, and those expired gc_delay before limit. */
+void keyring_gc(key* keyring, s64 now, s64 limit)
 {
     rec_spin_guard g(&key_lock);
     for (unsigned i = 0; i < keyring->nr_links;) {
         key* k = keyring->links[i];
         bool dead = test_bit(KEY_FLAG_INVALIDATED, k->flags) || test_bit(KEY_FLAG_DEAD, k->flags) ||
+                    (k->revoked_at && k->revoked_at + key_gc_delay <= now) ||
                     (k->expiry != TIME64_MAX && k->expiry + key_gc_delay <= limit);
         if (!dead) {
             i++;

@@ -386,5 +386,19 @@ int main(int argc, char **argv)
     waitpid(pid, &status, 0);
     long now = keyctl(0, KEY_SPEC_SESSION_KEYRING, 0, 0, 0);
     TRUE(now != session && WEXITSTATUS(status) == (int)(now & 0x7f));
+
+    SECTION("garbage collection (gc_delay 1)");
+    put("/proc/sys/kernel/keys/gc_delay", "1");
+    long g1 = add_key("user", "g1", "x", 1, KEY_SPEC_SESSION_KEYRING);
+    long g2 = add_key("user", "g2", "x", 1, KEY_SPEC_SESSION_KEYRING);
+    EQ(keyctl(11, KEY_SPEC_SESSION_KEYRING, 0, 0, 0), 8);
+    EQ(keyctl(3, g1, 0, 0, 0), 0);
+    EQ(keyctl(15, g2, 1, 0, 0), 0);
+    sleep(2);
+    EQ(keyctl(11, KEY_SPEC_SESSION_KEYRING, 0, 0, 0), 4); /* the revoked key went */
+    sleep(3);
+    EQ(keyctl(11, KEY_SPEC_SESSION_KEYRING, 0, 0, 0), 0); /* the expired one too */
+    KERR(keyctl(11, g1, 0, 0, 0), ENOKEY);
+    put("/proc/sys/kernel/keys/gc_delay", "300");
     return summary();
 }
