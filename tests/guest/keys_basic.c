@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include "musl_check.h"
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -118,6 +119,16 @@ static void proc_keys_line(const char *what, long key)
         line = next;
     }
     printf("/proc/keys %s: (absent)\n", what);
+}
+
+static long thread_ids[3];
+static void *thread_main(void *arg)
+{
+    (void)arg;
+    thread_ids[0] = keyctl(0, KEY_SPEC_THREAD_KEYRING, 0, 0, 0);
+    thread_ids[1] = keyctl(0, KEY_SPEC_PROCESS_KEYRING, 0, 0, 0);
+    thread_ids[2] = keyctl(0, KEY_SPEC_SESSION_KEYRING, 0, 0, 0);
+    return 0;
 }
 
 static int exec_mode(long session)
@@ -304,6 +315,14 @@ int main(int argc, char **argv)
     KERR(keyctl(32 /* WATCH_KEY */, k1, -1, 0, 0), EOPNOTSUPP);
     KERR(keyctl(999, 0, 0, 0, 0), EOPNOTSUPP);
     KERR(keyctl(1, (long)".builtin_trusted_keys", 0, 0, 0), EPERM);
+
+    SECTION("a new thread");
+    pthread_t th;
+    if (pthread_create(&th, 0, thread_main, 0) == 0)
+        pthread_join(th, 0);
+    TRUE(thread_ids[0] > 2 && thread_ids[0] != tk); /* a thread keyring of its own, the parent having one */
+    TRUE(thread_ids[1] == pk);                        /* the process keyring shared */
+    TRUE(thread_ids[2] == session);
 
     SECTION("fork");
     pid_t pid = fork();
