@@ -4,6 +4,7 @@
  * every error before begin_new_exec() returns to the caller as on Linux;
  * after it there is nothing left that can fail.
  */
+#include <linux/key.h>
 #include "../lib/elf.h"
 #include <asm/ia32.h>
 #include <asm/pgtable.h>
@@ -306,6 +307,7 @@ Result<void> do_execveat_common(int fd, const char* filename, user_in_ptr<const 
             r = Errno::ENOMEM;
             break;
         }
+        key_exec_cred(bprm->cred); /* no thread or process keyring after exec (Linux's prepare_exec_creds) */
         strscpy(bprm->interp, bprm->filename, sizeof(bprm->interp));
         int argc_or_err;
         auto argc = count_strings(argv, compat_args);

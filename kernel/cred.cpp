@@ -1,6 +1,7 @@
 /* Credentials: the ids, capable(), and the id-changing system calls' shared rules. */
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/key.h>
 #include <linux/refcount.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -31,6 +32,7 @@ cred* prepare_creds()
         *c = *current->cred;
         c->usage = 1;
         refcount_inc(c->group_info->usage, "group_info", c->group_info);
+        key_cred_get_refs(c);
     }
     return c;
 }
@@ -89,6 +91,7 @@ cred* get_cred(cred* c)
 void put_cred(cred* c)
 {
     if (refcount_dec_and_test(c->usage, "cred", c) && c != &root_cred) {
+        key_cred_put_refs(c);
         put_group_info(c->group_info);
         kfree(c);
     }

@@ -3,6 +3,7 @@
  * share) of the parent's address space, files, fs context and signal
  * handlers, and starts life returning 0 from the same system call.
  */
+#include <linux/key.h>
 #include <asm/ioport.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
@@ -123,6 +124,7 @@ void release_task(task_struct* t)
     if (refcount_dec_and_test(t->sighand->count, "sighand_struct", t->sighand))
         kfree(t->sighand);
     put_cred(t->cred);
+    exit_keys(t);
     detach_pid(t);
     free_task_struct(t);
 }
@@ -183,7 +185,12 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
     io_bitmap_share(p); /* the child shares the parent's I/O port permissions */
     asm volatile("fxsave64 %0" : "=m"(p->thread.fpu)); /* the parent's live FPU state */
     memcpy(p->comm, parent->comm, sizeof(p->comm));
-    p->cred = get_cred(parent->cred);
+    auto child_cred = key_fork_cred(parent->cred, flags);
+    if (!child_cred.ok()) {
+        free_task_struct(p); /* as the failures below: the pid was never attached */
+        return child_cred.error();
+    }
+    p->cred = child_cred.value();
     p->blocked = parent->blocked;
     sched_fork(p, parent);
     p->ioprio = parent->ioprio;

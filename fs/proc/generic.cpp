@@ -498,7 +498,7 @@ Result<void> show_nr_open(seqbuf& m)
 }
 
 enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24, SYSVIPC = 26, SYS_FS_INOTIFY = 42,
-             NET = 46 };
+             NET = 46, SYS_KERNEL_KEYS = 54 };
 
 } // namespace
 
@@ -563,6 +563,21 @@ const static_entry static_entries[] = {
     /* 49 */ {"tcp6", NET, R, show_net_tcp6, nullptr, nullptr},
     /* 50 */ {"udp6", NET, R, show_net_udp6, nullptr, nullptr},
     /* 51 */ {"dev", NET, R, show_net_dev, nullptr, nullptr},
+    /* security/keys/proc.cpp */
+    /* 52 */ {"keys", ROOT, R, show_keys, nullptr, nullptr},
+    /* 53 */ {"key-users", ROOT, R, show_key_users, nullptr, nullptr},
+    /* 54 */ {"keys", SYS_KERNEL, D, nullptr, nullptr, nullptr},
+    /* 55 */ {"maxkeys", SYS_KERNEL_KEYS, W, show_uint<&key_quota_maxkeys>, write_uint_intmax<&key_quota_maxkeys>,
+              nullptr},
+    /* 56 */ {"maxbytes", SYS_KERNEL_KEYS, W, show_uint<&key_quota_maxbytes>, write_uint_intmax<&key_quota_maxbytes>,
+              nullptr},
+    /* 57 */ {"root_maxkeys", SYS_KERNEL_KEYS, W, show_uint<&key_quota_root_maxkeys>,
+              write_uint_intmax<&key_quota_root_maxkeys>, nullptr},
+    /* 58 */ {"root_maxbytes", SYS_KERNEL_KEYS, W, show_uint<&key_quota_root_maxbytes>,
+              write_uint_intmax<&key_quota_root_maxbytes>, nullptr},
+    /* 59 */ {"gc_delay", SYS_KERNEL_KEYS, W, show_uint<&key_gc_delay>, write_uint_intmax<&key_gc_delay>, nullptr},
+    /* 60 */ {"persistent_keyring_expiry", SYS_KERNEL_KEYS, W, show_uint<&persistent_keyring_expiry>,
+              write_uint_intmax<&persistent_keyring_expiry>, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

@@ -191,6 +191,15 @@ Result<size_t> write_core_pattern(const char* data, size_t len);
 Result<void> show_ns_last_pid(seqbuf& m);
 Result<size_t> write_ns_last_pid(const char* data, size_t len);
 
+/* Keys (security/keys/proc.cpp): /proc/keys, /proc/key-users, and the
+ * variables behind /proc/sys/kernel/keys (security/keys/key.cpp, gc.cpp). */
+Result<void> show_keys(seqbuf& m);
+Result<void> show_key_users(seqbuf& m);
+} // namespace procfs
+extern unsigned key_quota_maxkeys, key_quota_maxbytes, key_quota_root_maxkeys, key_quota_root_maxbytes;
+extern unsigned key_gc_delay, persistent_keyring_expiry;
+namespace procfs {
+
 /* The network's files (net/ipv4/proc.cpp): /proc/net/tcp, udp, tcp6, udp6, dev. */
 Result<void> show_net_tcp(seqbuf& m);
 Result<void> show_net_udp(seqbuf& m);

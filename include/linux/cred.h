@@ -32,6 +32,13 @@ struct cred {
     u64 cap_effective;       /* what capable() checks */
     u64 cap_bset;            /* the bounding set: what an exec may grant */
     u64 cap_ambient;         /* kept across an exec of an unprivileged program */
+    /* Keyrings (security/keys/, docs/keys.md), a reference each, under key_lock
+     * while taken or dropped: */
+    struct key* thread_keyring;   /* KEY_SPEC_THREAD_KEYRING: not inherited */
+    struct key* process_keyring;  /* KEY_SPEC_PROCESS_KEYRING: the process's threads */
+    struct key* session_keyring;  /* KEY_SPEC_SESSION_KEYRING: inherited, kept across exec */
+    struct key* request_key_auth; /* never set: no request-key upcall here */
+    unsigned char jit_keyring;    /* KEYCTL_SET_REQKEY_KEYRING's choice */
 };
 
 extern cred root_cred;

@@ -120,6 +120,7 @@ struct task_struct {
     files_struct* files;
     fs_struct* fs;
     struct cred* cred;
+    struct key* key_session_pending; /* KEYCTL_SESSION_TO_PARENT's keyring, installed on return to user (key_lock) */
     signal_struct* signal;
     sighand_struct* sighand;
     struct sem_undo_list* sysvsem_undo; /* SEM_UNDO adjustments, shared by CLONE_SYSVSEM (ipc/sem.cpp) */

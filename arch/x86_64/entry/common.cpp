@@ -3,6 +3,7 @@
  * dispatch through the tables, the tracer's hooks, and the work done before
  * every return to user mode (rescheduling, signals).
  */
+#include <linux/key.h>
 #include <asm/entry.h>
 #include <asm/ia32.h>
 #include <asm/page.h>
@@ -41,6 +42,7 @@ __attribute__((noinline)) static void exit_to_user_mode_loop(pt_regs* regs)
             if (READ_ONCE(current->thread_flags) & TIF_NOTIFY_RESUME) {
                 clear_tsk_thread_flag(current, TIF_NOTIFY_RESUME);
                 rseq_handle_notify_resume(regs);
+                key_change_session_keyring();
             }
             if (took_lock)
                 unlock_kernel();
