@@ -98,6 +98,21 @@ struct thread_struct {
     unsigned long trap_nr;
     unsigned long error_code;
     unsigned long cr2;
+    /* ptrace's hardware breakpoints (arch/x86_64/kernel/hw_breakpoint.cpp):
+     * each of DR0-DR3 once the tracer set it (Linux's ptrace_bps: address,
+     * arch length and type, enabled or not), the DR7 the tracer wrote, the
+     * DR6 it reads (positive polarity), and hw_dr7, what the CPU's DR7
+     * holds while the task runs: 0 for a task without any, for which
+     * switch_to does nothing. Written by the tracer while the task is
+     * stopped and off its CPU, by the task itself at #DB and exec. */
+    struct hw_breakpoint {
+        unsigned long addr;
+        u8 len, type;
+        bool registered, disabled;
+    } ptrace_bps[4];
+    unsigned long ptrace_dr7;
+    unsigned long virtual_dr6;
+    unsigned long hw_dr7;
     alignas(16) u8 fpu[FPU_STATE_SIZE];
 };
 

@@ -241,9 +241,47 @@ return_from_interrupt:
 
 /* Vectors that push an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30.
  * #NP, #SS and #GP are the faults a bad iretq to user mode raises. */
-.irp v, 0,1,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
+.irp v, 0,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
 	INTERRUPT_STUB \v, 0, exception
 .endr
+
+/* #DB arrives on its own IST stack (Linux's IST_INDEX_DB): a data
+ * breakpoint that MOV SS or POP SS held back past a SYSCALL or an INT fires
+ * on the gate's first instruction, in kernel mode with the user's stack
+ * pointer (maybe not canonical) and the user's %gs still loaded. From
+ * kernel mode it uses neither: the tracer's breakpoints are for user-mode
+ * accesses only (Linux's exclude_kernel), so DR6 is reset, a step's TF
+ * cleared, and the kernel goes on. From user mode the frame moves to the
+ * task's stack, where the handler may sleep as any exception's does. */
+	.balign 16
+exception_1:
+	ASM_CLAC
+	cld
+	pushq	$-1
+	testb	$3, 16(%rsp)			/* cs: came from user mode? */
+	jz	.Ldb_kernel
+	swapgs
+	PUSH_REGS
+	movq	%gs:PCPU_TOP_OF_STACK, %rdi
+	subq	$PTREGS_SIZE, %rdi
+	movq	%rsp, %rsi
+	movl	$(PTREGS_SIZE / 8), %ecx
+	rep movsq
+	movq	%gs:PCPU_TOP_OF_STACK, %rsp
+	subq	$PTREGS_SIZE, %rsp
+	movl	$1, %esi
+	jmp	exception_common
+.Ldb_kernel:
+	pushq	%rax
+	movq	%db6, %rax
+	btq	$14, %rax			/* DR6.BS: a step in the kernel (none is asked) */
+	jnc	1f
+	andq	$~0x100, 32(%rsp)		/* TF in the saved flags (after rax, orig_ax, ip, cs) */
+1:	movq	$0xffff0ff0, %rax
+	movq	%rax, %db6
+	popq	%rax
+	addq	$8, %rsp			/* orig_ax */
+	iretq
 .irp v, 8,10,14,17,21,29,30
 	INTERRUPT_STUB \v, 1, exception
 .endr

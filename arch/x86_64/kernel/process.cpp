@@ -5,6 +5,7 @@
 #include <linux/compat.h>
 #include <asm/ioport.h>
 #include <asm/pgtable.h>
+#include <asm/debugreg.h>
 #include <asm/processor.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -136,6 +137,10 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     if (gs_loaded || prev->thread.gsbase != next->thread.gsbase)
         wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
     switch_io_bitmap(prev, next);
+    /* A tracer's hardware breakpoints: only for a task that has some, or to
+     * take the previous one's off (hw_breakpoint.cpp). */
+    if (unlikely(prev->thread.hw_dr7 | next->thread.hw_dr7))
+        switch_debugregs(next);
     /* A task with syscall work (ptrace's stops) enters by the 64-bit gate's
      * work entry, so the fast path needs no test. The flags change only
      * while the task is off its CPU (a tracer resumes a stopped tracee after
@@ -159,6 +164,7 @@ Result<void> copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_
     if (new_sp)
         child->sp = new_sp;
     save_fsgs(p->thread); /* the parent's, live: the child starts with them */
+    fork_ptrace_hw_breakpoint(p);
     asm volatile("movw %%ds, %0" : "=r"(p->thread.ds));
     asm volatile("movw %%es, %0" : "=r"(p->thread.es));
     /* An i386 clone's tls is a struct user_desc for one of the child's TLS
@@ -210,6 +216,7 @@ void start_thread_common(pt_regs* regs, unsigned long ip, unsigned long sp, bool
     local_irq_restore(flags);
     fpu_init_task(current);
     asm volatile("fxrstor64 %0" : : "m"(current->thread.fpu));
+    flush_ptrace_hw_breakpoint(current); /* Linux's flush_thread */
 }
 
 } // namespace

@@ -203,3 +203,14 @@ SYSCALL_DEFINE1(get_thread_area, user_inout_ptr<user_desc>, u_info)
     user_desc u = desc_to_user(static_cast<int>(idx), current->thread.tls_array[idx - GDT_ENTRY_TLS_MIN]);
     return put_user(u, u_info);
 }
+
+unsigned long x86_fsgsbase_read_task(const task_struct* t, u16 sel)
+{
+    unsigned idx = sel >> 3;
+    if (sel & 4)
+        return desc_base(ldt_descriptor(t->mm, idx));
+    /* No user segment of the GDT has a base but the TLS slots. */
+    if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
+        return 0;
+    return desc_base(t->thread.tls_array[idx - GDT_ENTRY_TLS_MIN]);
+}
