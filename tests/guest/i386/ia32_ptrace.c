@@ -59,8 +59,19 @@ static int wait_stop(pid_t pid)
     return WIFSTOPPED(status) ? WSTOPSIG(status) : -2;
 }
 
-int main(void)
+/* The tracee of tests/guest/ptrace_ia32_tracee.c (a 64-bit tracer): it
+ * passes the watched address as getpid's argument, then writes there. */
+static int tracee(void)
 {
+    syscall(SYS_getpid, &watched);
+    watched = 3;
+    return watched == 3 ? 5 : 6;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "tracee") == 0)
+        return tracee();
     pid_t pid = fork();
     if (pid == 0)
         child();
