@@ -12,6 +12,7 @@
  * compatibility mode) are ptrace_32.cpp's.
  */
 #include <asm/debugreg.h>
+#include <asm/ia32.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <linux/ptrace.h>
@@ -312,6 +313,16 @@ Result<long> arch_ptrace(task_struct* child, long request, unsigned long addr, u
     case PTRACE_GETREGSET:
     case PTRACE_SETREGSET:
         return regset(child, request, addr, data);
+    case PTRACE_GET_THREAD_AREA:
+    case PTRACE_SET_THREAD_AREA:
+        /* The slot by its GDT index (Linux: EIO for a negative int). */
+        if (static_cast<int>(addr) < 0)
+            return Errno::EIO;
+        if (request == PTRACE_GET_THREAD_AREA)
+            TRY(do_get_thread_area(child, static_cast<int>(addr), user_inout_ptr<user_desc>(data)));
+        else
+            TRY(do_set_thread_area(child, static_cast<int>(addr), user_inout_ptr<user_desc>(data), false));
+        return 0;
     default:
         return Errno::EIO;
     }

@@ -237,6 +237,9 @@ Result<long> compat_arch_ptrace(task_struct* child, long request, u32 addr, u32 
         TRY(ptrace_regset32(child, get ? PTRACE_GETREGSET : PTRACE_SETREGSET, type, data, size));
         return 0;
     }
+    case PTRACE_GET_THREAD_AREA:
+    case PTRACE_SET_THREAD_AREA:
+        return arch_ptrace(child, request, addr, data);
     default:
         return compat_ptrace_request(child, request, addr, data);
     }

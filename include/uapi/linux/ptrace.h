@@ -24,6 +24,8 @@ enum : long {
     PTRACE_GETFPXREGS = 18, /* i386 only */
     PTRACE_SETFPXREGS = 19,
     PTRACE_SYSCALL = 24,
+    PTRACE_GET_THREAD_AREA = 25, /* the i386 TLS slots (an i386 or a 64-bit tracer) */
+    PTRACE_SET_THREAD_AREA = 26,
     PTRACE_SYSEMU = 31,
     PTRACE_SYSEMU_SINGLESTEP = 32,
     PTRACE_SETOPTIONS = 0x4200,

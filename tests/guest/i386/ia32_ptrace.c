@@ -20,6 +20,7 @@
 #include <sys/uio.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <asm/ldt.h>
 #include <unistd.h>
 
 #define AUDIT_ARCH_I386 0x40000003
@@ -101,6 +102,38 @@ int main(int argc, char **argv)
     CHECK(ptrace(PTRACE_PEEKUSER, pid, offsetof(struct user, regs.eax), 0), 0x55);
     CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs), 0);
     CHECK(ptrace(PTRACE_PEEKUSER, pid, offsetof(struct user, regs.eax), 0), 0);
+
+    /* The TLS slots: glibc's thread pointer is in slot 12 (%gs 0x63). */
+    struct user_desc ud;
+    memset(&ud, 0, sizeof(ud));
+    CHECK(ptrace(PTRACE_GET_THREAD_AREA, pid, 12, &ud), 0);
+    CHECK(ud.entry_number, 12);
+    CHECK(ud.base_addr != 0, 1);
+    CHECK(ud.limit, 0xfffff);
+    CHECK(ud.seg_32bit, 1);
+    CHECK(ud.limit_in_pages, 1);
+    CHECK(ud.useable, 1);
+    CHECK_ERR(ptrace(PTRACE_GET_THREAD_AREA, pid, 11, &ud), EINVAL);
+    CHECK_ERR(ptrace(PTRACE_GET_THREAD_AREA, pid, -1, &ud), EIO);
+    CHECK_ERR(ptrace(PTRACE_GET_THREAD_AREA, pid, 13, 16), EFAULT);
+    memset(&ud, 0, sizeof(ud));
+    ud.entry_number = 99;  /* the slot is addr's */
+    ud.base_addr = 0x1000;
+    ud.limit = 0xff;
+    ud.seg_32bit = 1;
+    CHECK(ptrace(PTRACE_SET_THREAD_AREA, pid, 14, &ud), 0);
+    memset(&ud, 0, sizeof(ud));
+    CHECK(ptrace(PTRACE_GET_THREAD_AREA, pid, 14, &ud), 0);
+    CHECK(ud.entry_number, 14);
+    CHECK(ud.base_addr, 0x1000);
+    CHECK(ud.limit, 0xff);
+    memset(&ud, 0, sizeof(ud));
+    ud.read_exec_only = 1;
+    ud.seg_not_present = 1;  /* an empty description clears the slot */
+    CHECK(ptrace(PTRACE_SET_THREAD_AREA, pid, 14, &ud), 0);
+    CHECK(ptrace(PTRACE_GET_THREAD_AREA, pid, 14, &ud), 0);
+    CHECK(ud.base_addr, 0);
+    CHECK(ud.seg_not_present, 1);
 
     /* Memory in 32-bit words. */
     CHECK(ptrace(PTRACE_PEEKDATA, pid, &marker, 0), 0x1234);

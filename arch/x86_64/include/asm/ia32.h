@@ -69,6 +69,9 @@ void convert_to_fxsr(u8* fx, const fpstate_32_env& env);
  * with CLONE_SETTLS from an i386 call): idx -1 takes u's entry_number;
  * can_allocate lets entry_number -1 pick a free slot (written back). */
 [[nodiscard]] Result<void> do_set_thread_area(task_struct* p, int idx, user_inout_ptr<user_desc> u, bool can_allocate);
+/* get_thread_area of task p's slot idx (-1: u's entry_number); ptrace's
+ * PTRACE_GET_THREAD_AREA names the slot. */
+[[nodiscard]] Result<void> do_get_thread_area(task_struct* p, int idx, user_inout_ptr<user_desc> u);
 /* sel (at RPL 3) if a data segment register may hold it in user mode (null,
  * or a present DPL-3 data or readable code segment), else null (tls.cpp). */
 [[nodiscard]] u16 checked_data_selector(u16 sel);
