@@ -218,6 +218,9 @@ Result<size_t> regset64(task_struct* child, long request, unsigned long type, un
     if (request == PTRACE_GETREGSET) {
         TRY(copy_to_user(user_out_ptr<u8>(base), reinterpret_cast<const u8*>(&buf), len));
     } else {
+        /* Linux takes the fxsave area only whole ("no funny business"). */
+        if (type == NT_PRFPREG && len != size)
+            return Errno::EINVAL;
         TRY(copy_from_user(reinterpret_cast<u8*>(&buf), user_in_ptr<const u8>(base), len));
         if (type == NT_PRSTATUS)
             TRY(set_user_regs(child, buf.regs, len));

@@ -13,6 +13,7 @@
 #include <asm/ia32.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
+#include <linux/compat.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/string.h>
@@ -196,16 +197,20 @@ Result<size_t> ptrace_regset32(task_struct* child, long request, unsigned long t
         TRY(copy_to_user(user_out_ptr<u8>(base), reinterpret_cast<const u8*>(&buf), len));
         return len;
     }
-    /* Linux takes the fxsave area only whole. */
-    if (type == NT_PRXFPREG && len != size)
+    /* Linux takes the FPU sets only whole ("no funny business"). */
+    if (type != NT_PRSTATUS && len != size)
         return Errno::EINVAL;
     TRY(copy_from_user(reinterpret_cast<u8*>(&buf), user_in_ptr<const u8>(base), len));
-    if (type == NT_PRSTATUS)
+    if (type == NT_PRSTATUS) {
         TRY(set_regs32(child, buf.regs, len));
-    else if (type == NT_PRFPREG)
+    } else if (type == NT_PRFPREG) {
         set_i387(child, buf.i387);
-    else
+    } else {
+        /* An i386 caller knows xmm0-7 only: 8-15 become 0 (Linux's xfpregs_set). */
+        if (in_compat_syscall())
+            memset(reinterpret_cast<u8*>(buf.fx.xmm_space) + 8 * 16, 0, 8 * 16);
         TRY(ptrace_set_fxregs(child, buf.fx));
+    }
     return len;
 }
 

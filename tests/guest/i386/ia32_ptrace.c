@@ -167,6 +167,13 @@ int main(int argc, char **argv)
     CHECK(iov.iov_len, 108);
     iov.iov_len = 6;
     CHECK_ERR(ptrace(PTRACE_GETREGSET, pid, NT_PRSTATUS, &iov), EINVAL);
+    iov.iov_len = 100;  /* the FPU sets are taken only whole */
+    CHECK_ERR(ptrace(PTRACE_SETREGSET, pid, NT_PRFPREG, &iov), EINVAL);
+    iov.iov_len = 108;
+    CHECK(ptrace(PTRACE_SETREGSET, pid, NT_PRFPREG, &iov), 0);
+    iov.iov_base = &fpx;
+    iov.iov_len = 256;
+    CHECK_ERR(ptrace(PTRACE_SETREGSET, pid, NT_PRXFPREG, &iov), EINVAL);
 
     /* The stop's siginfo. */
     siginfo_t si;
