@@ -28,10 +28,20 @@
 
 namespace {
 
-#define set_debugreg(val, n) asm volatile("mov %0, %%db" #n : : "r"(static_cast<unsigned long>(val)))
-#define get_debugreg(var, n) asm volatile("mov %%db" #n ", %0" : "=r"(var))
+/* The CPU's debug registers (the number is part of the instruction). */
+template <int N>
+void set_debugreg(unsigned long v)
+{
+    asm volatile("mov %0, %%db%c1" : : "r"(v), "i"(N));
+}
 
-constexpr unsigned long X86_EFLAGS_RF_BIT = 1UL << 16;
+template <int N>
+unsigned long get_debugreg()
+{
+    unsigned long v;
+    asm volatile("mov %%db%c1, %0" : "=r"(v) : "i"(N));
+    return v;
+}
 
 /* Linux's arch_bp_generic_len: the bytes an arch length covers. */
 int generic_len(u8 len)
@@ -190,7 +200,7 @@ void flush_ptrace_hw_breakpoint(task_struct* t)
     th.ptrace_dr7 = 0;
     th.hw_dr7 = 0;
     if (had && t == current)
-        set_debugreg(0, 7);
+        set_debugreg<7>(0);
 }
 
 void fork_ptrace_hw_breakpoint(task_struct* child)
@@ -206,15 +216,15 @@ void switch_debugregs(task_struct* next)
 {
     const thread_struct& th = next->thread;
     if (!th.hw_dr7) {
-        set_debugreg(0, 7);
+        set_debugreg<7>(0);
         return;
     }
-    set_debugreg(0, 7); /* no half-loaded set */
-    set_debugreg(th.ptrace_bps[0].addr, 0);
-    set_debugreg(th.ptrace_bps[1].addr, 1);
-    set_debugreg(th.ptrace_bps[2].addr, 2);
-    set_debugreg(th.ptrace_bps[3].addr, 3);
-    set_debugreg(th.hw_dr7, 7);
+    set_debugreg<7>(0); /* no half-loaded set */
+    set_debugreg<0>(th.ptrace_bps[0].addr);
+    set_debugreg<1>(th.ptrace_bps[1].addr);
+    set_debugreg<2>(th.ptrace_bps[2].addr);
+    set_debugreg<3>(th.ptrace_bps[3].addr);
+    set_debugreg<7>(th.hw_dr7);
 }
 
 /* Linux's exc_debug_user with hw_breakpoint_handler and ptrace_triggered:
@@ -224,9 +234,8 @@ void switch_debugregs(task_struct* next)
  * RF so it does not fire again at once. Interrupts are off. */
 void exc_debug_user(pt_regs* regs)
 {
-    unsigned long dr6;
-    get_debugreg(dr6, 6);
-    set_debugreg(DR6_RESERVED, 6); /* DR6 is sticky */
+    unsigned long dr6 = get_debugreg<6>();
+    set_debugreg<6>(DR6_RESERVED); /* DR6 is sticky */
     dr6 ^= DR6_RESERVED;          /* positive polarity */
     thread_struct& th = current->thread;
     th.virtual_dr6 = dr6 & DR_STEP;
@@ -241,7 +250,7 @@ void exc_debug_user(pt_regs* regs)
         dr6 &= ~(DR_TRAP0 << i);
         th.virtual_dr6 |= DR_TRAP0 << i;
         if (bpx)
-            regs->flags |= X86_EFLAGS_RF_BIT;
+            regs->flags |= X86_EFLAGS_RF;
     }
     local_irq_enable();
     dr6 |= th.virtual_dr6;
