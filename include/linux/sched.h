@@ -59,6 +59,9 @@ enum : unsigned long {
     TIF_SINGLESTEP = 1UL << 4,    /* PTRACE_SINGLESTEP: a system call ends in a SIGTRAP */
     TIF_SYSCALL_EMU = 1UL << 5,   /* PTRACE_SYSEMU: an entry stop, and the call is not made */
     TIF_SYSCALL_WORK = TIF_SYSCALL_TRACE | TIF_SINGLESTEP | TIF_SYSCALL_EMU,
+    /* A tracer's hardware breakpoint is enabled (thread_struct::hw_dr7):
+     * switch_to loads the debug registers (arch/x86_64/kernel/hw_breakpoint.cpp). */
+    TIF_DEBUGREGS = 1UL << 6,
 };
 
 /* Per-task system-call state (status). */

@@ -11,8 +11,10 @@
  * Linux's hw_breakpoint_parse checks the breakpoint it would make (length
  * and type known, the address aligned to the length, below TASK_SIZE_MAX),
  * and refused with its errno (EINVAL). hw_dr7 is what the CPU's DR7 is
- * while the task runs; a task that never had a breakpoint has 0 and the
- * context switch does not touch the registers for it.
+ * while the task runs, and TIF_DEBUGREGS says it is not 0: switch_to's one
+ * comparison of ptrace's flags (switch_to_extra) then loads them, and
+ * takes them off for the next task; for a task that never had one it costs
+ * nothing more.
  *
  * The tracer changes these only while the tracee is stopped and off its
  * CPU (ptrace_check_attach), so the next switch_to loads them; the task
@@ -187,6 +189,10 @@ Result<void> ptrace_set_debugreg(task_struct* t, int n, unsigned long val)
         return Errno::EIO; /* no DR4 or DR5 */
     }
     th.hw_dr7 = enabled_dr7(th);
+    if (th.hw_dr7)
+        set_tsk_thread_flag(t, TIF_DEBUGREGS);
+    else
+        clear_tsk_thread_flag(t, TIF_DEBUGREGS);
     return {};
 }
 
@@ -199,6 +205,7 @@ void flush_ptrace_hw_breakpoint(task_struct* t)
     th.virtual_dr6 = 0;
     th.ptrace_dr7 = 0;
     th.hw_dr7 = 0;
+    clear_tsk_thread_flag(t, TIF_DEBUGREGS);
     if (had && t == current)
         set_debugreg<7>(0);
 }
@@ -210,6 +217,7 @@ void fork_ptrace_hw_breakpoint(task_struct* child)
     for (auto& bp : child->thread.ptrace_bps)
         bp = {};
     child->thread.hw_dr7 = 0;
+    clear_tsk_thread_flag(child, TIF_DEBUGREGS);
 }
 
 void switch_debugregs(task_struct* next)

@@ -97,6 +97,8 @@ void save_fsgs(thread_struct& t)
  * load_gs_index's swapgs window). */
 __always_inline u16 switch_selector(u16 sel) { return unlikely(sel & 4) ? checked_data_selector(sel) : sel; }
 
+void switch_to_extra(task_struct* next, percpu* pc, unsigned long extra);
+
 task_struct* switch_to(task_struct* prev, task_struct* next)
 {
     /* The address space first: its LDT must be loaded before a selector
@@ -137,23 +139,35 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     if (gs_loaded || prev->thread.gsbase != next->thread.gsbase)
         wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
     switch_io_bitmap(prev, next);
-    /* A tracer's hardware breakpoints: only for a task that has some, or to
-     * take the previous one's off (hw_breakpoint.cpp). */
-    if (unlikely(prev->thread.hw_dr7 | next->thread.hw_dr7))
-        switch_debugregs(next);
-    /* A task with syscall work (ptrace's stops) enters by the 64-bit gate's
-     * work entry, so the fast path needs no test. The flags change only
-     * while the task is off its CPU (a tracer resumes a stopped tracee after
-     * wait_task_inactive), so the switch in is the time to look; a flag
-     * cleared while it runs only sends it the slow way until its next switch.
-     * Under --trace every call takes the traced entry anyway. */
-    bool work = next->thread_flags & TIF_SYSCALL_WORK;
+    /* ptrace's state, in one comparison for a task that has none: syscall
+     * work and hardware breakpoints (switch_to_extra). */
+    unsigned long extra = next->thread_flags & (TIF_SYSCALL_WORK | TIF_DEBUGREGS);
     percpu* pc = this_cpu();
-    if (unlikely(work != pc->syscall_work_entry) && !syscall_tracing) {
+    if (unlikely(extra != pc->switch_extra))
+        switch_to_extra(next, pc, extra);
+    return __switch_to_asm(prev, next);
+}
+
+/* A task with syscall work (ptrace's stops) enters by the 64-bit gate's
+ * work entry, so the fast path needs no test. The flags change only while
+ * the task is off its CPU (a tracer resumes a stopped tracee after
+ * wait_task_inactive), so the switch in is the time to look; a flag cleared
+ * while it runs only sends it the slow way until its next switch. Under
+ * --trace every call takes the traced entry anyway. A task with a tracer's
+ * hardware breakpoints gets them loaded, and the next task has them taken
+ * off (hw_breakpoint.cpp): while they are loaded, switch_extra holds a bit
+ * no task's flags have, so that every switch comes here. */
+void switch_to_extra(task_struct* next, percpu* pc, unsigned long extra)
+{
+    constexpr unsigned long SWITCH_DEBUGREGS_LOADED = 1UL << 63;
+    bool work = extra & TIF_SYSCALL_WORK;
+    if (work != pc->syscall_work_entry && !syscall_tracing) {
         wrmsr(MSR_LSTAR, reinterpret_cast<u64>(work ? entry_SYSCALL_64_work : entry_SYSCALL_64));
         pc->syscall_work_entry = work;
     }
-    return __switch_to_asm(prev, next);
+    if ((extra | pc->switch_extra) & TIF_DEBUGREGS)
+        switch_debugregs(next);
+    pc->switch_extra = (extra & TIF_DEBUGREGS) ? extra | SWITCH_DEBUGREGS_LOADED : extra;
 }
 
 Result<void> copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsigned long tls, bool set_tls)

@@ -25,8 +25,8 @@ constexpr u8 X86_BREAKPOINT_EXECUTE = 0x80, X86_BREAKPOINT_WRITE = 0x81, X86_BRE
  * fork's child starts without them. */
 void flush_ptrace_hw_breakpoint(task_struct* t);
 void fork_ptrace_hw_breakpoint(task_struct* child);
-/* switch_to, when prev or next has any (thread_struct::hw_dr7): the CPU's
- * DR0-DR3 and DR7 become next's. */
+/* switch_to (switch_to_extra), when next has TIF_DEBUGREGS or the CPU has
+ * the previous task's loaded: the CPU's DR0-DR3 and DR7 become next's. */
 void switch_debugregs(task_struct* next);
 /* #DB from user mode: DR6 read and reset, the tracer's DR6 (virtual_dr6),
  * and the SIGTRAP (TRAP_TRACE, TRAP_HWBKPT or TRAP_BRKPT). */
