@@ -177,23 +177,26 @@ unsigned long ptrace_get_debugreg(task_struct* t, int n)
 Result<void> ptrace_set_debugreg(task_struct* t, int n, unsigned long val)
 {
     thread_struct& th = t->thread;
+    Result<void> r{};
     if (n >= 0 && n < HBP_NUM) {
-        TRY(ptrace_set_breakpoint_addr(th, n, val));
+        r = ptrace_set_breakpoint_addr(th, n, val);
     } else if (n == DR_STATUS) {
         th.virtual_dr6 = val ^ DR6_RESERVED;
         return {};
     } else if (n == DR_CONTROL) {
-        TRY(ptrace_write_dr7(th, val));
-        th.ptrace_dr7 = val;
+        r = ptrace_write_dr7(th, val);
+        if (r.ok())
+            th.ptrace_dr7 = val;
     } else {
         return Errno::EIO; /* no DR4 or DR5 */
     }
+    /* Even a refused DR7 may have left new (disabled) slots behind. */
     th.hw_dr7 = enabled_dr7(th);
     if (th.hw_dr7)
         set_tsk_thread_flag(t, TIF_DEBUGREGS);
     else
         clear_tsk_thread_flag(t, TIF_DEBUGREGS);
-    return {};
+    return r;
 }
 
 void flush_ptrace_hw_breakpoint(task_struct* t)
