@@ -16,6 +16,7 @@
 #include <linux/slab.h>
 #include <linux/compat.h>
 #include <linux/syscalls.h>
+#include <uapi/asm/sigcontext32.h>
 #include <uapi/linux/compat_resource.h>
 #include <linux/trace.h>
 #include <linux/tty.h>
@@ -497,8 +498,10 @@ SYSCALL_DEFINE3(waitpid, pid_t, upid, WaitStatusPtr, stat_addr, int, options)
     return do_wait4(upid, stat_addr, options, user_out_ptr<rusage_user>());
 }
 
-SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop, int, options,
-                user_out_ptr<rusage_user>, ru)
+/* waitid for both ABIs: SI is siginfo_t or i386's compat_siginfo_t, RU the
+ * rusage's layout. */
+template <typename SI, typename RU>
+static SyscallResult do_waitid(int which, pid_t upid, user_out_ptr<SI> infop, int options, user_out_ptr<RU> ru)
 {
     if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
         return Errno::EINVAL;
@@ -547,7 +550,23 @@ SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop,
             info.sigchld.uid = r.uid;
             info.sigchld.status = r.si_status;
         }
-        TRY(copy_to_user(infop, &info));
+        if constexpr (std::is_same_v<SI, siginfo_t>)
+            TRY(copy_to_user(infop, &info));
+        else
+            TRY(put_user(to_compat_siginfo(info), infop));
     }
     return 0;
+}
+
+SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<siginfo_t>, infop, int, options,
+                user_out_ptr<rusage_user>, ru)
+{
+    return do_waitid(which, upid, infop, options, ru);
+}
+
+/* i386: the compat siginfo and rusage (Linux's compat_sys_waitid). */
+COMPAT_SYSCALL_DEFINE5(waitid, int, which, pid_t, upid, user_out_ptr<compat_siginfo_t>, infop, int, options,
+                       user_out_ptr<compat_rusage>, ru)
+{
+    return do_waitid(which, upid, infop, options, ru);
 }

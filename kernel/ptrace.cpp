@@ -50,6 +50,8 @@ void ptrace_link(task_struct* t, task_struct* tracer, unsigned int flags)
     tracer->ptraced.add_tail(&t->ptrace_entry);
 }
 
+} // namespace
+
 Result<long> ptrace_traceme()
 {
     task_struct* self = current;
@@ -67,7 +69,11 @@ Result<long> ptrace_traceme()
     return 0;
 }
 
+namespace {
+
 bool attach_locked(task_struct* t, bool seize, unsigned long flags);
+
+} // namespace
 
 Result<long> ptrace_attach(task_struct* t, long request, unsigned long addr, unsigned long flags)
 {
@@ -98,6 +104,8 @@ Result<long> ptrace_attach(task_struct* t, long request, unsigned long addr, uns
     return 0;
 }
 
+namespace {
+
 /* The attach proper (tasklist_lock held); true if t was group-stopped. */
 bool attach_locked(task_struct* t, bool seize, unsigned long flags)
 {
@@ -119,6 +127,8 @@ bool attach_locked(task_struct* t, bool seize, unsigned long flags)
     }
     return false;
 }
+
+} // namespace
 
 /* The tracee is ours and stopped (or for KILL and INTERRUPT, only ours);
  * then frozen for the request and off its CPU. */
@@ -148,6 +158,8 @@ void ptrace_unfreeze(task_struct* child)
     if (fatal_signal_pending(child))
         wake_up_state(child, TASK_TRACED | TASK_WAKEKILL);
 }
+
+namespace {
 
 bool valid_signal(unsigned long sig) { return sig <= _NSIG; }
 
@@ -277,6 +289,8 @@ Result<long> ptrace_get_syscall_info(task_struct* child, unsigned long size, uns
     return static_cast<long>(actual);
 }
 
+} // namespace
+
 Result<long> ptrace_request(task_struct* child, long request, unsigned long addr, unsigned long data)
 {
     switch (request) {
@@ -335,8 +349,6 @@ Result<long> ptrace_request(task_struct* child, long request, unsigned long addr
     }
 }
 
-} // namespace
-
 SYSCALL_DEFINE4(ptrace, long, request, long, pid, unsigned long, addr, unsigned long, data)
 {
     if (request == PTRACE_TRACEME)
@@ -348,11 +360,13 @@ SYSCALL_DEFINE4(ptrace, long, request, long, pid, unsigned long, addr, unsigned 
         return ptrace_attach(child, request, addr, data);
     TRY(ptrace_check_attach(child, request == PTRACE_KILL || request == PTRACE_INTERRUPT));
     Result<long> r = ptrace_request(child, request, addr, data);
-    /* A resumed or detached tracee is no longer frozen (and runs on). */
-    bool resumed = r.ok() && (request == PTRACE_CONT || request == PTRACE_SYSCALL || request == PTRACE_SINGLESTEP ||
-                              request == PTRACE_SYSEMU || request == PTRACE_SYSEMU_SINGLESTEP ||
-                              request == PTRACE_DETACH);
-    if (!resumed)
+    if (!r.ok() || !ptrace_resumes(request))
         ptrace_unfreeze(child);
     return r;
+}
+
+bool ptrace_resumes(long request)
+{
+    return request == PTRACE_CONT || request == PTRACE_SYSCALL || request == PTRACE_SINGLESTEP ||
+           request == PTRACE_SYSEMU || request == PTRACE_SYSEMU_SINGLESTEP || request == PTRACE_DETACH;
 }

@@ -46,8 +46,6 @@ NOTES = {
     ("i386", "sendmmsg"): "not yet: the 32-bit mmsghdr layout (compat)",
     ("i386", "recvmmsg"): "not yet: the 32-bit mmsghdr layout (compat)",
     ("i386", "uselib"): "not yet: the a.out-era library loader (Linux 6.1 maps a one-segment ELF)",
-    ("i386", "ptrace"): "not yet: `compat_sys_ptrace`, the i386 layouts; a 64-bit tracer of an i386 tracee "
-                        "gets EIO from GETREGSET/SETREGSET, whose view there is 32-bit ([ptrace.md](ptrace.md))",
 }
 
 

@@ -63,6 +63,13 @@ static inline uid_t low2highuid(unsigned int uid) { return uid == 0xffff ? stati
 struct compat_rusage;
 compat_rusage to_compat_rusage(long utime_sec, long utime_usec, long stime_sec, long stime_usec, const long* rest);
 
+/* A siginfo_t to and from i386's compat_siginfo_t (kernel/signal_compat.cpp:
+ * Linux's copy_siginfo_to_user32 and copy_siginfo_from_user32). */
+struct siginfo_t;
+struct compat_siginfo_t;
+compat_siginfo_t to_compat_siginfo(const siginfo_t& info);
+siginfo_t from_compat_siginfo(const compat_siginfo_t& c);
+
 /* A 32-bit user address as a typed pointer (Linux's compat_ptr). */
 template <typename T, UserDir D = UserDir::In>
 constexpr UserPtr<T, D> compat_ptr(compat_uptr_t uptr)

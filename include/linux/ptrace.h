@@ -68,7 +68,43 @@ void __ptrace_unlink(task_struct* t);
  * tracer was told (then the real parent hears when the tracer waits). */
 [[nodiscard]] bool ptrace_notify_exit(task_struct* t);
 
-/* ---- the architecture's part (arch/x86_64/kernel/ptrace.cpp) ---- */
+/* ---- the steps of a request, shared by ptrace and the i386 compat_sys_ptrace
+ * (kernel/ptrace.cpp, kernel/ptrace_compat.cpp) ---- */
+[[nodiscard]] Result<long> ptrace_traceme();
+[[nodiscard]] Result<long> ptrace_attach(task_struct* t, long request, unsigned long addr, unsigned long flags);
+/* The tracee is the caller's and stopped (unless ignore_state): frozen for
+ * the request, off its CPU; ptrace_unfreeze ends that unless the request
+ * resumed it (ptrace_resumes). */
+[[nodiscard]] Result<void> ptrace_check_attach(task_struct* child, bool ignore_state);
+void ptrace_unfreeze(task_struct* child);
+[[nodiscard]] bool ptrace_resumes(long request);
+/* The requests of both ABIs (data and addr as the native call has them). */
+[[nodiscard]] Result<long> ptrace_request(task_struct* child, long request, unsigned long addr, unsigned long data);
+
+/* ---- the architecture's part (arch/x86_64/kernel/ptrace.cpp, ptrace_32.cpp) ---- */
+/* An i386 tracer's requests on registers (Linux's compat_arch_ptrace):
+ * the i386 struct user, user_regs_struct32, user_i387_ia32_struct and the
+ * fxsave area; the others go to compat_ptrace_request. */
+[[nodiscard]] Result<long> compat_arch_ptrace(task_struct* child, long request, u32 addr, u32 data);
+[[nodiscard]] Result<long> compat_ptrace_request(task_struct* child, long request, u32 addr, u32 data);
+/* GETREGSET/SETREGSET of len bytes at base, in the tracee's view (the i386
+ * layouts for a tracee in compatibility mode, as Linux's
+ * task_user_regset_view): the length moved (EINVAL for an unknown type or
+ * a length not a multiple of the set's unit). */
+[[nodiscard]] Result<size_t> ptrace_regset(task_struct* child, long request, unsigned long type, unsigned long base,
+                                           size_t len);
+/* The 64-bit view's pieces the i386 one is made of: a user_regs_struct
+ * word (the flags without a tracer's TF, the selectors from thread_struct)
+ * and its checked write; the fxsave area. */
+[[nodiscard]] unsigned long ptrace_getreg(task_struct* child, unsigned long offset);
+[[nodiscard]] Result<void> ptrace_putreg(task_struct* child, unsigned long offset, unsigned long value);
+struct user_fpregs_struct;
+void ptrace_get_fxregs(task_struct* child, user_fpregs_struct& f);
+[[nodiscard]] Result<void> ptrace_set_fxregs(task_struct* child, const user_fpregs_struct& f);
+/* The i386 view's regsets (ptrace_32.cpp). */
+[[nodiscard]] Result<size_t> ptrace_regset32(task_struct* child, long request, unsigned long type, unsigned long base,
+                                             size_t len);
+
 
 /* The requests on registers and single-stepping; EIO for any other. */
 [[nodiscard]] Result<long> arch_ptrace(task_struct* child, long request, unsigned long addr, unsigned long data);

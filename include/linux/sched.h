@@ -59,6 +59,9 @@ enum : unsigned long {
     TIF_SINGLESTEP = 1UL << 4,    /* PTRACE_SINGLESTEP: a system call ends in a SIGTRAP */
     TIF_SYSCALL_EMU = 1UL << 5,   /* PTRACE_SYSEMU: an entry stop, and the call is not made */
     TIF_SYSCALL_WORK = TIF_SYSCALL_TRACE | TIF_SINGLESTEP | TIF_SYSCALL_EMU,
+    /* A tracer's hardware breakpoint is enabled (thread_struct::hw_dr7):
+     * switch_to loads the debug registers (arch/x86_64/kernel/hw_breakpoint.cpp). */
+    TIF_DEBUGREGS = 1UL << 6,
 };
 
 /* Per-task system-call state (status). */
@@ -98,6 +101,21 @@ struct thread_struct {
     unsigned long trap_nr;
     unsigned long error_code;
     unsigned long cr2;
+    /* ptrace's hardware breakpoints (arch/x86_64/kernel/hw_breakpoint.cpp):
+     * each of DR0-DR3 once the tracer set it (Linux's ptrace_bps: address,
+     * arch length and type, enabled or not), the DR7 the tracer wrote, the
+     * DR6 it reads (positive polarity), and hw_dr7, what the CPU's DR7
+     * holds while the task runs: 0 for a task without any, for which
+     * switch_to does nothing. Written by the tracer while the task is
+     * stopped and off its CPU, by the task itself at #DB and exec. */
+    struct hw_breakpoint {
+        unsigned long addr;
+        u8 len, type;
+        bool registered, disabled;
+    } ptrace_bps[4];
+    unsigned long ptrace_dr7;
+    unsigned long virtual_dr6;
+    unsigned long hw_dr7;
     alignas(16) u8 fpu[FPU_STATE_SIZE];
 };
 

@@ -173,8 +173,8 @@
  * nothing else: the user's eip and esp are not saved (__kernel_vsyscall
  * left esp in ebp; the return goes to its landing pad), ecx still holds the
  * second argument, and every other flag is the user's, TF included. With
- * TF set, each instruction up to the popfq below traps; exception_1 ignores
- * those steps (Linux's is_sysenter_singlestep), pt_regs->flags keeps TF,
+ * TF set, each instruction up to the popfq below traps; exception_1 leaves
+ * TF set for those steps (Linux's is_sysenter_singlestep), pt_regs->flags keeps it,
  * and the iret back gives the program its trap after the call.
  */
 .macro SYSENTER_COMPAT_ENTRY name, handler
@@ -297,30 +297,55 @@ return_from_interrupt:
 
 /* Vectors that push an error code: #DF 8, #TS 10, #NP 11, #SS 12, #GP 13, #PF 14, #AC 17, #CP 21, #VC 29, #SX 30.
  * #NP, #SS and #GP are the faults a bad iretq to user mode raises. */
-/* #DB: a single step taken inside the SYSENTER entry (the user entered
- * with TF set, and SYSENTER keeps it) is ignored before anything else is
- * touched (the step may come before the entry's swapgs); the entry
- * clears TF itself once pt_regs holds it. The frame: rip at 0(%rsp). */
-	.balign 16
-exception_1:
-	cmpq	$__begin_entry_SYSENTER_compat, (%rsp)
-	jb	1f
-	cmpq	$__end_entry_SYSENTER_compat, (%rsp)
-	jae	1f
-	iretq
-1:	ASM_CLAC
-	cld
-	pushq	$-1
-	testb	$3, 16(%rsp)
-	jz	2f
-	swapgs
-2:	PUSH_REGS
-	movl	$1, %esi
-	jmp	exception_common
-
 .irp v, 0,2,3,4,5,6,7,9,15,16,18,19,20,22,23,24,25,26,27,28,31
 	INTERRUPT_STUB \v, 0, exception
 .endr
+
+/* #DB arrives on its own IST stack (Linux's IST_INDEX_DB): a data
+ * breakpoint that MOV SS or POP SS held back past a SYSCALL or an INT fires
+ * on the gate's first instruction, in kernel mode with the user's stack
+ * pointer (maybe not canonical) and the user's %gs still loaded. From
+ * kernel mode it uses neither: the tracer's breakpoints are for user-mode
+ * accesses only (Linux's exclude_kernel), so DR6 is reset, a step's TF
+ * cleared (but inside the SYSENTER entry), and the kernel goes on. From user mode the frame moves to the
+ * task's stack, where the handler may sleep as any exception's does. */
+	.balign 16
+exception_1:
+	ASM_CLAC
+	cld
+	pushq	$-1
+	testb	$3, 16(%rsp)			/* cs: came from user mode? */
+	jz	.Ldb_kernel
+	swapgs
+	PUSH_REGS
+	movq	%gs:PCPU_TOP_OF_STACK, %rdi
+	subq	$PTREGS_SIZE, %rdi
+	movq	%rsp, %rsi
+	movl	$(PTREGS_SIZE / 8), %ecx
+	rep movsq
+	movq	%gs:PCPU_TOP_OF_STACK, %rsp
+	subq	$PTREGS_SIZE, %rsp
+	movl	$1, %esi
+	jmp	exception_common
+.Ldb_kernel:
+	pushq	%rax
+	movq	%db6, %rax
+	btq	$14, %rax			/* DR6.BS: a step in the kernel (none is asked) */
+	jnc	1f
+	/* Except the steps of a user's TF through the SYSENTER entry (SYSENTER
+	 * keeps TF): the entry saves it for the way back and clears it itself
+	 * (Linux's is_sysenter_singlestep). */
+	movq	16(%rsp), %rax			/* ip (after rax and orig_ax) */
+	cmpq	$__begin_entry_SYSENTER_compat, %rax
+	jb	2f
+	cmpq	$__end_entry_SYSENTER_compat, %rax
+	jb	1f
+2:	andq	$~0x100, 32(%rsp)		/* TF in the saved flags (after rax, orig_ax, ip, cs) */
+1:	movq	$0xffff0ff0, %rax
+	movq	%rax, %db6
+	popq	%rax
+	addq	$8, %rsp			/* orig_ax */
+	iretq
 .irp v, 8,10,14,17,21,29,30
 	INTERRUPT_STUB \v, 1, exception
 .endr

@@ -60,7 +60,8 @@ struct [[gnu::packed]] table_pointer {
 /* Stacks for exceptions that must not trust the current stack (the boot
  * CPU's; the others get theirs from the page allocator). */
 constexpr size_t IST_STACK_SIZE = 8192;
-u8 boot_ist_stacks[3][IST_STACK_SIZE] __aligned(16);
+constexpr int IST_STACKS = 4; /* #DF, NMI, #MC, #DB */
+u8 boot_ist_stacks[IST_STACKS][IST_STACK_SIZE] __aligned(16);
 
 constexpr u64 segment(bool code, bool long_mode, int dpl)
 {
@@ -105,7 +106,7 @@ void detect_features()
     boot_cpu.pdpe1gb = ext.edx & (1u << 26);
 }
 
-/* ist_stacks: three IST_STACK_SIZE stacks, one after the other. */
+/* ist_stacks: IST_STACKS stacks of IST_STACK_SIZE, one after the other. */
 void setup_gdt_tss(int cpu, percpu& pc, tss_full& tss, u8* ist_stacks)
 {
     /* By number, not pc.cpu: setup_percpu sets that later, and a secondary
@@ -121,7 +122,7 @@ void setup_gdt_tss(int cpu, percpu& pc, tss_full& tss, u8* ist_stacks)
     gdt[GDT_ENTRY_USER_DS] = segment(false, false, 3);
     gdt[GDT_ENTRY_USER_CS] = segment(true, true, 3);
 
-    for (int i = 0; i < 3; i++)
+    for (int i = 0; i < IST_STACKS; i++)
         tss.x86_tss.ist[i] = reinterpret_cast<u64>(ist_stacks + (i + 1) * IST_STACK_SIZE);
     memset(tss.io_bitmap, 0xff, sizeof(tss.io_bitmap));
     tss.x86_tss.io_bitmap_base = IO_BITMAP_OFFSET_INVALID; /* until a task has ioperm/iopl: all ports denied */
@@ -169,6 +170,8 @@ void setup_idt()
     set_gate(3, exception_entries[3], 3, 0);
     set_gate(4, exception_entries[4], 3, 0);
     set_gate(8, exception_entries[8], 0, IST_DOUBLE_FAULT);
+    /* #DB may come on a gate's first instruction, before its stack switch. */
+    set_gate(1, exception_entries[1], 0, IST_DEBUG);
     set_gate(18, exception_entries[18], 0, IST_MACHINE_CHECK);
     for (int v = FIRST_EXTERNAL_VECTOR; v < 256; v++)
         set_gate(v, irq_entries[v - FIRST_EXTERNAL_VECTOR], 0, 0);
@@ -261,15 +264,15 @@ void cpu_init()
     setup_syscall_msrs(0);
 }
 
-size_t cpu_area_size() { return sizeof(tss_full) + 3 * IST_STACK_SIZE; }
+size_t cpu_area_size() { return sizeof(tss_full) + IST_STACKS * IST_STACK_SIZE; }
 
 void cpu_init_secondary(int cpu, void* area)
 {
     /* The boot CPU's features are everyone's (QEMU's CPUs are alike). */
     setup_control_registers();
-    /* The area (page-aligned): the three IST stacks, then the TSS. */
+    /* The area (page-aligned): the IST stacks, then the TSS. */
     auto* stacks = static_cast<u8*>(area);
-    auto* tss = reinterpret_cast<tss_full*>(stacks + 3 * IST_STACK_SIZE);
+    auto* tss = reinterpret_cast<tss_full*>(stacks + IST_STACKS * IST_STACK_SIZE);
     *tss = tss_full{};
     setup_gdt_tss(cpu, cpu_data[cpu], *tss, stacks);
     load_idt();

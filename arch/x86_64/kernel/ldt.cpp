@@ -238,3 +238,14 @@ SYSCALL_DEFINE3(modify_ldt, int, func, user_inout_ptr<void>, ptr, unsigned long,
     long v = r.ok() ? r.value() : errno_return(r.error());
     return static_cast<long>(static_cast<unsigned int>(v));
 }
+
+u64 ldt_descriptor(const mm_struct* mm, unsigned idx)
+{
+    if (!mm)
+        return 0;
+    mutex_lock(&ldt_mutex); /* mm->ldt is not replaced and freed meanwhile */
+    const ldt_struct* l = mm->ldt;
+    u64 d = l && idx < l->nr_entries ? l->entries[idx] : 0;
+    mutex_unlock(&ldt_mutex);
+    return d;
+}

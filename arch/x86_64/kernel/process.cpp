@@ -5,6 +5,7 @@
 #include <linux/compat.h>
 #include <asm/ioport.h>
 #include <asm/pgtable.h>
+#include <asm/debugreg.h>
 #include <asm/processor.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -96,6 +97,8 @@ void save_fsgs(thread_struct& t)
  * load_gs_index's swapgs window). */
 __always_inline u16 switch_selector(u16 sel) { return unlikely(sel & 4) ? checked_data_selector(sel) : sel; }
 
+void switch_to_extra(task_struct* next, percpu* pc, unsigned long extra);
+
 task_struct* switch_to(task_struct* prev, task_struct* next)
 {
     /* The address space first: its LDT must be loaded before a selector
@@ -136,19 +139,35 @@ task_struct* switch_to(task_struct* prev, task_struct* next)
     if (gs_loaded || prev->thread.gsbase != next->thread.gsbase)
         wrmsr(MSR_KERNEL_GS_BASE, next->thread.gsbase);
     switch_io_bitmap(prev, next);
-    /* A task with syscall work (ptrace's stops) enters by the 64-bit gate's
-     * work entry, so the fast path needs no test. The flags change only
-     * while the task is off its CPU (a tracer resumes a stopped tracee after
-     * wait_task_inactive), so the switch in is the time to look; a flag
-     * cleared while it runs only sends it the slow way until its next switch.
-     * Under --trace every call takes the traced entry anyway. */
-    bool work = next->thread_flags & TIF_SYSCALL_WORK;
+    /* ptrace's state, in one comparison for a task that has none: syscall
+     * work and hardware breakpoints (switch_to_extra). */
+    unsigned long extra = next->thread_flags & (TIF_SYSCALL_WORK | TIF_DEBUGREGS);
     percpu* pc = this_cpu();
-    if (unlikely(work != pc->syscall_work_entry) && !syscall_tracing) {
+    if (unlikely(extra != pc->switch_extra))
+        switch_to_extra(next, pc, extra);
+    return __switch_to_asm(prev, next);
+}
+
+/* A task with syscall work (ptrace's stops) enters by the 64-bit gate's
+ * work entry, so the fast path needs no test. The flags change only while
+ * the task is off its CPU (a tracer resumes a stopped tracee after
+ * wait_task_inactive), so the switch in is the time to look; a flag cleared
+ * while it runs only sends it the slow way until its next switch. Under
+ * --trace every call takes the traced entry anyway. A task with a tracer's
+ * hardware breakpoints gets them loaded, and the next task has them taken
+ * off (hw_breakpoint.cpp): while they are loaded, switch_extra holds a bit
+ * no task's flags have, so that every switch comes here. */
+void switch_to_extra(task_struct* next, percpu* pc, unsigned long extra)
+{
+    constexpr unsigned long SWITCH_DEBUGREGS_LOADED = 1UL << 63;
+    bool work = extra & TIF_SYSCALL_WORK;
+    if (work != pc->syscall_work_entry && !syscall_tracing) {
         wrmsr(MSR_LSTAR, reinterpret_cast<u64>(work ? entry_SYSCALL_64_work : entry_SYSCALL_64));
         pc->syscall_work_entry = work;
     }
-    return __switch_to_asm(prev, next);
+    if ((extra | pc->switch_extra) & TIF_DEBUGREGS)
+        switch_debugregs(next);
+    pc->switch_extra = (extra & TIF_DEBUGREGS) ? extra | SWITCH_DEBUGREGS_LOADED : extra;
 }
 
 Result<void> copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_sp, unsigned long tls, bool set_tls)
@@ -159,6 +178,7 @@ Result<void> copy_thread(task_struct* p, const pt_regs& regs, unsigned long new_
     if (new_sp)
         child->sp = new_sp;
     save_fsgs(p->thread); /* the parent's, live: the child starts with them */
+    fork_ptrace_hw_breakpoint(p);
     asm volatile("movw %%ds, %0" : "=r"(p->thread.ds));
     asm volatile("movw %%es, %0" : "=r"(p->thread.es));
     /* An i386 clone's tls is a struct user_desc for one of the child's TLS
@@ -210,6 +230,7 @@ void start_thread_common(pt_regs* regs, unsigned long ip, unsigned long sp, bool
     local_irq_restore(flags);
     fpu_init_task(current);
     asm volatile("fxrstor64 %0" : : "m"(current->thread.fpu));
+    flush_ptrace_hw_breakpoint(current); /* Linux's flush_thread */
 }
 
 } // namespace

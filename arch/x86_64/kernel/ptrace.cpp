@@ -7,11 +7,12 @@
  * single-stepping (TF). The tracee is stopped and off its CPU
  * (kernel/ptrace.cpp checks), so its saved state is all in memory.
  *
- * Not here: the debug registers (u_debugreg reads 0, writes are EIO), and
- * the i386 layouts: a 32-bit tracer's ptrace is compat_sys_ptrace
- * (ENOSYS), and GETREGSET/SETREGSET of an i386 tracee, whose regsets Linux
- * gives in the 32-bit layout, are EIO.
+ * u_debugreg is the tracee's hardware breakpoints (hw_breakpoint.cpp).
+ * The i386 layouts (a 32-bit tracer's, and the regsets of a tracee in
+ * compatibility mode) are ptrace_32.cpp's.
  */
+#include <asm/debugreg.h>
+#include <asm/ia32.h>
 #include <asm/processor.h>
 #include <asm/ptrace.h>
 #include <linux/ptrace.h>
@@ -31,14 +32,17 @@ constexpr unsigned long FLAG_MASK = 0x0001 | 0x0004 | 0x0010 | 0x0040 | 0x0080 |
 bool invalid_selector(unsigned long v) { return v > 0xffff || (v != 0 && (v & 3) != 3); }
 
 /* A data selector the context switch can load for child: the user
- * segments and the TLS slots it has set. Any other (an LDT one: there is no
- * LDT; an empty or a system descriptor) would fault in the switch, where
+ * segments, the TLS slots it has set, and LDT ones (the switch loads one
+ * whose descriptor is unusable as null: switch_selector). Any other (an
+ * empty or a system descriptor of the GDT) would fault in the switch, where
  * Linux's fixup loads the null selector instead: it becomes that here. */
 unsigned short loadable_data_selector(const task_struct* child, unsigned long v)
 {
     unsigned long idx = v >> 3;
-    if (v == 0 || (v & 4))
+    if (v == 0)
         return 0;
+    if (v & 4)
+        return static_cast<unsigned short>(v);
     if (idx == GDT_ENTRY_USER_DS || idx == GDT_ENTRY_USER_CS || idx == GDT_ENTRY_USER32_CS)
         return static_cast<unsigned short>(v);
     constexpr u64 DESC_PRESENT = 1ULL << 47;
@@ -166,7 +170,11 @@ Result<long> peekuser(task_struct* child, unsigned long addr, unsigned long data
 {
     if ((addr & 7) || addr >= sizeof(user))
         return Errno::EIO;
-    unsigned long v = addr < sizeof(user_regs_struct) ? getreg(child, addr) : 0; /* u_debugreg and the rest: 0 */
+    unsigned long v = 0; /* the rest of struct user reads 0 */
+    if (addr < sizeof(user_regs_struct))
+        v = getreg(child, addr);
+    else if (addr >= offsetof(user, u_debugreg[0]) && addr <= offsetof(user, u_debugreg[7]))
+        v = ptrace_get_debugreg(child, static_cast<int>((addr - offsetof(user, u_debugreg[0])) / sizeof(long)));
     TRY(put_user(v, user_out_ptr<unsigned long>(data)));
     return 0;
 }
@@ -175,24 +183,20 @@ Result<long> pokeuser(task_struct* child, unsigned long addr, unsigned long data
 {
     if ((addr & 7) || addr >= sizeof(user))
         return Errno::EIO;
-    /* Past the registers only u_debugreg is writable on Linux; there are
-     * no hardware breakpoints here, so it is EIO too. */
+    /* Past the registers only u_debugreg is writable (hw_breakpoint.cpp). */
+    if (addr >= offsetof(user, u_debugreg[0]) && addr <= offsetof(user, u_debugreg[7])) {
+        TRY(ptrace_set_debugreg(child, static_cast<int>((addr - offsetof(user, u_debugreg[0])) / sizeof(long)), data));
+        return 0;
+    }
     if (addr >= sizeof(user_regs_struct))
         return Errno::EIO;
     TRY(putreg(child, addr, data));
     return 0;
 }
 
-/* GETREGSET/SETREGSET: an iovec at data says where and how much. */
-Result<long> regset(task_struct* child, long request, unsigned long type, unsigned long data)
+/* GETREGSET/SETREGSET of the 64-bit view. */
+Result<size_t> regset64(task_struct* child, long request, unsigned long type, unsigned long base, size_t req_len)
 {
-    struct iovec_user {
-        unsigned long base;
-        unsigned long len;
-    } iov;
-    TRY(copy_from_user(&iov, user_in_ptr<const iovec_user>(data)));
-    if (child->thread.ia32)
-        return Errno::EIO; /* Linux's view there is the i386 layout */
     size_t size;
     if (type == NT_PRSTATUS)
         size = sizeof(user_regs_struct);
@@ -200,9 +204,9 @@ Result<long> regset(task_struct* child, long request, unsigned long type, unsign
         size = sizeof(user_fpregs_struct);
     else
         return Errno::EINVAL;
-    if (iov.len % sizeof(unsigned long))
+    if (req_len % sizeof(unsigned long))
         return Errno::EINVAL;
-    size_t len = iov.len < size ? iov.len : size;
+    size_t len = req_len < size ? req_len : size;
     union {
         user_regs_struct regs;
         user_fpregs_struct fp;
@@ -212,20 +216,54 @@ Result<long> regset(task_struct* child, long request, unsigned long type, unsign
     else
         buf.fp = get_fpregs(child);
     if (request == PTRACE_GETREGSET) {
-        TRY(copy_to_user(user_out_ptr<u8>(iov.base), reinterpret_cast<const u8*>(&buf), len));
+        TRY(copy_to_user(user_out_ptr<u8>(base), reinterpret_cast<const u8*>(&buf), len));
     } else {
-        TRY(copy_from_user(reinterpret_cast<u8*>(&buf), user_in_ptr<const u8>(iov.base), len));
+        /* Linux takes the fxsave area only whole ("no funny business"). */
+        if (type == NT_PRFPREG && len != size)
+            return Errno::EINVAL;
+        TRY(copy_from_user(reinterpret_cast<u8*>(&buf), user_in_ptr<const u8>(base), len));
         if (type == NT_PRSTATUS)
             TRY(set_user_regs(child, buf.regs, len));
         else
             TRY(set_fpregs(child, buf.fp));
     }
-    iov.len = len;
+    return len;
+}
+
+/* GETREGSET/SETREGSET: an iovec at data says where and how much; the
+ * length moved is written back. */
+Result<long> regset(task_struct* child, long request, unsigned long type, unsigned long data)
+{
+    struct iovec_user {
+        unsigned long base;
+        unsigned long len;
+    } iov;
+    TRY(copy_from_user(&iov, user_in_ptr<const iovec_user>(data)));
+    iov.len = TRY(ptrace_regset(child, request, type, iov.base, iov.len));
     TRY(put_user(iov.len, user_out_ptr<unsigned long>(data + offsetof(iovec_user, len))));
     return 0;
 }
 
 } // namespace
+
+Result<size_t> ptrace_regset(task_struct* child, long request, unsigned long type, unsigned long base, size_t len)
+{
+    /* Linux's task_user_regset_view: the tracee's mode decides. */
+    if (task_pt_regs(child)->cs != __USER_CS) /* user_64bit_mode */
+        return ptrace_regset32(child, request, type, base, len);
+    return regset64(child, request, type, base, len);
+}
+
+unsigned long ptrace_getreg(task_struct* child, unsigned long offset) { return getreg(child, offset); }
+
+Result<void> ptrace_putreg(task_struct* child, unsigned long offset, unsigned long value)
+{
+    return putreg(child, offset, value);
+}
+
+void ptrace_get_fxregs(task_struct* child, user_fpregs_struct& f) { f = get_fpregs(child); }
+
+Result<void> ptrace_set_fxregs(task_struct* child, const user_fpregs_struct& f) { return set_fpregs(child, f); }
 
 void user_enable_single_step(task_struct* child)
 {
@@ -278,6 +316,16 @@ Result<long> arch_ptrace(task_struct* child, long request, unsigned long addr, u
     case PTRACE_GETREGSET:
     case PTRACE_SETREGSET:
         return regset(child, request, addr, data);
+    case PTRACE_GET_THREAD_AREA:
+    case PTRACE_SET_THREAD_AREA:
+        /* The slot by its GDT index (Linux: EIO for a negative int). */
+        if (static_cast<int>(addr) < 0)
+            return Errno::EIO;
+        if (request == PTRACE_GET_THREAD_AREA)
+            TRY(do_get_thread_area(child, static_cast<int>(addr), user_inout_ptr<user_desc>(data)));
+        else
+            TRY(do_set_thread_area(child, static_cast<int>(addr), user_inout_ptr<user_desc>(data), false));
+        return 0;
     default:
         return Errno::EIO;
     }

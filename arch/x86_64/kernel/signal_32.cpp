@@ -116,7 +116,9 @@ u8 twd_i387_to_fxsr(u32 twd)
     return static_cast<u8>(tmp);
 }
 
-void convert_from_fxsr(fpstate_32_env& env, const u8* fx, const pt_regs& regs)
+} // namespace
+
+void convert_from_fxsr(fpstate_32_env& env, const u8* fx, unsigned long cs, u16 ds)
 {
     env.cw = fx16(fx, 0) | 0xffff0000u;
     env.sw = fx16(fx, 2) | 0xffff0000u;
@@ -124,8 +126,8 @@ void convert_from_fxsr(fpstate_32_env& env, const u8* fx, const pt_regs& regs)
     env.ipoff = fx32(fx, 8);
     env.dataoff = fx32(fx, 16);
     /* The selectors at the time of the exception are not kept in 64-bit mode. */
-    env.cssel = static_cast<u32>(regs.cs);
-    env.datasel = read_seg_ds() | 0xffff0000u;
+    env.cssel = static_cast<u32>(cs);
+    env.datasel = ds | 0xffff0000u;
     for (int i = 0; i < 8; i++)
         memcpy(env.st[i], fx + 32 + i * 16, 10);
     env.status = fx16(fx, 2);
@@ -145,6 +147,8 @@ void convert_to_fxsr(u8* fx, const fpstate_32_env& env)
     for (int i = 0; i < 8; i++)
         memcpy(fx + 32 + i * 16, env.st[i], 10);
 }
+
+namespace {
 
 /* Linux's reload_segments loads each selector with RPL 3 forced: a null
  * one becomes 3 (a null selector that reads back as 3); one the CPU would
@@ -224,7 +228,7 @@ unsigned long get_sigframe_32(const k_sigaction& ka, const pt_regs* regs, size_t
     memset(image, 0, sizeof(image));
     asm volatile("fxsave64 %0" : "+m"(image));
     fpstate_32_env env;
-    convert_from_fxsr(env, image, *regs);
+    convert_from_fxsr(env, image, regs->cs, read_seg_ds());
     if (!copy_to_user(user_out_ptr<u8>(fx), image, sizeof(image)).ok() ||
         !copy_to_user(user_out_ptr<fpstate_32_env>(fpstate), &env).ok())
         return 0;

@@ -195,11 +195,28 @@ SYSCALL_DEFINE1(set_thread_area, user_inout_ptr<user_desc>, u_info)
     return do_set_thread_area(current, -1, u_info, true);
 }
 
-SYSCALL_DEFINE1(get_thread_area, user_inout_ptr<user_desc>, u_info)
+Result<void> do_get_thread_area(task_struct* p, int idx, user_inout_ptr<user_desc> u_info)
 {
-    u32 idx = TRY(get_user(u_info.cast<u32>()));
+    if (idx == -1)
+        idx = static_cast<int>(TRY(get_user(u_info.cast<u32>())));
     if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
         return Errno::EINVAL;
-    user_desc u = desc_to_user(static_cast<int>(idx), current->thread.tls_array[idx - GDT_ENTRY_TLS_MIN]);
+    user_desc u = desc_to_user(idx, p->thread.tls_array[idx - GDT_ENTRY_TLS_MIN]);
     return put_user(u, u_info);
+}
+
+SYSCALL_DEFINE1(get_thread_area, user_inout_ptr<user_desc>, u_info)
+{
+    return do_get_thread_area(current, -1, u_info);
+}
+
+unsigned long x86_fsgsbase_read_task(const task_struct* t, u16 sel)
+{
+    unsigned idx = sel >> 3;
+    if (sel & 4)
+        return desc_base(ldt_descriptor(t->mm, idx));
+    /* No user segment of the GDT has a base but the TLS slots. */
+    if (idx < GDT_ENTRY_TLS_MIN || idx > GDT_ENTRY_TLS_MAX)
+        return 0;
+    return desc_base(t->thread.tls_array[idx - GDT_ENTRY_TLS_MIN]);
 }

@@ -4,6 +4,7 @@
  * either a user copy that recovers through the exception table or a bug that
  * stops the machine with a register dump and a backtrace.
  */
+#include <asm/debugreg.h>
 #include <asm/entry.h>
 #include <asm/ioport.h>
 #include <asm/processor.h>
@@ -98,16 +99,12 @@ static void handle_exception(pt_regs* regs, unsigned long vector, unsigned long 
     if (user_mode(*regs)) {
         if (vector == X86_TRAP_GP && fixup_iopl_exception(regs))
             return;
-        auto [signo, code] = signal_for_trap(vector);
-        if (vector == X86_TRAP_DB) {
-            /* DR6.BS: a single step (TF), Linux's TRAP_TRACE; DR6 is sticky, so clear it. */
-            unsigned long dr6;
-            asm volatile("mov %%db6, %0" : "=r"(dr6));
-            if (dr6 & (1UL << 14))
-                code = TRAP_TRACE;
-            asm volatile("mov %0, %%db6" : : "r"(0xfffe0ff0UL));
+        if (vector == X86_TRAP_DB) { /* a step or a tracer's breakpoint (hw_breakpoint.cpp) */
+            exc_debug_user(regs);
+            return;
         }
-        if (vector != X86_TRAP_BP && vector != X86_TRAP_DB) { /* Linux's do_int3 and debug leave them */
+        auto [signo, code] = signal_for_trap(vector);
+        if (vector != X86_TRAP_BP) { /* Linux's do_int3 leaves them */
             current->thread.trap_nr = vector;
             current->thread.error_code = error_code;
         }

@@ -21,7 +21,11 @@ enum : long {
     PTRACE_SETFPREGS = 15,
     PTRACE_ATTACH = 16,
     PTRACE_DETACH = 17,
+    PTRACE_GETFPXREGS = 18, /* i386 only */
+    PTRACE_SETFPXREGS = 19,
     PTRACE_SYSCALL = 24,
+    PTRACE_GET_THREAD_AREA = 25, /* the i386 TLS slots (an i386 or a 64-bit tracer) */
+    PTRACE_SET_THREAD_AREA = 26,
     PTRACE_SYSEMU = 31,
     PTRACE_SYSEMU_SINGLESTEP = 32,
     PTRACE_SETOPTIONS = 0x4200,
@@ -99,4 +103,4 @@ static_assert(offsetof(ptrace_syscall_info, exit.is_error) + 1 == 33);
 constexpr u32 AUDIT_ARCH_X86_64 = 0xc000003e, AUDIT_ARCH_I386 = 0x40000003;
 
 /* The note types of GETREGSET/SETREGSET (the ELF core file's names). */
-constexpr unsigned long NT_PRSTATUS = 1, NT_PRFPREG = 2;
+constexpr unsigned long NT_PRSTATUS = 1, NT_PRFPREG = 2, NT_PRXFPREG = 0x46e62b7f, NT_X86_XSTATE = 0x202;

@@ -17,7 +17,7 @@ struct tss_struct {
 } __packed;
 static_assert(sizeof(tss_struct) == 104);
 
-enum ist_index { IST_DOUBLE_FAULT = 1, IST_NMI = 2, IST_MACHINE_CHECK = 3 };
+enum ist_index { IST_DOUBLE_FAULT = 1, IST_NMI = 2, IST_MACHINE_CHECK = 3, IST_DEBUG = 4 };
 
 /* Sets up GDT, TSS, IDT, per-CPU data and the syscall MSRs of the boot CPU. */
 void cpu_init();

@@ -54,10 +54,24 @@ void load_mm_ldt(const mm_struct* mm);
 /* An LDT's life with its address space: fork copies it, the end frees it. */
 [[nodiscard]] bool ldt_dup_context(const mm_struct* old, mm_struct* mm);
 void destroy_context_ldt(mm_struct* mm);
+/* Entry idx of mm's LDT (0 if there is none), and the base of the segment
+ * sel names for t, as its switch would load it (Linux's
+ * x86_fsgsbase_read_task): a TLS slot's or an LDT entry's, else 0. */
+[[nodiscard]] u64 ldt_descriptor(const mm_struct* mm, unsigned idx);
+[[nodiscard]] unsigned long x86_fsgsbase_read_task(const task_struct* t, u16 sel);
+/* The i387 environment from and to an fxsave image (Linux's convert_from_fxsr
+ * and convert_to_fxsr; signal_32.cpp): the segment selectors of the last
+ * instruction are not kept in 64-bit mode, so cs and ds stand for them. */
+struct fpstate_32_env;
+void convert_from_fxsr(fpstate_32_env& env, const u8* fx, unsigned long cs, u16 ds);
+void convert_to_fxsr(u8* fx, const fpstate_32_env& env);
 /* set_thread_area for task p (current, or a child being made by clone
  * with CLONE_SETTLS from an i386 call): idx -1 takes u's entry_number;
  * can_allocate lets entry_number -1 pick a free slot (written back). */
 [[nodiscard]] Result<void> do_set_thread_area(task_struct* p, int idx, user_inout_ptr<user_desc> u, bool can_allocate);
+/* get_thread_area of task p's slot idx (-1: u's entry_number); ptrace's
+ * PTRACE_GET_THREAD_AREA names the slot. */
+[[nodiscard]] Result<void> do_get_thread_area(task_struct* p, int idx, user_inout_ptr<user_desc> u);
 /* sel (at RPL 3) if a data segment register may hold it in user mode (null,
  * or a present DPL-3 data or readable code segment), else null (tls.cpp). */
 [[nodiscard]] u16 checked_data_selector(u16 sel);

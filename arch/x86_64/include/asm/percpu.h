@@ -43,6 +43,10 @@ struct percpu {
     u64 nr_switches;        /* context switches (/proc/stat's ctxt) */
     const struct ldt_struct* ldt_loaded; /* the LDT LDTR names (arch/x86_64/kernel/ldt.cpp), or null */
     bool syscall_work_entry; /* MSR_LSTAR is entry_SYSCALL_64_work (switch_to) */
+    /* What switch_to last set this CPU up for: the incoming task's
+     * TIF_SYSCALL_WORK and TIF_DEBUGREGS bits, with SWITCH_DEBUGREGS_LOADED
+     * while a task's breakpoints are in the debug registers. */
+    unsigned long switch_extra;
 };
 
 extern percpu cpu_data[NR_CPUS];
