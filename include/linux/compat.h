@@ -61,6 +61,10 @@ unsigned int high2lowuid(uid_t uid);
 struct compat_rusage;
 compat_rusage to_compat_rusage(long utime_sec, long utime_usec, long stime_sec, long stime_usec, const long* rest);
 
+/* An i386 sigset (two 4-byte words, low first) as the 64-bit mask
+ * (Linux's get_compat_sigset; kernel/signal_compat.cpp). */
+[[nodiscard]] Result<u64> get_compat_sigset(user_in_ptr<const u32> u);
+
 /* A 32-bit user address as a typed pointer (Linux's compat_ptr). */
 template <typename T, UserDir D = UserDir::In>
 constexpr UserPtr<T, D> compat_ptr(compat_uptr_t uptr)
