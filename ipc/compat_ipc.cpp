@@ -3,11 +3,13 @@
  * number for every System V IPC call, the call in the low 16 bits of the
  * first argument and a version above. Each call runs through its own i386
  * entry point, its arguments put in the registers an i386 caller would use.
- * The *CTL calls (their i386 structures) and SEMTIMEDOP with a timeout (an
- * old_timespec32) are not done yet: ENOSYS.
+ * The *CTL calls convert their structures in ipc/compat_ipc_ctl.cpp, in the
+ * layout cmd's IPC_64 bit names. SEMTIMEDOP with a timeout (an
+ * old_timespec32) is not done yet: ENOSYS.
  */
 #include <linux/compat.h>
 #include <linux/syscalls.h>
+#include "util.h"
 
 extern "C" long __ia32_sys_semop(const pt_regs&);
 extern "C" long __ia32_sys_semget(const pt_regs&);
@@ -83,10 +85,17 @@ COMPAT_SYSCALL_DEFINE6(ipc, u32, call, int, first, int, second, u32, third, comp
         return call3(__ia32_sys_shmdt, ptr, 0, 0);
     case SHMGET:
         return call3(__ia32_sys_shmget, u(first), u(second), third);
-    case SEMCTL:
+    case SEMCTL: {
+        /* The fourth argument, union semun, is in memory. */
+        if (!ptr)
+            return Errno::EINVAL;
+        u32 pad = TRY(get_user(compat_ptr<const u32>(ptr)));
+        return compat_ipc_semctl(first, second, static_cast<int>(third), pad);
+    }
     case MSGCTL:
+        return compat_ipc_msgctl(first, second, ptr);
     case SHMCTL:
-        return Errno::ENOSYS; /* compat_semid_ds, compat_msqid_ds, compat_shmid_ds: not yet */
+        return compat_ipc_shmctl(first, second, ptr);
     default:
         return Errno::ENOSYS;
     }
