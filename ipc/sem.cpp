@@ -271,6 +271,9 @@ Result<sem_undo*> find_alloc_undo(sem_array* sma)
     return un;
 }
 
+} // namespace
+
+/* semop and semtimedop on either ABI (ipc(2)'s SEMTIMEDOP too: ipc/compat_ipc.cpp). */
 Result<long> do_semtimedop(int semid, user_in_ptr<const sembuf> tsops, unsigned nsops, const timespec64* timeout)
 {
     if (nsops < 1 || semid < 0)
@@ -368,8 +371,6 @@ Result<long> do_semtimedop(int semid, user_in_ptr<const sembuf> tsops, unsigned 
     kfree(sops);
     return result;
 }
-
-} // namespace
 
 /* The ctl commands' bodies, shared with the i386 entry points (ipc/compat_ipc_ctl.cpp). */
 Result<long> semctl_info(int cmd, unsigned long p)

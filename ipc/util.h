@@ -134,6 +134,10 @@ static inline void ipc_getref(kern_ipc_perm* perm) { perm->refcount++; }
 [[nodiscard]] Result<long> shmctl_do_lock(int shmid, int cmd);
 long shmctl_ipc_info(shminfo64* info); /* the highest index in use, or 0 */
 long shmctl_shm_info(shm_info* info);
+struct sembuf;
+struct timespec64;
+[[nodiscard]] Result<long> do_semtimedop(int semid, user_in_ptr<const sembuf> tsops, unsigned nsops,
+                                         const timespec64* timeout);
 /* ipc(2)'s MSGCTL, SEMCTL, SHMCTL from an i386 caller (ipc/compat_ipc_ctl.cpp):
  * the layout from cmd's IPC_64 bit. */
 class SyscallResult;

@@ -17,6 +17,7 @@
 
 #define X_IPC_64 0x100
 #define X_SEMCTL 3
+#define X_SEMTIMEDOP 4
 #define X_MSGCTL 14
 #define X_SHMCTL 24
 
@@ -143,6 +144,16 @@ static void sem(void)
     CHECK_TRUE("SEM_INFO", ipc(X_SEMCTL, 0, 0, SEM_INFO, &arg) >= 0);
     CHECK(si.semusz, 1);
     CHECK(si.semmsl, 32000);
+    /* ipc(2)'s SEMTIMEDOP: the timeout is an old_timespec32 in fifth. */
+    struct sembuf take = {0, -7, 0}, wait0 = {2, -10, 0}, one = {1, -1, IPC_NOWAIT};
+    struct { int32_t sec, nsec; } t = {0, 20000000}, bad = {0, 2000000000};
+    CHECK(syscall(SYS_ipc, X_SEMTIMEDOP, id, 1, 0, &take, &t), 0);
+    CHECK(syscall(SYS_semctl, id, 0, GETVAL, 0), 0);
+    CHECK_ERR(syscall(SYS_ipc, X_SEMTIMEDOP, id, 1, 0, &wait0, &t), EAGAIN);
+    CHECK_ERR(syscall(SYS_ipc, X_SEMTIMEDOP, id, 1, 0, &wait0, &bad), EINVAL);
+    CHECK_ERR(syscall(SYS_ipc, X_SEMTIMEDOP, id, 1, 0, &wait0, (void *)8), EFAULT);
+    CHECK(syscall(SYS_ipc, X_SEMTIMEDOP, id, 1, 0, &one, NULL), 0);
+    CHECK(syscall(SYS_semctl, id, 1, GETVAL, 0), 7);
     CHECK_ERR(ipc(X_SEMCTL, id, 0, IPC_STAT, NULL), EINVAL);
     CHECK_ERR(ipc(X_SEMCTL, id, 0, IPC_STAT, (void *)8), EFAULT);
     CHECK_ERR(syscall(SYS_semctl, id, 0, IPC_STAT, (void *)8), EFAULT);
