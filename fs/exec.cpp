@@ -238,6 +238,9 @@ void begin_new_exec(linux_binprm& bprm)
      * ending the process first, we end with it on the way out. */
     if (!de_thread(t).ok())
         set_tsk_thread_flag(t, TIF_SIGPENDING);
+    /* The robust locks of the old program, on its address space (Linux's
+     * exec_mm_release); the lists are forgotten. */
+    futex_exec_release(t);
     /* The new address space becomes ours; the old one goes. */
     mm_struct* old = t->mm;
     t->mm = bprm.mm;
@@ -270,7 +273,6 @@ void begin_new_exec(linux_binprm& bprm)
     t->sas_ss_sp = {};
     t->sas_ss_size = 0;
     t->sas_ss_flags = SS_DISABLE;
-    t->robust_list = {};
     t->clear_child_tid = {};
     t->rseq = {}; /* the area belonged to the old program */
     t->rseq_len = 0;

@@ -9,6 +9,7 @@
  * are delivered as usual before a read sees them.
  */
 #include <linux/anon_inodes.h>
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -161,14 +162,12 @@ const file_operations signalfd_fops = {
     .release = signalfd_release,
 };
 
-SyscallResult do_signalfd4(int ufd, user_in_ptr<const sigset_t> user_mask, size_t sizemask, int flags)
+/* After the caller's size check and copy, as Linux: the flags, then the descriptor. */
+SyscallResult do_signalfd4(int ufd, u64 user_mask, int flags)
 {
     if (flags & ~(SFD_CLOEXEC | SFD_NONBLOCK))
         return Errno::EINVAL;
-    if (sizemask != sizeof(sigset_t))
-        return Errno::EINVAL;
-    sigset_t set = TRY(get_user(user_mask));
-    u64 mask = set.sig & ~(sigset_t::bit(SIGKILL) | sigset_t::bit(SIGSTOP));
+    u64 mask = user_mask & ~(sigset_t::bit(SIGKILL) | sigset_t::bit(SIGSTOP));
     if (ufd == -1) {
         auto* c = static_cast<signalfd_ctx*>(kzalloc(sizeof(signalfd_ctx)));
         if (!c)
@@ -191,14 +190,40 @@ SyscallResult do_signalfd4(int ufd, user_in_ptr<const sigset_t> user_mask, size_
     return ufd;
 }
 
+SyscallResult signalfd4_native(int ufd, user_in_ptr<const sigset_t> user_mask, size_t sizemask, int flags)
+{
+    if (sizemask != sizeof(sigset_t))
+        return Errno::EINVAL;
+    sigset_t set = TRY(get_user(user_mask));
+    return do_signalfd4(ufd, set.sig, flags);
+}
+
+/* i386's: compat_sigset_t, two 4-byte words (Linux's do_compat_signalfd4). */
+SyscallResult signalfd4_compat(int ufd, user_in_ptr<const u32> user_mask, compat_size_t sigsetsize, int flags)
+{
+    if (sigsetsize != sizeof(u32[2]))
+        return Errno::EINVAL;
+    return do_signalfd4(ufd, TRY(get_compat_sigset(user_mask)), flags);
+}
+
 } // namespace
 
 SYSCALL_DEFINE4(signalfd4, int, ufd, user_in_ptr<const sigset_t>, user_mask, size_t, sizemask, int, flags)
 {
-    return do_signalfd4(ufd, user_mask, sizemask, flags);
+    return signalfd4_native(ufd, user_mask, sizemask, flags);
 }
 
 SYSCALL_DEFINE3(signalfd, int, ufd, user_in_ptr<const sigset_t>, user_mask, size_t, sizemask)
 {
-    return do_signalfd4(ufd, user_mask, sizemask, 0);
+    return signalfd4_native(ufd, user_mask, sizemask, 0);
+}
+
+COMPAT_SYSCALL_DEFINE4(signalfd4, int, ufd, user_in_ptr<const u32>, user_mask, compat_size_t, sigsetsize, int, flags)
+{
+    return signalfd4_compat(ufd, user_mask, sigsetsize, flags);
+}
+
+COMPAT_SYSCALL_DEFINE3(signalfd, int, ufd, user_in_ptr<const u32>, user_mask, compat_size_t, sigsetsize)
+{
+    return signalfd4_compat(ufd, user_mask, sigsetsize, 0);
 }

@@ -3,11 +3,14 @@
  * number for every System V IPC call, the call in the low 16 bits of the
  * first argument and a version above. Each call runs through its own i386
  * entry point, its arguments put in the registers an i386 caller would use.
- * The *CTL calls (their i386 structures) and SEMTIMEDOP with a timeout (an
- * old_timespec32) are not done yet: ENOSYS.
+ * The *CTL calls convert their structures in ipc/compat_ipc_ctl.cpp, in the
+ * layout cmd's IPC_64 bit names; SEMTIMEDOP's timeout is an old_timespec32.
  */
 #include <linux/compat.h>
 #include <linux/syscalls.h>
+#include <linux/time64.h>
+#include <uapi/linux/time32.h>
+#include "util.h"
 
 extern "C" long __ia32_sys_semop(const pt_regs&);
 extern "C" long __ia32_sys_semget(const pt_regs&);
@@ -49,10 +52,15 @@ COMPAT_SYSCALL_DEFINE6(ipc, u32, call, int, first, int, second, u32, third, comp
     switch (call & 0xffff) {
     case SEMOP:
         return call3(__ia32_sys_semop, u(first), ptr, u(second));
-    case SEMTIMEDOP:
-        if (fifth)
-            return Errno::ENOSYS;
-        return call3(__ia32_sys_semop, u(first), ptr, u(second));
+    case SEMTIMEDOP: {
+        /* The timeout an old_timespec32 (Linux's compat_ksys_semtimedop). */
+        auto sops = compat_ptr<const sembuf>(ptr);
+        if (!fifth)
+            return do_semtimedop(first, sops, static_cast<unsigned>(second), nullptr);
+        old_timespec32 t32 = TRY(get_user(compat_ptr<const old_timespec32>(fifth)));
+        timespec64 t{t32.tv_sec, t32.tv_nsec};
+        return do_semtimedop(first, sops, static_cast<unsigned>(second), &t);
+    }
     case SEMGET:
         return call3(__ia32_sys_semget, u(first), u(second), third);
     case MSGSND:
@@ -83,10 +91,17 @@ COMPAT_SYSCALL_DEFINE6(ipc, u32, call, int, first, int, second, u32, third, comp
         return call3(__ia32_sys_shmdt, ptr, 0, 0);
     case SHMGET:
         return call3(__ia32_sys_shmget, u(first), u(second), third);
-    case SEMCTL:
+    case SEMCTL: {
+        /* The fourth argument, union semun, is in memory. */
+        if (!ptr)
+            return Errno::EINVAL;
+        u32 pad = TRY(get_user(compat_ptr<const u32>(ptr)));
+        return compat_ipc_semctl(first, second, static_cast<int>(third), pad);
+    }
     case MSGCTL:
+        return compat_ipc_msgctl(first, second, ptr);
     case SHMCTL:
-        return Errno::ENOSYS; /* compat_semid_ds, compat_msqid_ds, compat_shmid_ds: not yet */
+        return compat_ipc_shmctl(first, second, ptr);
     default:
         return Errno::ENOSYS;
     }

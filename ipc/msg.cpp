@@ -349,6 +349,9 @@ Result<long> do_msgrcv(int msqid, user_inout_ptr<void> buf, size_t bufsz, long m
     return msq_put(q);
 }
 
+} // namespace
+
+/* The ctl commands' bodies, shared with the i386 entry points (ipc/compat_ipc_ctl.cpp). */
 Result<long> msgctl_info(int cmd, msginfo* info)
 {
     *info = {};
@@ -375,8 +378,9 @@ Result<long> msgctl_stat(int msqid, int cmd, msqid64_ds* p)
 {
     *p = {};
     spin_guard g(&ipc_lock);
-    kern_ipc_perm* perm = TRY(cmd == IPC_STAT ? ipc_obtain_object_check(msg_ids, msqid)
-                                              : ipc_obtain_object_idr(msg_ids, msqid));
+    /* Linux's tests of cmd, which an i386 caller's IPC_64 bit takes as IPC_STAT's lookup. */
+    kern_ipc_perm* perm = TRY(cmd == MSG_STAT || cmd == MSG_STAT_ANY ? ipc_obtain_object_idr(msg_ids, msqid)
+                                                                     : ipc_obtain_object_check(msg_ids, msqid));
     if (cmd != MSG_STAT_ANY && ipcperms(perm, S_IRUGO))
         return Errno::EACCES;
     msg_queue* q = msq_of(perm);
@@ -404,6 +408,8 @@ Result<long> msgctl_down(int msqid, int cmd, const msqid64_ds* in)
         msg_queue* q = msq_of(obj.value());
         if (cmd == IPC_RMID) {
             to_free = freeque(q);
+        } else if (cmd != IPC_SET) {
+            r = Errno::EINVAL; /* i386's IPC_SET | IPC_64 */
         } else if (in->msg_qbytes > ipc_ns.msg_ctlmnb && !capable(CAP_SYS_RESOURCE)) {
             r = Errno::EPERM;
         } else if (auto u = ipc_update_perm(in->msg_perm, &q->q_perm); !u.ok()) {
@@ -419,8 +425,6 @@ Result<long> msgctl_down(int msqid, int cmd, const msqid64_ds* in)
     msq_free(to_free);
     return r;
 }
-
-} // namespace
 
 SYSCALL_DEFINE2(msgget, key_t, key, int, msgflg)
 {

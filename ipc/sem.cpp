@@ -271,6 +271,9 @@ Result<sem_undo*> find_alloc_undo(sem_array* sma)
     return un;
 }
 
+} // namespace
+
+/* semop and semtimedop on either ABI (ipc(2)'s SEMTIMEDOP too: ipc/compat_ipc.cpp). */
 Result<long> do_semtimedop(int semid, user_in_ptr<const sembuf> tsops, unsigned nsops, const timespec64* timeout)
 {
     if (nsops < 1 || semid < 0)
@@ -369,6 +372,7 @@ Result<long> do_semtimedop(int semid, user_in_ptr<const sembuf> tsops, unsigned 
     return result;
 }
 
+/* The ctl commands' bodies, shared with the i386 entry points (ipc/compat_ipc_ctl.cpp). */
 Result<long> semctl_info(int cmd, unsigned long p)
 {
     seminfo info{};
@@ -400,8 +404,9 @@ Result<long> semctl_stat(int semid, int cmd, semid64_ds* out)
 {
     *out = {};
     spin_guard g(&ipc_lock);
-    kern_ipc_perm* perm = TRY(cmd == IPC_STAT ? ipc_obtain_object_check(sem_ids, semid)
-                                              : ipc_obtain_object_idr(sem_ids, semid));
+    /* Linux's tests of cmd, which an i386 caller's IPC_64 bit takes as IPC_STAT's lookup. */
+    kern_ipc_perm* perm = TRY(cmd == SEM_STAT || cmd == SEM_STAT_ANY ? ipc_obtain_object_idr(sem_ids, semid)
+                                                                     : ipc_obtain_object_check(sem_ids, semid));
     if (cmd != SEM_STAT_ANY && ipcperms(perm, S_IRUGO))
         return Errno::EACCES;
     sem_array* sma = sma_of(perm);
@@ -448,7 +453,8 @@ Result<long> semctl_main(int semid, int semnum, int cmd, unsigned long p)
             case GETVAL: return s.semval;
             case GETPID: return s.sempid;
             case GETNCNT: return count_semcnt(sma, semnum, false);
-            default: return count_semcnt(sma, semnum, true);
+            case GETZCNT: return count_semcnt(sma, semnum, true);
+            default: return Errno::EINVAL; /* i386's cmd | IPC_64 */
             }
         }
     }
@@ -498,6 +504,8 @@ Result<long> semctl_down(int semid, int cmd, const semid64_ds* in)
         sem_array* sma = sma_of(TRY(ipcctl_obtain_check(sem_ids, semid)));
         if (cmd == IPC_RMID) {
             to_free = freeary(sma);
+        } else if (cmd != IPC_SET) {
+            return Errno::EINVAL; /* i386's IPC_SET | IPC_64 */
         } else {
             TRY(ipc_update_perm(in->sem_perm, &sma->sem_perm));
             sma->sem_ctime = ipc_now();
@@ -506,8 +514,6 @@ Result<long> semctl_down(int semid, int cmd, const semid64_ds* in)
     kfree(to_free);
     return 0;
 }
-
-} // namespace
 
 Result<void> copy_semundo(unsigned long clone_flags, task_struct* p)
 {

@@ -236,12 +236,15 @@ Result<unsigned long> do_shmat(int shmid, unsigned long addr, int shmflg)
 
 bool is_shm_vma(const vm_area_struct* v) { return v->vm_file && v->vm_file->i_vm_ops == &shm_vm_ops; }
 
+} // namespace
+
+/* The ctl commands' bodies, shared with the i386 entry points (ipc/compat_ipc_ctl.cpp). */
 Result<long> shmctl_stat(int shmid, int cmd, shmid64_ds* out)
 {
     *out = {};
     spin_guard g(&ipc_lock);
-    kern_ipc_perm* perm = TRY(cmd == IPC_STAT ? ipc_obtain_object_check(shm_ids, shmid)
-                                              : ipc_obtain_object_idr(shm_ids, shmid));
+    kern_ipc_perm* perm = TRY(cmd == SHM_STAT || cmd == SHM_STAT_ANY ? ipc_obtain_object_idr(shm_ids, shmid)
+                                                                     : ipc_obtain_object_check(shm_ids, shmid));
     if (cmd != SHM_STAT_ANY && ipcperms(perm, S_IRUGO))
         return Errno::EACCES;
     shmid_kernel* shp = shp_of(perm);
@@ -256,7 +259,7 @@ Result<long> shmctl_stat(int shmid, int cmd, shmid64_ds* out)
     return cmd == IPC_STAT ? 0 : perm->id;
 }
 
-unsigned long resident_pages(const inode* i)
+static unsigned long resident_pages(const inode* i)
 {
     unsigned long n = 0;
     for (unsigned long k = 0; k < i->i_pages_cap; k++)
@@ -309,8 +312,6 @@ Result<long> shmctl_do_lock(int shmid, int cmd)
     return 0;
 }
 
-} // namespace
-
 SYSCALL_DEFINE3(shmget, key_t, key, size_t, size, int, shmflg)
 {
     return ipcget(shm_ids, shm_ops, ipc_params{key, shmflg, size});
@@ -360,38 +361,46 @@ SYSCALL_DEFINE1(shmdt, unsigned long, addr)
     return r;
 }
 
+long shmctl_ipc_info(shminfo64* info)
+{
+    *info = {};
+    info->shmmni = info->shmseg = static_cast<u64>(ipc_ns.shm_ctlmni);
+    info->shmmax = ipc_ns.shm_ctlmax;
+    info->shmall = ipc_ns.shm_ctlall;
+    info->shmmin = SHMMIN;
+    spin_guard g(&ipc_lock);
+    int max_idx = ipc_get_maxidx(shm_ids);
+    return max_idx < 0 ? 0 : max_idx;
+}
+
+long shmctl_shm_info(shm_info* info)
+{
+    *info = {};
+    spin_guard g(&ipc_lock);
+    info->used_ids = shm_ids.in_use;
+    for (kern_ipc_perm* p = ipc_next_from(shm_ids, 0); p; p = ipc_next_from(shm_ids, p->idx + 1))
+        info->shm_rss += resident_pages(shp_of(p)->shm_file);
+    info->shm_tot = ipc_ns.shm_tot;
+    int max_idx = ipc_get_maxidx(shm_ids);
+    return max_idx < 0 ? 0 : max_idx;
+}
+
 SYSCALL_DEFINE3(shmctl, int, shmid, int, cmd, unsigned long, buf)
 {
     if (cmd < 0 || shmid < 0)
         return Errno::EINVAL;
     switch (cmd) {
     case IPC_INFO: {
-        shminfo64 info{};
-        info.shmmni = info.shmseg = static_cast<u64>(ipc_ns.shm_ctlmni);
-        info.shmmax = ipc_ns.shm_ctlmax;
-        info.shmall = ipc_ns.shm_ctlall;
-        info.shmmin = SHMMIN;
-        int max_idx;
-        {
-            spin_guard g(&ipc_lock);
-            max_idx = ipc_get_maxidx(shm_ids);
-        }
+        shminfo64 info;
+        long r = shmctl_ipc_info(&info);
         TRY(copy_to_user(user_out_ptr<shminfo64>(buf), &info));
-        return max_idx < 0 ? 0 : max_idx;
+        return r;
     }
     case SHM_INFO: {
-        shm_info info{};
-        int max_idx;
-        {
-            spin_guard g(&ipc_lock);
-            info.used_ids = shm_ids.in_use;
-            for (kern_ipc_perm* p = ipc_next_from(shm_ids, 0); p; p = ipc_next_from(shm_ids, p->idx + 1))
-                info.shm_rss += resident_pages(shp_of(p)->shm_file);
-            info.shm_tot = ipc_ns.shm_tot;
-            max_idx = ipc_get_maxidx(shm_ids);
-        }
+        shm_info info;
+        long r = shmctl_shm_info(&info);
         TRY(copy_to_user(user_out_ptr<shm_info>(buf), &info));
-        return max_idx < 0 ? 0 : max_idx;
+        return r;
     }
     case SHM_STAT:
     case SHM_STAT_ANY:

@@ -118,6 +118,33 @@ void kernel_to_ipc64_perm(const kern_ipc_perm* in, ipc64_perm* out);
 static inline void ipc_getref(kern_ipc_perm* perm) { perm->refcount++; }
 [[nodiscard]] static inline bool ipc_putref(kern_ipc_perm* perm) { return --perm->refcount == 0; }
 
+/* The ctl commands' bodies (ipc/msg.cpp, sem.cpp, shm.cpp), for the native
+ * handlers and the i386 ones (ipc/compat_ipc_ctl.cpp). cmd is the caller's,
+ * tested as Linux tests it (an i386 caller's IPC_64 bit stays in it). */
+[[nodiscard]] Result<long> msgctl_info(int cmd, msginfo* info);
+[[nodiscard]] Result<long> msgctl_stat(int msqid, int cmd, msqid64_ds* p);
+[[nodiscard]] Result<long> msgctl_down(int msqid, int cmd, const msqid64_ds* in);
+[[nodiscard]] Result<long> semctl_info(int cmd, unsigned long p);
+[[nodiscard]] Result<long> semctl_stat(int semid, int cmd, semid64_ds* out);
+[[nodiscard]] Result<long> semctl_setval(int semid, int semnum, int val);
+[[nodiscard]] Result<long> semctl_main(int semid, int semnum, int cmd, unsigned long p);
+[[nodiscard]] Result<long> semctl_down(int semid, int cmd, const semid64_ds* in);
+[[nodiscard]] Result<long> shmctl_stat(int shmid, int cmd, shmid64_ds* out);
+[[nodiscard]] Result<long> shmctl_down(int shmid, int cmd, const shmid64_ds* in);
+[[nodiscard]] Result<long> shmctl_do_lock(int shmid, int cmd);
+long shmctl_ipc_info(shminfo64* info); /* the highest index in use, or 0 */
+long shmctl_shm_info(shm_info* info);
+struct sembuf;
+struct timespec64;
+[[nodiscard]] Result<long> do_semtimedop(int semid, user_in_ptr<const sembuf> tsops, unsigned nsops,
+                                         const timespec64* timeout);
+/* ipc(2)'s MSGCTL, SEMCTL, SHMCTL from an i386 caller (ipc/compat_ipc_ctl.cpp):
+ * the layout from cmd's IPC_64 bit. */
+class SyscallResult;
+SyscallResult compat_ipc_msgctl(int msqid, int cmd, u32 uptr);
+SyscallResult compat_ipc_semctl(int semid, int semnum, int cmd, u32 arg);
+SyscallResult compat_ipc_shmctl(int shmid, int cmd, u32 uptr);
+
 /* Seconds since the epoch, for the *_time fields. */
 s64 ipc_now();
 

@@ -141,6 +141,9 @@ void do_exit(int code)
     trace_task_exit(code);
     t->flags |= PF_EXITING;
 
+    /* The robust locks it still holds: owner died, one waiter woken (before
+     * the clear_child_tid wake, as Linux's exit_mm_release). */
+    futex_exit_release(t);
     /* CLONE_CHILD_CLEARTID: tell a joining thread, as glibc/musl expect. */
     if (t->clear_child_tid) {
         (void)put_user(0, t->clear_child_tid);

@@ -59,13 +59,6 @@ void native_set(siginfo_t& i, size_t off, T v)
     memcpy(reinterpret_cast<u8*>(&i) + off, &v, sizeof(v));
 }
 
-Result<u64> get_compat_sigset(user_in_ptr<const u32> u)
-{
-    u32 w[2];
-    TRY(copy_from_user(w, u, 2));
-    return w[0] | (static_cast<u64>(w[1]) << 32);
-}
-
 Result<void> put_compat_sigset(u64 set, user_out_ptr<u32> u)
 {
     const u32 w[2] = {static_cast<u32>(set), static_cast<u32>(set >> 32)};
@@ -75,6 +68,13 @@ Result<void> put_compat_sigset(u64 set, user_out_ptr<u32> u)
 bool in_sigset_size(size_t n) { return n == sizeof(sigset_t); }
 
 } // namespace
+
+Result<u64> get_compat_sigset(user_in_ptr<const u32> u)
+{
+    u32 w[2];
+    TRY(copy_from_user(w, u, 2));
+    return w[0] | (static_cast<u64>(w[1]) << 32);
+}
 
 compat_siginfo_t to_compat_siginfo(const siginfo_t& info)
 {

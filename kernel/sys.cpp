@@ -476,28 +476,6 @@ SYSCALL_DEFINE1(set_tid_address, user_inout_ptr<int>, tidptr)
     return current->pid;
 }
 
-SYSCALL_DEFINE2(set_robust_list, user_in_ptr<const robust_list_head>, head, size_t, len)
-{
-    constexpr size_t ROBUST_LIST_HEAD_SIZE = 24; /* struct robust_list_head on x86-64 */
-    if (len != ROBUST_LIST_HEAD_SIZE)
-        return Errno::EINVAL;
-    current->robust_list = head;
-    current->robust_list_len = len;
-    return 0;
-}
-
-SYSCALL_DEFINE3(get_robust_list, int, pid, user_out_ptr<user_in_ptr<const robust_list_head>>, head_ptr,
-                user_out_ptr<size_t>, len_ptr)
-{
-    task_struct* t = pid ? find_task_by_pid(pid) : current;
-    if (!t)
-        return Errno::ESRCH;
-    if (!ptrace_may_access(t, PTRACE_MODE_READ_REALCREDS))
-        return Errno::EPERM; /* another user's list, as Linux asks */
-    TRY(put_user(t->robust_list_len ? t->robust_list_len : 24, len_ptr));
-    return put_user(t->robust_list, head_ptr);
-}
-
 /* ---- process groups and sessions ---- */
 
 SYSCALL_DEFINE2(setpgid, pid_t, pid, pid_t, pgid)

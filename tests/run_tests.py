@@ -48,11 +48,24 @@ def load_manifest():
     return tests
 
 
+def busybox_for(test):
+    """The /bin/busybox of a system test: the host's (Debian's amd64
+    busybox-static), or with busybox = "i386" Debian's i386 one, fetched at
+    test time into the build directory (tools/busybox_i386.py)."""
+    kind = test.get("busybox", "amd64")
+    if kind == "amd64":
+        return trapgate.BUSYBOX
+    if kind == "i386":
+        import busybox_i386
+        return busybox_i386.install()
+    raise ValueError("%s: busybox = %r is neither \"amd64\" nor \"i386\"" % (test["name"], kind))
+
+
 def image_for(test):
     if test.get("system"):
         # The default root file system (busybox and its applet links), with
         # `program` the path of the first program inside it.
-        image, guest = trapgate.system_image(), test["program"]
+        image, guest = trapgate.system_image(busybox_for(test)), test["program"]
     else:
         image, guest = trapgate.program_image(os.path.join(BUILD, test["program"]), [])
     for host, where in test.get("files", {}).items():

@@ -45,14 +45,17 @@ ROOTFS = os.path.join(ROOT, "rootfs")
 BUSYBOX = "/bin/busybox"  # Debian's busybox-static, installed by ./trapgate
 
 
-def system_image():
+def system_image(busybox=BUSYBOX):
     """The default root file system: busybox with its applet links, the files
-    under rootfs/ (init script, /etc), and the usual directories."""
+    under rootfs/ (init script, /etc), and the usual directories. busybox is
+    the binary at /bin/busybox (the busybox suite's i386 runs give Debian's
+    i386 one, tools/busybox_i386.py); the applet links are always the host
+    busybox's list, which the i386 build of the same package shares."""
     image = base_image()
     for d in ("proc", "sys", "root", "etc", "bin", "sbin", "usr/bin", "usr/sbin"):
         image.dir(d)
     image.dir("tmp", 0o1777)
-    image.host_file("bin/busybox", BUSYBOX)
+    image.host_file("bin/busybox", busybox)
     for n, name in enumerate(("stdin", "stdout", "stderr")):
         image.symlink("dev/" + name, "/proc/self/fd/%d" % n)
     image.symlink("dev/fd", "/proc/self/fd")

@@ -70,6 +70,10 @@ struct compat_siginfo_t;
 compat_siginfo_t to_compat_siginfo(const siginfo_t& info);
 siginfo_t from_compat_siginfo(const compat_siginfo_t& c);
 
+/* An i386 sigset (two 4-byte words, low first) as the 64-bit mask
+ * (Linux's get_compat_sigset; kernel/signal_compat.cpp). */
+[[nodiscard]] Result<u64> get_compat_sigset(user_in_ptr<const u32> u);
+
 /* A 32-bit user address as a typed pointer (Linux's compat_ptr). */
 template <typename T, UserDir D = UserDir::In>
 constexpr UserPtr<T, D> compat_ptr(compat_uptr_t uptr)

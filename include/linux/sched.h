@@ -30,7 +30,8 @@ struct signal_struct;
 struct sighand_struct;
 struct file;
 struct rseq_user;        /* kernel/rseq.cpp */
-struct robust_list_head; /* user space's; the kernel only keeps its address */
+struct robust_list_head;        /* user space's (uapi/linux/futex.h); walked at exit and exec */
+struct compat_robust_list_head; /* its i386 layout */
 
 /* Task states, Linux's values. */
 enum : long {
@@ -214,8 +215,9 @@ struct task_struct {
 
     user_out_ptr<int> set_child_tid;     /* CLONE_CHILD_SETTID */
     user_inout_ptr<int> clear_child_tid; /* zeroed and futex-woken at exit */
+    /* set_robust_list's heads, one per ABI as on Linux (kernel/futex_robust.cpp). */
     user_in_ptr<const robust_list_head> robust_list;
-    size_t robust_list_len;
+    user_in_ptr<const compat_robust_list_head> compat_robust_list;
     user_inout_ptr<rseq_user> rseq; /* registered struct rseq (kernel/rseq.cpp), or null */
     u32 rseq_len;
     u32 rseq_sig;
@@ -321,6 +323,10 @@ void rseq_handle_notify_resume(pt_regs* regs);
 
 /* Wakes one futex waiter on a user address (kernel/futex.cpp). */
 void futex_wake_address(user_inout_ptr<u32> uaddr);
+/* The robust lists' walk (kernel/futex_robust.cpp): at the thread's exit and
+ * at exec, the locks it still holds get FUTEX_OWNER_DIED and one waiter. */
+void futex_exit_release(task_struct* t);
+void futex_exec_release(task_struct* t);
 
 /* The idle loop of every CPU. */
 [[noreturn]] void cpu_idle_loop();

@@ -177,6 +177,8 @@ struct get_user_result {
 };
 extern "C" get_user_result __get_user_4(const void* src);
 extern "C" get_user_result __get_user_8(const void* src);
+/* A locked compare-and-exchange of a u32: {the value found, 0}, or {0, 1}. */
+extern "C" get_user_result __cmpxchg_user_4(void* uaddr, u32 old, u32 nval);
 
 /* Bytes not copied; access_ok failures copy nothing. */
 static inline unsigned long raw_copy_from_user(void* dst, unsigned long src, size_t n)
@@ -284,6 +286,26 @@ template <typename P>
 [[nodiscard]] Result<void> put_user(const typename P::element_type& value, P dst)
 {
     return copy_to_user(dst, &value);
+}
+
+/*
+ * The futex word's atomic update (Linux's futex_atomic_cmpxchg_inatomic):
+ * stores nval at dst if it holds old, in one locked instruction; returns the
+ * value found there (old when the store happened). EFAULT for an unaligned
+ * address or one that cannot be written.
+ */
+template <typename P>
+    requires UserReadable<P> && UserWritable<P>
+[[nodiscard]] Result<u32> cmpxchg_user(P dst, u32 old, u32 nval)
+{
+    static_assert(std::is_same_v<typename P::element_type, u32>, "cmpxchg_user: a u32 futex word");
+    unsigned long addr = user_addr(dst);
+    if (!access_ok(addr, sizeof(u32)) || !dst.is_aligned(sizeof(u32)))
+        return Errno::EFAULT;
+    get_user_result r = __cmpxchg_user_4(reinterpret_cast<void*>(addr), old, nval);
+    if (r.faulted)
+        return Errno::EFAULT;
+    return static_cast<u32>(r.value);
 }
 
 /*

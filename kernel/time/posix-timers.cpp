@@ -42,6 +42,17 @@ struct sigevent_user {
 };
 static_assert(sizeof(sigevent_user) == 64);
 
+/* i386's sigevent (Linux's compat_sigevent): a 4-byte sigval, the same 64 bytes. */
+struct compat_sigevent {
+    s32 sigev_value;
+    int sigev_signo;
+    int sigev_notify;
+    int sigev_tid;
+    int _pad[12];
+};
+static_assert(sizeof(compat_sigevent) == 64);
+static_assert(__builtin_offsetof(compat_sigevent, sigev_tid) == 12);
+
 } // namespace
 ABI_LAYOUT_DIFFERS(sigevent_user);
 
@@ -260,13 +271,11 @@ void posix_cpu_timers_tick(task_struct* task)
     }
 }
 
-SYSCALL_DEFINE3(timer_create, int, which_clock, user_in_ptr<const sigevent_user>, timer_event_spec,
-                user_out_ptr<int>, created_timer_id)
+/* After the event's copy (either layout), as Linux's do_timer_create. */
+static SyscallResult do_timer_create(int which_clock, const sigevent_user* event, user_out_ptr<int> created_timer_id)
 {
-    sigevent_user ev{};
-    bool have_event = !timer_event_spec.is_null();
-    if (have_event)
-        ev = TRY(get_user(timer_event_spec));
+    bool have_event = event != nullptr;
+    sigevent_user ev = have_event ? *event : sigevent_user{};
     TRY(check_clock(which_clock));
     task_struct* me = current;
     signal_struct* sig = me->signal;
@@ -327,6 +336,31 @@ SYSCALL_DEFINE3(timer_create, int, which_clock, user_in_ptr<const sigevent_user>
         return Errno::EFAULT;
     }
     return 0;
+}
+
+SYSCALL_DEFINE3(timer_create, int, which_clock, user_in_ptr<const sigevent_user>, timer_event_spec,
+                user_out_ptr<int>, created_timer_id)
+{
+    if (timer_event_spec.is_null())
+        return do_timer_create(which_clock, nullptr, created_timer_id);
+    sigevent_user ev = TRY(get_user(timer_event_spec));
+    return do_timer_create(which_clock, &ev, created_timer_id);
+}
+
+/* i386's: the compat sigevent, whose value is the 4-byte sival_int
+ * (zero-extended, as Linux's get_compat_sigevent fills the union). */
+COMPAT_SYSCALL_DEFINE3(timer_create, int, which_clock, user_in_ptr<const compat_sigevent>, timer_event_spec,
+                       user_out_ptr<int>, created_timer_id)
+{
+    if (timer_event_spec.is_null())
+        return do_timer_create(which_clock, nullptr, created_timer_id);
+    compat_sigevent c = TRY(get_user(timer_event_spec));
+    sigevent_user ev{};
+    ev.sigev_value = static_cast<long>(static_cast<u32>(c.sigev_value));
+    ev.sigev_signo = c.sigev_signo;
+    ev.sigev_notify = c.sigev_notify;
+    ev.sigev_tid = c.sigev_tid;
+    return do_timer_create(which_clock, &ev, created_timer_id);
 }
 
 template <typename TS>

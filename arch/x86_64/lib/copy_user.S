@@ -56,6 +56,23 @@ __get_user_8:
 	ret
 	_ASM_EXTABLE(1b, 2b)
 
+/* The futex word's compare-and-exchange (Linux's futex_atomic_cmpxchg_inatomic):
+ * __cmpxchg_user_4(u32 *uaddr, u32 old, u32 new) stores new if *uaddr is old,
+ * in one locked instruction; {the value found, 0}, or {0, 1} on a fault. */
+	.globl __cmpxchg_user_4
+__cmpxchg_user_4:
+	movl	%esi, %eax
+	ASM_STAC
+1:	lock cmpxchgl %edx, (%rdi)
+	ASM_CLAC
+	xorl	%edx, %edx
+	ret
+2:	ASM_CLAC
+	xorl	%eax, %eax
+	movl	$1, %edx
+	ret
+	_ASM_EXTABLE(1b, 2b)
+
 /* unsigned long __clear_user(void *dst, unsigned long n): bytes NOT cleared. */
 	.globl __clear_user
 __clear_user:
