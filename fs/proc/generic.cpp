@@ -563,6 +563,9 @@ const static_entry static_entries[] = {
     /* 49 */ {"tcp6", NET, R, show_net_tcp6, nullptr, nullptr},
     /* 50 */ {"udp6", NET, R, show_net_udp6, nullptr, nullptr},
     /* 51 */ {"dev", NET, R, show_net_dev, nullptr, nullptr},
+    /* fs/aio.cpp */
+    /* 52 */ {"aio-nr", SYS_FS, R, show_aio_nr, nullptr, nullptr},
+    /* 53 */ {"aio-max-nr", SYS_FS, W, show_aio_max_nr, write_aio_max_nr, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

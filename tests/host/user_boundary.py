@@ -36,6 +36,7 @@ USER_ADDR = dict(UACCESS, **{
     "arch/x86_64/kernel/signal_32.cpp": "signal-frame builder (i386): the same",
     "kernel/signal.cpp": "sigaltstack: reports the stack's address and tests sp against it",
     "kernel/futex.cpp": "a futex key is the address (or its offset in the mapped object)",
+    "fs/aio_submit.cpp": "an AIO request is known by its iocb's address (the event's obj, io_cancel's key)",
     "include/linux/syscalls.h": "the tracer prints pointers",
     "kernel/trace_format.cpp": "the tracer prints pointers",
     "kernel/trace_struct.cpp": "the tracer prints pointers",
