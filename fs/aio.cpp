@@ -179,12 +179,8 @@ void kill_ioctx(kioctx* ctx)
         (void)do_munmap(ctx->mm, ctx->user_id, ctx->mmap_size);
     wake_up(&ctx->wait);
     free_ring(ctx);
-    /* A sleeper in io_getevents holds no reference: it is woken above and
-     * looks only at its own copy of the result once it runs again, so the
-     * context must outlive it. Sleepers are rare; keep the context while any
-     * is queued. */
-    if (!waitqueue_active(&ctx->wait))
-        delete ctx;
+    if (!ctx->users)
+        delete ctx; /* else the last put_ioctx frees it */
 }
 
 /* Linux's aio_read_events_ring: copies up to nr events from the head out,
@@ -260,8 +256,6 @@ long read_events(kioctx* ctx, long min_nr, long nr, user_out_ptr<io_event> event
     set_current_state(TASK_RUNNING);
     remove_wait_queue(&ctx->wait, &wait);
     poll_table_free(pt);
-    if (ctx->dead && !waitqueue_active(&ctx->wait))
-        delete ctx; /* io_destroy left it to its last sleeper */
     return got;
 }
 
@@ -297,9 +291,13 @@ Result<u64> get_deadline32(user_in_ptr<const old_timespec32> uts)
 long do_io_getevents(aio_context_t ctx_id, long min_nr, long nr, user_out_ptr<io_event> events, u64 deadline)
 {
     kioctx* ctx = lookup_ioctx(ctx_id);
-    if (!ctx || min_nr > nr || min_nr < 0)
+    if (!ctx)
         return errno_return(Errno::EINVAL);
-    return read_events(ctx, min_nr, nr, events, deadline);
+    long r = errno_return(Errno::EINVAL);
+    if (min_nr <= nr && min_nr >= 0)
+        r = read_events(ctx, min_nr, nr, events, deadline);
+    put_ioctx(ctx);
+    return r;
 }
 
 /* io_getevents answers EINTR for a signal with nothing read (no restart). */
@@ -336,6 +334,15 @@ Result<__aio_sigset> get_compat_aio_sigset(user_in_ptr<const __compat_aio_sigset
     return __aio_sigset{c.sigmask, c.sigsetsize};
 }
 
+/* io_setup could not store the context: it goes again. */
+void kill_setup(aio_context_t ctx_id)
+{
+    if (kioctx* k = lookup_ioctx(ctx_id)) {
+        kill_ioctx(k);
+        put_ioctx(k);
+    }
+}
+
 SyscallResult do_io_setup(unsigned nr_events, unsigned long ctx)
 {
     if (ctx || nr_events == 0)
@@ -353,10 +360,18 @@ kioctx* lookup_ioctx(aio_context_t ctx_id)
         return nullptr;
     list_for_each(pos, &aio_contexts) {
         kioctx* c = list_entry(pos, kioctx, node);
-        if (c->mm == current->mm && c->id == id.value() && c->user_id == ctx_id)
+        if (c->mm == current->mm && c->id == id.value() && c->user_id == ctx_id) {
+            c->users++;
             return c;
+        }
     }
     return nullptr;
+}
+
+void put_ioctx(kioctx* ctx)
+{
+    if (--ctx->users == 0 && ctx->dead)
+        delete ctx;
 }
 
 unsigned aio_ring_pending(const kioctx* ctx)
@@ -367,6 +382,8 @@ unsigned aio_ring_pending(const kioctx* ctx)
 
 void aio_complete(kioctx* ctx, u64 obj, u64 data, s64 res, file* eventfd)
 {
+    if (ctx->dead)
+        return;
     io_event* ev = event_slot(ctx, ctx->tail);
     *ev = io_event{data, obj, res, 0};
     if (++ctx->tail >= ctx->nr_events)
@@ -397,7 +414,7 @@ SYSCALL_DEFINE2(io_setup, unsigned, nr_events, user_inout_ptr<u64>, ctxp)
     if (r.value < 0)
         return r;
     if (!put_user(static_cast<u64>(r.value), ctxp).ok()) {
-        kill_ioctx(lookup_ioctx(static_cast<aio_context_t>(r.value)));
+        kill_setup(static_cast<aio_context_t>(r.value));
         return Errno::EFAULT;
     }
     return 0;
@@ -410,7 +427,7 @@ COMPAT_SYSCALL_DEFINE2(io_setup, unsigned, nr_events, user_inout_ptr<u32>, ctx32
     if (r.value < 0)
         return r;
     if (!put_user(static_cast<u32>(r.value), ctx32p).ok()) {
-        kill_ioctx(lookup_ioctx(static_cast<aio_context_t>(r.value)));
+        kill_setup(static_cast<aio_context_t>(r.value));
         return Errno::EFAULT;
     }
     return 0;
@@ -422,6 +439,7 @@ SYSCALL_DEFINE1(io_destroy, aio_context_t, ctx)
     if (!k)
         return Errno::EINVAL;
     kill_ioctx(k);
+    put_ioctx(k);
     return 0;
 }
 

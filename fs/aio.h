@@ -31,6 +31,7 @@ struct kioctx {
     wait_queue_head wait;    /* io_getevents sleepers: woken by a completion or io_destroy */
     list_head active_reqs;   /* queued IOCB_CMD_POLL requests (aio_poll_req::node) */
     bool dead;               /* io_destroy ran: lookups no longer find it */
+    unsigned users;          /* calls using it across a sleep (get_ioctx); the last frees a dead one */
 };
 
 /* A poll request whose file was not ready at io_submit: it completes when an
@@ -44,12 +45,16 @@ struct aio_poll_req {
     unsigned events; /* what it waits for, with POLLERR | POLLHUP */
 };
 
-/* The context ctx_id names in the current process (Linux's lookup_ioctx). */
+/* The context ctx_id names in the current process (Linux's lookup_ioctx),
+ * with a use (put_ioctx it): a request's read or io_getevents may sleep,
+ * and another thread may io_destroy the context meanwhile. */
 kioctx* lookup_ioctx(aio_context_t ctx_id);
+void put_ioctx(kioctx* ctx);
 /* Events in the ring not yet read. */
 unsigned aio_ring_pending(const kioctx* ctx);
 /* Posts an event to the ring, signals eventfd (if any) and wakes the
- * context's sleepers (Linux's aio_complete). */
+ * context's sleepers (Linux's aio_complete); nothing once the context is
+ * dead (its ring is gone). */
 void aio_complete(kioctx* ctx, u64 obj, u64 data, s64 res, file* eventfd);
 /* Completes the queued polls whose file is now ready, registering the rest on
  * pt (if not null) so that io_getevents wakes when they change. */

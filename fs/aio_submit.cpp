@@ -291,9 +291,10 @@ SyscallResult do_io_submit(aio_context_t ctx_id, long nr, user_iocbpp_ptr iocbpp
             addr = a.value();
         }
         ret = io_submit_one(ctx, addr);
-        if (!ret.ok())
+        if (!ret.ok() || ctx->dead) /* destroyed while a read slept */
             break;
     }
+    put_ioctx(ctx);
     if (i)
         return i;
     if (!ret.ok())
@@ -325,13 +326,16 @@ SYSCALL_DEFINE3(io_cancel, aio_context_t, ctx_id, user_in_ptr<const iocb>, user_
     if (!ctx)
         return Errno::EINVAL;
     u64 obj = user_addr(user_iocb); /* requests are known by their iocb's address */
+    SyscallResult ret = Errno::EINVAL;
     list_for_each(pos, &ctx->active_reqs) {
         aio_poll_req* req = list_entry(pos, aio_poll_req, node);
         if (req->obj == obj) {
             aio_complete(ctx, req->obj, req->data, 0, req->eventfd);
             free_poll_req(req);
-            return Errno::EINPROGRESS;
+            ret = Errno::EINPROGRESS;
+            break;
         }
     }
-    return Errno::EINVAL;
+    put_ioctx(ctx);
+    return ret;
 }
