@@ -7,6 +7,7 @@
  * counter is process-context only, under the kernel lock.
  */
 #include <linux/anon_inodes.h>
+#include <linux/eventfd.h>
 #include <linux/fs.h>
 #include <linux/sched.h>
 #include <linux/signal.h>
@@ -122,6 +123,27 @@ SyscallResult do_eventfd(unsigned int count, int flags)
 }
 
 } // namespace
+
+Result<file*> eventfd_fget(int fd)
+{
+    file* f = fget(fd);
+    if (!f)
+        return Errno::EBADF;
+    if (f->f_op != &eventfd_fops) {
+        fput(f);
+        return Errno::EINVAL;
+    }
+    return f;
+}
+
+void eventfd_signal(file* f, u64 n)
+{
+    eventfd_ctx* c = ctx_of(f);
+    if (ULLONG_MAX_ - c->count < n)
+        n = ULLONG_MAX_ - c->count;
+    c->count += n;
+    wake_up(&c->wqh);
+}
 
 SYSCALL_DEFINE2(eventfd2, unsigned int, count, int, flags)
 {

@@ -8,10 +8,12 @@
  */
 #include <asm/ia32.h>
 #include <asm/pgtable.h>
+#include <linux/aio.h>
 #include <linux/cred.h>
 #include <linux/elf-randomize.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
+#include <linux/aio.h>
 #include <linux/mm.h>
 #include <linux/personality.h>
 #include <linux/resource.h>
@@ -226,6 +228,7 @@ void mmput(mm_struct* mm)
 {
     if (--mm->users > 0)
         return;
+    exit_aio(mm);
     for (auto* v = mm->mmap; v;) {
         auto* next = v->vm_next;
         zap_page_range(mm, v->vm_start, v->vm_end);

@@ -578,6 +578,9 @@ const static_entry static_entries[] = {
     /* 59 */ {"gc_delay", SYS_KERNEL_KEYS, W, show_uint<&key_gc_delay>, write_uint_intmax<&key_gc_delay>, nullptr},
     /* 60 */ {"persistent_keyring_expiry", SYS_KERNEL_KEYS, W, show_uint<&persistent_keyring_expiry>,
               write_uint_intmax<&persistent_keyring_expiry>, nullptr},
+    /* fs/aio.cpp */
+    /* 61 */ {"aio-nr", SYS_FS, R, show_aio_nr, nullptr, nullptr},
+    /* 62 */ {"aio-max-nr", SYS_FS, W, show_aio_max_nr, write_aio_max_nr, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

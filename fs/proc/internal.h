@@ -143,6 +143,9 @@ u64 boot_time_seconds();
 u64 idle_time_ns();
 
 /* System V IPC's files (ipc/proc.cpp): /proc/sys/kernel's limits, /proc/sysvipc. */
+Result<void> show_aio_nr(seqbuf& m);
+Result<void> show_aio_max_nr(seqbuf& m);
+Result<size_t> write_aio_max_nr(const char* data, size_t len);
 Result<void> show_msgmax(seqbuf& m);
 Result<size_t> write_msgmax(const char* data, size_t len);
 Result<void> show_msgmnb(seqbuf& m);

@@ -288,6 +288,12 @@ inline const Call calls[] = {
     E(rseq, 0, BUFIN, LEN, SMALL, INT),
     E(clone3, F_FORK, CLONE3, C3SIZE),
     E(faccessat2, 0, DIRFD, PATH, SMALL, AFLAGS),
+    E(io_setup, 0, SMALL, BUFOUT),
+    E(io_destroy, 0, ANY),
+    E(io_submit, 0, ANY, SMALL, BUFIN),
+    E(io_getevents, 0, ANY, SMALL, SMALL, BUFOUT, TSPEC),
+    E(io_cancel, 0, ANY, BUFIN, BUFOUT),
+    E(io_pgetevents, 0, ANY, SMALL, SMALL, BUFOUT, TSPEC, STRUCT),
 };
 
 #undef E

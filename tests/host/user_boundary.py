@@ -37,6 +37,7 @@ USER_ADDR = dict(UACCESS, **{
     "kernel/signal.cpp": "sigaltstack: reports the stack's address and tests sp against it",
     "kernel/futex.cpp": "a futex key is the address (or its offset in the mapped object)",
     "kernel/futex_robust.cpp": "i386 get_robust_list reports the 32-bit head's address",
+    "fs/aio_submit.cpp": "an AIO request is known by its iocb's address (the event's obj, io_cancel's key)",
     "include/linux/syscalls.h": "the tracer prints pointers",
     "kernel/trace_format.cpp": "the tracer prints pointers",
     "kernel/trace_struct.cpp": "the tracer prints pointers",
