@@ -140,6 +140,7 @@ void do_exit(int code)
         ptrace_event(PTRACE_EVENT_EXIT, static_cast<unsigned long>(code));
     trace_task_exit(code);
     t->flags |= PF_EXITING;
+    sched_exit(t);
 
     /* The robust locks it still holds: owner died, one waiter woken (before
      * the clear_child_tid wake, as Linux's exit_mm_release). */

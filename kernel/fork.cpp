@@ -305,6 +305,10 @@ fail:
 
 static SyscallResult kernel_clone(const kernel_clone_args& args)
 {
+    /* A deadline task's bandwidth is its own: no child shares it (Linux's
+     * sched_fork), unless the child is to start as SCHED_OTHER. */
+    if (current->policy == SCHED_DEADLINE && !current->sched_reset_on_fork)
+        return Errno::EAGAIN;
     int trace = clone_trace_event(args);
     task_struct* p = TRY(copy_process(args, trace));
     pid_t pid = p->pid;

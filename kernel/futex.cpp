@@ -36,17 +36,22 @@ struct futex_key {
     bool operator==(const futex_key& o) const { return base == o.base && offset == o.offset; }
 };
 
-futex_key get_futex_key(user_inout_ptr<u32> uptr, bool private_futex)
+/* A private key is the address alone, whatever is mapped there; a shared
+ * one needs readable memory there to name (Linux's get_user_pages_fast in
+ * get_futex_key): EFAULT without. */
+Result<futex_key> get_futex_key(user_inout_ptr<u32> uptr, bool private_futex)
 {
     /* A key is an address (or an offset in the object mapped there). */
     unsigned long uaddr = user_addr(uptr);
     mm_struct* mm = current->mm;
     if (!private_futex) {
         vm_area_struct* v = find_vma(mm, uaddr);
-        if (v && v->vm_start <= uaddr && (v->vm_flags & VM_SHARED) && v->vm_file)
-            return {v->vm_file, (v->vm_pgoff << PAGE_SHIFT) + (uaddr - v->vm_start)};
+        if (!v || v->vm_start > uaddr || !(v->vm_flags & VM_READ))
+            return Errno::EFAULT;
+        if ((v->vm_flags & VM_SHARED) && v->vm_file)
+            return futex_key{v->vm_file, (v->vm_pgoff << PAGE_SHIFT) + (uaddr - v->vm_start)};
     }
-    return {mm, uaddr};
+    return futex_key{mm, uaddr};
 }
 
 struct futex_waiter {
@@ -102,7 +107,11 @@ int requeue(const futex_key& key, const futex_key& key2, int nr_wake, int nr_req
 } // namespace
 
 /* CLONE_CHILD_CLEARTID at a thread's exit: a shared wake, as Linux's. */
-void futex_wake_address(user_inout_ptr<u32> uaddr) { wake(get_futex_key(uaddr, false), 1); }
+void futex_wake_address(user_inout_ptr<u32> uaddr)
+{
+    if (auto key = get_futex_key(uaddr, false); key.ok())
+        wake(key.value(), 1);
+}
 
 /* The call on either timeout layout: timespec_user, or i386's
  * old_timespec32 (futex_time32). */
@@ -127,12 +136,12 @@ static SyscallResult do_futex(user_inout_ptr<u32> uaddr, FutexOp op, FutexVal va
             if (cur != val3)
                 return Errno::EAGAIN;
         }
-        return requeue(get_futex_key(uaddr, private_futex), get_futex_key(uaddr2, private_futex),
-                       nr_wake, nr_requeue);
+        futex_key key1 = TRY(get_futex_key(uaddr, private_futex));
+        return requeue(key1, TRY(get_futex_key(uaddr2, private_futex)), nr_wake, nr_requeue);
     }
     case FUTEX_WAKE:
     case FUTEX_WAKE_BITSET:
-        return wake(get_futex_key(uaddr, private_futex), static_cast<int>(val));
+        return wake(TRY(get_futex_key(uaddr, private_futex)), static_cast<int>(val));
     case FUTEX_WAIT:
     case FUTEX_WAIT_BITSET: {
         u64 deadline = ~0ULL;
@@ -155,7 +164,7 @@ static SyscallResult do_futex(user_inout_ptr<u32> uaddr, FutexOp op, FutexVal va
                 ns -= (op & FUTEX_CLOCK_REALTIME) ? ktime_get_real_ns() : static_cast<s64>(ktime_get_ns());
             deadline = static_cast<u64>(ktime_add_safe(static_cast<s64>(ktime_get_ns()), ns > 0 ? ns : 0));
         }
-        futex_waiter w{{}, current, get_futex_key(uaddr, private_futex), false};
+        futex_waiter w{{}, current, TRY(get_futex_key(uaddr, private_futex)), false};
         u64 flags = local_irq_save();
         u32 cur = 0;
         if (!copy_from_user(&cur, uaddr).ok()) {

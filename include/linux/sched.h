@@ -238,6 +238,15 @@ struct task_struct {
     bool rt_requeue_tail; /* behind its peers at its next switch (yield, RR slice over) */
     u64 rt_time_slice;
     list_head rt_run_list;
+    /* SCHED_DEADLINE (kernel/sched/deadline.h): its parameters (ns), the
+     * current absolute deadline and budget, whether it waits for its next
+     * period, the bandwidth admitted for it, its place in the queue. */
+    u64 dl_runtime, dl_deadline, dl_period;
+    u64 dl_abs_deadline;
+    s64 dl_budget;
+    bool dl_throttled;
+    u64 dl_bw;
+    list_head dl_run_list;
     int ioprio;      /* ioprio_set's class and level (0: none set); no block I/O to order yet */
     unsigned int personality; /* personality(2)'s domain and flags: inherited, kept by exec (linux/personality.h) */
 
@@ -288,7 +297,13 @@ void wait_task_inactive(task_struct* t);
 void set_user_nice(task_struct* t, int nice);
 /* Changes t's class (sched_setscheduler's checks done): policy, real-time
  * priority, nice, reset-on-fork; it takes its new place at once. */
-void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, bool reset_on_fork);
+struct sched_dl_params {
+    u64 runtime, deadline, period; /* SCHED_DEADLINE's, ns; zeros for the others */
+};
+void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, bool reset_on_fork,
+                      const sched_dl_params& dl = {});
+/* At exit: what the task's class holds back (a deadline task's bandwidth). */
+void sched_exit(task_struct* t);
 /* A new task's class from its parent's (sched_reset_on_fork: SCHED_OTHER). */
 void sched_fork(task_struct* p, const task_struct* parent);
 /* The length of t's time slice (sched_rr_get_interval), ns. */

@@ -33,6 +33,7 @@
 #include <linux/smp_lock.h>
 #include <linux/spinlock.h>
 #include <linux/time.h>
+#include "deadline.h"
 #include "rt.h"
 
 list_head task_list;
@@ -70,6 +71,7 @@ struct rq {
     int cpu;
     bool pull_wanted;      /* the tick found the queue short: pull a task at the next schedule() */
     rt_rq rt;              /* its real-time tasks (rt.h) */
+    dl_rq dl;              /* its deadline tasks (deadline.h) */
     u64 last_tick;         /* when the tick last ran here (ns) */
 };
 
@@ -145,11 +147,17 @@ void update_curr(rq* r, u64 now)
     task_struct* curr = current;
     if (is_idle(curr))
         return;
+    u64 delta = now > curr->exec_start ? now - curr->exec_start : 0;
+    if (dl_task(curr)) { /* its budget, not a virtual runtime */
+        curr->exec_start = now;
+        if (!curr->dl_throttled && dl_charge(curr, delta))
+            set_tsk_thread_flag(curr, TIF_NEED_RESCHED); /* off until its next period */
+        return;
+    }
     if (rt_task(curr)) { /* no virtual runtime: its priority orders it */
         curr->exec_start = now;
         return;
     }
-    u64 delta = now > curr->exec_start ? now - curr->exec_start : 0;
     curr->exec_start = now;
     curr->vruntime += delta * NICE_0_LOAD / curr->se_weight;
     update_min_vruntime(r);
@@ -174,7 +182,9 @@ unsigned long task_weight(const task_struct* t)
 /* A task that is queued but not running waits in its class's structure. */
 void put_waiting(rq* r, task_struct* t, bool head)
 {
-    if (rt_task(t))
+    if (dl_task(t))
+        r->dl.enqueue(t);
+    else if (rt_task(t))
         r->rt.enqueue(t, head && !t->rt_requeue_tail);
     else
         timeline_insert(r, t);
@@ -188,7 +198,9 @@ void enqueue(rq* r, task_struct* t)
     t->se_weight = task_weight(t);
     t->on_rq = 1;
     r->nr_running++;
-    if (!rt_task(t))
+    if (dl_task(t))
+        dl_refresh(t, ktime_get_ns());
+    else if (!rt_task(t))
         r->load += t->se_weight;
     if (!t->on_cpu)
         put_waiting(r, t, false);
@@ -200,10 +212,12 @@ void dequeue(rq* r, task_struct* t)
         return;
     t->on_rq = 0;
     r->nr_running--;
-    if (!rt_task(t))
+    if (!rt_task(t) && !dl_task(t))
         r->load -= t->se_weight;
     if (!t->on_cpu) {
-        if (rt_task(t))
+        if (dl_task(t))
+            r->dl.dequeue(t);
+        else if (rt_task(t))
             r->rt.dequeue(t);
         else
             timeline_erase(r, &t->run_node);
@@ -211,12 +225,14 @@ void dequeue(rq* r, task_struct* t)
 }
 
 /* Is anything waiting to run on r (its running task aside)? */
-bool rq_has_waiting(const rq* r) { return !r->timeline.empty() || r->rt.waiting(); }
+bool rq_has_waiting(const rq* r) { return !r->timeline.empty() || r->rt.waiting() || r->dl.waiting(); }
 
 /* The first real-time task by priority, else the first task in vruntime
  * order, that may run on the queue's CPU, taken out of its structure. */
 task_struct* pick_next_task(rq* r)
 {
+    if (task_struct* t = r->dl.pick(r->cpu))
+        return t;
     if (task_struct* t = r->rt.pick(r->cpu))
         return t;
     for (rb_node* n = r->first; n; n = rb_next(n)) {
@@ -295,6 +311,13 @@ void check_preempt_curr(rq* r, task_struct* t)
     /* Real time first, a higher priority before a lower; an RT task is never
      * preempted by a fair one, nor a BATCH or IDLE wake-up preempt anyone
      * (Linux's check_preempt_wakeup). */
+    /* Deadline before everything, the earlier deadline first. */
+    if (dl_task(t) || dl_task(curr)) {
+        if (dl_task(t) && !t->dl_throttled &&
+            (!dl_task(curr) || t->dl_abs_deadline < curr->dl_abs_deadline))
+            resched_cpu(r->cpu);
+        return;
+    }
     if (rt_task(t) || rt_task(curr)) {
         if (rt_task(t) && (!rt_task(curr) || t->rt_priority > curr->rt_priority) && !r->rt.throttled)
             resched_cpu(r->cpu);
@@ -590,14 +613,21 @@ void set_user_nice(task_struct* t, int nice)
     spin_unlock_irqrestore(&r->lock, flags);
 }
 
-void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, bool reset_on_fork)
+void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, bool reset_on_fork,
+                      const sched_dl_params& dl)
 {
     u64 flags;
     rq* r = task_rq_lock(t, flags);
     bool queued = t->on_rq;
     if (queued)
         dequeue(r, t);
-    bool was_rt = rt_task(t);
+    bool was_rt = rt_task(t) || dl_task(t);
+    t->dl_runtime = dl.runtime;
+    t->dl_deadline = dl.deadline;
+    t->dl_period = dl.period;
+    t->dl_abs_deadline = 0; /* a new deadline and budget at the next enqueue */
+    t->dl_budget = 0;
+    t->dl_throttled = false;
     t->policy = policy;
     t->rt_priority = rt_priority;
     t->sched_reset_on_fork = reset_on_fork;
@@ -605,7 +635,7 @@ void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, boo
     t->rt_requeue_tail = false;
     if (policy == SCHED_RR && !t->rt_time_slice)
         t->rt_time_slice = RR_TIMESLICE_NS;
-    if (was_rt && !rt_task(t))
+    if (was_rt && !rt_task(t) && !dl_task(t))
         t->vruntime = r->min_vruntime; /* back among the fair tasks, at their front */
     if (queued) {
         enqueue(r, t);
@@ -618,12 +648,21 @@ void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, boo
     spin_unlock_irqrestore(&r->lock, flags);
 }
 
+void sched_exit(task_struct* t)
+{
+    if (t->dl_bw)
+        (void)dl_admit(t, 0, 0); /* its bandwidth back */
+}
+
 void sched_fork(task_struct* p, const task_struct* parent)
 {
     p->nice = parent->nice;
     p->policy = parent->policy;
     p->rt_priority = parent->rt_priority;
     p->rt_time_slice = RR_TIMESLICE_NS;
+    p->dl_runtime = parent->dl_runtime;
+    p->dl_deadline = parent->dl_deadline;
+    p->dl_period = parent->dl_period;
     if (parent->sched_reset_on_fork) {
         /* Linux's sched_fork: back to SCHED_OTHER, and nice no better than 0. */
         if (rt_policy(p->policy) || p->policy == SCHED_DEADLINE) {
@@ -636,7 +675,7 @@ void sched_fork(task_struct* p, const task_struct* parent)
 
 u64 sched_rr_interval(const task_struct* t)
 {
-    if (t->policy == SCHED_FIFO)
+    if (t->policy == SCHED_FIFO || dl_task(t))
         return 0;
     if (t->policy == SCHED_RR)
         return RR_TIMESLICE_NS;
@@ -707,6 +746,13 @@ void scheduler_tick()
     r->last_tick = now;
     if (r->rt.account(now, rt_task(t) ? delta : 0) && !is_idle(t))
         set_tsk_thread_flag(t, TIF_NEED_RESCHED);
+    /* Deadline tasks whose new period began, and the running one's budget. */
+    if (r->dl.replenish_due(now) && !dl_task(t))
+        set_tsk_thread_flag(t, TIF_NEED_RESCHED);
+    if (dl_task(t)) {
+        update_curr(r, now);
+        return;
+    }
     if (is_idle(t)) {
         if (rq_has_waiting(r))
             set_tsk_thread_flag(t, TIF_NEED_RESCHED);

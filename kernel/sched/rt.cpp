@@ -3,8 +3,6 @@
 #include <linux/cpumask.h>
 #include <linux/sched.h>
 
-bool rt_task(const task_struct* t) { return rt_policy(t->policy); }
-
 void rt_rq::enqueue(task_struct* t, bool head)
 {
     int p = t->rt_priority;

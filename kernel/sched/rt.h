@@ -12,17 +12,18 @@
  */
 #pragma once
 #include <linux/list.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 
-struct task_struct;
+#include <uapi/linux/sched.h> /* the policies */
 
-constexpr int SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5, SCHED_DEADLINE = 6;
+constexpr int SCHED_OTHER = SCHED_NORMAL;
 constexpr int MAX_RT_PRIO = 100;
 constexpr u64 RR_TIMESLICE_NS = 100000000; /* Linux's RR_TIMESLICE: 100 ms */
 constexpr u64 RT_PERIOD_NS = 1000000000, RT_RUNTIME_NS = 950000000; /* sched_rt_period_us, sched_rt_runtime_us */
 
 inline bool rt_policy(int policy) { return policy == SCHED_FIFO || policy == SCHED_RR; }
-bool rt_task(const task_struct* t);
+inline bool rt_task(const task_struct* t) { return rt_policy(t->policy); }
 
 struct rt_rq {
     list_head queue[MAX_RT_PRIO]; /* queued tasks but the running one, by rt_priority */

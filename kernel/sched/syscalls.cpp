@@ -1,8 +1,8 @@
 /*
- * Scheduling calls. Every task runs under SCHED_OTHER (kernel/sched/core.cpp:
- * a CFS-like queue by virtual runtime), its nice value giving its weight.
- * Affinity masks name every present CPU, as on Linux, although user code
- * runs on the boot CPU.
+ * Scheduling calls. Tasks run under SCHED_OTHER, BATCH or IDLE (kernel/sched/core.cpp:
+ * a CFS-like queue by virtual runtime, the nice value giving the weight) or
+ * SCHED_FIFO and SCHED_RR (kernel/sched/rt.h: lists by priority before it).
+ * Affinity masks name every present CPU, as on Linux.
  */
 #include <linux/cpumask.h>
 #include <linux/cred.h>
@@ -13,6 +13,7 @@
 #include <linux/time.h>
 #include <uapi/linux/sched.h>
 #include <uapi/linux/time32.h>
+#include "deadline.h"
 #include "rt.h"
 
 
@@ -188,11 +189,18 @@ SyscallResult setscheduler(task_struct* t, int policy, const sched_attr& attr)
     }
     if (attr.sched_flags & SCHED_FLAG_UTIL_CLAMP)
         return Errno::EOPNOTSUPP; /* no utilization clamping (uclamp_validate without CONFIG_UCLAMP_TASK) */
-    /* No deadline class: the bandwidth it asks for is never available,
-     * Linux's answer when admission control refuses (sched_dl_overflow). */
-    if (policy == SCHED_DEADLINE)
-        return Errno::EBUSY;
-    sched_set_policy(t, policy, rt_policy(policy) ? static_cast<int>(attr.sched_priority) : 0, nice, reset_on_fork);
+    /* Admission control (Linux's sched_dl_overflow): EBUSY when the CPUs
+     * cannot give the bandwidth; leaving the class gives it back. */
+    sched_dl_params dl{};
+    if (policy == SCHED_DEADLINE) {
+        dl = {attr.sched_runtime, attr.sched_deadline, attr.sched_period ? attr.sched_period : attr.sched_deadline};
+        if (!dl_admit(t, dl.runtime, dl.period))
+            return Errno::EBUSY;
+    } else if (t->dl_bw) {
+        (void)dl_admit(t, 0, 0);
+    }
+    sched_set_policy(t, policy, rt_policy(policy) ? static_cast<int>(attr.sched_priority) : 0, nice, reset_on_fork,
+                     dl);
     return 0;
 }
 
@@ -289,10 +297,15 @@ SYSCALL_DEFINE4(sched_getattr, pid_t, pid, user_out_ptr<sched_attr>, uattr, unsi
     kattr.sched_policy = static_cast<u32>(t->policy);
     if (t->sched_reset_on_fork)
         kattr.sched_flags |= SCHED_FLAG_RESET_ON_FORK;
-    if (rt_policy(t->policy))
+    if (rt_policy(t->policy)) {
         kattr.sched_priority = static_cast<u32>(t->rt_priority);
-    else
+    } else if (dl_task(t)) {
+        kattr.sched_runtime = t->dl_runtime;
+        kattr.sched_deadline = t->dl_deadline;
+        kattr.sched_period = t->dl_period;
+    } else {
         kattr.sched_nice = t->nice;
+    }
     /* sched_util_min and _max stay 0: no utilization clamping, as in
      * Debian's kernel (CONFIG_UCLAMP_TASK off). */
     /* As much as both sides know, its size in the size field. */

@@ -282,7 +282,7 @@ SYSCALL_DEFINE2(arch_prctl, ArchPrctlCode, option, UserAddr, arg2)
     case ARCH_GET_CPUID:
         return 1; /* cpuid is not faulting */
     case ARCH_SET_CPUID:
-        return arg2 ? SyscallResult(0) : SyscallResult(Errno::ENODEV);
+        return Errno::ENODEV; /* no CPUID faulting (no cpuid_fault in /proc/cpuinfo), whatever the mode */
     default:
         return Errno::EINVAL;
     }

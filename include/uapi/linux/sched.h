@@ -27,6 +27,14 @@
 #define CLONE_NEWNET 0x40000000
 #define CLONE_IO 0x80000000
 
+/* Scheduling policies (sched_setscheduler, sched_setattr). */
+#define SCHED_NORMAL 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define SCHED_DEADLINE 6
+
 /* sched_setattr/sched_getattr's argument (Linux's struct sched_attr,
  * uapi/linux/sched/types.h): one layout on both ABIs. */
 #ifdef __cplusplus
