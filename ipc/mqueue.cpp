@@ -18,6 +18,7 @@
  * drops, so the calls copy to and from user memory directly.
  */
 #include <linux/anon_inodes.h>
+#include <linux/compat.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/printk.h>
@@ -204,6 +205,8 @@ Result<u64> prepare_timeout(user_in_ptr<const timespec_user> u)
     if (!u)
         return 0;
     timespec_user ts = TRY(get_user(u));
+    if (in_compat_syscall()) /* the *_time64 calls from i386: only the low half of tv_nsec counts */
+        ts.tv_nsec = static_cast<long>(static_cast<unsigned long>(ts.tv_nsec) & 0xffffffffUL);
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= static_cast<long>(NSEC_PER_SEC))
         return Errno::EINVAL;
     s64 abs = ts.tv_sec > 9223372035 ? 0x7fffffffffffffffLL : ts.tv_sec * static_cast<s64>(NSEC_PER_SEC) + ts.tv_nsec;
@@ -257,7 +260,7 @@ void mqueue_release(inode*, file* f)
 const file_operations mqueue_fops = {
     .read_iter = mqueue_read,
     .write_iter = nullptr,
-    .llseek = nullptr,
+    .llseek = generic_file_llseek,
     .ioctl = nullptr,
     .poll = mqueue_poll,
     .iterate = nullptr,
@@ -514,8 +517,9 @@ SYSCALL_DEFINE2(mq_notify, int, mqdes, user_in_ptr<const mq_sigevent>, u_notific
             return Errno::EINVAL;
         if (n.sigev_notify == SIGEV_THREAD) {
             /* Linux copies the cookie, then wants a netlink socket in
-             * sigev_signo: a file that is not a socket is ENOTSOCK, a socket
-             * of another family ECONNREFUSED, and there are no netlink ones. */
+             * sigev_signo (netlink_getsockbyfilp): a file that is not a
+             * socket is ENOTSOCK, a socket of another family EINVAL, and
+             * there are no netlink ones. */
             char cookie[NOTIFY_COOKIE_LEN];
             user_in_ptr<const char> c = user_in_ptr<const char>(n.sigev_value);
             TRY(copy_from_user(cookie, c, sizeof(cookie)));
@@ -524,7 +528,7 @@ SYSCALL_DEFINE2(mq_notify, int, mqdes, user_in_ptr<const mq_sigevent>, u_notific
                 return Errno::EBADF;
             if (!S_ISSOCK(s->f_inode->i_mode))
                 return Errno::ENOTSOCK;
-            return Errno::ECONNREFUSED;
+            return Errno::EINVAL;
         }
     }
     FdRef f(mqdes);
