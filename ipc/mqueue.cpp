@@ -36,9 +36,8 @@
 #include <uapi/linux/mqueue.h>
 #include <uapi/linux/resource.h>
 #include <uapi/linux/stat.h>
-#include "../fs/proc/internal.h"
+#include "mqueue.h"
 
-/* The limits of /proc/sys/fs/mqueue (Linux's defaults). */
 unsigned int mq_queues_max = 256;
 unsigned int mq_msg_max = 10;
 unsigned int mq_msgsize_max = 8192;
@@ -49,8 +48,6 @@ namespace {
 
 constexpr int SIGEV_SIGNAL = 0, SIGEV_NONE = 1, SIGEV_THREAD = 2;
 constexpr int SI_MESGQ = -3;
-constexpr long HARD_MSGMAX = 65536;
-constexpr long HARD_MSGSIZEMAX = 16 * 1024 * 1024;
 constexpr size_t NAME_MAX_ = 255;
 /* Linux's sizeof(struct msg_msg) and sizeof(struct posix_msg_tree_node) on
  * x86-64: what a queue's size charges to RLIMIT_MSGQUEUE besides its text. */
@@ -574,36 +571,3 @@ SYSCALL_DEFINE3(mq_getsetattr, int, mqdes, user_in_ptr<const mq_attr>, u_mqstat,
         TRY(put_user(old, u_omqstat));
     return 0;
 }
-
-/* /proc/sys/fs/mqueue: Linux's ranges (queues_max any int; msg_max and
- * msg_default 1..65536; msgsize_max and msgsize_default 128..16 MiB). */
-namespace procfs {
-
-template <unsigned int* V, unsigned long Min, unsigned long Max> Result<size_t> write_mq_limit(const char* d, size_t len)
-{
-    unsigned long v;
-    TRY(parse_numbers(d, len, &v, 1));
-    if (v < Min || v > Max)
-        return Errno::EINVAL;
-    *V = static_cast<unsigned int>(v);
-    return len;
-}
-
-Result<void> show_mq_queues_max(seqbuf& m) { return show_uint<&mq_queues_max>(m); }
-Result<size_t> write_mq_queues_max(const char* d, size_t n) { return write_mq_limit<&mq_queues_max, 0, 0x7fffffff>(d, n); }
-Result<void> show_mq_msg_max(seqbuf& m) { return show_uint<&mq_msg_max>(m); }
-Result<size_t> write_mq_msg_max(const char* d, size_t n) { return write_mq_limit<&mq_msg_max, 1, HARD_MSGMAX>(d, n); }
-Result<void> show_mq_msgsize_max(seqbuf& m) { return show_uint<&mq_msgsize_max>(m); }
-Result<size_t> write_mq_msgsize_max(const char* d, size_t n)
-{
-    return write_mq_limit<&mq_msgsize_max, 128, HARD_MSGSIZEMAX>(d, n);
-}
-Result<void> show_mq_msg_default(seqbuf& m) { return show_uint<&mq_msg_default>(m); }
-Result<size_t> write_mq_msg_default(const char* d, size_t n) { return write_mq_limit<&mq_msg_default, 1, HARD_MSGMAX>(d, n); }
-Result<void> show_mq_msgsize_default(seqbuf& m) { return show_uint<&mq_msgsize_default>(m); }
-Result<size_t> write_mq_msgsize_default(const char* d, size_t n)
-{
-    return write_mq_limit<&mq_msgsize_default, 128, HARD_MSGSIZEMAX>(d, n);
-}
-
-} // namespace procfs
