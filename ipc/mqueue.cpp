@@ -342,14 +342,14 @@ Result<int> do_mq_open(user_in_ptr<const char> u_name, int oflag, umode_t mode, 
     } put{name};
     if (!name[0])
         return Errno::ENOENT;
+    /* a descriptor before the lookup, as Linux's get_unused_fd_flags: EMFILE */
+    int probe = TRY(get_unused_fd_flags(0));
+    put_unused_fd(probe);
     /* lookup_one_len: a name with a slash, "." or ".." is EACCES; mqueue_lookup: ENAMETOOLONG */
     if (strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return Errno::EACCES;
     if (strlen(name) > NAME_MAX_)
         return Errno::ENAMETOOLONG;
-    /* the descriptor comes first, as Linux's get_unused_fd_flags: EMFILE */
-    int probe = TRY(get_unused_fd_flags(0));
-    put_unused_fd(probe);
 
     mqueue_info* q = find_queue(name);
     int acc = oflag & O_ACCMODE;
