@@ -36,6 +36,7 @@
 #include <uapi/linux/mqueue.h>
 #include <uapi/linux/resource.h>
 #include <uapi/linux/stat.h>
+#include <uapi/linux/time32.h>
 #include "mqueue.h"
 
 unsigned int mq_queues_max = 256;
@@ -196,23 +197,33 @@ template <typename Cond> Result<void> wq_sleep(mqueue_info* q, u64 deadline, Con
 }
 
 /* The absolute CLOCK_REALTIME timeout as a ktime deadline (Linux's
- * prepare_timeout: EFAULT, EINVAL for a bad timespec); 0 for none. */
-Result<u64> prepare_timeout(user_in_ptr<const timespec_user> u)
+ * prepare_timeout: EINVAL for a bad timespec); 0 for none. */
+Result<u64> timeout_deadline(const timespec_user* ts)
 {
-    if (!u)
+    if (!ts)
         return 0;
-    timespec_user ts = TRY(get_user(u));
-    if (in_compat_syscall()) /* the *_time64 calls from i386: only the low half of tv_nsec counts */
-        ts.tv_nsec = static_cast<long>(static_cast<unsigned long>(ts.tv_nsec) & 0xffffffffUL);
-    if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= static_cast<long>(NSEC_PER_SEC))
+    if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= static_cast<long>(NSEC_PER_SEC))
         return Errno::EINVAL;
-    s64 abs = ts.tv_sec > 9223372035 ? 0x7fffffffffffffffLL : ts.tv_sec * static_cast<s64>(NSEC_PER_SEC) + ts.tv_nsec;
+    s64 abs = ts->tv_sec > 9223372035 ? 0x7fffffffffffffffLL : ts->tv_sec * static_cast<s64>(NSEC_PER_SEC) + ts->tv_nsec;
     s64 rel = abs - ktime_get_real_ns();
     u64 now = ktime_get_ns();
     if (rel <= 0)
         return now ? now : 1; /* already passed: a wait ends at once */
     return static_cast<u64>(ktime_add_safe(static_cast<s64>(now), rel));
 }
+
+/* The 64-bit timespec (EFAULT); from i386 (the *_time64 calls) only the low
+ * half of tv_nsec counts, as Linux's get_timespec64. */
+Result<u64> prepare_timeout(user_in_ptr<const timespec_user> u)
+{
+    if (!u)
+        return 0;
+    timespec_user ts = TRY(get_user(u));
+    if (in_compat_syscall())
+        ts.tv_nsec = static_cast<long>(static_cast<unsigned long>(ts.tv_nsec) & 0xffffffffUL);
+    return timeout_deadline(&ts);
+}
+
 
 Result<size_t> mqueue_read(file* f, iter_dest& to, loff_t* pos)
 {
@@ -333,6 +344,19 @@ Result<mqueue_info*> create_queue(const char* name, umode_t mode, const mq_attr*
     return q;
 }
 
+} // namespace
+
+Result<u64> prepare_timeout32(user_in_ptr<const old_timespec32> u)
+{
+    if (!u)
+        return 0;
+    old_timespec32 t = TRY(get_user(u));
+    timespec_user ts{};
+    ts.tv_sec = t.tv_sec;
+    ts.tv_nsec = t.tv_nsec;
+    return timeout_deadline(&ts);
+}
+
 Result<int> do_mq_open(user_in_ptr<const char> u_name, int oflag, umode_t mode, const mq_attr* attr)
 {
     char* name = TRY(getname(u_name));
@@ -380,7 +404,6 @@ Result<int> do_mq_open(user_in_ptr<const char> u_name, int oflag, umode_t mode, 
     return fd.value();
 }
 
-} // namespace
 
 SYSCALL_DEFINE4(mq_open, user_in_ptr<const char>, u_name, int, oflag, umode_t, mode, user_in_ptr<const mq_attr>, u_attr)
 {
@@ -416,10 +439,9 @@ SYSCALL_DEFINE1(mq_unlink, user_in_ptr<const char>, u_name)
     return 0;
 }
 
-SYSCALL_DEFINE5(mq_timedsend, int, mqdes, user_in_ptr<const char>, u_msg_ptr, size_t, msg_len, unsigned int, msg_prio,
-                user_in_ptr<const timespec_user>, u_abs_timeout)
+Result<long> do_mq_timedsend(int mqdes, user_in_ptr<const char> u_msg_ptr, size_t msg_len, unsigned int msg_prio,
+                             u64 deadline)
 {
-    u64 deadline = TRY(prepare_timeout(u_abs_timeout));
     if (msg_prio >= static_cast<unsigned>(MQ_PRIO_MAX))
         return Errno::EINVAL;
     FdRef f(mqdes);
@@ -464,10 +486,9 @@ SYSCALL_DEFINE5(mq_timedsend, int, mqdes, user_in_ptr<const char>, u_msg_ptr, si
     return 0;
 }
 
-SYSCALL_DEFINE5(mq_timedreceive, int, mqdes, user_out_ptr<char>, u_msg_ptr, size_t, msg_len,
-                user_out_ptr<unsigned int>, u_msg_prio, user_in_ptr<const timespec_user>, u_abs_timeout)
+Result<long> do_mq_timedreceive(int mqdes, user_out_ptr<char> u_msg_ptr, size_t msg_len,
+                                user_out_ptr<unsigned int> u_msg_prio, u64 deadline)
 {
-    u64 deadline = TRY(prepare_timeout(u_abs_timeout));
     FdRef f(mqdes);
     mqueue_info* q = f ? queue_of(f.get()) : nullptr;
     if (!q || !(f->f_mode & FMODE_READ))
@@ -503,11 +524,11 @@ SYSCALL_DEFINE5(mq_timedreceive, int, mqdes, user_out_ptr<char>, u_msg_ptr, size
     return static_cast<long>(len);
 }
 
-SYSCALL_DEFINE2(mq_notify, int, mqdes, user_in_ptr<const mq_sigevent>, u_notification)
+Result<long> do_mq_notify(int mqdes, const mq_sigevent* u_notification)
 {
     mq_sigevent n{};
     if (u_notification) {
-        n = TRY(get_user(u_notification));
+        n = *u_notification;
         if (n.sigev_notify != SIGEV_NONE && n.sigev_notify != SIGEV_SIGNAL && n.sigev_notify != SIGEV_THREAD)
             return Errno::EINVAL;
         if (n.sigev_notify == SIGEV_SIGNAL && (n.sigev_signo < 0 || n.sigev_signo > _NSIG))
@@ -544,11 +565,11 @@ SYSCALL_DEFINE2(mq_notify, int, mqdes, user_in_ptr<const mq_sigevent>, u_notific
     return 0;
 }
 
-SYSCALL_DEFINE3(mq_getsetattr, int, mqdes, user_in_ptr<const mq_attr>, u_mqstat, user_out_ptr<mq_attr>, u_omqstat)
+Result<mq_attr> do_mq_getsetattr(int mqdes, const mq_attr* u_mqstat)
 {
     mq_attr n{};
     if (u_mqstat) {
-        n = TRY(get_user(u_mqstat));
+        n = *u_mqstat;
         if (n.mq_flags & ~static_cast<long>(O_NONBLOCK))
             return Errno::EINVAL;
     }
@@ -567,6 +588,38 @@ SYSCALL_DEFINE3(mq_getsetattr, int, mqdes, user_in_ptr<const mq_attr>, u_mqstat,
         else
             f->f_flags &= ~O_NONBLOCK;
     }
+    return old;
+}
+
+
+SYSCALL_DEFINE5(mq_timedsend, int, mqdes, user_in_ptr<const char>, u_msg_ptr, size_t, msg_len, unsigned int, msg_prio,
+                user_in_ptr<const timespec_user>, u_abs_timeout)
+{
+    u64 deadline = TRY(prepare_timeout(u_abs_timeout));
+    return do_mq_timedsend(mqdes, u_msg_ptr, msg_len, msg_prio, deadline);
+}
+
+SYSCALL_DEFINE5(mq_timedreceive, int, mqdes, user_out_ptr<char>, u_msg_ptr, size_t, msg_len,
+                user_out_ptr<unsigned int>, u_msg_prio, user_in_ptr<const timespec_user>, u_abs_timeout)
+{
+    u64 deadline = TRY(prepare_timeout(u_abs_timeout));
+    return do_mq_timedreceive(mqdes, u_msg_ptr, msg_len, u_msg_prio, deadline);
+}
+
+SYSCALL_DEFINE2(mq_notify, int, mqdes, user_in_ptr<const mq_sigevent>, u_notification)
+{
+    if (!u_notification)
+        return do_mq_notify(mqdes, nullptr);
+    mq_sigevent n = TRY(get_user(u_notification));
+    return do_mq_notify(mqdes, &n);
+}
+
+SYSCALL_DEFINE3(mq_getsetattr, int, mqdes, user_in_ptr<const mq_attr>, u_mqstat, user_out_ptr<mq_attr>, u_omqstat)
+{
+    mq_attr n{};
+    if (u_mqstat)
+        n = TRY(get_user(u_mqstat));
+    mq_attr old = TRY(do_mq_getsetattr(mqdes, u_mqstat ? &n : nullptr));
     if (u_omqstat)
         TRY(put_user(old, u_omqstat));
     return 0;

@@ -2,6 +2,7 @@
 #pragma once
 #include <linux/abi.h>
 #include <linux/types.h>
+#include <linux/compat.h>
 
 constexpr int MQ_PRIO_MAX = 32768;
 constexpr int MQ_BYTES_MAX = 819200; /* RLIMIT_MSGQUEUE's default */
@@ -30,3 +31,22 @@ struct mq_sigevent {
 };
 static_assert(sizeof(mq_sigevent) == 64);
 ABI_LAYOUT_DIFFERS(mq_sigevent); /* compat_sigevent: a 4-byte sigval */
+
+/* i386's compat_mq_attr: the same fields as ints (32 bytes). */
+struct compat_mq_attr {
+    compat_long_t mq_flags;
+    compat_long_t mq_maxmsg;
+    compat_long_t mq_msgsize;
+    compat_long_t mq_curmsgs;
+    compat_long_t __reserved[4];
+};
+static_assert(sizeof(compat_mq_attr) == 32);
+
+/* i386's compat_sigevent: a 4-byte sigval, then signo, notify and the pad (64 bytes). */
+struct compat_mq_sigevent {
+    compat_uptr_t sigev_value;
+    compat_int_t sigev_signo;
+    compat_int_t sigev_notify;
+    compat_int_t _pad[13];
+};
+static_assert(sizeof(compat_mq_sigevent) == 64);
