@@ -155,11 +155,12 @@ void do_notify(mqueue_info* q)
             siginfo_t info{};
             info.si_signo = q->notify.sigev_signo;
             info.si_code = SI_MESGQ;
-            info.timer.tid = current->tgid;             /* si_pid */
-            info.kill.uid = current_cred()->uid;        /* si_uid */
-            info.timer.value = static_cast<long>(q->notify.sigev_value); /* si_value: the same offset */
-            info.kill.pid = current->tgid;
-            if (task_struct* t = find_task_by_pid(q->notify_owner))
+            info.kill.pid = current->tgid;       /* si_pid: the sender */
+            info.kill.uid = current_cred()->uid; /* si_uid */
+            info.timer.value = static_cast<long>(q->notify.sigev_value); /* si_value: _rt's offset, 24 */
+            /* signal 0 (valid_signal allows it) only checks, as kill's 0: nothing is sent */
+            task_struct* t = q->notify.sigev_signo ? find_task_by_pid(q->notify_owner) : nullptr;
+            if (t)
                 send_sig_info(q->notify.sigev_signo, &info, t, true);
         }
         remove_notification(q);

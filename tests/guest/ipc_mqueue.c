@@ -3,7 +3,7 @@
  * checks, priority order then FIFO, EMSGSIZE, EBADF for the wrong direction,
  * O_NONBLOCK's EAGAIN, timeouts (ETIMEDOUT, EINVAL), mq_getsetattr, the
  * QSIZE line a read of the descriptor shows, poll readiness, mq_notify
- * (SIGEV_SIGNAL's siginfo, EBUSY, removal, bad sigevents, SIGEV_THREAD's
+ * (SIGEV_SIGNAL's siginfo, signal 0, EBUSY, removal, bad sigevents, SIGEV_THREAD's
  * descriptor checks by the raw call), a receiver woken by another process's
  * send and one interrupted by a signal, mq_unlink, RLIMIT_MSGQUEUE.
  */
@@ -206,6 +206,12 @@ int main(void)
     EQ(mq_notify(q, &none), 0);
     show_queue(q);
     EQ(mq_notify(q, NULL), 0);
+    struct sigevent zero = {.sigev_notify = SIGEV_SIGNAL, .sigev_signo = 0};
+    EQ(mq_notify(q, &zero), 0);
+    show_queue(q);
+    EQ(mq_send(q, "z", 1, 0), 0);
+    show_queue(q);
+    recv_show(q);
     struct sigevent badev = {.sigev_notify = 99};
     ERR(mq_notify(q, &badev), EINVAL);
     badev.sigev_notify = SIGEV_SIGNAL;
