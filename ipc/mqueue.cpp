@@ -391,6 +391,7 @@ Result<int> do_mq_open(user_in_ptr<const char> u_name, int oflag, umode_t mode, 
         TRY(queue_permission(q, oflag2acc[acc]));
     }
     q->refs++;
+    /* always close-on-exec, as Linux's get_unused_fd_flags(O_CLOEXEC) here */
     auto fd = anon_inode_getfd("mqueue", &mqueue_fops, q, O_CLOEXEC | (oflag & O_NONBLOCK));
     if (!fd.ok()) {
         put_queue(q);
@@ -400,8 +401,6 @@ Result<int> do_mq_open(user_in_ptr<const char> u_name, int oflag, umode_t mode, 
     f->f_mode &= ~(FMODE_READ | FMODE_WRITE);
     f->f_mode |= acc == O_RDONLY ? FMODE_READ : acc == O_WRONLY ? FMODE_WRITE : acc == O_RDWR ? FMODE_READ | FMODE_WRITE : 0;
     f->f_flags = (f->f_flags & ~O_ACCMODE) | acc;
-    if (!(oflag & O_CLOEXEC))
-        set_close_on_exec(fd.value(), false);
     return fd.value();
 }
 

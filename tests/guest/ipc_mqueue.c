@@ -107,6 +107,7 @@ int main(void)
     mqd_t q = mq_open("/tq", O_RDWR | O_CREAT | O_EXCL, 0600, &a);
     TRUE(q >= 0);
     ERR(mq_open("/tq", O_RDWR | O_CREAT | O_EXCL, 0600, &a), EEXIST);
+    EQ(fcntl(q, F_GETFD), FD_CLOEXEC);
     mqd_t def = mq_open("/tdef", O_RDWR | O_CREAT, 0600, NULL);
     EQ(mq_getattr(def, &got), 0);
     printf("default: maxmsg %ld msgsize %ld\n", got.mq_maxmsg, got.mq_msgsize);
