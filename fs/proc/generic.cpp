@@ -498,7 +498,7 @@ Result<void> show_nr_open(seqbuf& m)
 }
 
 enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24, SYSVIPC = 26, SYS_FS_INOTIFY = 42,
-             NET = 46, SYS_KERNEL_KEYS = 54 };
+             NET = 46, SYS_KERNEL_KEYS = 54, SYS_FS_MQUEUE = 61 };
 
 } // namespace
 
@@ -578,9 +578,15 @@ const static_entry static_entries[] = {
     /* 59 */ {"gc_delay", SYS_KERNEL_KEYS, W, show_uint<&key_gc_delay>, write_uint_intmax<&key_gc_delay>, nullptr},
     /* 60 */ {"persistent_keyring_expiry", SYS_KERNEL_KEYS, W, show_uint<&persistent_keyring_expiry>,
               write_uint_intmax<&persistent_keyring_expiry>, nullptr},
+    /* 61 */ {"mqueue", SYS_FS, D, nullptr, nullptr, nullptr},
+    /* 62 */ {"msg_default", SYS_FS_MQUEUE, W, show_mq_msg_default, write_mq_msg_default, nullptr},
+    /* 63 */ {"msg_max", SYS_FS_MQUEUE, W, show_mq_msg_max, write_mq_msg_max, nullptr},
+    /* 64 */ {"msgsize_default", SYS_FS_MQUEUE, W, show_mq_msgsize_default, write_mq_msgsize_default, nullptr},
+    /* 65 */ {"msgsize_max", SYS_FS_MQUEUE, W, show_mq_msgsize_max, write_mq_msgsize_max, nullptr},
+    /* 66 */ {"queues_max", SYS_FS_MQUEUE, W, show_mq_queues_max, write_mq_queues_max, nullptr},
     /* fs/aio.cpp */
-    /* 61 */ {"aio-nr", SYS_FS, R, show_aio_nr, nullptr, nullptr},
-    /* 62 */ {"aio-max-nr", SYS_FS, W, show_aio_max_nr, write_aio_max_nr, nullptr},
+    /* 67 */ {"aio-nr", SYS_FS, R, show_aio_nr, nullptr, nullptr},
+    /* 68 */ {"aio-max-nr", SYS_FS, W, show_aio_max_nr, write_aio_max_nr, nullptr},
 };
 const int nr_static_entries = sizeof(static_entries) / sizeof(static_entries[0]);
 

@@ -163,6 +163,17 @@ Result<size_t> write_shmmni(const char* data, size_t len);
 Result<void> show_sysvipc_msg(seqbuf& m);
 Result<void> show_sysvipc_sem(seqbuf& m);
 Result<void> show_sysvipc_shm(seqbuf& m);
+/* ipc/mqueue.cpp: /proc/sys/fs/mqueue's limits. */
+Result<void> show_mq_msg_default(seqbuf& m);
+Result<size_t> write_mq_msg_default(const char* data, size_t len);
+Result<void> show_mq_msg_max(seqbuf& m);
+Result<size_t> write_mq_msg_max(const char* data, size_t len);
+Result<void> show_mq_msgsize_default(seqbuf& m);
+Result<size_t> write_mq_msgsize_default(const char* data, size_t len);
+Result<void> show_mq_msgsize_max(seqbuf& m);
+Result<size_t> write_mq_msgsize_max(const char* data, size_t len);
+Result<void> show_mq_queues_max(seqbuf& m);
+Result<size_t> write_mq_queues_max(const char* data, size_t len);
 
 /* sysctl.cpp: Linux's proc_dointvec / proc_doulongvec, up to max_count
  * unsigned numbers separated by blanks (EINVAL for anything else or an
