@@ -67,6 +67,10 @@ s64 ntp_next_leap_sec = TIME64_MAX;
 s32 time_tai;
 
 s64 shift_right(s64 v, int s) { return v < 0 ? -((-v) >> s) : v >> s; }
+/* Linux's C wraps where these would overflow (a user's huge value); so do they. */
+s64 shl(s64 v, int s) { return static_cast<s64>(static_cast<u64>(v) << s); }
+s64 wrap_add(s64 a, s64 b) { return static_cast<s64>(static_cast<u64>(a) + static_cast<u64>(b)); }
+s64 wrap_mul(s64 a, s64 b) { return static_cast<s64>(static_cast<u64>(a) * static_cast<u64>(b)); }
 
 void ntp_update_frequency()
 {
@@ -83,7 +87,7 @@ s64 ntp_update_offset_fll(s64 offset64, long secs)
     if (!(time_status & STA_FLL) && secs <= MAXSEC)
         return 0;
     time_status |= STA_MODE;
-    return (offset64 << (NTP_SCALE_SHIFT - SHIFT_FLL)) / secs;
+    return shl(offset64, NTP_SCALE_SHIFT - SHIFT_FLL) / secs;
 }
 
 void ntp_update_offset(s64 offset, s64 now_sec)
@@ -103,10 +107,11 @@ void ntp_update_offset(s64 offset, s64 now_sec)
     s64 freq_adj = ntp_update_offset_fll(offset, secs);
     if (secs > 1L << (SHIFT_PLL + 1 + time_constant))
         secs = 1L << (SHIFT_PLL + 1 + time_constant);
-    freq_adj += (offset * secs) << (NTP_SCALE_SHIFT - 2 * (SHIFT_PLL + 2 + time_constant));
-    freq_adj = freq_adj + time_freq > MAXFREQ_SCALED ? MAXFREQ_SCALED : freq_adj + time_freq;
+    freq_adj = wrap_add(freq_adj, shl(wrap_mul(offset, secs), NTP_SCALE_SHIFT - 2 * (SHIFT_PLL + 2 + static_cast<int>(time_constant))));
+    freq_adj = wrap_add(freq_adj, time_freq);
+    freq_adj = freq_adj > MAXFREQ_SCALED ? MAXFREQ_SCALED : freq_adj;
     time_freq = freq_adj < -MAXFREQ_SCALED ? -MAXFREQ_SCALED : freq_adj;
-    time_offset = offset << NTP_SCALE_SHIFT;
+    time_offset = shl(offset, NTP_SCALE_SHIFT);
 }
 
 void process_adj_status(const __kernel_timex& txc, s64 now_sec)
@@ -139,10 +144,11 @@ void process_adjtimex_modes(const __kernel_timex& txc, s64 now_sec)
     if (txc.modes & ADJ_ESTERROR)
         time_esterror = static_cast<long>(txc.esterror);
     if (txc.modes & ADJ_TIMECONST) {
-        time_constant = static_cast<long>(txc.constant);
+        /* clamped before and after the microseconds' 4 */
+        time_constant = txc.constant > MAXTC ? MAXTC : txc.constant < 0 ? 0 : static_cast<long>(txc.constant);
         if (!(time_status & STA_NANO))
             time_constant += 4;
-        time_constant = time_constant > MAXTC ? MAXTC : time_constant < 0 ? 0 : time_constant;
+        time_constant = time_constant > MAXTC ? MAXTC : time_constant;
     }
     if ((txc.modes & ADJ_TAI) && txc.constant >= 0 && txc.constant <= MAX_TAI_OFFSET)
         time_tai = static_cast<s32>(txc.constant);
@@ -223,7 +229,7 @@ int second_overflow(s64 secs)
         break;
     }
 
-    time_maxerror += MAXFREQ / NSEC_PER_USEC;
+    time_maxerror = static_cast<long>(wrap_add(time_maxerror, MAXFREQ / NSEC_PER_USEC));
     if (time_maxerror > NTP_PHASE_LIMIT) {
         time_maxerror = NTP_PHASE_LIMIT;
         time_status |= STA_UNSYNC;

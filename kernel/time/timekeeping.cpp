@@ -98,8 +98,10 @@ static Result<void> timekeeping_inject_offset(const timespec64& delta)
         return Errno::EINVAL;
     s64 d = delta.tv_sec * NSEC_PER_SEC + delta.tv_nsec;
     spin_guard g(&timekeeper_lock);
-    s64 offset = realtime_offset_ns + d;
-    s64 real = offset + static_cast<s64>(tsc_ns());
+    s64 offset, real;
+    if (__builtin_add_overflow(realtime_offset_ns, d, &offset) ||
+        __builtin_add_overflow(offset, static_cast<s64>(tsc_ns()), &real))
+        return Errno::EINVAL; /* far beyond settimeofday's range */
     if (offset < 0 || real < 0 || real / NSEC_PER_SEC >= TIME_SETTOD_SEC_MAX)
         return Errno::EINVAL;
     set_offset_locked(offset);

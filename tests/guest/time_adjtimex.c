@@ -232,6 +232,28 @@ int main(void)
     tx.modes = ADJ_SETOFFSET;
     tx.time.tv_sec = -(ns_of(CLOCK_REALTIME) / 1000000000LL) - 10; /* before the epoch */
     ERR(syscall(SYS_adjtimex, &tx), EINVAL);
+    memset(&tx, 0, sizeof tx);
+    tx.modes = ADJ_SETOFFSET;
+    tx.time.tv_sec = 0x7fffffffffffffffL;
+    ERR(syscall(SYS_adjtimex, &tx), EINVAL);
+    tx.modes = ADJ_SETOFFSET;
+    tx.time.tv_sec = -0x7fffffffffffffffL;
+    tx.time.tv_usec = 0;
+    ERR(syscall(SYS_adjtimex, &tx), EINVAL);
+    memset(&tx, 0, sizeof tx);
+    tx.modes = ADJ_TIMECONST; /* clamped before the 4 is added */
+    tx.constant = 0x7fffffffffffffffL;
+    EQ(syscall(SYS_adjtimex, &tx), TIME_ERROR);
+    EQ(tx.constant, 10);
+    tx.modes = ADJ_TIMECONST;
+    tx.constant = -0x7fffffffffffffffL;
+    EQ(syscall(SYS_adjtimex, &tx), TIME_ERROR);
+    EQ(tx.constant, 4);
+    tx.modes = ADJ_NANO | ADJ_TIMECONST;
+    tx.constant = 2;
+    EQ(syscall(SYS_adjtimex, &tx), TIME_ERROR);
+    EQ(adj(ADJ_MICRO), TIME_ERROR);
+    EQ(tx.constant, 2);
 
     SECTION("adjtime's slew");
     /* Linux under emulation may find its TSC unstable and change its clock
