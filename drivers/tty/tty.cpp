@@ -13,7 +13,9 @@
 #include <linux/sched.h>
 #include <linux/signal.h>
 #include <linux/string.h>
+#include <linux/syscalls.h>
 #include <linux/tty.h>
+#include <uapi/linux/capability.h>
 
 tty_struct console_tty;
 
@@ -142,9 +144,18 @@ bool input_available(const tty_struct* tty)
     return input.ready() >= (vmin ? vmin : 1);
 }
 
+/* A file the terminal was hung up under (Linux swaps its f_op for
+ * hung_up_tty_fops): reads see end of file, writes and ioctls fail. */
+bool hung_up(const file* f, const tty_struct* tty)
+{
+    return reinterpret_cast<uintptr_t>(f->private_data) != tty->hangups;
+}
+
 Result<size_t> tty_read(file* f, iter_dest& to, loff_t*)
 {
     tty_struct* tty = &console_tty;
+    if (hung_up(f, tty))
+        return 0;
     TRY(job_control_check(tty, SIGTTIN));
     if (!input_available(tty)) {
         if (f->f_flags & O_NONBLOCK)
@@ -164,9 +175,11 @@ Result<size_t> tty_read(file* f, iter_dest& to, loff_t*)
                 }
                 set_current_state(TASK_RUNNING);
             }
-        } else if (long err = wait_event_interruptible(tty->read_wait, input_available(tty))) {
+        } else if (long err = wait_event_interruptible(tty->read_wait, input_available(tty) || hung_up(f, tty))) {
             return static_cast<Errno>(-err);
         }
+        if (hung_up(f, tty))
+            return 0;
     }
     size_t done = 0;
     u64 flags = spin_lock_irqsave(&tty_lock);
@@ -201,9 +214,11 @@ Result<size_t> tty_read(file* f, iter_dest& to, loff_t*)
     return done;
 }
 
-Result<size_t> tty_write(file*, iter_source& from, loff_t*)
+Result<size_t> tty_write(file* f, iter_source& from, loff_t*)
 {
     tty_struct* tty = &console_tty;
+    if (hung_up(f, tty))
+        return Errno::EIO;
     if (tty->termios.c_lflag & TOSTOP)
         TRY(job_control_check(tty, SIGTTOU));
     char buf[128];
@@ -225,6 +240,8 @@ Result<long> tty_ioctl(file* f, unsigned int cmd, unsigned long arg)
 {
     tty_struct* tty = &console_tty;
     signal_struct* sig = current->signal;
+    if (hung_up(f, tty))
+        return cmd == TIOCSPGRP ? Errno::ENOTTY : Errno::EIO;
     switch (cmd) {
     case TCGETS:
         TRY(put_user(tty->termios, user_out_ptr<termios>(arg)));
@@ -325,6 +342,8 @@ Result<long> tty_ioctl(file* f, unsigned int cmd, unsigned long arg)
 
 unsigned int tty_poll(file* f, poll_table* pt)
 {
+    if (hung_up(f, &console_tty))
+        return POLLIN | POLLOUT | POLLERR | POLLHUP | POLLRDNORM | POLLWRNORM;
     poll_wait(f, &console_tty.read_wait, pt);
     unsigned mask = POLLOUT | POLLWRNORM;
     if (input_available(&console_tty) || (!canonical(&console_tty) && input.ready()))
@@ -334,6 +353,7 @@ unsigned int tty_poll(file* f, poll_table* pt)
 
 Result<void> tty_open(inode*, file* f)
 {
+    f->private_data = reinterpret_cast<void*>(console_tty.hangups); /* not hung up */
     /* Opening the console without O_NOCTTY makes it a session leader's terminal. */
     signal_struct* sig = current->signal;
     if (!(f->f_flags & O_NOCTTY) && sig->leader && !sig->tty && !console_tty.session) {
@@ -425,4 +445,42 @@ void tty_init()
     request_irq_vector(ISA_IRQ_VECTOR_BASE + 4, serial_interrupt);
     ioapic_route_isa_irq(4, ISA_IRQ_VECTOR_BASE + 4);
     serial_enable_rx_irq();
+}
+
+void tty_vhangup(tty_struct* tty)
+{
+    tty->hangups++;
+    if (tty->session) {
+        siginfo_t info{};
+        info.si_code = SI_KERNEL;
+        rec_spin_guard g(&tasklist_lock); /* the signal structures, the pending signals */
+        list_for_each(pos, &task_list) {
+            task_struct* p = list_entry(pos, task_struct, tasks);
+            signal_struct* sig = p->signal;
+            if (!thread_group_leader(p) || p->exit_state || sig->session != tty->session)
+                continue;
+            if (sig->tty == tty)
+                sig->tty = nullptr;
+            if (!sig->leader)
+                continue;
+            info.si_signo = SIGHUP;
+            send_sig_info(SIGHUP, &info, p, true);
+            info.si_signo = SIGCONT;
+            send_sig_info(SIGCONT, &info, p, true);
+        }
+    }
+    tty->session = 0;
+    tty->pgrp = 0;
+    wake_up(&tty->read_wait); /* readers return end of file */
+}
+
+/* Linux's vhangup: CAP_SYS_TTY_CONFIG, then the caller's controlling
+ * terminal, if it has one, is hung up (tty_vhangup_self). */
+SYSCALL_DEFINE0(vhangup)
+{
+    if (!capable(CAP_SYS_TTY_CONFIG))
+        return Errno::EPERM;
+    if (tty_struct* tty = current->signal->tty)
+        tty_vhangup(tty);
+    return 0;
 }

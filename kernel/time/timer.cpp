@@ -21,6 +21,8 @@ void timer_tick(bool user)
     if (global)
         jiffies = jiffies + 1;
     u64 now = ktime_get_ns();
+    if (global)
+        ntp_tick(now);
     /* CPU time is sampled per tick, as Linux's tick-based accounting. */
     task_struct* t = current;
     percpu* pc = this_cpu();
@@ -87,8 +89,9 @@ Result<s64> clock_now(int which)
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
     case CLOCK_REALTIME_ALARM:
-    case CLOCK_TAI:
         return ktime_get_real_ns();
+    case CLOCK_TAI:
+        return ktime_get_tai_ns();
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:

@@ -7,6 +7,7 @@
 #define CLONE_FILES 0x00000400
 #define CLONE_SIGHAND 0x00000800
 #define CLONE_PIDFD 0x00001000
+#define CLONE_NEWTIME 0x00000080 /* unshare and clone3 only: it shares its bit with CSIGNAL */
 #define CLONE_PTRACE 0x00002000
 #define CLONE_VFORK 0x00004000
 #define CLONE_PARENT 0x00008000

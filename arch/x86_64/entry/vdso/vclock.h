@@ -50,8 +50,7 @@ int clock_kind(int clk)
     switch (clk) {
     case CLOCK_REALTIME:
     case CLOCK_REALTIME_COARSE:
-    case CLOCK_TAI:
-        return 1;
+        return 1; /* CLOCK_TAI adds adjtimex's TAI offset: the system call's */
     case CLOCK_MONOTONIC:
     case CLOCK_MONOTONIC_RAW:
     case CLOCK_MONOTONIC_COARSE:
