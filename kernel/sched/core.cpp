@@ -406,8 +406,11 @@ void reap_dead_tasks()
 
 void sched_init()
 {
-    for (int cpu = 0; cpu < NR_CPUS; cpu++)
+    for (int cpu = 0; cpu < NR_CPUS; cpu++) {
         runqueues[cpu].cpu = cpu;
+        runqueues[cpu].rt.init();
+        runqueues[cpu].dl.init();
+    }
     task_struct* idle = current;
     idle->flags |= PF_IDLE;
     idle->on_cpu = 1;

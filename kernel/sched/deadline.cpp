@@ -12,17 +12,14 @@ constexpr unsigned BW_SHIFT = 20;
 u64 to_bw(u64 runtime, u64 period) { return period ? (runtime << BW_SHIFT) / period : 0; }
 } // namespace
 
-void dl_rq::init_once()
+void dl_rq::init()
 {
-    if (!queue.next) { /* a zeroed run queue */
-        queue.init();
-        throttled.init();
-    }
+    queue.init();
+    throttled.init();
 }
 
 void dl_rq::enqueue(task_struct* t)
 {
-    init_once();
     if (t->dl_throttled) {
         throttled.add_tail(&t->dl_run_list);
         return;
@@ -61,7 +58,6 @@ task_struct* dl_rq::pick(int cpu)
 
 bool dl_rq::replenish_due(u64 now)
 {
-    init_once();
     bool any = false;
     for (list_head* pos = throttled.next; pos != &throttled;) {
         task_struct* t = list_entry(pos, task_struct, dl_run_list);

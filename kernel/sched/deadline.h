@@ -22,7 +22,7 @@ struct dl_rq {
     list_head throttled; /* out of budget until their next period */
     unsigned nr_queued;
 
-    void init_once();
+    void init(); /* the lists (sched_init, before any task is queued) */
     void enqueue(task_struct* t);
     void dequeue(task_struct* t);
     /* The earliest deadline that may run on cpu, out of the queue; or null. */

@@ -6,9 +6,6 @@
 void rt_rq::enqueue(task_struct* t, bool head)
 {
     int p = t->rt_priority;
-    if (queue[p].next == nullptr) /* a zeroed run queue: make its lists */
-        for (auto& q : queue)
-            q.init();
     if (head)
         queue[p].add(&t->rt_run_list);
     else
@@ -53,11 +50,13 @@ task_struct* rt_rq::pick(int cpu)
     return nullptr;
 }
 
-bool rt_rq::has_peer(const task_struct* t) const
+void rt_rq::init()
 {
-    const list_head& q = queue[t->rt_priority];
-    return q.next && !q.empty();
+    for (auto& q : queue)
+        q.init();
 }
+
+bool rt_rq::has_peer(const task_struct* t) const { return !queue[t->rt_priority].empty(); }
 
 bool rt_rq::account(u64 now, u64 delta)
 {

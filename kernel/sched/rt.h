@@ -33,6 +33,7 @@ struct rt_rq {
     u64 time;                     /* real-time tasks ran this long in it */
     bool throttled;               /* used up: only the other classes run until the period ends */
 
+    void init(); /* the lists (sched_init, before any task is queued) */
     /* t joins its priority's list: at the head (it was preempted, and keeps
      * its place) or the tail (it was woken, or its turn is over). */
     void enqueue(task_struct* t, bool head);
