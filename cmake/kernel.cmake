@@ -15,6 +15,9 @@ file(GLOB_RECURSE KERNEL_SOURCES CONFIGURE_DEPENDS
   ${CMAKE_SOURCE_DIR}/security/*.cpp)
 # The i386 vDSO's sources are user code, built -m32 by cmake/vdso.cmake.
 list(FILTER KERNEL_SOURCES EXCLUDE REGEX "/entry/vdso/vdso32/")
+# Compiled only for the numbers it hands to assembly (asm-offsets.h, below).
+set(ASM_OFFSETS_SOURCE ${CMAKE_SOURCE_DIR}/arch/x86_64/kernel/asm-offsets.cpp)
+list(REMOVE_ITEM KERNEL_SOURCES ${ASM_OFFSETS_SOURCE})
 
 set(KERNEL_CXX_FLAGS
   -ffreestanding -fno-exceptions -fno-rtti -fno-threadsafe-statics -fno-use-cxa-atexit
@@ -59,21 +62,38 @@ function(trapgate_kernel target image checked in_all)
   else()
     add_library(${objs} OBJECT EXCLUDE_FROM_ALL ${KERNEL_SOURCES})
   endif()
-  add_dependencies(${objs} syscall_headers)
-  target_include_directories(${objs} PRIVATE
-    ${CMAKE_SOURCE_DIR}/include
-    ${CMAKE_SOURCE_DIR}/arch/x86_64/include
-    ${CMAKE_BINARY_DIR}/generated/kernel)
+  # asm-offsets.h: the structure offsets and constants assembly uses, from
+  # an object compiled exactly as this kernel's are (its .asm_offsets
+  # section is the header's text), as Linux's asm-offsets.c.
+  set(offsets ${target}_asm_offsets)
+  set(offsets_dir ${CMAKE_BINARY_DIR}/generated/${target})
+  add_library(${offsets} OBJECT EXCLUDE_FROM_ALL ${ASM_OFFSETS_SOURCE})
+  add_dependencies(${offsets} syscall_headers)
+  add_custom_command(OUTPUT ${offsets_dir}/asm-offsets.h
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${offsets_dir}
+    COMMAND objcopy -O binary --only-section=.asm_offsets $<TARGET_OBJECTS:${offsets}> ${offsets_dir}/asm-offsets.h
+    DEPENDS ${offsets} $<TARGET_OBJECTS:${offsets}>
+    COMMAND_EXPAND_LISTS
+    VERBATIM)
+  add_custom_target(${offsets}_h DEPENDS ${offsets_dir}/asm-offsets.h)
+  add_dependencies(${objs} syscall_headers ${offsets}_h)
   set(flags ${KERNEL_CXX_FLAGS})
   set(defs __KERNEL__ TRAPGATE_SOURCE_DIR="${CMAKE_SOURCE_DIR}/")
   if(checked)
     list(APPEND flags ${KERNEL_CHECK_FLAGS})
     list(APPEND defs ${KERNEL_CHECK_DEFS})
   endif()
-  target_compile_options(${objs} PRIVATE
-    $<$<COMPILE_LANGUAGE:CXX>:${flags}>
-    $<$<COMPILE_LANGUAGE:ASM>:-mcmodel=kernel -fno-pic>)
-  target_compile_definitions(${objs} PRIVATE ${defs})
+  foreach(lib ${objs} ${offsets})
+    target_include_directories(${lib} PRIVATE
+      ${CMAKE_SOURCE_DIR}/include
+      ${CMAKE_SOURCE_DIR}/arch/x86_64/include
+      ${CMAKE_BINARY_DIR}/generated/kernel)
+    target_compile_options(${lib} PRIVATE
+      $<$<COMPILE_LANGUAGE:CXX>:${flags}>
+      $<$<COMPILE_LANGUAGE:ASM>:-mcmodel=kernel -fno-pic>)
+    target_compile_definitions(${lib} PRIVATE ${defs})
+  endforeach()
+  target_include_directories(${objs} PRIVATE ${offsets_dir})
   set(ksyms1 ${CMAKE_BINARY_DIR}/${image}.kallsyms1.S)
   set(ksyms2 ${CMAKE_BINARY_DIR}/${image}.kallsyms2.S)
   add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/${image}
@@ -105,4 +125,5 @@ trapgate_kernel(kernel_unchecked vmlinux-unchecked OFF OFF)
 option(TRAPGATE_DEBUG "kernel self-checks (CONFIG_DEBUG_KERNEL)" ON)
 if(TRAPGATE_DEBUG)
   target_compile_definitions(kernel_objs PRIVATE CONFIG_DEBUG_KERNEL=1)
+  target_compile_definitions(kernel_asm_offsets PRIVATE CONFIG_DEBUG_KERNEL=1)
 endif()

@@ -78,6 +78,7 @@ int ptrace_stop(int exit_code, int why, unsigned long message, siginfo_t* info)
         set_current_state(TASK_TRACED | TASK_WAKEKILL);
     }
     set_current_state(TASK_RUNNING);
+    force_iret(); /* the tracer may have changed any register */
     rec_spin_guard g(&tasklist_lock);
     bool resumed = !(t->jobctl & JOBCTL_TRACED);
     t->jobctl &= ~JOBCTL_TRACED;

@@ -265,6 +265,12 @@ static inline pt_regs* task_pt_regs(task_struct* t)
 static inline bool signal_pending(const task_struct* t) { return t->thread_flags & TIF_SIGPENDING; }
 static inline void set_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_or_fetch(&t->thread_flags, f, __ATOMIC_RELAXED); }
 static inline void clear_tsk_thread_flag(task_struct* t, unsigned long f) { __atomic_and_fetch(&t->thread_flags, ~f, __ATOMIC_RELAXED); }
+/* For code that rewrote the user registers in pt_regs wholesale (exec,
+ * sigreturn, a tracer during a stop): the way back to user mode goes
+ * through the exit work, which leaves by iretq and so restores them all.
+ * The i386 fast path (arch/x86_64/entry/entry_64_compat.S) returns by
+ * sysretl with only what a system call changes. Linux's old force_iret(). */
+static inline void force_iret() { set_tsk_thread_flag(current, TIF_NOTIFY_RESUME); }
 /* SIGKILL is pending (or the group is exiting): the task will die on its way out. */
 [[nodiscard]] bool fatal_signal_pending(const task_struct* t);
 static inline bool need_resched() { return current->thread_flags & TIF_NEED_RESCHED; }

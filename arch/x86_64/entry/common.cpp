@@ -187,14 +187,15 @@ extern "C" void do_int80_syscall_32(pt_regs* regs)
 }
 
 /*
- * SYSCALL from compatibility mode (entry_SYSCALL_compat): __kernel_vsyscall
- * pushed ecx, edx and ebp and moved the second argument to ebp. As Linux's
+ * SYSCALL or SYSENTER from compatibility mode (entry_64_compat.S), when its
+ * fast path would not do: a task with syscall work, TF or RF in its flags,
+ * no i386 vDSO. __kernel_vsyscall pushed ecx, edx and ebp and moved the
+ * second argument to ebp (the entry put it in pt_regs->cx). As Linux's
  * do_fast_syscall_32, the call returns to the vDSO's landing pad (which pops
- * them back), with pt_regs as int $0x80 would have them: cx the second
- * argument (the entry put it there), bp the sixth from the user stack
- * (-EFAULT when that read fails), so a restart (ip - 2: the int $0x80
- * before the pad) and a signal frame see the i386 registers. Returns
- * whether sysretl may go back (else iretq).
+ * them back), with pt_regs as int $0x80 would have them: bp the sixth
+ * argument from the user stack (-EFAULT when that read fails), so a restart
+ * (ip - 2: the int $0x80 before the pad) and a signal frame see the i386
+ * registers. Returns whether sysretl may go back (else iretq).
  */
 extern "C" void do_int80_syscall_32_traced(pt_regs* regs);
 
@@ -221,7 +222,7 @@ __always_inline bool sysretl_is_safe(const pt_regs* regs, unsigned long landing)
 
 } // namespace
 
-extern "C" __attribute__((optimize("omit-frame-pointer"))) bool do_fast_syscall_32(pt_regs* regs)
+extern "C" bool do_fast_syscall_32(pt_regs* regs)
 {
     unsigned long landing = fast_syscall_landing(regs);
     if (unlikely(!landing)) {
@@ -276,30 +277,12 @@ extern "C" bool do_fast_syscall_32_traced(pt_regs* regs)
     return sysretl_is_safe(regs, landing);
 }
 
-/*
- * SYSENTER from compatibility mode (entry_SYSENTER_compat): Intel's
- * __kernel_vsyscall pushed ecx, edx and ebp and put esp in ebp, the one
- * register SYSENTER leaves for it; the second argument is still in ecx. From
- * there on the call is the SYSCALL one's (the sixth argument where ebp was
- * pushed, the return to the landing pad), as in Linux's do_SYSENTER_32.
- * The CPU cleared IF, which the saved flags must not keep.
- */
-static __always_inline void sysenter_fixup(pt_regs* regs)
+/* The exit work of the i386 fast path (entry_64_compat.S), which returns by
+ * iretq after it; interrupts off. */
+extern "C" void syscall_exit_compat_work(pt_regs* regs)
 {
-    regs->sp = static_cast<u32>(regs->bp);
-    regs->flags |= X86_EFLAGS_IF;
-}
-
-extern "C" bool do_SYSENTER_32(pt_regs* regs)
-{
-    sysenter_fixup(regs);
-    return do_fast_syscall_32(regs);
-}
-
-extern "C" bool do_SYSENTER_32_traced(pt_regs* regs)
-{
-    sysenter_fixup(regs);
-    return do_fast_syscall_32_traced(regs);
+    exit_to_user_mode(regs);
+    current->status &= ~TS_COMPAT;
 }
 
 /* The same, with the tracer's hooks around the call (entered when booted

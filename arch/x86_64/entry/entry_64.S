@@ -14,50 +14,11 @@
  * flags back.
  */
 #include <asm/boot.h>
+#include <asm/calling.h>
 #include <asm/percpu.h>
 #include <asm/processor-flags.h>
 #include <asm/ptrace.h>
 #include <asm/smap.h>
-
-#define ENOSYS 38
-
-/* Pushes pt_regs from di down to r15; ax is \rax (the syscall paths preset -ENOSYS). */
-.macro PUSH_REGS rax=%rax
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	\rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
-.endm
-
-/* The reverse: leaves %rsp at pt_regs->orig_ax. */
-.macro POP_REGS
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
-.endm
 
 	.section .text.entry, "ax"
 
@@ -98,126 +59,15 @@
 	/* With --trace, MSR_LSTAR points here instead: tracing costs nothing when off. */
 	SYSCALL_ENTRY entry_SYSCALL_64_traced, do_syscall_64_traced
 
-/*
- * int $0x80: the i386 system call gate, also usable from 64-bit programs (as on
- * Linux, it then uses the i386 table and 32-bit arguments).
- * Number in eax, arguments in ebx, ecx, edx, esi, edi, ebp.
- */
-.macro INT80_ENTRY name, handler
-	.globl \name
-	.balign 16
-\name:
-	ASM_CLAC
-	cld
-	pushq	%rax				/* pt_regs->orig_ax */
-	swapgs
-	PUSH_REGS rax=$-ENOSYS
-	movq	%rsp, %rdi
-	call	\handler
-	jmp	return_via_iret
-.endm
+/* The i386 gates (int $0x80, SYSCALL and SYSENTER from compatibility mode)
+ * are in entry_64_compat.S. */
 
-	INT80_ENTRY entry_INT80_compat, do_int80_syscall_32
-	INT80_ENTRY entry_INT80_compat_traced, do_int80_syscall_32_traced
-
-/*
- * SYSCALL from compatibility mode: the i386 vDSO's __kernel_vsyscall. As for
- * the 64-bit gate, the CPU put the return address in ecx and the flags in
- * r11 and masked interrupts; the second argument came in ebp (ecx was
- * taken) and goes to pt_regs->cx here, the sixth is on the user stack,
- * where __kernel_vsyscall pushed ebp (\handler fetches it into bp). The way
- * back is sysretl to the vDSO's landing pad when \handler says it is safe,
- * else iretq.
- */
-.macro SYSCALL_COMPAT_ENTRY name, handler
-	.globl \name
-	.balign 16
-\name:
-	swapgs
-	movq	%rsp, %gs:PCPU_USER_RSP
-	movq	%gs:PCPU_TOP_OF_STACK, %rsp
-	pushq	$__USER_DS			/* pt_regs->ss */
-	pushq	%gs:PCPU_USER_RSP		/* pt_regs->sp */
-	pushq	%r11				/* pt_regs->flags */
-	pushq	$__USER32_CS			/* pt_regs->cs */
-	pushq	%rcx				/* pt_regs->ip (the handler puts the pad there) */
-	pushq	%rax				/* pt_regs->orig_ax */
-	movl	%ebp, %ecx			/* pt_regs->cx: the second argument */
-	PUSH_REGS rax=$-ENOSYS
-	movq	%rsp, %rdi
-	call	\handler
-	testb	%al, %al
-	jz	return_via_iret
-	SYSRET32
-.endm
-
-/* Back to compatibility mode by sysretl, at pt_regs->ip (the vDSO's landing
- * pad) with pt_regs->flags: the handler checked sysretl may restore them. */
-.macro SYSRET32
-	POP_REGS
-	movl	PTREGS_IP - PTREGS_ORIG_AX(%rsp), %ecx	/* the landing pad */
-	movl	PTREGS_FLAGS - PTREGS_ORIG_AX(%rsp), %r11d
-	movq	PTREGS_SP - PTREGS_ORIG_AX(%rsp), %rsp
-	swapgs
-	sysretl
-.endm
-
-	SYSCALL_COMPAT_ENTRY entry_SYSCALL_compat, do_fast_syscall_32
-	SYSCALL_COMPAT_ENTRY entry_SYSCALL_compat_traced, do_fast_syscall_32_traced
-
-/*
- * SYSENTER from compatibility mode: Intel's __kernel_vsyscall (and any
- * program that executes the instruction itself, as Linux's selftests do).
- * The CPU loaded CS from MSR_IA32_SYSENTER_CS, rip and rsp from the other
- * two MSRs (rsp: this CPU's small sysenter_stack), cleared IF and VM, and
- * nothing else: the user's eip and esp are not saved (__kernel_vsyscall
- * left esp in ebp; the return goes to its landing pad), ecx still holds the
- * second argument, and every other flag is the user's, TF included. With
- * TF set, each instruction up to the popfq below traps; exception_1 leaves
- * TF set for those steps (Linux's is_sysenter_singlestep), pt_regs->flags keeps it,
- * and the iret back gives the program its trap after the call.
- */
-.macro SYSENTER_COMPAT_ENTRY name, handler
-	.globl \name
-	.balign 16
-\name:
-	swapgs
-	movq	%gs:PCPU_TOP_OF_STACK, %rsp
-	pushq	$__USER_DS			/* pt_regs->ss */
-	pushq	$0				/* pt_regs->sp: \handler takes it from bp */
-	pushfq					/* pt_regs->flags (IF clear: \handler sets it) */
-	pushq	$__USER32_CS			/* pt_regs->cs */
-	pushq	$0				/* pt_regs->ip: \handler puts the landing pad there */
-	pushq	%rax				/* pt_regs->orig_ax */
-	PUSH_REGS rax=$-ENOSYS
-	/* The user's DF, AC, NT and TF are still live: clear them all before
-	 * any C code runs (and before interrupts could come in with NT set). */
-	testl	$(X86_EFLAGS_DF | X86_EFLAGS_AC | X86_EFLAGS_NT | X86_EFLAGS_TF), PTREGS_FLAGS(%rsp)
-	jnz	1f
-2:	movq	%rsp, %rdi
-	call	\handler
-	testb	%al, %al
-	jz	return_via_iret
-	jmp	sysret32_from_system_call
-1:	pushq	$X86_EFLAGS_FIXED
-	popfq
-	jmp	2b
-.endm
-
-	.globl __begin_entry_SYSENTER_compat
-__begin_entry_SYSENTER_compat:
-	SYSENTER_COMPAT_ENTRY entry_SYSENTER_compat, do_SYSENTER_32
-	SYSENTER_COMPAT_ENTRY entry_SYSENTER_compat_traced, do_SYSENTER_32_traced
-	.globl __end_entry_SYSENTER_compat
-__end_entry_SYSENTER_compat:
-
-sysret32_from_system_call:
-	SYSRET32
 
 /* Leaves a kernel stack whose top holds pt_regs for user mode. */
 	.globl return_to_user_mode
 return_to_user_mode:
 	movq	%rdi, %rsp
+	.globl return_via_iret
 return_via_iret:
 	POP_REGS
 	addq	$8, %rsp			/* orig_ax */

@@ -209,6 +209,7 @@ void start_thread_common(pt_regs* regs, unsigned long ip, unsigned long sp, bool
     regs->cs = ia32 ? __USER32_CS : __USER_CS;
     regs->ss = __USER_DS;
     regs->flags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+    force_iret();
     current->thread.ia32 = ia32;
     /* A 32-bit program addresses memory through %ds and %es (null would
      * fault in compatibility mode); a 64-bit one starts with them null. */

@@ -325,6 +325,7 @@ bool restore_sigcontext_32(pt_regs* regs, const sigcontext_32& sc)
     regs->ss = sc.ss | 3;
     regs->flags = (regs->flags & ~FIX_EFLAGS) | (sc.flags & FIX_EFLAGS);
     regs->orig_ax = static_cast<unsigned long>(-1); /* no system call to restart */
+    force_iret();
     reload_segments(sc);
     task_struct* t = current;
     if (!sc.fpstate) {

@@ -26,7 +26,7 @@ namespace {
 /* SYSCALL works in compatibility mode on AMD's CPUs (and QEMU's, which say
  * AuthenticAMD); Intel's raise #UD there but have SYSENTER, which is what
  * Linux's vDSO uses on them: the sequence becomes "movl %esp, %ebp;
- * sysenter" (entry_SYSENTER_compat, do_SYSENTER_32), as long as the
+ * sysenter" (entry_SYSENTER_compat, entry_64_compat.S), as long as the
  * SYSCALL one. */
 bool cpu_has_syscall32()
 {

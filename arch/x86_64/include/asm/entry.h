@@ -1,4 +1,4 @@
-/* Entry points defined in arch/x86_64/entry/entry_64.S. */
+/* Entry points defined in arch/x86_64/entry/entry_64.S and entry_64_compat.S. */
 #pragma once
 #include <asm/ptrace.h>
 

@@ -4,8 +4,8 @@
  * int $0x80. It saves %ecx, %edx and %ebp, then enters by SYSCALL from
  * compatibility mode, which clobbers %ecx (the return address) and %r11: so
  * the second argument travels in %ebp, and the kernel reads the sixth from
- * the stack, where %ebp was pushed (arch/x86_64/entry/common.cpp,
- * do_fast_syscall_32). The kernel returns to int80_landing_pad, whatever
+ * the stack, where %ebp was pushed (arch/x86_64/entry/entry_64_compat.S,
+ * entry_compat_fast). The kernel returns to int80_landing_pad, whatever
  * the way in. A CPU without SYSCALL in compatibility mode (Intel's) gets
  * the two instructions replaced at boot by "movl %esp, %ebp; sysenter"
  * (vdso_32.cpp; SYSENTER saves no return address or stack, and the kernel
