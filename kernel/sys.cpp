@@ -363,50 +363,6 @@ SYSCALL_DEFINE1(setfsgid, gid_t, gid)
     return was;
 }
 
-SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
-{
-    const group_info* gi = current_cred()->group_info;
-    if (size < 0)
-        return Errno::EINVAL;
-    if (size == 0)
-        return gi->ngroups;
-    if (size < gi->ngroups)
-        return Errno::EINVAL;
-    TRY(copy_to_user(list, gi->gid, gi->ngroups));
-    return gi->ngroups;
-}
-
-/* The new supplementary groups, read by the caller's form (32 or 16 bits)
- * into a new group_info, which set_groups sorts. */
-template <typename Read>
-static SyscallResult do_setgroups(int size, Read read)
-{
-    if (!capable(CAP_SETGID))
-        return Errno::EPERM;
-    if (size < 0 || size > NGROUPS_MAX)
-        return Errno::EINVAL;
-    group_info* gi = groups_alloc(size);
-    if (!gi)
-        return Errno::ENOMEM;
-    if (auto r = read(gi->gid); !r.ok()) {
-        put_group_info(gi);
-        return r.error();
-    }
-    cred* now = prepare_creds();
-    if (!now) {
-        put_group_info(gi);
-        return Errno::ENOMEM;
-    }
-    set_groups(now, gi);
-    commit_creds(now);
-    return 0;
-}
-
-SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
-{
-    return do_setgroups(size, [&](gid_t* groups) { return copy_from_user(groups, list, size); });
-}
-
 SYSCALL_DEFINE1(umask, int, mask)
 {
     umode_t old = current->fs->umask;
@@ -557,35 +513,6 @@ SYSCALL_DEFINE0(getuid16) { return high2lowuid(current_cred()->uid); }
 SYSCALL_DEFINE0(geteuid16) { return high2lowuid(current_cred()->euid); }
 SYSCALL_DEFINE0(getgid16) { return high2lowuid(current_cred()->gid); }
 SYSCALL_DEFINE0(getegid16) { return high2lowuid(current_cred()->egid); }
-/* The group lists in 16 bits (Linux's kernel/uid16.c): 65534 for a group
- * that does not fit on the way out; 0xffff is -1 on the way in, which is
- * no group (EINVAL). */
-SYSCALL_DEFINE2(getgroups16, int, size, user_out_ptr<u16>, list)
-{
-    const group_info* gi = current_cred()->group_info;
-    if (size < 0)
-        return Errno::EINVAL;
-    if (size == 0)
-        return gi->ngroups;
-    if (size < gi->ngroups)
-        return Errno::EINVAL;
-    for (int i = 0; i < gi->ngroups; i++)
-        TRY(put_user(static_cast<u16>(high2lowuid(gi->gid[i])), list + i));
-    return gi->ngroups;
-}
-
-SYSCALL_DEFINE2(setgroups16, int, size, user_in_ptr<const u16>, list)
-{
-    return do_setgroups(size, [&](gid_t* groups) -> Result<void> {
-        for (int i = 0; i < size; i++) {
-            groups[i] = low2highuid(TRY(get_user(list + i)));
-            if (groups[i] == static_cast<gid_t>(-1)) /* not a valid group (gid_valid) */
-                return Errno::EINVAL;
-        }
-        return {};
-    });
-}
-
 SYSCALL_DEFINE1(setuid16, unsigned short, uid) { return __do_sys_setuid(low2highuid(uid)); }
 SYSCALL_DEFINE1(setgid16, unsigned short, gid) { return __do_sys_setgid(low2highuid(gid)); }
 SYSCALL_DEFINE2(setreuid16, unsigned short, ruid, unsigned short, euid)

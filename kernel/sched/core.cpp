@@ -1,23 +1,15 @@
 /*
- * The scheduler: Linux's CFS in miniature, a run queue per CPU. Every
- * runnable task has a virtual runtime, the time it ran scaled by its weight
- * (nice 0 weighs 1024; each nice step is about 25 %, Linux's
- * sched_prio_to_weight); each CPU's queue is a red-black tree by vruntime
- * (lib/rbtree.h) and the task that ran least among those its affinity allows
- * runs next, so picking, enqueueing and dequeueing cost O(log n) whatever the
- * number of tasks. A task that wakes is placed no further back than half a
- * latency period behind its queue's minimum, on its last CPU if that is idle,
- * else on an idle CPU (a reschedule IPI wakes it from hlt), else on its last
- * CPU, where it preempts the running task if it is a wake-up granularity
- * ahead. A CPU with nothing to run takes a waiting task from the busiest
- * other queue (idle stealing), and every 4 ms a CPU whose queue is two tasks
- * shorter than the busiest pulls one (load balancing). The running task is
- * preempted when it has had its slice of the latency period. Preemption takes
- * effect at the next return to user mode (the kernel itself is not preempted;
- * long loops call cond_resched()).
- *
- * Real-time tasks (SCHED_FIFO, SCHED_RR: rt.h) run before all of these,
- * from a list per priority beside the tree.
+ * The scheduler's core (Linux's kernel/sched/core.c): a run queue per CPU
+ * (sched.h) holding three classes, deadline tasks (deadline.h) before
+ * real-time ones (SCHED_FIFO, SCHED_RR: rt.h) before the fair ones
+ * (SCHED_OTHER, BATCH, IDLE: fair.cpp, a red-black tree by virtual
+ * runtime); the switch (__schedule), wake-ups and new tasks, and the tick.
+ * A task that wakes goes to its last CPU if that is idle, else to an idle
+ * CPU (a reschedule IPI wakes it from hlt), else to its last CPU, where it
+ * preempts the running task if its class says so. Preemption takes effect
+ * at the next return to user mode, or at the end of an interrupt in kernel
+ * code that does not hold the kernel lock (preempt_schedule_irq); long
+ * loops call cond_resched().
  *
  * A CPU's queue lock is held across its context switch and released by the
  * task switched to (finish_task_switch), so a task found in a queue's tree
@@ -33,82 +25,21 @@
 #include <linux/smp_lock.h>
 #include <linux/spinlock.h>
 #include <linux/time.h>
-#include "deadline.h"
-#include "rt.h"
+#include "sched.h"
 
 list_head task_list;
 
 namespace {
 
-/* Linux's defaults for one CPU (kernel/sched/fair.c), in ns. */
-constexpr u64 SCHED_LATENCY = 6000000;
-constexpr u64 SCHED_MIN_GRANULARITY = 750000;
-constexpr u64 SCHED_WAKEUP_GRANULARITY = 1000000;
-constexpr unsigned long NICE_0_LOAD = 1024;
-constexpr u64 BALANCE_INTERVAL_TICKS = 4;
-
-/* Linux's weights for nice -20..19. */
-constexpr unsigned long sched_prio_to_weight[40] = {
-    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
-    9548,  7620,  6100,  4904,  3906,  3121,  2501,  1991,  1586,  1277,
-    1024,  820,   655,   526,   423,   335,   272,   215,   172,   137,
-    110,   87,    70,    56,    45,    36,    29,    23,    18,    15,
-};
-
-/* A CPU's run queue: its runnable tasks but the running one, by vruntime. */
-struct rq {
-    /* Protects every field here and, for the tasks on this queue, on_rq,
-     * on_cpu, cpu, run_node, vruntime and state changes to and from
-     * TASK_RUNNING. Taken with interrupts off (the tick and wake-ups from
-     * interrupts use it). Two queue locks are never both waited for: a
-     * second one is only tried (idle stealing). docs/locking.md. */
-    spinlock_t lock{"runqueue"};
-    rb_root timeline;
-    rb_node* first;        /* timeline's leftmost node, or null (Linux's rb_root_cached) */
-    u64 min_vruntime;      /* never goes back: where sleepers are placed from */
-    unsigned long load;    /* weights of its runnable tasks, the running one included */
-    unsigned nr_running;   /* its runnable tasks, the running one included, idle not counted */
-    int cpu;
-    bool pull_wanted;      /* the tick found the queue short: pull a task at the next schedule() */
-    rt_rq rt;              /* its real-time tasks (rt.h) */
-    dl_rq dl;              /* its deadline tasks (deadline.h) */
-    u64 last_tick;         /* when the tick last ran here (ns) */
-};
-
-rq runqueues[NR_CPUS];
-
-rq* cpu_rq(int cpu) { return &runqueues[cpu]; }
-rq* this_rq() { return cpu_rq(smp_processor_id()); }
-
 /* Protects dead_tasks: switched away from for the last time, to be freed. */
 spinlock_t dead_lock("dead_tasks");
 task_struct* dead_tasks;
 
-task_struct* task_of(rb_node* n) { return rb_entry(n, task_struct, run_node); }
+} // namespace
 
-bool vruntime_before(rb_node* a, rb_node* b) { return task_of(a)->vruntime < task_of(b)->vruntime; }
+namespace sched {
 
-task_struct* leftmost(rq* r) { return r->first ? task_of(r->first) : nullptr; }
-
-/* The tree's changes, keeping the leftmost node at hand: the tick, every
- * wake-up and every switch look at it. */
-void timeline_insert(rq* r, task_struct* t)
-{
-    rb_add(&t->run_node, &r->timeline, vruntime_before);
-    if (!r->first || vruntime_before(&t->run_node, r->first))
-        r->first = &t->run_node;
-}
-
-void timeline_erase(rq* r, rb_node* n)
-{
-    if (r->first == n)
-        r->first = rb_next(n);
-    rb_erase(n, &r->timeline);
-}
-
-bool is_idle(const task_struct* t) { return t->flags & PF_IDLE; }
-
-task_struct* rq_curr(const rq* r) { return per_cpu(r->cpu).current_task; }
+rq runqueues[NR_CPUS];
 
 /* Locks the queue t is on (it may move while we wait for the lock). */
 rq* task_rq_lock(task_struct* t, u64& flags)
@@ -124,21 +55,6 @@ rq* task_rq_lock(task_struct* t, u64& flags)
             return r;
         spin_unlock_irqrestore(&r->lock, flags);
     }
-}
-
-void update_min_vruntime(rq* r)
-{
-    task_struct* curr = rq_curr(r);
-    task_struct* left = leftmost(r);
-    u64 v = r->min_vruntime;
-    bool curr_counts = !is_idle(curr) && curr->on_rq;
-    if (curr_counts && left)
-        v = min(curr->vruntime, left->vruntime);
-    else if (curr_counts)
-        v = curr->vruntime;
-    else if (left)
-        v = left->vruntime;
-    r->min_vruntime = max(r->min_vruntime, v);
 }
 
 /* Charges this CPU's running task for the time since it was last charged. */
@@ -161,22 +77,6 @@ void update_curr(rq* r, u64 now)
     curr->exec_start = now;
     curr->vruntime += delta * NICE_0_LOAD / curr->se_weight;
     update_min_vruntime(r);
-}
-
-/* The share of the latency period t should run before another task may: its weight's share. */
-u64 sched_slice(const rq* r, const task_struct* t)
-{
-    u64 period = SCHED_LATENCY;
-    if (r->nr_running > SCHED_LATENCY / SCHED_MIN_GRANULARITY)
-        period = r->nr_running * SCHED_MIN_GRANULARITY;
-    unsigned long load = max(r->load, t->se_weight);
-    return period * t->se_weight / load;
-}
-
-/* SCHED_IDLE weighs 3, less than nice 19 (Linux's WEIGHT_IDLEPRIO). */
-unsigned long task_weight(const task_struct* t)
-{
-    return t->policy == SCHED_IDLE ? 3 : sched_prio_to_weight[t->nice + 20];
 }
 
 /* A task that is queued but not running waits in its class's structure. */
@@ -243,22 +143,6 @@ task_struct* pick_next_task(rq* r)
         }
     }
     return nullptr;
-}
-
-/* A task that slept is placed at most half a latency behind the queue (Linux's
- * GENTLE_FAIR_SLEEPERS), so sleeping earns no unbounded credit. */
-void place_woken(rq* r, task_struct* t)
-{
-    u64 floor = r->min_vruntime > SCHED_LATENCY / 2 ? r->min_vruntime - SCHED_LATENCY / 2 : 0;
-    t->vruntime = max(t->vruntime, floor);
-}
-
-/* t goes from queue `from` to queue `to` (not queued on either): its vruntime
- * is relative to the queue's minimum (Linux's migrate_task_rq_fair). */
-void move_vruntime(task_struct* t, const rq* from, const rq* to)
-{
-    u64 lag = t->vruntime > from->min_vruntime ? t->vruntime - from->min_vruntime : 0;
-    t->vruntime = to->min_vruntime + lag;
 }
 
 /* Asks cpu to reschedule: its flag, and an interrupt if it is another CPU. */
@@ -331,14 +215,13 @@ void check_preempt_curr(rq* r, task_struct* t)
         return;
     if (r->cpu == smp_processor_id())
         update_curr(r, ktime_get_ns());
-    u64 gran = SCHED_WAKEUP_GRANULARITY * NICE_0_LOAD / t->se_weight;
-    if (curr->vruntime > t->vruntime + gran)
+    if (wakeup_preempt_fair(curr, t))
         resched_cpu(r->cpu);
 }
 
 /* Queues t, which is on no queue and runs nowhere, where select_task_rq
  * says; `r` (t's queue, locked) is unlocked on return. */
-void activate_task(task_struct* t, rq* r, u64 flags, bool woken, bool sync = false)
+void activate_task(task_struct* t, rq* r, u64 flags, bool woken, bool sync)
 {
     int target = select_task_rq(t, r->cpu, sync);
     if (target != r->cpu) {
@@ -358,36 +241,11 @@ void activate_task(task_struct* t, rq* r, u64 flags, bool woken, bool sync = fal
     spin_unlock_irqrestore(&r->lock, flags);
 }
 
-/* A waiting task from the busiest other queue, for this CPU's queue r
- * (locked): only tried, never waited for, so two CPUs stealing from each
- * other cannot deadlock. The task is put in r's tree. */
-bool steal_task(rq* r)
-{
-    if (!kernel_lock_smp)
-        return false;
-    rq* busiest = nullptr;
-    for_each_online_cpu(cpu) {
-        rq* o = cpu_rq(cpu);
-        if (o != r && !o->timeline.empty() && (!busiest || o->nr_running > busiest->nr_running))
-            busiest = o;
-    }
-    if (!busiest || !spin_trylock(&busiest->lock))
-        return false;
-    task_struct* t = nullptr;
-    for (rb_node* n = rb_first(&busiest->timeline); n; n = rb_next(n))
-        if (cpumask_test_cpu(r->cpu, task_of(n)->cpus_mask)) {
-            t = task_of(n);
-            break;
-        }
-    if (t) {
-        dequeue(busiest, t);
-        move_vruntime(t, busiest, r);
-        WRITE_ONCE(t->cpu, r->cpu);
-        enqueue(r, t);
-    }
-    spin_unlock(&busiest->lock);
-    return t != nullptr;
-}
+} // namespace sched
+
+using namespace sched;
+
+namespace {
 
 void reap_dead_tasks()
 {
@@ -602,115 +460,6 @@ void wake_up_new_task(task_struct* t)
     activate_task(t, here, flags, false);
 }
 
-void set_user_nice(task_struct* t, int nice)
-{
-    u64 flags;
-    rq* r = task_rq_lock(t, flags);
-    bool queued = t->on_rq;
-    if (queued)
-        dequeue(r, t);
-    t->nice = nice;
-    t->se_weight = task_weight(t);
-    if (queued)
-        enqueue(r, t);
-    spin_unlock_irqrestore(&r->lock, flags);
-}
-
-void sched_set_policy(task_struct* t, int policy, int rt_priority, int nice, bool reset_on_fork,
-                      const sched_dl_params& dl)
-{
-    u64 flags;
-    rq* r = task_rq_lock(t, flags);
-    bool queued = t->on_rq;
-    if (queued)
-        dequeue(r, t);
-    bool was_rt = rt_task(t) || dl_task(t);
-    t->dl_runtime = dl.runtime;
-    t->dl_deadline = dl.deadline;
-    t->dl_period = dl.period;
-    t->dl_abs_deadline = 0; /* a new deadline and budget at the next enqueue */
-    t->dl_budget = 0;
-    t->dl_throttled = false;
-    t->policy = policy;
-    t->rt_priority = rt_priority;
-    t->sched_reset_on_fork = reset_on_fork;
-    t->nice = nice;
-    t->rt_requeue_tail = false;
-    if (policy == SCHED_RR && !t->rt_time_slice)
-        t->rt_time_slice = RR_TIMESLICE_NS;
-    if (was_rt && !rt_task(t) && !dl_task(t))
-        t->vruntime = r->min_vruntime; /* back among the fair tasks, at their front */
-    if (queued) {
-        enqueue(r, t);
-        /* Whoever should run now on t's CPU, by the new order. */
-        if (t->on_cpu)
-            resched_cpu(r->cpu);
-        else
-            check_preempt_curr(r, t);
-    }
-    spin_unlock_irqrestore(&r->lock, flags);
-}
-
-void sched_exit(task_struct* t)
-{
-    if (t->dl_bw)
-        (void)dl_admit(t, 0, 0); /* its bandwidth back */
-}
-
-void sched_fork(task_struct* p, const task_struct* parent)
-{
-    p->nice = parent->nice;
-    p->policy = parent->policy;
-    p->rt_priority = parent->rt_priority;
-    p->rt_time_slice = RR_TIMESLICE_NS;
-    p->dl_runtime = parent->dl_runtime;
-    p->dl_deadline = parent->dl_deadline;
-    p->dl_period = parent->dl_period;
-    if (parent->sched_reset_on_fork) {
-        /* Linux's sched_fork: back to SCHED_OTHER, and nice no better than 0. */
-        if (rt_policy(p->policy) || p->policy == SCHED_DEADLINE) {
-            p->policy = SCHED_OTHER;
-            p->rt_priority = 0;
-        }
-        p->nice = max(p->nice, 0);
-    }
-}
-
-u64 sched_rr_interval(const task_struct* t)
-{
-    if (t->policy == SCHED_FIFO || dl_task(t))
-        return 0;
-    if (t->policy == SCHED_RR)
-        return RR_TIMESLICE_NS;
-    /* A fair task's share of the latency period on its queue (Linux's
-     * get_rr_interval_fair). */
-    u64 flags;
-    rq* r = task_rq_lock(const_cast<task_struct*>(t), flags);
-    u64 slice = r->load ? sched_slice(r, t) : 0;
-    spin_unlock_irqrestore(&r->lock, flags);
-    return slice;
-}
-
-void set_cpus_allowed(task_struct* t, cpumask mask)
-{
-    u64 flags;
-    rq* r = task_rq_lock(t, flags);
-    t->cpus_mask = mask;
-    if (cpumask_test_cpu(t->cpu, mask)) {
-        spin_unlock_irqrestore(&r->lock, flags);
-        return;
-    }
-    if (t->on_cpu) {
-        resched_cpu(t->cpu); /* running where it may no longer: it moves in schedule() */
-        spin_unlock_irqrestore(&r->lock, flags);
-    } else if (t->on_rq) {
-        dequeue(r, t); /* waiting in the wrong queue: to a right one */
-        activate_task(t, r, flags, false);
-    } else {
-        spin_unlock_irqrestore(&r->lock, flags); /* asleep: placed right when it wakes */
-    }
-}
-
 void yield_current()
 {
     /* Go behind the next task in line (Linux's skip buddy, simply). */
@@ -732,17 +481,7 @@ void scheduler_tick()
     rq* r = this_rq();
     spin_guard g(&r->lock);
     task_struct* t = current;
-    /* Load balancing: a queue two tasks shorter than the busiest pulls one. */
-    if (kernel_lock_smp && jiffies % BALANCE_INTERVAL_TICKS == static_cast<u64>(r->cpu) % BALANCE_INTERVAL_TICKS) {
-        for_each_online_cpu(cpu) {
-            rq* o = cpu_rq(cpu);
-            if (o != r && !o->timeline.empty() && (o->nr_running >= r->nr_running + 2 || is_idle(t))) {
-                r->pull_wanted = true;
-                set_tsk_thread_flag(t, TIF_NEED_RESCHED);
-                break;
-            }
-        }
-    }
+    trigger_load_balance(r, t);
     /* The real-time class's budget for this second (rt.h). */
     u64 now = ktime_get_ns();
     u64 delta = now - r->last_tick;
@@ -780,13 +519,7 @@ void scheduler_tick()
         set_tsk_thread_flag(t, TIF_NEED_RESCHED); /* its affinity changed: move */
         return;
     }
-    task_struct* left = leftmost(r);
-    if (!left)
-        return;
-    /* Its slice of the period used up, or too far ahead of the next in line. */
-    u64 slice = sched_slice(r, t) * NICE_0_LOAD / t->se_weight;
-    if (t->vruntime - t->slice_start_runtime >= slice ||
-        (t->vruntime > left->vruntime && t->vruntime - left->vruntime > slice))
+    if (task_tick_fair(r, t))
         set_tsk_thread_flag(t, TIF_NEED_RESCHED);
 }
 

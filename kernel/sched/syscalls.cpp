@@ -1,5 +1,5 @@
 /*
- * Scheduling calls. Tasks run under SCHED_OTHER, BATCH or IDLE (kernel/sched/core.cpp:
+ * Scheduling calls. Tasks run under SCHED_OTHER, BATCH or IDLE (kernel/sched/fair.cpp:
  * a CFS-like queue by virtual runtime, the nice value giving the weight) or
  * SCHED_FIFO and SCHED_RR (kernel/sched/rt.h: lists by priority before it).
  * Affinity masks name every present CPU, as on Linux.
