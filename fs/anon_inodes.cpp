@@ -13,15 +13,10 @@ namespace {
 super_block* anon_sb; /* a ramfs instance no path reaches, made on first use */
 }
 
-Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void* priv, unsigned flags)
+Result<file*> anon_inode_getfile(const char* name, const file_operations* fops, void* priv, unsigned flags)
 {
-    /* The descriptor first, as Linux does: with none free (EMFILE) no file is
-     * made, so no release ever sees a file without its private data. */
-    int fd = TRY(get_unused_fd_flags(flags & O_CLOEXEC));
-    if (!anon_sb && !(anon_sb = ramfs_get_sb())) {
-        put_unused_fd(fd);
+    if (!anon_sb && !(anon_sb = ramfs_get_sb()))
         return Errno::ENOMEM;
-    }
     char dname[64];
     int len = snprintf(dname, sizeof(dname), "anon_inode:%s", name);
     inode* i = new_inode(anon_sb, 0600);
@@ -30,7 +25,6 @@ Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void
         iput(i);
         if (d)
             dput(d);
-        put_unused_fd(fd);
         return Errno::ENOMEM;
     }
     d->d_sb = anon_sb;
@@ -40,13 +34,24 @@ Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void
     path p{root_mnt, d};
     file* f = alloc_file(p, O_RDWR | (flags & O_NONBLOCK), fops);
     dput(d); /* the file holds it now */
-    if (!f) {
-        put_unused_fd(fd);
+    if (!f)
         return Errno::ENOMEM;
-    }
     if (!fops->llseek)
         f->f_mode &= ~FMODE_LSEEK; /* ESPIPE, unless the file says otherwise */
     f->private_data = priv;
-    fd_install(fd, f);
+    return f;
+}
+
+Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void* priv, unsigned flags)
+{
+    /* The descriptor first, as Linux does: with none free (EMFILE) no file is
+     * made, so no release ever sees a file without its private data. */
+    int fd = TRY(get_unused_fd_flags(flags & O_CLOEXEC));
+    auto f = anon_inode_getfile(name, fops, priv, flags);
+    if (!f.ok()) {
+        put_unused_fd(fd);
+        return f.error();
+    }
+    fd_install(fd, f.value());
     return fd;
 }

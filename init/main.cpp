@@ -378,6 +378,8 @@ void start_init()
     memcpy(t->signal->rlim, boot_signal.rlim, sizeof(boot_signal.rlim));
     t->signal->rlim[RLIMIT_NPROC] = {static_cast<unsigned long>(totalram_pages() / 8),
                                      static_cast<unsigned long>(totalram_pages() / 8)};
+    /* Linux's fork_init: queued signals are bounded like processes. */
+    t->signal->rlim[RLIMIT_SIGPENDING] = t->signal->rlim[RLIMIT_NPROC];
     /* Like Linux's init: process group and session 0, not a session leader
      * (a shell started from it calls setsid to get a terminal). */
     t->signal->pgrp = t->signal->session = 0;

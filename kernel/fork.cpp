@@ -112,12 +112,17 @@ void release_task(task_struct* t)
         list_head::del(&t->sibling);
         list_del(&t->thread_node);
         __ptrace_unlink(t); /* a traced thread released at once, or a tracee its parent reaped */
+        flush_sigqueue_of(t->pending, ~0ULL); /* what it never took: its user's count back */
         t->signal->nvcsw += t->nvcsw; /* the process's count keeps the thread's */
         t->signal->nivcsw += t->nivcsw;
     }
     nr_threads--;
     signal_struct* sig = t->signal;
     if (refcount_dec_and_test(sig->count, "signal_struct", sig)) {
+        {
+            rec_spin_guard g(&tasklist_lock); /* the signal queues */
+            flush_sigqueue_of(sig->shared_pending, ~0ULL); /* a timer's entry stays its timer's */
+        }
         exit_itimers(sig); /* the POSIX timers go with the process */
         kfree(sig);
     }
@@ -136,6 +141,7 @@ struct kernel_clone_args {
     unsigned long tls;
     user_out_ptr<int> parent_tid;
     user_inout_ptr<int> child_tid; /* CLONE_CHILD_SETTID writes it, CLONE_CHILD_CLEARTID at exit */
+    user_out_ptr<int> pidfd;       /* CLONE_PIDFD: where the child's pidfd's number goes */
 };
 
 /* The PTRACE_EVENT_* a traced parent's clone reports (0: none), as Linux's
@@ -160,6 +166,9 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
         return Errno::EINVAL;
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+        return Errno::EINVAL;
+    /* A pidfd names a process, not a thread (6.1 has no PIDFD_THREAD). */
+    if ((flags & CLONE_PIDFD) && (flags & (CLONE_DETACHED | CLONE_THREAD)))
         return Errno::EINVAL;
     if (flags & (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET |
                  CLONE_NEWCGROUP))
@@ -210,6 +219,8 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
     }
 
     Errno err = Errno::ENOMEM;
+    int pidfd = -1;
+    file* pidfile = nullptr;
     if (flags & CLONE_VM) {
         p->mm = parent->mm;
         p->mm->users++;
@@ -265,6 +276,27 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
         task_pt_regs(p)->flags &= ~X86_EFLAGS_TF;
     if (!copy_semundo(flags, p).ok())
         goto fail;
+    /* CLONE_PIDFD: a descriptor in the parent's table (after the child's
+     * copy of it), its number written before the point of no return, so a
+     * bad address fails the clone with EFAULT (Linux's copy_process). */
+    if (flags & CLONE_PIDFD) {
+        auto fd = get_unused_fd_flags(O_CLOEXEC);
+        if (!fd.ok()) {
+            err = fd.error();
+            goto fail;
+        }
+        pidfd = fd.value();
+        auto f = pidfd_file(p, 0);
+        if (!f.ok()) {
+            err = f.error();
+            goto fail;
+        }
+        pidfile = f.value();
+        if (!put_user(pidfd, args.pidfd).ok()) {
+            err = Errno::EFAULT;
+            goto fail;
+        }
+    }
     if (flags & CLONE_CHILD_CLEARTID)
         p->clear_child_tid = args.child_tid;
     if (flags & CLONE_CHILD_SETTID)
@@ -287,9 +319,15 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
         ptrace_init_task(p, trace || (flags & CLONE_PTRACE));
     }
     nr_threads++;
+    if (pidfile)
+        fd_install(pidfd, pidfile);
     return p;
 
 fail:
+    if (pidfile)
+        fput(pidfile);
+    if (pidfd >= 0)
+        put_unused_fd(pidfd);
     if (p->fs)
         put_fs_struct(p->fs);
     if (p->files)
@@ -309,6 +347,10 @@ static SyscallResult kernel_clone(const kernel_clone_args& args)
      * sched_fork), unless the child is to start as SCHED_OTHER. */
     if (current->policy == SCHED_DEADLINE && !current->sched_reset_on_fork)
         return Errno::EAGAIN;
+    /* Legacy clone returns the pidfd through parent_tid: not both there. */
+    if ((args.flags & CLONE_PIDFD) && (args.flags & CLONE_PARENT_SETTID) &&
+        args.pidfd == args.parent_tid)
+        return Errno::EINVAL;
     int trace = clone_trace_event(args);
     task_struct* p = TRY(copy_process(args, trace));
     pid_t pid = p->pid;
@@ -385,7 +427,8 @@ SYSCALL_DEFINE5(clone, CloneFlags, clone_flags, CloneStack, newsp, CloneParentTi
                          .stack = newsp,
                          .tls = tls,
                          .parent_tid = parent_tidptr,
-                         .child_tid = child_tidptr});
+                         .child_tid = child_tidptr,
+                         .pidfd = parent_tidptr});
 }
 
 /* i386's argument order: flags, stack, parent_tid, tls, child_tid; tls is a
@@ -398,7 +441,8 @@ COMPAT_SYSCALL_DEFINE5(ia32_clone, CloneFlags, clone_flags, CloneStack, newsp, C
                          .stack = newsp,
                          .tls = tls,
                          .parent_tid = parent_tidptr,
-                         .child_tid = child_tidptr});
+                         .child_tid = child_tidptr,
+                         .pidfd = parent_tidptr});
 }
 
 /* clone3: the arguments in a structure (struct clone_args, at least its first
@@ -414,8 +458,8 @@ SYSCALL_DEFINE2(clone3, user_in_ptr<const u64>, uargs, size_t, size)
     /* Unlike legacy clone's CSIGNAL byte, the exit signal must be a signal (or 0). */
     if (a[EXIT_SIGNAL] & ~CSIGNAL || a[EXIT_SIGNAL] > _NSIG || a[FLAGS] & CSIGNAL)
         return Errno::EINVAL;
-    if (a[SET_TID] || a[SET_TID_SIZE] || (a[FLAGS] & CLONE_PIDFD))
-        return Errno::EINVAL; /* not supported: choosing pids, pidfds */
+    if (a[SET_TID] || a[SET_TID_SIZE])
+        return Errno::EINVAL; /* not supported: choosing pids */
     if ((a[STACK] == 0) != (a[STACK_SIZE] == 0))
         return Errno::EINVAL;
     return kernel_clone({.flags = a[FLAGS],
@@ -423,7 +467,8 @@ SYSCALL_DEFINE2(clone3, user_in_ptr<const u64>, uargs, size_t, size)
                          .stack = a[STACK] ? a[STACK] + a[STACK_SIZE] : 0,
                          .tls = a[TLS],
                          .parent_tid = user_out_ptr<int>(a[PARENT_TID]),
-                         .child_tid = user_inout_ptr<int>(a[CHILD_TID])});
+                         .child_tid = user_inout_ptr<int>(a[CHILD_TID]),
+                         .pidfd = user_out_ptr<int>(a[PIDFD])});
 }
 
 /* Another CPU's idle task: the boot task's context (root, no mm), on no list. */

@@ -108,6 +108,25 @@ void pidfd_notify()
         wake_up(&pidfd_wait);
 }
 
+/* A pidfd's file for the process t leads, not installed yet (Linux's
+ * pidfd_prepare): pidfd_open's, and clone's with CLONE_PIDFD. */
+Result<file*> pidfd_file(const task_struct* t, unsigned int flags)
+{
+    if (!pidfd_wait_ready) {
+        pidfd_wait.head.init();
+        pidfd_wait_ready = true;
+    }
+    auto* r = static_cast<pidfd_ref*>(kmalloc(sizeof(pidfd_ref)));
+    if (!r)
+        return Errno::ENOMEM;
+    r->nr = t->pid;
+    r->start_time = t->start_time;
+    auto f = anon_inode_getfile("[pidfd]", &pidfd_fops, r, flags);
+    if (!f.ok())
+        kfree(r);
+    return f;
+}
+
 SYSCALL_DEFINE2(pidfd_open, pid_t, pid, unsigned int, flags)
 {
     if (flags & ~PIDFD_NONBLOCK)
@@ -119,21 +138,14 @@ SYSCALL_DEFINE2(pidfd_open, pid_t, pid, unsigned int, flags)
         return Errno::ESRCH;
     if (!thread_group_leader(t))
         return Errno::EINVAL; /* a thread: 6.1 has no PIDFD_THREAD */
-    if (!pidfd_wait_ready) {
-        pidfd_wait.head.init();
-        pidfd_wait_ready = true;
+    int fd = TRY(get_unused_fd_flags(O_CLOEXEC));
+    auto f = pidfd_file(t, flags);
+    if (!f.ok()) {
+        put_unused_fd(fd);
+        return f.error();
     }
-    auto* r = static_cast<pidfd_ref*>(kmalloc(sizeof(pidfd_ref)));
-    if (!r)
-        return Errno::ENOMEM;
-    r->nr = pid;
-    r->start_time = t->start_time;
-    auto fd = anon_inode_getfd("[pidfd]", &pidfd_fops, r, O_CLOEXEC | flags);
-    if (!fd.ok()) {
-        kfree(r);
-        return fd.error();
-    }
-    return fd.value();
+    fd_install(fd, f.value());
+    return fd;
 }
 
 /* A copy of the process's descriptor targetfd, close-on-exec, for a caller

@@ -15,6 +15,7 @@
 #include <linux/string.h>
 #include <linux/syscalls.h>
 #include <linux/trace.h>
+#include <linux/ucount.h>
 #include <uapi/asm/sigcontext.h>
 
 namespace {
@@ -50,19 +51,13 @@ static void sigqueue_unlink(sigqueue* q)
 {
     list_del(&q->list);
     q->queued = false;
-    if (!q->timer)
+    if (!q->timer) {
+        if (q->ucounts)
+            dec_sigpending(q->ucounts);
         kfree(q);
+    }
 }
 
-void flush_sigqueue_of(sigpending& p, u64 mask)
-{
-    list_for_each_safe(pos, n, &p.list) {
-        auto* q = list_entry(pos, sigqueue, list);
-        if (mask & bit(q->info.si_signo))
-            sigqueue_unlink(q);
-    }
-    p.signal.sig &= ~mask;
-}
 
 /* Removes mask from every pending set of the process. Interrupts off: the
  * timer and the serial interrupt queue signals on these lists. */
@@ -132,6 +127,16 @@ bool may_signal(task_struct* t, int sig)
 }
 
 } // namespace
+
+void flush_sigqueue_of(sigpending& p, u64 mask)
+{
+    list_for_each_safe(pos, n, &p.list) {
+        auto* q = list_entry(pos, sigqueue, list);
+        if (mask & bit(q->info.si_signo))
+            sigqueue_unlink(q);
+    }
+    p.signal.sig &= ~mask;
+}
 
 bool fatal_signal_pending(const task_struct* t)
 {
@@ -210,12 +215,27 @@ static int send_signal(int sig, const siginfo_t* info, task_struct* t, bool grou
     /* Standard signals don't queue: one pending instance is all there is. */
     if (sig < SIGRTMIN && pending.signal.has(sig))
         return 0;
-    auto* q = static_cast<sigqueue*>(kmalloc(sizeof(sigqueue)));
+    /* Each queued siginfo counts against the receiver's real user
+     * (RLIMIT_SIGPENDING), as on Linux: a standard signal from the kernel
+     * or kill(2) is queued past the limit; past it a real-time signal sent
+     * with a siginfo of its own (sigqueue, tgkill) fails with EAGAIN, and
+     * any other loses its siginfo (Linux's __send_signal_locked). */
+    bool special = !info;
+    int code = info ? info->si_code : SI_KERNEL;
+    bool override = sig < SIGRTMIN && (special || code >= 0);
+    ucounts* uc = inc_sigpending(t->cred->uid, t->signal->rlim[RLIMIT_SIGPENDING].rlim_cur, override);
+    auto* q = uc ? static_cast<sigqueue*>(kmalloc(sizeof(sigqueue))) : nullptr;
     if (q) {
         q->info = info ? *info : kernel_info(sig);
         q->timer = nullptr;
         q->queued = true;
+        q->ucounts = uc;
         pending.list.add_tail(&q->list);
+    } else {
+        if (uc)
+            dec_sigpending(uc);
+        if (!special && sig >= SIGRTMIN && code != SI_USER)
+            return static_cast<int>(errno_return(Errno::EAGAIN));
     }
     pending.signal.add(sig);
     task_struct* target = group ? pick_thread(t->group_leader, sig) : t;
@@ -319,8 +339,13 @@ static bool dequeue_from(sigpending& p, u64 allowed, siginfo_t& info)
         sigqueue_unlink(q);
         found = true;
     }
-    if (!found)
-        info = kernel_info(sig);
+    if (!found) {
+        /* Pending without a queued siginfo (there was no room: RLIMIT_SIGPENDING):
+         * Linux's collect_signal makes one up, SI_USER from no one. */
+        info = siginfo_t{};
+        info.si_signo = sig;
+        info.si_code = SI_USER;
+    }
     if (!more)
         p.signal.del(sig);
     return true;

@@ -19,6 +19,7 @@
 #include <linux/string.h>
 #include <linux/time.h>
 #include <linux/tty.h>
+#include <linux/ucount.h>
 
 namespace procfs {
 
@@ -235,7 +236,13 @@ Result<void> show_status(seqbuf& m, task_struct* t, bool thread)
         m.puts("CoreDumping:\t0\nTHP_enabled:\t1\n");
     }
     m.printf("Threads:\t%d\n", nr_threads_of(t));
-    m.printf("SigQ:\t0/%lu\n", sig ? sig->rlim[RLIMIT_SIGPENDING].rlim_cur : 0UL);
+    /* The signals queued for the task's real user, and its limit. */
+    long queued;
+    {
+        rec_spin_guard g(&tasklist_lock); /* the counts (linux/ucount.h) */
+        queued = sigpending_count(t->cred->uid);
+    }
+    m.printf("SigQ:\t%ld/%lu\n", queued, sig ? sig->rlim[RLIMIT_SIGPENDING].rlim_cur : 0UL);
     u64 ign, caught;
     collect_sigign_sigcatch(t, ign, caught);
     put_sigset(m, "SigPnd:", t->pending.signal.sig);

@@ -8,3 +8,5 @@
  * private_data. On failure (EMFILE, ENOMEM) no file is made and the caller
  * still owns priv. */
 Result<int> anon_inode_getfd(const char* name, const file_operations* fops, void* priv, unsigned flags);
+/* The same file, not installed (the caller fd_installs it, or fputs it). */
+Result<file*> anon_inode_getfile(const char* name, const file_operations* fops, void* priv, unsigned flags);

@@ -79,6 +79,12 @@ enum : unsigned int {
  * and the wake-up of pollers when a process exits. */
 Result<task_struct*> pidfd_get_task(int fd, pid_t* nr);
 void pidfd_notify();
+/* Drops the signals of mask from a pending set, with their queued siginfo
+ * (a POSIX timer's entry stays its timer's); under tasklist_lock. */
+void flush_sigqueue_of(sigpending& p, u64 mask);
+struct file;
+/* A new pidfd file for the process t leads, not installed (kernel/pidfd.cpp). */
+Result<file*> pidfd_file(const task_struct* t, unsigned int flags);
 
 /* POSIX timers (kernel/time/posix-timers.cpp, kernel/signal.cpp). */
 bool send_sigqueue(sigqueue* q, task_struct* t, bool group);

@@ -63,6 +63,7 @@ struct sigqueue {
      * every other signal, whose entry is freed once taken. */
     k_itimer* timer = nullptr;
     bool queued = false; /* the timer's entry is on a pending list */
+    struct ucounts* ucounts = nullptr; /* the user it counts against (RLIMIT_SIGPENDING; linux/ucount.h) */
 };
 
 /* Pending signals: the set, and a queued siginfo for each. */
