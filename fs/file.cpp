@@ -21,17 +21,22 @@ files_struct* files_alloc()
     return files;
 }
 
+unsigned int sysctl_nr_open = files_struct::NR_OPEN_MAX; /* Linux's default, 1024 * 1024 */
+
 Result<void> expand_files(files_struct* files, int nr)
 {
     if (nr < files->max_fds)
         return {};
-    if (nr >= files_struct::NR_OPEN_MAX)
+    int nr_open = static_cast<int>(READ_ONCE(sysctl_nr_open));
+    if (nr >= nr_open)
         return Errno::EMFILE;
     int size = files->max_fds;
     while (size <= nr)
         size *= 2;
-    if (size > files_struct::NR_OPEN_MAX)
-        size = files_struct::NR_OPEN_MAX;
+    /* No bigger than nr_open needs, in whole words of the bitmaps (Linux's alloc_fdtable). */
+    int cap = (nr_open + 63) & ~63;
+    if (size > cap)
+        size = cap;
     size_t words = static_cast<size_t>(size) / 64, old_words = static_cast<size_t>(files->max_fds) / 64;
     size_t summary_words = BITS_TO_LONGS(words), old_summary = BITS_TO_LONGS(old_words);
     auto** fds = static_cast<file**>(kzalloc(size * sizeof(file*)));
@@ -69,15 +74,15 @@ static int highest_fd(const files_struct* files)
     return -1;
 }
 
-files_struct* dup_files(files_struct* old)
+Result<files_struct*> dup_files(files_struct* old)
 {
     files_struct* files = files_alloc();
     if (!files)
-        return nullptr;
+        return Errno::ENOMEM;
     int last = highest_fd(old);
-    if (!expand_files(files, last).ok()) {
+    if (auto room = expand_files(files, last); !room.ok()) {
         put_files(files);
-        return nullptr;
+        return room.error();
     }
     /* Installed descriptors only: a slot reserved by an open under way in
      * another thread stays free in the copy, as in Linux's dup_fd. */
@@ -175,7 +180,7 @@ FdRef::FdRef(int fd) : FdRef(fd, raw)
 Result<int> get_unused_fd_flags(unsigned flags, int start)
 {
     files_struct* files = current->files;
-    int limit = static_cast<int>(min<unsigned long>(rlimit(RLIMIT_NOFILE), files_struct::NR_OPEN_MAX));
+    int limit = static_cast<int>(min<unsigned long>(rlimit(RLIMIT_NOFILE), READ_ONCE(sysctl_nr_open)));
     if (start >= limit)
         return Errno::EMFILE;
     /* The lowest free slot at or after start: the summary skips full words. */

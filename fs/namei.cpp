@@ -72,9 +72,15 @@ void follow_dotdot(nameidata& nd)
 Result<path> lookup_child(const path& dir, const char* name, size_t len)
 {
     if (dentry* d = d_lookup(dir.dentry, name, len)) {
-        path p{dir.mnt, d};
-        follow_mount(p);
-        return p;
+        const inode* i = d->d_inode;
+        if (i && i->i_op && i->i_op->revalidate && !i->i_op->revalidate(d)) {
+            d_unlink_name(d); /* stale: off the cache, looked up afresh below */
+            dput(d);
+        } else {
+            path p{dir.mnt, d};
+            follow_mount(p);
+            return p;
+        }
     }
     inode* di = dir.dentry->d_inode;
     if (!di->i_op || !di->i_op->lookup)

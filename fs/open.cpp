@@ -314,9 +314,7 @@ SYSCALL_DEFINE3(close_range, unsigned int, fd, unsigned int, max_fd, unsigned in
     if ((flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) || fd > max_fd)
         return Errno::EINVAL;
     if ((flags & CLOSE_RANGE_UNSHARE) && current->files->count > 1) {
-        files_struct* own = dup_files(current->files);
-        if (!own)
-            return Errno::ENOMEM;
+        files_struct* own = TRY(dup_files(current->files));
         put_files(current->files);
         current->files = own;
     }

@@ -512,6 +512,7 @@ static SyscallResult do_waitid(int which, pid_t upid, user_out_ptr<SI> infop, in
     if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
         return Errno::EINVAL;
     wait_opts wo{which, upid, options};
+    bool nonblock_pidfd = false;
     switch (which) {
     case P_ALL:
         wo.id = 0;
@@ -531,17 +532,26 @@ static SyscallResult do_waitid(int which, pid_t upid, user_out_ptr<SI> infop, in
         if (upid < 0)
             return Errno::EINVAL;
         pid_t nr = 0;
-        auto t = pidfd_get_task(upid, &nr);
+        unsigned int f_flags = 0;
+        auto t = pidfd_get_task(upid, &nr, &f_flags);
         if (!t.ok() && t.error() == Errno::EBADF)
             return Errno::EBADF;
         wo.type = P_PID;
         wo.id = t.ok() ? nr : 0;
+        /* A PIDFD_NONBLOCK pidfd: WNOHANG, and EAGAIN rather than 0 while
+         * the child runs on (Linux's kernel_waitid). */
+        if (f_flags & O_NONBLOCK) {
+            wo.options |= WNOHANG;
+            nonblock_pidfd = true;
+        }
         break;
     }
     default:
         return Errno::EINVAL;
     }
     wait_result r = TRY(do_wait(wo));
+    if (!r.pid && nonblock_pidfd)
+        return Errno::EAGAIN;
     /* Only a reported child writes the rusage (WNOHANG with nothing leaves it). */
     if (ru && r.pid)
         TRY(put_child_rusage(r, ru));

@@ -230,8 +230,11 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
     if (flags & CLONE_FILES) {
         p->files = parent->files;
         p->files->count++;
-    } else if (!(p->files = dup_files(parent->files))) {
+    } else if (auto files = dup_files(parent->files); !files.ok()) {
+        err = files.error();
         goto fail;
+    } else {
+        p->files = files.value();
     }
     if (flags & CLONE_FS) {
         p->fs = parent->fs;

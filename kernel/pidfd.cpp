@@ -76,11 +76,13 @@ const file_operations pidfd_fops = {
 } // namespace
 
 /* The process a pidfd names; EBADF if fd is no pidfd, ESRCH if it is gone. */
-Result<task_struct*> pidfd_get_task(int fd, pid_t* nr)
+Result<task_struct*> pidfd_get_task(int fd, pid_t* nr, unsigned int* f_flags)
 {
     FdRef f(fd);
     if (!f)
         return Errno::EBADF;
+    if (f_flags)
+        *f_flags = f->f_flags;
     if (f->f_op != &pidfd_fops) {
         /* A /proc/<pid> directory serves as a pidfd too (pidfd_send_signal, waitid). */
         pidfd_ref r{};

@@ -45,7 +45,7 @@ SYSCALL_DEFINE4(prlimit64, pid_t, pid, unsigned int, resource, user_in_ptr<const
         updated = TRY(get_user(new_rlim));
         if (updated.rlim_cur > updated.rlim_max)
             return Errno::EINVAL;
-        if (resource == RLIMIT_NOFILE && updated.rlim_max > 1048576)
+        if (resource == RLIMIT_NOFILE && updated.rlim_max > READ_ONCE(sysctl_nr_open))
             return Errno::EPERM;
     }
     rlimit64& cur = t->signal->rlim[resource];
@@ -75,7 +75,7 @@ static SyscallResult do_setrlimit(unsigned int resource, rlimit64 updated)
     rlimit64& cur = current->signal->rlim[resource];
     if (updated.rlim_max > cur.rlim_max && !capable(CAP_SYS_RESOURCE))
         return Errno::EPERM;
-    if (resource == RLIMIT_NOFILE && updated.rlim_max > 1048576)
+    if (resource == RLIMIT_NOFILE && updated.rlim_max > READ_ONCE(sysctl_nr_open))
         return Errno::EPERM;
     cur = updated;
     return 0;

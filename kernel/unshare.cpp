@@ -65,12 +65,13 @@ SYSCALL_DEFINE1(unshare, unsigned long, unshare_flags)
             return Errno::ENOMEM;
     }
     if ((flags & CLONE_FILES) && t->files && t->files->count > 1) {
-        new_fd = dup_files(t->files);
-        if (!new_fd) {
+        auto copy = dup_files(t->files);
+        if (!copy.ok()) {
             if (new_fs)
                 put_fs_struct(new_fs);
-            return Errno::ENOMEM;
+            return copy.error(); /* ENOMEM, or EMFILE past nr_open */
         }
+        new_fd = copy.value();
     }
     if (flags & CLONE_SYSVSEM)
         exit_sem(t); /* as exit does: the undo list is applied and left */

@@ -493,8 +493,19 @@ Result<size_t> write_randomize_va_space(const char* data, size_t len)
 constexpr umode_t R = S_IFREG | 0444, W = S_IFREG | 0644, D = S_IFDIR | 0555, L = S_IFLNK | 0777;
 Result<void> show_nr_open(seqbuf& m)
 {
-    m.printf("%d\n", files_struct::NR_OPEN_MAX);
+    m.printf("%u\n", READ_ONCE(sysctl_nr_open));
     return {};
+}
+/* Linux's bounds are 64 (BITS_PER_LONG) to 2^31 - 64; a table here grows
+ * to NR_OPEN_MAX at most, so that is the top (EINVAL past it). */
+Result<size_t> write_nr_open(const char* data, size_t len)
+{
+    unsigned long v;
+    TRY(parse_numbers(data, len, &v, 1));
+    if (v < 64 || v > static_cast<unsigned long>(files_struct::NR_OPEN_MAX))
+        return Errno::EINVAL;
+    WRITE_ONCE(sysctl_nr_open, static_cast<unsigned int>(v));
+    return len;
 }
 
 enum : int { ROOT = -1, SYS = 11, SYS_KERNEL = 12, SYS_KERNEL_RANDOM = 21, SYS_FS = 24, SYSVIPC = 26, SYS_FS_INOTIFY = 42,
@@ -529,7 +540,7 @@ const static_entry static_entries[] = {
     /* 22 */ {"boot_id", SYS_KERNEL_RANDOM, R, show_boot_id, nullptr, nullptr},
     /* 23 */ {"uuid", SYS_KERNEL_RANDOM, R, show_uuid, nullptr, nullptr},
     /* 24 */ {"fs", SYS, D, nullptr, nullptr, nullptr},
-    /* 25 */ {"nr_open", SYS_FS, R, show_nr_open, nullptr, nullptr}, /* read-only here */
+    /* 25 */ {"nr_open", SYS_FS, W, show_nr_open, write_nr_open, nullptr},
     /* System V IPC (ipc/proc.cpp) */
     /* 26 */ {"sysvipc", ROOT, D, nullptr, nullptr, nullptr},
     /* 27 */ {"msg", SYSVIPC, R, show_sysvipc_msg, nullptr, nullptr},

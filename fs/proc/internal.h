@@ -76,6 +76,18 @@ static inline unsigned long make_ino(const ino_info& in)
     return (static_cast<u64>(in.pid) << 16) | (in.thread ? 1ULL << 15 : 0) | (in.kind - K_PID_DIR + 1);
 }
 
+/* A /proc/<pid> directory's number carries 16 bits of its task's start
+ * time besides the pid, in the low 32 bits (which programs that keep
+ * st_ino in an int compare), so a process that reuses a pid has a
+ * directory of another inode, as Linux's are: the pid above bit 32, then
+ * the start time's bits, then the kind (1, which no other per-pid entry
+ * has). */
+static inline unsigned long pid_dir_ino(const ino_info& in, u64 start_time)
+{
+    u64 gen = (start_time * 0x61C8864680B583EBull) >> 48;
+    return (static_cast<u64>(static_cast<u32>(in.pid)) << 32) | (gen << 16) | (in.thread ? 1ULL << 15 : 0) | 1;
+}
+
 /* ---- entry tables ---- */
 
 using show_fn = Result<void> (*)(seqbuf&);

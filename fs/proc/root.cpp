@@ -396,7 +396,7 @@ inode* make_inode(super_block* sb, const ino_info& info, umode_t mode, task_stru
     inode* i = new_inode(sb, mode);
     if (!i)
         return nullptr;
-    i->i_ino = make_ino(info);
+    i->i_ino = info.kind == K_PID_DIR && owner ? pid_dir_ino(info, owner->start_time) : make_ino(info);
     i->i_private = encode_info(info);
     i->i_uid = 0;
     i->i_gid = 0;
@@ -679,7 +679,8 @@ Result<void> proc_iterate(file* f, dir_context& ctx)
             ctx, base, [](long from) { return static_cast<long>(next_process(static_cast<pid_t>(from))); },
             [&](long pid, loff_t next_pos) {
                 ino_info pi{K_PID_DIR, false, static_cast<pid_t>(pid), 0};
-                return emit_number(ctx, pid, next_pos, make_ino(pi), DT_DIR);
+                task_struct* p = find_task_by_pid(static_cast<pid_t>(pid));
+                return emit_number(ctx, pid, next_pos, p ? pid_dir_ino(pi, p->start_time) : make_ino(pi), DT_DIR);
             });
         return {};
     }
@@ -714,7 +715,8 @@ Result<void> proc_iterate(file* f, dir_context& ctx)
                 ctx, 2, [tgid](long from) { return static_cast<long>(next_thread(tgid, static_cast<pid_t>(from))); },
                 [&](long tid, loff_t next_pos) {
                     ino_info ti{K_PID_DIR, true, static_cast<pid_t>(tid), 0};
-                    return emit_number(ctx, tid, next_pos, make_ino(ti), DT_DIR);
+                    task_struct* p = find_task_by_pid(static_cast<pid_t>(tid));
+                    return emit_number(ctx, tid, next_pos, p ? pid_dir_ino(ti, p->start_time) : make_ino(ti), DT_DIR);
                 });
             return {};
         }
@@ -946,12 +948,26 @@ Result<loff_t> proc_llseek(file* f, loff_t offset, int whence)
     return pos;
 }
 
+/* A /proc/<pid> directory is right while its process is: not once it is
+ * reaped, nor for a new process with the pid (Linux's pid_revalidate). */
+bool proc_revalidate(dentry* d)
+{
+    const inode* i = d->d_inode;
+    ino_info info = decode_info(i);
+    if (info.kind != K_PID_DIR)
+        return true;
+    const task_struct* t = find_task_by_pid(info.pid);
+    return t && t->start_time == i->i_task_start && t->exit_state != EXIT_DEAD;
+}
+
 const inode_operations proc_dir_iops = {
     .lookup = proc_lookup,
     .create = nullptr,
     .unlink = nullptr,
     .readlink = nullptr,
     .setsize = nullptr,
+    .get_link = nullptr,
+    .revalidate = proc_revalidate,
 };
 
 const inode_operations proc_link_iops = {

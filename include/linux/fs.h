@@ -113,6 +113,11 @@ struct inode_operations {
      * walking the name readlink gives would not reach it (an unlinked
      * file); a null path: walk the name. */
     Result<path> (*get_link)(dentry* d);
+    /* A cached name still right? False: what it named is gone (procfs's
+     * /proc/<pid> of a process that exited, its pid perhaps reused), and
+     * the walk drops it from the cache and looks again (Linux's
+     * d_revalidate); whoever holds it keeps the old one. */
+    bool (*revalidate)(dentry* d);
 };
 
 struct super_block {
@@ -478,7 +483,12 @@ static inline bool deny_write_access(inode* i)
 }
 static inline void allow_write_access(inode* i) { i->i_writecount++; }
 files_struct* files_alloc();
-files_struct* dup_files(files_struct* old);
+/* A copy of a table (fork, unshare): ENOMEM, or EMFILE if a descriptor
+ * in it is past sysctl_nr_open (Linux's dup_fd). */
+Result<files_struct*> dup_files(files_struct* old);
+/* /proc/sys/fs/nr_open: no descriptor reaches it, and no RLIMIT_NOFILE
+ * exceeds it; 64 to NR_OPEN_MAX (fs/file.cpp). */
+extern unsigned int sysctl_nr_open;
 void put_files(files_struct* files);
 void do_close_on_exec(files_struct* files);
 

@@ -77,7 +77,8 @@ enum : unsigned int {
 
 /* pidfds (kernel/pidfd.cpp): the process a pidfd names (its pid in *nr),
  * and the wake-up of pollers when a process exits. */
-Result<task_struct*> pidfd_get_task(int fd, pid_t* nr);
+/* f_flags: the descriptor's file flags (O_NONBLOCK), if asked. */
+Result<task_struct*> pidfd_get_task(int fd, pid_t* nr, unsigned int* f_flags = nullptr);
 void pidfd_notify();
 /* Drops the signals of mask from a pending set, with their queued siginfo
  * (a POSIX timer's entry stays its timer's); under tasklist_lock. */
