@@ -277,11 +277,10 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
     /* The TF a tracer set to single-step the parent is not the child's. */
     if (parent->jobctl & JOBCTL_FORCED_TF)
         task_pt_regs(p)->flags &= ~X86_EFLAGS_TF;
-    if (!copy_semundo(flags, p).ok())
-        goto fail;
     /* CLONE_PIDFD: a descriptor in the parent's table (after the child's
      * copy of it), its number written before the point of no return, so a
-     * bad address fails the clone with EFAULT (Linux's copy_process). */
+     * bad address fails the clone with EFAULT (Linux's copy_process).
+     * Before the undo list's reference, the last step that can fail. */
     if (flags & CLONE_PIDFD) {
         auto fd = get_unused_fd_flags(O_CLOEXEC);
         if (!fd.ok()) {
@@ -300,6 +299,8 @@ static Result<task_struct*> copy_process(const kernel_clone_args& args, int trac
             goto fail;
         }
     }
+    if (!copy_semundo(flags, p).ok())
+        goto fail;
     if (flags & CLONE_CHILD_CLEARTID)
         p->clear_child_tid = args.child_tid;
     if (flags & CLONE_CHILD_SETTID)
@@ -339,6 +340,12 @@ fail:
         mmput(p->mm);
     if (p->sighand && --p->sighand->count == 0)
         kfree(p->sighand);
+    if (p->signal) {
+        if (flags & CLONE_THREAD)
+            p->signal->count--, p->signal->live--; /* the process's, shared: its counts back */
+        else
+            kfree(p->signal); /* its own, not yet seen by anyone */
+    }
     put_cred(p->cred);
     free_task_struct(p);
     return err;
