@@ -9,7 +9,10 @@
 #include <linux/sched.h>
 #include <linux/syscalls.h>
 
-SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
+/* The caller's supplementary groups, written by the caller's form (32 or
+ * 16 bits); size 0 asks only how many there are. */
+template <typename Write>
+static SyscallResult do_getgroups(int size, Write write)
 {
     const group_info* gi = current_cred()->group_info;
     if (size < 0)
@@ -18,8 +21,13 @@ SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
         return gi->ngroups;
     if (size < gi->ngroups)
         return Errno::EINVAL;
-    TRY(copy_to_user(list, gi->gid, gi->ngroups));
+    TRY(write(gi));
     return gi->ngroups;
+}
+
+SYSCALL_DEFINE2(getgroups, int, size, user_out_ptr<gid_t>, list)
+{
+    return do_getgroups(size, [&](const group_info* gi) { return copy_to_user(list, gi->gid, gi->ngroups); });
 }
 
 /* The new supplementary groups, read by the caller's form (32 or 16 bits)
@@ -58,16 +66,11 @@ SYSCALL_DEFINE2(setgroups, int, size, user_in_ptr<const gid_t>, list)
  * no group (EINVAL). */
 SYSCALL_DEFINE2(getgroups16, int, size, user_out_ptr<u16>, list)
 {
-    const group_info* gi = current_cred()->group_info;
-    if (size < 0)
-        return Errno::EINVAL;
-    if (size == 0)
-        return gi->ngroups;
-    if (size < gi->ngroups)
-        return Errno::EINVAL;
-    for (int i = 0; i < gi->ngroups; i++)
-        TRY(put_user(static_cast<u16>(high2lowuid(gi->gid[i])), list + i));
-    return gi->ngroups;
+    return do_getgroups(size, [&](const group_info* gi) -> Result<void> {
+        for (int i = 0; i < gi->ngroups; i++)
+            TRY(put_user(static_cast<u16>(high2lowuid(gi->gid[i])), list + i));
+        return {};
+    });
 }
 
 SYSCALL_DEFINE2(setgroups16, int, size, user_in_ptr<const u16>, list)

@@ -32,15 +32,7 @@
 	.globl \name
 	.balign 16
 \name:
-	swapgs
-	movq	%rsp, %gs:PCPU_USER_RSP
-	movq	%gs:PCPU_TOP_OF_STACK, %rsp
-	pushq	$__USER_DS			/* pt_regs->ss */
-	pushq	%gs:PCPU_USER_RSP		/* pt_regs->sp */
-	pushq	%r11				/* pt_regs->flags */
-	pushq	$__USER_CS			/* pt_regs->cs */
-	pushq	%rcx				/* pt_regs->ip */
-	pushq	%rax				/* pt_regs->orig_ax */
+	SYSCALL_FRAME __USER_CS
 	PUSH_REGS rax=$-ENOSYS
 	movq	%rsp, %rdi
 	call	\handler

@@ -22,6 +22,20 @@
 
 	.section .text.entry, "ax"
 
+/* pt_regs are built: the fast path, or with --trace \handler's C, which
+ * says whether sysretl may return (else iretq). */
+.macro COMPAT_DISPATCH handler=
+	.ifb \handler
+	jmp	entry_compat_fast
+	.else
+	movq	%rsp, %rdi
+	call	\handler
+	testb	%al, %al
+	jz	return_via_iret
+	jmp	sysret32_from_system_call
+	.endif
+.endm
+
 /*
  * int $0x80: the i386 system call gate, also usable from 64-bit programs (as on
  * Linux, it then uses the i386 table and 32-bit arguments).
@@ -57,26 +71,10 @@
 	.globl \name
 	.balign 16
 \name:
-	swapgs
-	movq	%rsp, %gs:PCPU_USER_RSP
-	movq	%gs:PCPU_TOP_OF_STACK, %rsp
-	pushq	$__USER_DS			/* pt_regs->ss */
-	pushq	%gs:PCPU_USER_RSP		/* pt_regs->sp */
-	pushq	%r11				/* pt_regs->flags */
-	pushq	$__USER32_CS			/* pt_regs->cs */
-	pushq	%rcx				/* pt_regs->ip (the landing pad replaces it) */
-	pushq	%rax				/* pt_regs->orig_ax */
+	SYSCALL_FRAME __USER32_CS		/* pt_regs->ip: the landing pad replaces it */
 	movl	%ebp, %ecx			/* pt_regs->cx: the second argument */
 	PUSH_REGS rax=$-ENOSYS
-	.ifb \handler
-	jmp	entry_compat_fast
-	.else
-	movq	%rsp, %rdi
-	call	\handler
-	testb	%al, %al
-	jz	return_via_iret
-	jmp	sysret32_from_system_call
-	.endif
+	COMPAT_DISPATCH \handler
 .endm
 
 	SYSCALL_COMPAT_ENTRY entry_SYSCALL_compat
@@ -117,15 +115,7 @@
 2:	movl	%ebp, %r8d
 	movq	%r8, PTREGS_SP(%rsp)
 	orl	$X86_EFLAGS_IF, PTREGS_FLAGS(%rsp)
-	.ifb \handler
-	jmp	entry_compat_fast
-	.else
-	movq	%rsp, %rdi
-	call	\handler
-	testb	%al, %al
-	jz	return_via_iret
-	jmp	sysret32_from_system_call
-	.endif
+	COMPAT_DISPATCH \handler
 1:	pushq	$X86_EFLAGS_FIXED
 	popfq
 	jmp	2b

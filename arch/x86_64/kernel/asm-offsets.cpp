@@ -5,7 +5,7 @@
  * generated/<kernel>/asm-offsets.h, once per kernel flavour (the checked
  * and unchecked kernels may lay task_struct out differently). This file is
  * compiled only for that; it is not linked into the kernel. The fast i386
- * entry (arch/x86_64/entry/entry_64.S) is its user.
+ * entry (arch/x86_64/entry/entry_64_compat.S) is its user.
  */
 #include <asm/syscall.h>
 #include <linux/mm.h>
